@@ -299,6 +299,11 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         }
     }
 
+    /** When the shard is next due, relative to the reader's clock (visible for tests). */
+    long millisUntilDue(String shardId) {
+        return shards.get(shardId).nextAttemptAtMs - clock.getAsLong();
+    }
+
     @Override
     public void handleSplitsChanges(SplitsChange<ShardSplit> change) {
         if (change instanceof SplitsAddition) {
