@@ -29,7 +29,8 @@ final class FcOutcomes {
                     latencyNanos, httpAttempts);
         }
         return new InvocationResult(InvocationOutcome.FUNCTION_ERROR, response.getStatus(), requestId, errorType,
-                functionErrorMessage(response.getPayload()), latencyNanos, httpAttempts);
+                functionErrorMessage(response.getPayload() != null ? response.getPayload() : response.getContent()),
+                latencyNanos, httpAttempts);
     }
 
     /** Anything the SDK threw; nothing escapes. */
