@@ -3,7 +3,6 @@ package io.datahubfcsync.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datahubfcsync.cluster.FlinkJvmLauncher.CommandResult;
 import io.datahubfcsync.cluster.FlinkJvmLauncher.ResourceParams;
-import io.datahubfcsync.testing.Poll;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -198,7 +197,7 @@ public final class FlinkTestCluster implements AutoCloseable {
 
     /** Waits until the job has {@code status} and, for RUNNING, every vertex is RUNNING too (tasks deployed). */
     public JsonNode awaitJobStatus(String jobId, String status, Duration timeout) {
-        return Poll.until("job " + jobId + " " + status + (status.equals("RUNNING") ? " with all vertices running" : ""),
+        return RestPoll.until("job " + jobId + " " + status + (status.equals("RUNNING") ? " with all vertices running" : ""),
                 timeout, () -> {
                     JsonNode job = job(jobId);
                     if (isTerminal(job.path("state").asText()) && !job.path("state").asText().equals(status)) {
@@ -301,7 +300,7 @@ public final class FlinkTestCluster implements AutoCloseable {
         Map<String, Object> body = Map.of("drain", false, "formatType", "CANONICAL",
                 "targetDirectory", savepointDir().toUri().toString());
         String requestId = rest.post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
-        String path = Poll.until("savepoint of job " + jobId, timeout, () -> {
+        String path = RestPoll.until("savepoint of job " + jobId, timeout, () -> {
             JsonNode answer = rest.get("/jobs/" + jobId + "/savepoints/" + requestId);
             if (!answer.path("status").path("id").asText().equals("COMPLETED")) {
                 return Optional.empty();
@@ -354,14 +353,14 @@ public final class FlinkTestCluster implements AutoCloseable {
     }
 
     private void awaitRest() {
-        Poll.until("JobManager REST at " + rest.base(), START_TIMEOUT, () -> {
+        RestPoll.until("JobManager REST at " + rest.base(), START_TIMEOUT, () -> {
             requireAlive(jobManager);
             return Optional.of(rest.get("/overview"));
         });
     }
 
     private void awaitRegistered(FlinkProcess tm) {
-        Poll.until(tm.name() + " registered at the JobManager", START_TIMEOUT, () -> {
+        RestPoll.until(tm.name() + " registered at the JobManager", START_TIMEOUT, () -> {
             requireAlive(tm);
             requireAlive(jobManager);
             return registeredTaskManagers().contains(tm.name()) ? Optional.of(true) : Optional.empty();
@@ -370,7 +369,7 @@ public final class FlinkTestCluster implements AutoCloseable {
 
     private static void requireAlive(FlinkProcess process) {
         if (!process.isAlive()) {
-            // not an exception type Poll treats as "not yet": an Error ends the wait at once
+            // not an exception type RestPoll treats as "not yet": an Error ends the wait at once
             throw new AssertionError(process + " died during start-up; last log lines:\n" + process.tail(40));
         }
     }

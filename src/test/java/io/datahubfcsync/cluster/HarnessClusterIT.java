@@ -3,7 +3,6 @@ package io.datahubfcsync.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datahubfcsync.cluster.FlinkJvmLauncher.CommandResult;
 import io.datahubfcsync.cluster.testjob.SequenceCountingJob;
-import io.datahubfcsync.testing.Poll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -80,7 +79,7 @@ class HarnessClusterIT {
         FlinkTestCluster.JobVertex counting = cluster.vertex(jobId, COUNTING);
         assertThat(counting.parallelism()).isEqualTo(2);
         // the REST metric store fills asynchronously, TaskManager by TaskManager
-        double processedBySlowest = Poll.until("records counted by both subtasks", TIMEOUT,
+        double processedBySlowest = RestPoll.until("records counted by both subtasks", TIMEOUT,
                 () -> cluster.aggregatedMetric(jobId, counting.id(), PROCESSED, "min").filter(n -> n > 0));
         assertThat(processedBySlowest).isPositive();
         assertThat(cluster.vertexMetricIds(jobId, counting.id())).contains("0." + PROCESSED, "1." + PROCESSED);
@@ -112,7 +111,7 @@ class HarnessClusterIT {
     @Order(3)
     void stopsWithSavepointAndResumesRescaledWithoutLossOrReplay() {
         String counting = cluster.vertex(jobId, COUNTING).id();
-        double seenBeforeStop = Poll.until("some progress before the stop", TIMEOUT,
+        double seenBeforeStop = RestPoll.until("some progress before the stop", TIMEOUT,
                 () -> cluster.aggregatedMetric(jobId, counting, COUNTING + ".harness.lastValue", "max").filter(v -> v >= 20));
 
         long begin = System.nanoTime();
@@ -136,7 +135,7 @@ class HarnessClusterIT {
     void recoversFromTheLatestCheckpointAfterKillMinus9OfATaskManager() {
         String counting = cluster.vertex(jobId, COUNTING).id();
         long checkpointsBefore = cluster.completedCheckpoints(jobId);
-        Poll.until("a checkpoint of the resumed job", TIMEOUT, () -> cluster.completedCheckpoints(jobId) > checkpointsBefore);
+        RestPoll.until("a checkpoint of the resumed job", TIMEOUT, () -> cluster.completedCheckpoints(jobId) > checkpointsBefore);
         double seenBeforeKill = cluster.aggregatedMetric(jobId, counting, COUNTING + ".harness.lastValue", "max").orElseThrow();
 
         String victim = cluster.taskManagersRunning(jobId, counting).iterator().next();
@@ -145,7 +144,7 @@ class HarnessClusterIT {
         String replacement = cluster.startTaskManager();
         assertThat(replacement).isEqualTo("tm-2");
 
-        JsonNode restoredFrom = Poll.until("job restarted from a checkpoint with all tasks running", TIMEOUT, () -> {
+        JsonNode restoredFrom = RestPoll.until("job restarted from a checkpoint with all tasks running", TIMEOUT, () -> {
             boolean restarted = cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1).isPresent();
             Optional<JsonNode> restored = cluster.latestRestored(jobId).filter(r -> !r.path("is_savepoint").asBoolean());
             return restarted && restored.isPresent() && cluster.vertices(jobId).stream().allMatch(v -> v.status().equals("RUNNING"))
@@ -188,7 +187,7 @@ class HarnessClusterIT {
     private static void assertResumedConsistently(String vertexId, int parallelism, double atLeast) {
         for (int subtask = 0; subtask < parallelism; subtask++) {
             int index = subtask;
-            double firstValue = Poll.until("subtask " + index + " processed a value", TIMEOUT,
+            double firstValue = RestPoll.until("subtask " + index + " processed a value", TIMEOUT,
                     () -> cluster.subtaskMetric(jobId, vertexId, index, COUNTING + ".harness.firstValue").filter(v -> v >= 0));
             double firstCount = cluster.subtaskMetric(jobId, vertexId, index, COUNTING + ".harness.firstCount").orElseThrow();
             assertThat(firstValue).as("subtask %d resumed after the values seen before", index).isGreaterThan(atLeast);
