@@ -1,0 +1,243 @@
+package io.datahubfcsync.delivery;
+
+import io.datahubfcsync.datahub.DataHubConnection;
+import io.datahubfcsync.event.BlobEncoding;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the delivery operator needs, travelling in the job graph: no secrets (the dead-letter
+ * {@link DataHubConnection} only says where credentials are). Built with {@link #builder()}; the
+ * defaults are the ones of SPEC §3, and every check names the job parameter a user would change.
+ */
+public final class DeliveryConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** FC's limit for a synchronous invocation payload. */
+    public static final long MAX_EVENT_BYTES = 32L * 1024 * 1024;
+
+    private final String project;
+    private final String topic;
+    private final String region;
+    private final String fcService;
+    private final String fcFunction;
+    private final int batchMaxRecords;
+    private final long batchMaxBytes;
+    private final Duration batchMaxWait;
+    private final Duration retryInterval;
+    private final int retryMaxAttempts;
+    private final Duration maxThrottleBackoff;
+    private final OnExhausted onExhausted;
+    private final String deadLetterTopic;
+    private final DataHubConnection deadLetterConnection;
+    private final BlobEncoding blobEncoding;
+    private final int maxConcurrency;
+    private final int maxBufferedRecords;
+
+    private DeliveryConfig(Builder b) {
+        project = b.project;
+        topic = b.topic;
+        region = b.region;
+        fcService = b.fcService;
+        fcFunction = b.fcFunction;
+        batchMaxRecords = b.batchMaxRecords;
+        batchMaxBytes = b.batchMaxBytes;
+        batchMaxWait = b.batchMaxWait;
+        retryInterval = b.retryInterval;
+        retryMaxAttempts = b.retryMaxAttempts;
+        maxThrottleBackoff = b.maxThrottleBackoff;
+        onExhausted = b.onExhausted;
+        deadLetterTopic = b.deadLetterTopic;
+        deadLetterConnection = b.deadLetterConnection;
+        blobEncoding = b.blobEncoding;
+        maxConcurrency = b.maxConcurrency;
+        maxBufferedRecords = b.maxBufferedRecords;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String project() { return project; }
+    public String topic() { return topic; }
+    public String region() { return region; }
+    public String fcService() { return fcService; }
+    public String fcFunction() { return fcFunction; }
+    public int batchMaxRecords() { return batchMaxRecords; }
+    public long batchMaxBytes() { return batchMaxBytes; }
+    public Duration batchMaxWait() { return batchMaxWait; }
+    public Duration retryInterval() { return retryInterval; }
+    public int retryMaxAttempts() { return retryMaxAttempts; }
+    /** Longest pause after repeated throttling (429) or FC platform errors (5xx). */
+    public Duration maxThrottleBackoff() { return maxThrottleBackoff; }
+    public OnExhausted onExhausted() { return onExhausted; }
+    /** The dead-letter BLOB topic (same project), or null unless {@code on-exhausted=dead-letter}. */
+    public String deadLetterTopic() { return deadLetterTopic; }
+    public DataHubConnection deadLetterConnection() { return deadLetterConnection; }
+    public BlobEncoding blobEncoding() { return blobEncoding; }
+    public int maxConcurrency() { return maxConcurrency; }
+    public int maxBufferedRecords() { return maxBufferedRecords; }
+
+    /** The operator's name in the Flink UI: {@code FC <service>/<function>}. */
+    public String operatorName() {
+        return "FC " + fcService + '/' + fcFunction;
+    }
+
+    @Override
+    public String toString() {
+        return "DeliveryConfig{" + operatorName() + ", source /projects/" + project + "/topics/" + topic
+                + ", region=" + region + ", batch.max-records=" + batchMaxRecords + ", batch.max-bytes=" + batchMaxBytes
+                + ", batch.max-wait=" + batchMaxWait.toMillis() + "ms, retry.interval=" + retryInterval.toMillis()
+                + "ms, retry.max-attempts=" + retryMaxAttempts + ", on-exhausted=" + onExhausted.key()
+                + (deadLetterTopic != null ? ", dead-letter.topic=" + deadLetterTopic : "")
+                + ", event.blob-encoding=" + blobEncoding.key() + ", delivery.max-concurrency=" + maxConcurrency
+                + ", delivery.max-buffered-records=" + maxBufferedRecords + '}';
+    }
+
+    /** Builder with the SPEC §3 defaults. */
+    public static final class Builder {
+        private String project;
+        private String topic;
+        private String region;
+        private String fcService;
+        private String fcFunction;
+        private int batchMaxRecords = 100;
+        private long batchMaxBytes = 4L * 1024 * 1024;
+        private Duration batchMaxWait = Duration.ZERO;
+        private Duration retryInterval = Duration.ofSeconds(1);
+        private int retryMaxAttempts = 512;
+        private Duration maxThrottleBackoff = Duration.ofSeconds(30);
+        private OnExhausted onExhausted = OnExhausted.FAIL;
+        private String deadLetterTopic;
+        private DataHubConnection deadLetterConnection;
+        private BlobEncoding blobEncoding = BlobEncoding.UTF8;
+        private int maxConcurrency = 64;
+        private int maxBufferedRecords = 10_000;
+
+        private Builder() {}
+
+        /** The source DataHub project and topic: they name the event's {@code eventSourceARN}. */
+        public Builder source(String project, String topic) {
+            this.project = project;
+            this.topic = topic;
+            return this;
+        }
+
+        /** The event's {@code region}, e.g. {@code cn-hangzhou}. */
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        /** FC service and function: only for the operator name and messages; the invoker does the calling. */
+        public Builder function(String service, String function) {
+            this.fcService = service;
+            this.fcFunction = function;
+            return this;
+        }
+
+        public Builder batchMaxRecords(int n) {
+            this.batchMaxRecords = n;
+            return this;
+        }
+
+        public Builder batchMaxBytes(long n) {
+            this.batchMaxBytes = n;
+            return this;
+        }
+
+        public Builder batchMaxWait(Duration d) {
+            this.batchMaxWait = d;
+            return this;
+        }
+
+        public Builder retryInterval(Duration d) {
+            this.retryInterval = d;
+            return this;
+        }
+
+        public Builder retryMaxAttempts(int n) {
+            this.retryMaxAttempts = n;
+            return this;
+        }
+
+        public Builder maxThrottleBackoff(Duration d) {
+            this.maxThrottleBackoff = d;
+            return this;
+        }
+
+        /** {@code on-exhausted=fail}. */
+        public Builder failOnExhausted() {
+            this.onExhausted = OnExhausted.FAIL;
+            this.deadLetterTopic = null;
+            this.deadLetterConnection = null;
+            return this;
+        }
+
+        /** {@code on-exhausted=dead-letter} with {@code dead-letter.topic} (a BLOB topic in the source project). */
+        public Builder deadLetter(String topic, DataHubConnection connection) {
+            this.onExhausted = OnExhausted.DEAD_LETTER;
+            this.deadLetterTopic = topic;
+            this.deadLetterConnection = connection;
+            return this;
+        }
+
+        public Builder blobEncoding(BlobEncoding e) {
+            this.blobEncoding = e;
+            return this;
+        }
+
+        public Builder maxConcurrency(int n) {
+            this.maxConcurrency = n;
+            return this;
+        }
+
+        public Builder maxBufferedRecords(int n) {
+            this.maxBufferedRecords = n;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException listing every problem, each with the job parameter to fix */
+        public DeliveryConfig build() {
+            List<String> problems = new ArrayList<>();
+            require(problems, project, "datahub.project");
+            require(problems, topic, "datahub.topic");
+            require(problems, region, "region");
+            require(problems, fcService, "fc.service");
+            require(problems, fcFunction, "fc.function");
+            if (batchMaxRecords < 1 || batchMaxRecords > 10_000) {
+                problems.add("batch.max-records must be 1..10000, got " + batchMaxRecords);
+            }
+            if (batchMaxBytes < 1024 || batchMaxBytes > MAX_EVENT_BYTES) {
+                problems.add("batch.max-bytes must be 1 KiB..32 MiB (FC's synchronous limit), got " + batchMaxBytes);
+            }
+            if (batchMaxWait == null || batchMaxWait.isNegative()) problems.add("batch.max-wait must be 0 ms or more");
+            if (retryInterval == null || retryInterval.isNegative()) problems.add("retry.interval must be 0 ms or more");
+            if (retryMaxAttempts < 1) problems.add("retry.max-attempts must be at least 1, got " + retryMaxAttempts);
+            if (maxThrottleBackoff == null || maxThrottleBackoff.isNegative()) {
+                problems.add("the throttling back-off limit must be 0 ms or more");
+            }
+            Objects.requireNonNull(onExhausted, "onExhausted");
+            if (onExhausted == OnExhausted.DEAD_LETTER) {
+                require(problems, deadLetterTopic, "dead-letter.topic (required with on-exhausted=dead-letter)");
+                if (deadLetterConnection == null) problems.add("a DataHub connection for dead-letter.topic is required");
+            }
+            if (blobEncoding == null) problems.add("event.blob-encoding must be utf8 or base64");
+            if (maxConcurrency < 1) problems.add("delivery.max-concurrency must be at least 1, got " + maxConcurrency);
+            if (maxBufferedRecords < 1) {
+                problems.add("delivery.max-buffered-records must be at least 1, got " + maxBufferedRecords);
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid delivery configuration: " + String.join("; ", problems));
+            }
+            return new DeliveryConfig(this);
+        }
+
+        private static void require(List<String> problems, String value, String key) {
+            if (value == null || value.isBlank()) problems.add(key + " is required");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.datahubfcsync.delivery;
+
+import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.fc.FunctionInvokerFactory;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperatorFactory;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
+import org.apache.flink.streaming.api.operators.StreamOperator;
+import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
+
+/** Creates {@link DeliveryOperator}s with the task's mailbox executor, which the operator needs to never block. */
+final class DeliveryOperatorFactory extends AbstractStreamOperatorFactory<Void>
+        implements OneInputStreamOperatorFactory<ShardRecord, Void> {
+    private static final long serialVersionUID = 1L;
+
+    private final DeliveryConfig config;
+    private final FunctionInvokerFactory invokers;
+    private final DeadLetterWriter.Factory deadLetters;
+
+    DeliveryOperatorFactory(DeliveryConfig config, FunctionInvokerFactory invokers, DeadLetterWriter.Factory deadLetters) {
+        this.config = config;
+        this.invokers = invokers;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends StreamOperator<Void>> T createStreamOperator(StreamOperatorParameters<Void> parameters) {
+        return (T) new DeliveryOperator(parameters, config, invokers, deadLetters);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Class<? extends StreamOperator> getStreamOperatorClass(ClassLoader classLoader) {
+        return DeliveryOperator.class;
+    }
+}

@@ -1,0 +1,46 @@
+package io.datahubfcsync.delivery;
+
+import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.fc.FunctionInvokerFactory;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/** Wires ordered delivery into a job: {@code keyBy(shardId)} → the delivery operator. */
+public final class FcDelivery {
+    /** Stable uid: savepoints map the delivery state back to the operator by it. */
+    public static final String UID = "fc-delivery";
+
+    private FcDelivery() {}
+
+    /**
+     * Adds the delivery operator, named {@code FC <service>/<function>} with uid {@value #UID}. It is
+     * terminal (emits nothing); the returned handle is for parallelism or slot-sharing settings.
+     */
+    public static SingleOutputStreamOperator<Void> attach(DataStream<ShardRecord> records, DeliveryConfig config,
+                                                          FunctionInvokerFactory invokers) {
+        DeadLetterWriter.Factory deadLetters = config.onExhausted() == OnExhausted.DEAD_LETTER
+                ? DataHubDeadLetterWriter.factory(config.deadLetterConnection(), config.project(), config.deadLetterTopic())
+                : null;
+        return attach(records, config, invokers, deadLetters);
+    }
+
+    static SingleOutputStreamOperator<Void> attach(DataStream<ShardRecord> records, DeliveryConfig config,
+                                                   FunctionInvokerFactory invokers, DeadLetterWriter.Factory deadLetters) {
+        return records.keyBy(new ShardIdKey(), Types.STRING)
+                .transform(config.operatorName(), Types.VOID, new DeliveryOperatorFactory(config, invokers, deadLetters))
+                .uid(UID)
+                .name(config.operatorName());
+    }
+
+    /** The shard id: every record of a shard goes to the same subtask, in the order the source read it. */
+    static final class ShardIdKey implements KeySelector<ShardRecord, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(ShardRecord record) {
+            return record.shardId;
+        }
+    }
+}

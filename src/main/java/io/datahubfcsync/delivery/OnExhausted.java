@@ -1,0 +1,16 @@
+package io.datahubfcsync.delivery;
+
+import java.util.Locale;
+
+/** What happens to a batch that failed {@code retry.max-attempts} times, or a record that can never be sent. */
+public enum OnExhausted {
+    /** The job fails and does not restart; resume from the latest checkpoint after fixing the function. */
+    FAIL,
+    /** The event goes to {@code dead-letter.topic} with the error, and the shard goes on. */
+    DEAD_LETTER;
+
+    /** The value users type for {@code on-exhausted}. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,206 @@
+package io.datahubfcsync.delivery;
+
+import io.datahubfcsync.event.EncodedEvent;
+import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.metrics.ShardDeliveryMetrics;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The working state of one shard inside the delivery operator. Changed only on the task thread;
+ * the fields the metric reporter reads are volatile.
+ */
+final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
+    enum Phase {
+        /** Nothing in flight; may hold records that are about to form a batch. */
+        IDLE,
+        /** A partial batch waits up to {@code batch.max-wait} for more records (a timer is set). */
+        WAITING_FOR_MORE,
+        /** The batch is being sent to FC on the pool. */
+        INVOKING,
+        /** The batch failed; a timer re-sends it after the retry pause. */
+        WAITING_TO_RETRY,
+        /** The batch is exhausted (or unsendable) and is being written to the dead-letter topic. */
+        DEAD_LETTERING,
+        /** Exhausted with {@code on-exhausted=fail}: the job is failing; nothing more happens here. */
+        EXHAUSTED
+    }
+
+    final String shardId;
+    final ArrayDeque<ShardRecord> pending = new ArrayDeque<>();
+    Phase phase = Phase.IDLE;
+    /** The batch being sent or retried: the first {@code inFlight.recordCount()} pending records. */
+    EncodedEvent inFlight;
+    int failedAttempts;
+    String lastError;
+    String lastRequestId;
+    /** Processing time since which the oldest record not yet in a batch has waited. */
+    long openedAt;
+    /** Rough payload size of the records not yet in a batch, to send a byte-full batch without waiting. */
+    long waitingPayloadBytes;
+    /** Distinguishes the current timer from stale ones that were superseded. */
+    long timerToken;
+    long invokeStartedNanos;
+    long deliveredSystemTime = -1;
+    ShardDeliveryMetrics metrics;
+
+    private volatile long deliveredSequence = -1;
+    private volatile int pendingCount;
+    private volatile int stateCode = ShardDeliveryMetrics.STATE_RUNNING;
+    private volatile long retryDelayMs;
+    private volatile int consecutiveFailures;
+    /** System time of the oldest pending record, or -1 when none is pending. */
+    private volatile long oldestPendingSystemTime = -1;
+    private volatile long newestKnownTime = -1;
+
+    ShardLane(String shardId) {
+        this.shardId = shardId;
+    }
+
+    static ShardLane restore(String shardId, ShardProgress p) {
+        ShardLane lane = new ShardLane(shardId);
+        lane.deliveredSequence = p.deliveredSequence;
+        lane.deliveredSystemTime = p.deliveredSystemTime;
+        lane.newestKnownTime = p.newestKnownTime;
+        lane.failedAttempts = p.failedAttempts;
+        lane.consecutiveFailures = p.failedAttempts;
+        if (p.failedAttempts > 0) lane.stateCode = ShardDeliveryMetrics.STATE_RETRYING;
+        lane.lastError = p.lastError;
+        lane.lastRequestId = p.lastRequestId;
+        lane.pending.addAll(p.pending);
+        lane.pendingChanged();
+        return lane;
+    }
+
+    ShardProgress snapshot() {
+        boolean batchOut = inFlight != null
+                && (phase == Phase.INVOKING || phase == Phase.WAITING_TO_RETRY || phase == Phase.DEAD_LETTERING);
+        return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts,
+                batchOut ? inFlight.recordCount() : 0, lastError, lastRequestId, new ArrayList<>(pending));
+    }
+
+    /** Highest sequence this lane has seen (delivered or pending), to drop replays of older records. */
+    long highestSequence() {
+        ShardRecord last = pending.peekLast();
+        return last != null ? last.sequence : deliveredSequence;
+    }
+
+    void add(ShardRecord r, long now) {
+        if (pending.size() == (inFlight != null ? inFlight.recordCount() : 0)) {
+            openedAt = now; // first record that is not part of a batch
+        }
+        pending.addLast(r);
+        waitingPayloadBytes += payloadSize(r);
+        long known = Math.max(r.systemTime, r.shardLatestTime);
+        if (known > newestKnownTime) newestKnownTime = known;
+        pendingChanged();
+    }
+
+    /** Records not yet part of a batch. */
+    int waitingRecords() {
+        return pending.size() - (inFlight != null ? inFlight.recordCount() : 0);
+    }
+
+    /** The batch was cut from the head of {@link #pending}. */
+    void batchStarted(EncodedEvent event) {
+        inFlight = event;
+        long rest = 0;
+        int i = 0;
+        for (ShardRecord r : pending) {
+            if (i++ >= event.recordCount()) rest += payloadSize(r);
+        }
+        waitingPayloadBytes = rest;
+    }
+
+    /** The batch at the head is done (delivered or dead-lettered). @return how many records it held */
+    List<ShardRecord> batchDone() {
+        int n = inFlight.recordCount();
+        List<ShardRecord> done = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) done.add(pending.removeFirst());
+        ShardRecord last = done.get(n - 1);
+        deliveredSequence = last.sequence;
+        deliveredSystemTime = last.systemTime;
+        inFlight = null;
+        failedAttempts = 0;
+        consecutiveFailures = 0;
+        lastError = null;
+        lastRequestId = null;
+        retryDelayMs = 0;
+        phase = Phase.IDLE;
+        stateCode = ShardDeliveryMetrics.STATE_RUNNING;
+        pendingChanged();
+        return done;
+    }
+
+    void attemptFailed(String error, String requestId) {
+        failedAttempts++;
+        consecutiveFailures = failedAttempts;
+        lastError = error;
+        lastRequestId = requestId;
+        stateCode = ShardDeliveryMetrics.STATE_RETRYING;
+    }
+
+    void retryIn(long delayMs) {
+        retryDelayMs = delayMs;
+        phase = Phase.WAITING_TO_RETRY;
+    }
+
+    void exhausted(Phase next) {
+        phase = next;
+        stateCode = ShardDeliveryMetrics.STATE_EXHAUSTED;
+    }
+
+    private void pendingChanged() {
+        pendingCount = pending.size();
+        ShardRecord first = pending.peekFirst();
+        oldestPendingSystemTime = first != null ? first.systemTime : -1;
+    }
+
+    private static long payloadSize(ShardRecord r) {
+        if (r.blob != null) return r.blob.length;
+        long n = 0;
+        if (r.tuple != null) {
+            for (String v : r.tuple) n += v == null ? 4 : v.length() + 2;
+        }
+        return n;
+    }
+
+    /** How far the oldest undelivered record is behind the newest one DataHub holds for this shard. */
+    long millisBehindLatest() {
+        long oldest = oldestPendingSystemTime;
+        long newest = newestKnownTime;
+        return oldest < 0 || newest < 0 ? 0 : Math.max(0, newest - oldest);
+    }
+
+    /** Epoch ms before which every record of this shard was delivered; -1 if nothing is known yet. */
+    long syncedUpTo() {
+        long oldest = oldestPendingSystemTime;
+        return oldest >= 0 ? oldest : newestKnownTime;
+    }
+
+    @Override
+    public long deliveredSequence() {
+        return deliveredSequence;
+    }
+
+    @Override
+    public int pendingRecords() {
+        return pendingCount;
+    }
+
+    @Override
+    public int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    @Override
+    public int state() {
+        return stateCode;
+    }
+
+    @Override
+    public long retryDelayMs() {
+        return retryDelayMs;
+    }
+}

@@ -1,0 +1,93 @@
+package io.datahubfcsync.fc;
+
+import com.aliyuncs.fc.client.FunctionComputeClient;
+import com.aliyuncs.fc.response.InvokeFunctionResponse;
+import io.datahubfcsync.credentials.AccessCredentials;
+import java.util.Objects;
+
+/**
+ * Invokes one FC function synchronously with {@code aliyun-java-sdk-fc} 1.8.25.
+ *
+ * <p>One client per subtask, shared by all shards: the SDK client holds only its {@code Config},
+ * while a fresh {@code InvokeFunctionRequest} per call keeps the per-call state (the SDK mutates a
+ * request's headers while signing) private to one thread.
+ *
+ * <p>Credential rotation: the credentials are read from the {@link io.datahubfcsync.credentials.CredentialsSource}
+ * before every call. When they changed, a new client is built and swapped in, instead of calling
+ * the Config's setters, because concurrent calls would otherwise sign with a key id, secret and
+ * token from different generations.
+ *
+ * <p>Hidden re-sends: on a 5xx the SDK re-sends the same request up to 3 times in total, and each
+ * time the function may run again. They are <em>counted</em>, not turned off ({@link
+ * InvocationResult#httpAttempts()}): turning them off would mean re-implementing the SDK's
+ * sign/send/error-mapping loop from its internals; counting uses the SDK's own per-send hook and
+ * tells the caller exactly how many requests one attempt cost.
+ *
+ * <p>One more re-send is below the SDK and not counted: when the server closes a connection without
+ * answering, the JDK's {@code HttpURLConnection} re-sends a POST once by itself
+ * ({@code sun.net.http.retryPost}, default true). It is left on because it is JVM-wide and Flink's
+ * own HTTP clients share the JVM; delivery is at-least-once either way.
+ */
+public final class SdkFunctionInvoker implements FunctionInvoker {
+    private final FcConnection connection;
+    private volatile ClientGeneration current;
+    private volatile boolean closed;
+
+    public SdkFunctionInvoker(FcConnection connection) {
+        this.connection = Objects.requireNonNull(connection);
+    }
+
+    @Override
+    public InvocationResult invoke(byte[] event) {
+        if (closed) throw new IllegalStateException("invoker for " + connection.functionPath() + " is closed");
+        long start = System.nanoTime();
+        CountingInvokeRequest request = null;
+        try {
+            FunctionComputeClient client = client();
+            request = new CountingInvokeRequest(connection.service(), connection.function());
+            if (connection.qualifier() != null) request.setQualifier(connection.qualifier());
+            request.setInvocationType("Sync");
+            request.setPayload(event);
+            InvokeFunctionResponse response = client.invokeFunction(request);
+            return FcOutcomes.fromResponse(response, System.nanoTime() - start, request.httpAttempts());
+        } catch (RuntimeException e) {
+            return FcOutcomes.fromException(e, System.nanoTime() - start, request == null ? 0 : request.httpAttempts());
+        }
+    }
+
+    /** The client for the current credentials; rebuilt only when they changed. */
+    private FunctionComputeClient client() {
+        AccessCredentials credentials = connection.credentials().current();
+        ClientGeneration g = current;
+        if (g != null && g.credentials.equals(credentials)) return g.client;
+        synchronized (this) {
+            g = current;
+            if (g == null || !g.credentials.equals(credentials)) {
+                g = new ClientGeneration(credentials, FcClients.create(connection, credentials));
+                current = g;
+            }
+            return g.client;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true; // the sync client holds no pooled resources of its own (HttpURLConnection keep-alive is JVM-wide)
+        current = null;
+    }
+
+    @Override
+    public String toString() {
+        return "SdkFunctionInvoker{" + connection.functionPath() + " at " + connection.endpoint() + '}';
+    }
+
+    private static final class ClientGeneration {
+        final AccessCredentials credentials;
+        final FunctionComputeClient client;
+
+        ClientGeneration(AccessCredentials credentials, FunctionComputeClient client) {
+            this.credentials = credentials;
+            this.client = client;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.datahubfcsync.local.fc;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * One invocation request the FC emulator received, with how it was answered.
+ *
+ * @param qualifier alias or version from the path, null for none
+ * @param payload the request body as received (empty for a bodiless request; truncated above 32 MB)
+ * @param received when the request was parsed
+ * @param finished when the answer was ready (after injected latency and the function's run)
+ * @param httpStatus status sent, 0 when the connection was dropped
+ * @param errorType {@code X-Fc-Error-Type} sent, or the FC {@code ErrorCode} of an error status, else null
+ * @param injected true when a {@link Fault} decided the answer
+ */
+public record InvocationRecord(
+        long index,
+        String service,
+        String qualifier,
+        String function,
+        byte[] payload,
+        Instant received,
+        Instant finished,
+        Outcome outcome,
+        int httpStatus,
+        String requestId,
+        String errorType,
+        boolean injected) {
+
+    /** How the emulator answered. */
+    public enum Outcome {
+        /** 200 with the function's output. */
+        SUCCESS,
+        /** 200 with {@code X-Fc-Error-Type} (the function threw, timed out, or an injected error). */
+        FUNCTION_ERROR,
+        /** An HTTP error status (auth, not found, throttled, platform, too large ...). */
+        HTTP_ERROR,
+        /** Connection closed without an answer. */
+        DROPPED,
+        /** 202: accepted for asynchronous execution. */
+        ACCEPTED_ASYNC
+    }
+
+    public String payloadUtf8() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "InvocationRecord{#" + index + ' ' + service + (qualifier != null ? "." + qualifier : "") + '/' + function
+                + ' ' + outcome + ' ' + httpStatus + (errorType != null ? ' ' + errorType : "")
+                + (injected ? " injected" : "") + ", " + payload.length + " bytes, requestId=" + requestId + '}';
+    }
+}

@@ -1,0 +1,21 @@
+package io.datahubfcsync.metrics;
+
+import java.util.function.LongSupplier;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+
+/** Operator-wide lag gauges of SPEC §5 (per subtask; aggregate with max / min across subtasks). */
+public final class DeliveryLagMetrics {
+    private DeliveryLagMetrics() {}
+
+    /**
+     * @param maxMillisBehindLatest largest gap, over this subtask's shards, between the newest record
+     *     DataHub holds for a shard and the oldest record not yet delivered (0 when all caught up)
+     * @param syncedUpTo epoch ms before which every shard of this subtask was delivered (DataHub's
+     *     "done time"); -1 while no shard is known
+     */
+    public static void register(MetricGroup operatorGroup, LongSupplier maxMillisBehindLatest, LongSupplier syncedUpTo) {
+        operatorGroup.gauge("maxMillisBehindLatest", (Gauge<Long>) maxMillisBehindLatest::getAsLong);
+        operatorGroup.gauge("syncedUpTo", (Gauge<Long>) syncedUpTo::getAsLong);
+    }
+}

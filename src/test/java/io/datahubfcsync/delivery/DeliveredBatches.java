@@ -1,0 +1,82 @@
+package io.datahubfcsync.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datahubfcsync.local.fc.InvocationRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads what the FC emulator received back into batches: which shard, which sequences, how it ended. */
+final class DeliveredBatches {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One invocation as the function saw it. */
+    record Batch(String shard, List<Long> sequences, boolean succeeded, Instant received, Instant finished,
+                 int bytes, String payload) {
+        long first() {
+            return sequences.get(0);
+        }
+
+        long last() {
+            return sequences.get(sequences.size() - 1);
+        }
+
+        boolean holds(String shardId, long sequence) {
+            return shard.equals(shardId) && sequences.contains(sequence);
+        }
+    }
+
+    private DeliveredBatches() {}
+
+    /** Every invocation, in the order the emulator received them. */
+    static List<Batch> of(List<InvocationRecord> invocations) {
+        List<Batch> out = new ArrayList<>();
+        List<InvocationRecord> sorted = new ArrayList<>(invocations);
+        sorted.sort(Comparator.comparing(InvocationRecord::received).thenComparingLong(InvocationRecord::index));
+        for (InvocationRecord r : sorted) {
+            out.add(parse(r));
+        }
+        return out;
+    }
+
+    /** Per shard, the sequences of the successful invocations, concatenated in invocation order. */
+    static Map<String, List<Long>> deliveredPerShard(List<Batch> batches) {
+        Map<String, List<Long>> out = new LinkedHashMap<>();
+        for (Batch b : batches) {
+            if (b.succeeded()) out.computeIfAbsent(b.shard(), k -> new ArrayList<>()).addAll(b.sequences());
+        }
+        return out;
+    }
+
+    static List<Long> range(long fromInclusive, long toExclusive) {
+        List<Long> out = new ArrayList<>();
+        for (long i = fromInclusive; i < toExclusive; i++) out.add(i);
+        return out;
+    }
+
+    private static Batch parse(InvocationRecord r) {
+        try {
+            JsonNode event = JSON.readTree(r.payload());
+            String shard = null;
+            List<Long> seqs = new ArrayList<>();
+            for (JsonNode rec : event.get("records")) {
+                String id = rec.get("eventId").asText();
+                int colon = id.lastIndexOf(':');
+                String s = id.substring(0, colon);
+                if (shard == null) shard = s;
+                else if (!shard.equals(s)) throw new AssertionError("an event mixes shards " + shard + " and " + s);
+                seqs.add(Long.parseLong(id.substring(colon + 1)));
+            }
+            return new Batch(shard, seqs, r.outcome() == InvocationRecord.Outcome.SUCCESS, r.received(), r.finished(),
+                    r.payload().length, r.payloadUtf8());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the function received an event that is not JSON: " + r, e);
+        }
+    }
+}
