@@ -4,6 +4,8 @@ import static io.datahubfcsync.job.JobOption.*;
 
 import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubProtocol;
+import io.datahubfcsync.delivery.OnExhausted;
+import io.datahubfcsync.event.BlobEncoding;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,11 +44,7 @@ public final class JobConfig {
         }
     }
 
-    public enum OnExhausted { FAIL, DEAD_LETTER }
-
     public enum OnExpiredPosition { FAIL, OLDEST }
-
-    public enum BlobEncoding { UTF8, BASE64 }
 
     private final Map<JobOption, String> given; // what the user typed, for display
     public final String datahubEndpoint;

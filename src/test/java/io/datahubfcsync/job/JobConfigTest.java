@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datahubfcsync.datahub.DataHubProtocol;
+import io.datahubfcsync.delivery.OnExhausted;
+import io.datahubfcsync.event.BlobEncoding;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -41,8 +43,8 @@ class JobConfigTest {
         assertThat(c.batchMaxWait).isEqualTo(Duration.ZERO);
         assertThat(c.retryInterval).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.retryMaxAttempts).isEqualTo(512);
-        assertThat(c.onExhausted).isEqualTo(JobConfig.OnExhausted.FAIL);
-        assertThat(c.blobEncoding).isEqualTo(JobConfig.BlobEncoding.UTF8);
+        assertThat(c.onExhausted).isEqualTo(OnExhausted.FAIL);
+        assertThat(c.blobEncoding).isEqualTo(BlobEncoding.UTF8);
         assertThat(c.fcReadTimeout).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.maxConcurrency).isEqualTo(64);
         assertThat(c.maxBufferedRecords).isEqualTo(10_000);
@@ -65,9 +67,9 @@ class JobConfigTest {
         assertThat(c.retryInterval).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.fcReadTimeout).isEqualTo(Duration.ofMinutes(3));
         assertThat(c.datahubProtocol).isEqualTo(DataHubProtocol.JSON);
-        assertThat(c.onExhausted).isEqualTo(JobConfig.OnExhausted.DEAD_LETTER);
+        assertThat(c.onExhausted).isEqualTo(OnExhausted.DEAD_LETTER);
         assertThat(c.deadLetterTopic).isEqualTo("dlq");
-        assertThat(c.blobEncoding).isEqualTo(JobConfig.BlobEncoding.BASE64);
+        assertThat(c.blobEncoding).isEqualTo(BlobEncoding.BASE64);
         assertThat(c.start.kind).isEqualTo(JobConfig.Start.Kind.TIMESTAMP);
         assertThat(c.start.timestampMs).isEqualTo(Instant.parse("2026-11-21T08:00:00Z").toEpochMilli());
         assertThat(c.stopMs).isEqualTo(1800000000000L);
