@@ -6,6 +6,8 @@ import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.delivery.OnExhausted;
 import io.datahubfcsync.event.BlobEncoding;
+import io.datahubfcsync.source.OnExpiredPosition;
+import io.datahubfcsync.source.StartPosition;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,26 +28,6 @@ import java.util.Map;
 public final class JobConfig {
     public static final long MAX_EVENT_BYTES = 32L * 1024 * 1024; // FC's synchronous payload limit
 
-    /** Where reading starts: {@code OLDEST}, {@code LATEST}, or a point in time. */
-    public static final class Start {
-        public enum Kind { OLDEST, LATEST, TIMESTAMP }
-
-        public final Kind kind;
-        public final long timestampMs; // only for TIMESTAMP
-
-        private Start(Kind kind, long timestampMs) {
-            this.kind = kind;
-            this.timestampMs = timestampMs;
-        }
-
-        @Override
-        public String toString() {
-            return kind == Kind.TIMESTAMP ? Instant.ofEpochMilli(timestampMs).toString() : kind.name();
-        }
-    }
-
-    public enum OnExpiredPosition { FAIL, OLDEST }
-
     private final Map<JobOption, String> given; // what the user typed, for display
     public final String datahubEndpoint;
     public final String project;
@@ -61,7 +43,7 @@ public final class JobConfig {
     public final String fcFunction;
     public final String fcQualifier; // null: none
     public final Duration fcReadTimeout;
-    public final Start start;
+    public final StartPosition start;
     public final Long stopMs; // null: unbounded
     public final int batchMaxRecords;
     public final long batchMaxBytes;
@@ -170,8 +152,8 @@ public final class JobConfig {
         if (deadLetterTopic != null && deadLetterTopic.equals(topic)) {
             p.problem(DEAD_LETTER_TOPIC, deadLetterTopic, "must not be the source topic (failed events would be read again)");
         }
-        if (stopMs != null && start.kind == Start.Kind.TIMESTAMP && stopMs <= start.timestampMs) {
-            p.problem(STOP, raw.get(STOP.key()), "must be after start (" + start + ")");
+        if (stopMs != null && start.kind() == StartPosition.Kind.TIMESTAMP && stopMs <= start.timestampMs()) {
+            p.problem(STOP, raw.get(STOP.key()), "must be after start (" + Instant.ofEpochMilli(start.timestampMs()) + ")");
         }
         p.throwIfAny();
         given = Collections.unmodifiableMap(p.given);
@@ -342,13 +324,13 @@ public final class JobConfig {
             return type.getEnumConstants()[0];
         }
 
-        Start start() {
+        StartPosition start() {
             String v = valueOrDefault(START);
             String upper = v.toUpperCase(Locale.ROOT);
-            if (upper.equals("OLDEST")) return new Start(Start.Kind.OLDEST, 0);
-            if (upper.equals("LATEST")) return new Start(Start.Kind.LATEST, 0);
+            if (upper.equals("OLDEST")) return StartPosition.oldest();
+            if (upper.equals("LATEST")) return StartPosition.latest();
             Long t = time(START, v);
-            return t == null ? new Start(Start.Kind.LATEST, 0) : new Start(Start.Kind.TIMESTAMP, t);
+            return t == null ? StartPosition.latest() : StartPosition.timestamp(t);
         }
 
         Long optionalTime(JobOption o) {

@@ -4,8 +4,6 @@ import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.delivery.DeliveryConfig;
 import io.datahubfcsync.fc.FcConnection;
 import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.OnExpiredPosition;
-import io.datahubfcsync.source.StartPosition;
 
 /**
  * The validated {@link JobConfig} translated into the settings of each part of the pipeline: the
@@ -44,21 +42,12 @@ public final class JobPlan {
                 .connection(datahub)
                 .project(config.project)
                 .topic(config.topic)
-                .startPosition(startPosition())
+                .startPosition(config.start)
                 .stopAtMs(config.stopMs)
                 .shardDiscoveryInterval(config.shardDiscoveryInterval)
                 .fetchMaxRecords(config.fetchMaxRecords)
-                .onExpiredPosition(config.onExpiredPosition == JobConfig.OnExpiredPosition.OLDEST
-                        ? OnExpiredPosition.OLDEST : OnExpiredPosition.FAIL)
+                .onExpiredPosition(config.onExpiredPosition)
                 .build();
-    }
-
-    private StartPosition startPosition() {
-        switch (config.start.kind) {
-            case OLDEST: return StartPosition.oldest();
-            case TIMESTAMP: return StartPosition.timestamp(config.start.timestampMs);
-            default: return StartPosition.latest();
-        }
     }
 
     public DeliveryConfig deliveryConfig() {

@@ -20,8 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +49,6 @@ public final class LocalRunner {
     static final String DEMO_TOPIC = "demo_orders";
     static final String DEMO_SERVICE = "demo_service";
     static final String DEMO_FUNCTION = "demo_function";
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final Map<String, String> jobArgs;
     private final Duration duration;
@@ -184,6 +181,7 @@ public final class LocalRunner {
         m.put("rest.port", String.valueOf(actualUiPort));
         m.put("rest.address", "localhost");
         m.put("rest.bind-address", "127.0.0.1");
+        m.put("web.log.path", Paths.get("target", "local-run.log").toAbsolutePath().toString()); // the UI's log tab
         m.put("execution.checkpointing.interval", "5s");
         m.put("execution.checkpointing.dir", Paths.get("target", "local-checkpoints").toAbsolutePath().toUri().toString());
         m.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
@@ -196,7 +194,7 @@ public final class LocalRunner {
     private void printProgress() throws Exception {
         String status = job.getJobStatus().get().name();
         if (demo == null) {
-            LOG.info("[{}] job {}", LocalTime.now().format(CLOCK), status);
+            LOG.info("job {}", status);
             return;
         }
         long produced = 0;
@@ -210,8 +208,8 @@ public final class LocalRunner {
         long failed = fc.invocations().total() - fc.invocations().count(InvocationRecord.Outcome.SUCCESS);
         String lag = delivered >= produced || oldestDelivered == Long.MAX_VALUE ? "0.0 s"
                 : String.format("%.1f s", (System.currentTimeMillis() - oldestDelivered) / 1000.0);
-        LOG.info("[{}] job {} | produced {} | delivered {} | lag {} | failed invocations {} | {}",
-                LocalTime.now().format(CLOCK), status, produced, delivered, lag, failed, demo.summaryLine());
+        LOG.info("job {} | produced {} | delivered {} | lag {} | failed invocations {} | {}",
+                status, produced, delivered, lag, failed, demo.summaryLine());
     }
 
     /** Stops producing, waits (bounded) until everything produced was delivered, and reports. */

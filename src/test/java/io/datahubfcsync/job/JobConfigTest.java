@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.delivery.OnExhausted;
 import io.datahubfcsync.event.BlobEncoding;
+import io.datahubfcsync.source.OnExpiredPosition;
+import io.datahubfcsync.source.StartPosition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -36,7 +38,7 @@ class JobConfigTest {
         JobConfig c = JobConfig.fromArgs(MINIMAL);
         assertThat(c.fcAccountId).isEqualTo("1234567890123456");
         assertThat(c.region).isEqualTo("cn-hangzhou");
-        assertThat(c.start.kind).isEqualTo(JobConfig.Start.Kind.LATEST);
+        assertThat(c.start.kind()).isEqualTo(StartPosition.Kind.LATEST);
         assertThat(c.stopMs).isNull();
         assertThat(c.batchMaxRecords).isEqualTo(100);
         assertThat(c.batchMaxBytes).isEqualTo(4L * 1024 * 1024);
@@ -48,7 +50,7 @@ class JobConfigTest {
         assertThat(c.fcReadTimeout).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.maxConcurrency).isEqualTo(64);
         assertThat(c.maxBufferedRecords).isEqualTo(10_000);
-        assertThat(c.onExpiredPosition).isEqualTo(JobConfig.OnExpiredPosition.FAIL);
+        assertThat(c.onExpiredPosition).isEqualTo(OnExpiredPosition.FAIL);
         assertThat(c.shardDiscoveryInterval).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.fetchMaxRecords).isEqualTo(1000);
         assertThat(c.datahubProtocol).isEqualTo(DataHubProtocol.PROTOBUF);
@@ -70,13 +72,13 @@ class JobConfigTest {
         assertThat(c.onExhausted).isEqualTo(OnExhausted.DEAD_LETTER);
         assertThat(c.deadLetterTopic).isEqualTo("dlq");
         assertThat(c.blobEncoding).isEqualTo(BlobEncoding.BASE64);
-        assertThat(c.start.kind).isEqualTo(JobConfig.Start.Kind.TIMESTAMP);
-        assertThat(c.start.timestampMs).isEqualTo(Instant.parse("2026-11-21T08:00:00Z").toEpochMilli());
+        assertThat(c.start.kind()).isEqualTo(StartPosition.Kind.TIMESTAMP);
+        assertThat(c.start.timestampMs()).isEqualTo(Instant.parse("2026-11-21T08:00:00Z").toEpochMilli());
         assertThat(c.stopMs).isEqualTo(1800000000000L);
         assertThat(c.fcQualifier).isEqualTo("prod");
         assertThat(c.isBounded()).isTrue();
-        assertThat(JobConfig.fromArgs(with("--start", "oldest")).start.kind).isEqualTo(JobConfig.Start.Kind.OLDEST);
-        assertThat(JobConfig.fromArgs(with("--start", "1700000000000")).start.timestampMs).isEqualTo(1700000000000L);
+        assertThat(JobConfig.fromArgs(with("--start", "oldest")).start.kind()).isEqualTo(StartPosition.Kind.OLDEST);
+        assertThat(JobConfig.fromArgs(with("--start", "1700000000000")).start.timestampMs()).isEqualTo(1700000000000L);
     }
 
     @Test
