@@ -19,7 +19,6 @@ import io.datahubfcsync.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -379,12 +378,5 @@ class DataHubSourceITCase {
             cancel(lenient);
         }
         assertThat(sequencesPerShard(resumed).get("0")).containsExactlyElementsOf(range(120, 150));
-    }
-
-    @SuppressWarnings("unused")
-    private static List<String> ids(List<ShardSnapshot> shards) {
-        List<String> ids = new ArrayList<>();
-        shards.forEach(s -> ids.add(s.shardId()));
-        return ids;
     }
 }
