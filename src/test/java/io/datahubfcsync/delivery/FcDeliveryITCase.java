@@ -37,8 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * source is tested on its own).
  */
 class FcDeliveryITCase {
-    static final String SERVICE = "svc";
-    static final String FUNCTION = "fn";
+    static final String SERVICE = FcTestBed.SERVICE;
+    static final String FUNCTION = FcTestBed.FUNCTION;
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -65,16 +65,15 @@ class FcDeliveryITCase {
     }
 
     static FunctionInvokerFactory invokers() {
-        return FcConnection.builder().endpoint(fc.endpoint()).accountId(fc.accountId()).region(fc.region())
-                .service(SERVICE).function(FUNCTION).readTimeout(Duration.ofSeconds(30)).build().invokerFactory();
+        return FcTestBed.invokers(fc);
     }
 
     static DeliveryConfig.Builder config() {
-        return DeliveryConfig.builder().source("proj", "topic").region("cn-hangzhou").function(SERVICE, FUNCTION);
+        return FcTestBed.config();
     }
 
     static DataStream<ShardRecord> records(StreamExecutionEnvironment env, TestRecordSource source) {
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "test records").setParallelism(1).uid("records");
+        return FcTestBed.records(env, source);
     }
 
     @Test
