@@ -22,6 +22,11 @@ import java.util.Objects;
  * InvocationResult#httpAttempts()}): turning them off would mean re-implementing the SDK's
  * sign/send/error-mapping loop from its internals; counting uses the SDK's own per-send hook and
  * tells the caller exactly how many requests one attempt cost.
+ *
+ * <p>One more re-send is below the SDK and not counted: when the server closes a connection without
+ * answering, the JDK's {@code HttpURLConnection} re-sends a POST once by itself
+ * ({@code sun.net.http.retryPost}, default true). It is left on because it is JVM-wide and Flink's
+ * own HTTP clients share the JVM; delivery is at-least-once either way.
  */
 public final class SdkFunctionInvoker implements FunctionInvoker {
     private final FcConnection connection;

@@ -253,6 +253,16 @@ class FcEmulatorTest {
     }
 
     @Test
+    void asyncInvocationIsAcceptedAndRunsLater() {
+        InvokeFunctionRequest r = invoke("echo", "{}");
+        r.setInvocationType("Async");
+
+        assertThat(sdk().invokeFunction(r).getStatus()).isEqualTo(202);
+        io.datahubfcsync.testing.Await.until("the async run", Duration.ofSeconds(10), () -> echo.calls.get() == 1);
+        assertThat(fc.invocations().all().get(0).outcome()).isEqualTo(InvocationRecord.Outcome.ACCEPTED_ASYNC);
+    }
+
+    @Test
     void invocationLogCanBeAwaited() throws Exception {
         Thread caller = new Thread(() -> sdk().invokeFunction(invoke("echo", "{}")));
         caller.start();

@@ -1,0 +1,144 @@
+package io.datahubfcsync.source;
+
+import io.datahubfcsync.datahub.DataHubConnection;
+import io.datahubfcsync.source.client.DataHubClientFactory;
+import io.datahubfcsync.source.client.SdkDataHubClientFactory;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * Everything {@link DataHubSource} needs. Serializable and secret-free: credentials stay with the
+ * {@link DataHubConnection}'s credentials source and are resolved on each TaskManager.
+ */
+public final class DataHubSourceConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** DataHub answers at most this many records per GetRecords call. */
+    public static final int MAX_FETCH_RECORDS = 1000;
+
+    private final DataHubClientFactory clientFactory;
+    private final String project;
+    private final String topic;
+    private final StartPosition startPosition;
+    private final Long stopAtMs;
+    private final long shardDiscoveryIntervalMs;
+    private final int fetchMaxRecords;
+    private final OnExpiredPosition onExpiredPosition;
+    private final long idleBackoffMaxMs;
+    private final long retryBackoffMaxMs;
+    private final long shardNotFoundTimeoutMs;
+
+    private DataHubSourceConfig(Builder b) {
+        this.project = require(b.project, "datahub.project");
+        this.topic = require(b.topic, "datahub.topic");
+        if (b.clientFactory != null) {
+            this.clientFactory = b.clientFactory;
+        } else if (b.connection != null) {
+            this.clientFactory = new SdkDataHubClientFactory(b.connection, project, topic);
+        } else {
+            throw new IllegalArgumentException("A DataHub connection (datahub.endpoint) is required");
+        }
+        this.startPosition = Objects.requireNonNull(b.startPosition, "start");
+        this.stopAtMs = b.stopAtMs;
+        if (b.fetchMaxRecords < 1 || b.fetchMaxRecords > MAX_FETCH_RECORDS) {
+            throw new IllegalArgumentException("datahub.fetch-max-records must be 1.." + MAX_FETCH_RECORDS
+                    + " (DataHub's limit per GetRecords call), got " + b.fetchMaxRecords);
+        }
+        this.fetchMaxRecords = b.fetchMaxRecords;
+        if (b.shardDiscoveryIntervalMs < 100) {
+            throw new IllegalArgumentException("datahub.shard-discovery-interval must be at least 100 ms, got "
+                    + b.shardDiscoveryIntervalMs + " ms");
+        }
+        this.shardDiscoveryIntervalMs = b.shardDiscoveryIntervalMs;
+        this.onExpiredPosition = Objects.requireNonNull(b.onExpiredPosition, "datahub.on-expired-position");
+        this.idleBackoffMaxMs = positive(b.idleBackoffMaxMs, "idle backoff");
+        this.retryBackoffMaxMs = positive(b.retryBackoffMaxMs, "retry backoff");
+        this.shardNotFoundTimeoutMs = positive(b.shardNotFoundTimeoutMs, "shard-not-found timeout");
+        if (stopAtMs != null && startPosition.kind() == StartPosition.Kind.TIMESTAMP
+                && stopAtMs <= startPosition.timestampMs()) {
+            throw new IllegalArgumentException("stop (" + stopAtMs + ") must be later than start ("
+                    + startPosition + ")");
+        }
+    }
+
+    private static String require(String v, String key) {
+        if (v == null || v.isBlank()) throw new IllegalArgumentException(key + " is required");
+        return v;
+    }
+
+    private static long positive(long v, String what) {
+        if (v <= 0) throw new IllegalArgumentException(what + " must be > 0 ms, got " + v);
+        return v;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public DataHubClientFactory clientFactory() { return clientFactory; }
+    public String project() { return project; }
+    public String topic() { return topic; }
+    public StartPosition startPosition() { return startPosition; }
+    /** The optional end time (epoch ms): a shard is finished at its first record at or after it. */
+    public OptionalLong stopAtMs() { return stopAtMs == null ? OptionalLong.empty() : OptionalLong.of(stopAtMs); }
+    public long shardDiscoveryIntervalMs() { return shardDiscoveryIntervalMs; }
+    public int fetchMaxRecords() { return fetchMaxRecords; }
+    public OnExpiredPosition onExpiredPosition() { return onExpiredPosition; }
+    /** Longest pause between GetRecords calls on a shard that has no new data. */
+    public long idleBackoffMaxMs() { return idleBackoffMaxMs; }
+    /** Longest pause before retrying a throttled or failed call. */
+    public long retryBackoffMaxMs() { return retryBackoffMaxMs; }
+    /** How long a shard may be unknown to DataHub (right after resharding) before the job fails. */
+    public long shardNotFoundTimeoutMs() { return shardNotFoundTimeoutMs; }
+
+    @Override
+    public String toString() {
+        return "DataHubSourceConfig{" + project + "/" + topic + ", start=" + startPosition
+                + (stopAtMs != null ? ", stop=" + stopAtMs : "") + ", discovery=" + shardDiscoveryIntervalMs
+                + "ms, fetchMaxRecords=" + fetchMaxRecords + ", onExpiredPosition=" + onExpiredPosition
+                + ", " + clientFactory + '}';
+    }
+
+    /** Builder; defaults follow SPEC §3. */
+    public static final class Builder {
+        private DataHubConnection connection;
+        private DataHubClientFactory clientFactory;
+        private String project;
+        private String topic;
+        private StartPosition startPosition = StartPosition.latest();
+        private Long stopAtMs;
+        private long shardDiscoveryIntervalMs = 10_000;
+        private int fetchMaxRecords = MAX_FETCH_RECORDS;
+        private OnExpiredPosition onExpiredPosition = OnExpiredPosition.FAIL;
+        private long idleBackoffMaxMs = 300;
+        private long retryBackoffMaxMs = 10_000;
+        private long shardNotFoundTimeoutMs = 60_000;
+
+        private Builder() {}
+
+        public Builder connection(DataHubConnection connection) { this.connection = connection; return this; }
+
+        /** Replaces the SDK client, e.g. with a fake in unit tests. Wins over {@link #connection}. */
+        public Builder clientFactory(DataHubClientFactory clientFactory) { this.clientFactory = clientFactory; return this; }
+
+        public Builder project(String project) { this.project = project; return this; }
+        public Builder topic(String topic) { this.topic = topic; return this; }
+        public Builder startPosition(StartPosition startPosition) { this.startPosition = startPosition; return this; }
+
+        /** Optional end time, epoch ms; null for an unbounded source. */
+        public Builder stopAtMs(Long stopAtMs) { this.stopAtMs = stopAtMs; return this; }
+
+        public Builder shardDiscoveryInterval(Duration interval) { this.shardDiscoveryIntervalMs = interval.toMillis(); return this; }
+        public Builder fetchMaxRecords(int fetchMaxRecords) { this.fetchMaxRecords = fetchMaxRecords; return this; }
+        public Builder onExpiredPosition(OnExpiredPosition onExpiredPosition) { this.onExpiredPosition = onExpiredPosition; return this; }
+        public Builder idleBackoffMax(Duration d) { this.idleBackoffMaxMs = d.toMillis(); return this; }
+        public Builder retryBackoffMax(Duration d) { this.retryBackoffMaxMs = d.toMillis(); return this; }
+        public Builder shardNotFoundTimeout(Duration d) { this.shardNotFoundTimeoutMs = d.toMillis(); return this; }
+
+        public DataHubSourceConfig build() {
+            return new DataHubSourceConfig(this);
+        }
+    }
+}

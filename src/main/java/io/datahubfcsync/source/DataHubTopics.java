@@ -1,0 +1,53 @@
+package io.datahubfcsync.source;
+
+import io.datahubfcsync.datahub.DataHubConnection;
+import io.datahubfcsync.source.client.DataHubClient;
+import io.datahubfcsync.source.client.DataHubException;
+import io.datahubfcsync.source.client.DataHubFatalException;
+import io.datahubfcsync.source.client.DataHubRetryableException;
+import io.datahubfcsync.source.client.SdkDataHubClient;
+import io.datahubfcsync.source.client.TopicDescription;
+
+/** The start-up check of the source topic, run on the client before the job is submitted. */
+public final class DataHubTopics {
+    private DataHubTopics() {}
+
+    /**
+     * Describes the topic, or fails with one {@link TopicCheckException} whose message says what is
+     * wrong (project/topic not found, credentials rejected, endpoint unreachable) and what to check.
+     */
+    public static TopicDescription describe(DataHubConnection connection, String project, String topic) {
+        try (DataHubClient client = new SdkDataHubClient(connection, project, topic)) {
+            return client.describeTopic();
+        } catch (DataHubFatalException e) {
+            throw new TopicCheckException(e.reason().name(), e.getMessage(), e);
+        } catch (DataHubRetryableException e) {
+            String reason = e.kind() == DataHubRetryableException.Kind.NETWORK ? "ENDPOINT_UNREACHABLE" : e.kind().name();
+            throw new TopicCheckException(reason, "DataHub at " + connection.endpoint() + " could not be reached or "
+                    + "did not answer for " + project + "/" + topic + ": " + e.getMessage()
+                    + ". Check datahub.endpoint and the network path from the Flink cluster.", e);
+        } catch (DataHubException e) {
+            throw new TopicCheckException("OTHER", e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // e.g. the SDK's own client-side validation of project/topic names
+            throw new TopicCheckException("INVALID_REQUEST", "Cannot describe DataHub topic " + project + "/" + topic
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The topic check failed; {@link #reason()} is a stable keyword, the message is for people. */
+    public static final class TopicCheckException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        TopicCheckException(String reason, String message, Throwable cause) {
+            super(message, cause);
+            this.reason = reason;
+        }
+
+        /** PROJECT_OR_TOPIC_NOT_FOUND, CREDENTIALS_REJECTED, PERMISSION_DENIED, ENDPOINT_UNREACHABLE, ... */
+        public String reason() {
+            return reason;
+        }
+    }
+}

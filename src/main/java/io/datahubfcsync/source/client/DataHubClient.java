@@ -1,0 +1,33 @@
+package io.datahubfcsync.source.client;
+
+import java.util.List;
+
+/**
+ * The source's view of one DataHub topic: the few calls it needs, in its own small types, so the
+ * Flink code never sees an SDK class and unit tests can replace DataHub with a fake.
+ *
+ * <p>Every method throws a {@link DataHubException} subtype; which one tells the caller whether to
+ * retry, re-seek, finish the shard or fail. Implementations are not serializable: build them where
+ * they are used (enumerator start, split reader), from a serializable factory.
+ */
+public interface DataHubClient extends AutoCloseable {
+
+    /** Record type and schema of the topic. */
+    TopicDescription describeTopic();
+
+    /** All shards of the topic, CLOSED ones included. */
+    List<ShardInfo> listShards();
+
+    /** A cursor at the position; a {@link PositionOutOfRangeException} if the shard does not retain it. */
+    ShardCursor cursorAt(String shardId, CursorPosition position);
+
+    /**
+     * Up to {@code limit} records from the cursor on. TUPLE topics are read with the schema and
+     * their values rendered to strings per SPEC §2. A {@link ShardSealedException} means a CLOSED
+     * shard has no more records.
+     */
+    RecordBatch readRecords(String shardId, String cursor, int limit);
+
+    @Override
+    void close();
+}

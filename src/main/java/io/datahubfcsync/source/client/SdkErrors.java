@@ -1,0 +1,112 @@
+package io.datahubfcsync.source.client;
+
+import com.aliyun.datahub.client.exception.AuthorizationFailureException;
+import com.aliyun.datahub.client.exception.DatahubClientException;
+import com.aliyun.datahub.client.exception.ExpiredAccessTokenException;
+import com.aliyun.datahub.client.exception.InvalidParameterException;
+import com.aliyun.datahub.client.exception.LimitExceededException;
+import com.aliyun.datahub.client.exception.MalformedRecordException;
+import com.aliyun.datahub.client.exception.NoPermissionException;
+import com.aliyun.datahub.client.exception.ResourceNotFoundException;
+import com.aliyun.datahub.client.exception.ResourceOfflineException;
+import com.aliyun.datahub.client.exception.SeekOutOfRangeException;
+import io.datahubfcsync.credentials.CredentialsSource.MissingCredentialsException;
+import io.datahubfcsync.source.client.DataHubFatalException.Reason;
+import io.datahubfcsync.source.client.DataHubRetryableException.Kind;
+
+/**
+ * Maps the SDK's exceptions to {@link DataHubException} subtypes. The SDK maps by DataHub's
+ * {@code ErrorCode}, never by HTTP status, so this does the same and only looks at the status for
+ * errors without a code (5xx bodies that are not JSON, network failures).
+ */
+final class SdkErrors {
+    /** The SDK's status for client-side and network failures. */
+    private static final int SDK_CLIENT_ERROR_STATUS = 5001;
+
+    private SdkErrors() {}
+
+    /**
+     * @param what the call and its target, e.g. {@code "getRecords on p/t shard 3"}, used as the
+     *             message headline
+     */
+    static DataHubException map(RuntimeException e, String what) {
+        MissingCredentialsException missing = findCause(e, MissingCredentialsException.class);
+        if (missing != null) {
+            return new DataHubFatalException(Reason.CREDENTIALS_REJECTED, what + " failed: " + missing.getMessage(), e);
+        }
+        if (!(e instanceof DatahubClientException sdk)) {
+            return new DataHubRetryableException(Kind.NETWORK, what + " failed: " + e, e);
+        }
+        String detail = describe(sdk);
+        if (sdk instanceof com.aliyun.datahub.client.exception.ShardSealedException) {
+            return new ShardSealedException(what + ": shard is CLOSED and fully read (" + detail + ")", e);
+        }
+        if (sdk instanceof SeekOutOfRangeException) {
+            return new PositionOutOfRangeException(what + ": position not retained (" + detail + ")", e);
+        }
+        if (sdk instanceof com.aliyun.datahub.client.exception.ShardNotFoundException) {
+            return new ShardNotFoundException(what + ": shard not found (" + detail + ")", e);
+        }
+        if (sdk instanceof InvalidParameterException) {
+            if ("InvalidCursor".equalsIgnoreCase(sdk.getErrorCode())) {
+                return new ExpiredCursorException(what + ": cursor rejected (" + detail + ")", e);
+            }
+            return new DataHubFatalException(Reason.INVALID_REQUEST, what + " rejected: " + detail, e);
+        }
+        if (sdk instanceof ResourceNotFoundException) {
+            String code = sdk.getErrorCode() == null ? "" : sdk.getErrorCode();
+            if (code.equalsIgnoreCase("NoSuchProject") || code.equalsIgnoreCase("NoSuchTopic")) {
+                return new DataHubFatalException(Reason.PROJECT_OR_TOPIC_NOT_FOUND, what
+                        + " failed: the project or topic does not exist (" + detail
+                        + "). Check datahub.project, datahub.topic and datahub.endpoint (region).", e);
+            }
+            // ResourceNotFound without a NoSuch* code is what DataHub answers for a shard that is
+            // briefly unknown right after a split or merge.
+            return new ShardNotFoundException(what + ": resource not found (" + detail + ")", e);
+        }
+        if (sdk instanceof AuthorizationFailureException) {
+            return new DataHubFatalException(Reason.CREDENTIALS_REJECTED, what
+                    + " failed: DataHub rejected the credentials (" + detail + "). Check the access key in "
+                    + "ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET or the credentials file.", e);
+        }
+        if (sdk instanceof NoPermissionException) {
+            return new DataHubFatalException(Reason.PERMISSION_DENIED, what
+                    + " failed: the access key has no permission (" + detail + "). Grant the RAM user DataHub "
+                    + "read access (GetTopic, ListShard, GetCursor, GetRecords) on the topic.", e);
+        }
+        if (sdk instanceof MalformedRecordException) {
+            return new DataHubFatalException(Reason.MALFORMED_RECORD, what
+                    + " returned a record that does not match the topic schema (" + detail + ")", e);
+        }
+        if (sdk instanceof LimitExceededException) {
+            return new DataHubRetryableException(Kind.THROTTLED, what + " throttled (" + detail + ")", e);
+        }
+        if (sdk instanceof ExpiredAccessTokenException || sdk instanceof ResourceOfflineException) {
+            return new DataHubRetryableException(Kind.TEMPORARILY_UNAVAILABLE, what + " failed (" + detail + ")", e);
+        }
+        if (sdk.getErrorCode() == null && sdk.getHttpStatus() == SDK_CLIENT_ERROR_STATUS) {
+            return new DataHubRetryableException(Kind.NETWORK, what + " failed: network error (" + detail + ")", e);
+        }
+        if (sdk.getErrorCode() == null || sdk.getHttpStatus() >= 500) {
+            return new DataHubRetryableException(Kind.SERVER_ERROR, what + " failed: server error (" + detail + ")", e);
+        }
+        return new DataHubFatalException(Reason.INVALID_REQUEST, what + " failed: " + detail, e);
+    }
+
+    /** The parts of an SDK exception worth a log line: status, code, message, request id. */
+    private static String describe(DatahubClientException e) {
+        StringBuilder b = new StringBuilder();
+        if (e.getErrorCode() != null) b.append(e.getErrorCode()).append(": ");
+        b.append(e.getErrorMessage() != null ? e.getErrorMessage() : String.valueOf(e.getMessage()));
+        if (e.getHttpStatus() != SDK_CLIENT_ERROR_STATUS) b.append(", HTTP ").append(e.getHttpStatus());
+        if (e.getRequestId() != null) b.append(", request id ").append(e.getRequestId());
+        return b.toString();
+    }
+
+    private static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) return type.cast(c);
+        }
+        return null;
+    }
+}

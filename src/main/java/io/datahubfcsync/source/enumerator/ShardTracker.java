@@ -1,0 +1,150 @@
+package io.datahubfcsync.source.enumerator;
+
+import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.source.client.ShardInfo;
+import io.datahubfcsync.source.split.ShardSplit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The enumerator's bookkeeping of shard lineage, free of Flink and DataHub calls so it can be
+ * tested on its own: which shards are finished, which wait for a reader or for their parents, and
+ * which are being read.
+ *
+ * <p>A child is ready only when each parent is finished, or has gone from DataHub's listing (its
+ * data expired) and is not being read. Nothing is ready before the first listing of this run:
+ * until then "not listed" would wrongly look like "gone".
+ */
+final class ShardTracker {
+    /** Numeric DataHub shard ids sort as numbers ("2" before "10"). */
+    static final Comparator<String> SHARD_ORDER =
+            Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
+
+    private final Set<String> finished = new HashSet<>();
+    private final Map<String, ShardSplit> pending = new TreeMap<>(SHARD_ORDER);
+    private final Map<String, Integer> assigned = new HashMap<>();
+    private boolean startResolved;
+    /** Shard ids of the most recent listing; null until this run has listed once. */
+    private Set<String> listed;
+
+    ShardTracker(EnumeratorState state) {
+        this.startResolved = state.startResolved();
+        this.finished.addAll(state.finishedShardIds());
+        state.pendingSplits().forEach(s -> pending.put(s.shardId(), s));
+        this.assigned.putAll(state.assignedShards());
+    }
+
+    boolean startResolved() {
+        return startResolved;
+    }
+
+    /**
+     * Takes in a listing. Shards not seen before become pending: at the first start with the
+     * resolved start position, afterwards from their oldest record.
+     *
+     * @param initialPositions per-shard start positions, required while the start is unresolved
+     * @return the ids of the shards that were new
+     */
+    List<String> onShardsListed(List<ShardInfo> shards, Map<String, CursorPosition> initialPositions) {
+        if (!startResolved && initialPositions == null) {
+            return List.of(); // a listing raced ahead of the one that resolves the start; wait for it
+        }
+        Set<String> ids = new HashSet<>();
+        Set<String> parentsOfListed = new HashSet<>();
+        List<String> added = new ArrayList<>();
+        for (ShardInfo s : shards) {
+            ids.add(s.shardId());
+            parentsOfListed.addAll(s.parentIds());
+            if (isKnown(s.shardId())) continue;
+            CursorPosition start = startResolved
+                    ? CursorPosition.oldest()
+                    : initialPositions.getOrDefault(s.shardId(), CursorPosition.oldest());
+            pending.put(s.shardId(), new ShardSplit(s.shardId(), s.parentIds(), s.beginHashKey(), s.endHashKey(),
+                    start, false));
+            added.add(s.shardId());
+        }
+        startResolved = true;
+        listed = ids;
+        // A pending shard DataHub no longer lists has expired: nothing to read, count it as done.
+        pending.keySet().removeIf(id -> !ids.contains(id));
+        // Finished ids only matter while the shard or a child of it is still listed.
+        finished.removeIf(id -> !ids.contains(id) && !parentsOfListed.contains(id));
+        return added;
+    }
+
+    private boolean isKnown(String shardId) {
+        return finished.contains(shardId) || pending.containsKey(shardId) || assigned.containsKey(shardId);
+    }
+
+    /** @return the ids that were not finished before */
+    Set<String> onShardsFinished(Collection<String> shardIds) {
+        Set<String> newlyFinished = new HashSet<>();
+        for (String id : shardIds) {
+            if (finished.add(id)) newlyFinished.add(id);
+            assigned.remove(id);
+            pending.remove(id);
+        }
+        return newlyFinished;
+    }
+
+    /** Splits a failed reader had since the last checkpoint come back, with their positions. */
+    void onSplitsReturned(List<ShardSplit> splits) {
+        for (ShardSplit s : splits) {
+            assigned.remove(s.shardId());
+            if (!finished.contains(s.shardId())) {
+                pending.put(s.shardId(), s);
+            }
+        }
+    }
+
+    /** Pending splits whose parents are all done, in shard order. */
+    List<ShardSplit> readyToAssign() {
+        if (listed == null) return List.of();
+        List<ShardSplit> ready = new ArrayList<>();
+        for (ShardSplit s : pending.values()) {
+            if (s.parentIds().stream().allMatch(this::parentDone)) ready.add(s);
+        }
+        return ready;
+    }
+
+    private boolean parentDone(String parentId) {
+        if (finished.contains(parentId)) return true;
+        return !listed.contains(parentId) && !assigned.containsKey(parentId) && !pending.containsKey(parentId);
+    }
+
+    void markAssigned(String shardId, int subtask) {
+        pending.remove(shardId);
+        assigned.put(shardId, subtask);
+    }
+
+    /** Shards currently assigned to each subtask (a hint for balancing; may be stale after a restore). */
+    Map<Integer, Integer> loadBySubtask() {
+        Map<Integer, Integer> load = new HashMap<>();
+        assigned.values().forEach(subtask -> load.merge(subtask, 1, Integer::sum));
+        return load;
+    }
+
+    /** True once a listing was seen and every listed shard has been read to its end. */
+    boolean allListedShardsFinished() {
+        return listed != null && pending.isEmpty() && assigned.isEmpty() && finished.containsAll(listed);
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    int assignedCount() {
+        return assigned.size();
+    }
+
+    EnumeratorState snapshot() {
+        return new EnumeratorState(startResolved, finished, new ArrayList<>(pending.values()), assigned);
+    }
+}

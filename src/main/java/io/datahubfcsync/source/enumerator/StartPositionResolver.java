@@ -1,0 +1,80 @@
+package io.datahubfcsync.source.enumerator;
+
+import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.source.StartPosition;
+import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.source.client.DataHubClient;
+import io.datahubfcsync.source.client.PositionOutOfRangeException;
+import io.datahubfcsync.source.client.RecordBatch;
+import io.datahubfcsync.source.client.ShardCursor;
+import io.datahubfcsync.source.client.ShardInfo;
+import io.datahubfcsync.source.client.ShardSealedException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the job's {@code start} into a concrete position per shard, once, at the first start. The
+ * result goes into Flink state, so a later restore or rescale never moves the start.
+ *
+ * <ul>
+ *   <li>OLDEST stays OLDEST: "the oldest retained record" is the same promise at any time, and a
+ *       sequence fixed now could expire before the shard is read.</li>
+ *   <li>LATEST becomes the sequence after the newest record now, so that record is not read again
+ *       (DataHub's LATEST cursor points <em>at</em> the newest record).</li>
+ *   <li>A timestamp becomes the sequence of the first record at or after it; a time DataHub's
+ *       clock has not reached yet stays a SYSTEM_TIME position, resolved when the shard is read.</li>
+ * </ul>
+ */
+final class StartPositionResolver {
+    private static final Logger LOG = LoggerFactory.getLogger(StartPositionResolver.class);
+
+    private final StartPosition start;
+
+    StartPositionResolver(StartPosition start) {
+        this.start = start;
+    }
+
+    Map<String, CursorPosition> resolve(DataHubClient client, List<ShardInfo> shards) {
+        Map<String, CursorPosition> positions = new HashMap<>();
+        for (ShardInfo s : shards) {
+            positions.put(s.shardId(), resolve(client, s.shardId()));
+        }
+        LOG.info("Start position {} resolved per shard: {}", start, positions);
+        return positions;
+    }
+
+    private CursorPosition resolve(DataHubClient client, String shardId) {
+        return switch (start.kind()) {
+            case OLDEST -> CursorPosition.oldest();
+            case LATEST -> afterNewestRecord(client, shardId);
+            case TIMESTAMP -> atTime(client, shardId, start.timestampMs());
+        };
+    }
+
+    private static CursorPosition afterNewestRecord(DataHubClient client, String shardId) {
+        ShardCursor latest = client.cursorAt(shardId, CursorPosition.latest());
+        try {
+            RecordBatch batch = client.readRecords(shardId, latest.cursor(), 1);
+            if (!batch.isEmpty()) {
+                ShardRecord newest = batch.records().get(0);
+                return CursorPosition.sequence(newest.sequence + 1);
+            }
+        } catch (ShardSealedException e) {
+            // a CLOSED, empty shard: the cursor's sequence is its end, the reader will finish it
+        }
+        // an empty shard: its first record will carry the cursor's sequence
+        return CursorPosition.sequence(latest.sequence());
+    }
+
+    static CursorPosition atTime(DataHubClient client, String shardId, long timeMs) {
+        try {
+            return CursorPosition.sequence(client.cursorAt(shardId, CursorPosition.systemTime(timeMs)).sequence());
+        } catch (PositionOutOfRangeException e) {
+            // DataHub's clock has not reached the start time yet; resolve it when reading
+            return CursorPosition.systemTime(timeMs);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.datahubfcsync.source.reader;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+
+/**
+ * Reader-wide counters, incremented from the fetcher thread (hence thread-safe counters) and shown
+ * in the reader's metric group.
+ */
+public final class ReaderCounters {
+    /** DataHub calls that failed transiently (throttling, 5xx, network) and were retried. */
+    final Counter retriedCalls = new ThreadSafeSimpleCounter();
+    /** Of those, throttled by DataHub (LimitExceeded). */
+    final Counter throttledCalls = new ThreadSafeSimpleCounter();
+    /** Checkpointed positions that had expired and were continued from OLDEST (datahub.on-expired-position=oldest). */
+    final Counter expiredPositionResets = new ThreadSafeSimpleCounter();
+
+    public static ReaderCounters register(MetricGroup group) {
+        ReaderCounters c = new ReaderCounters();
+        group.counter("dataHubRetries", c.retriedCalls);
+        group.counter("dataHubThrottled", c.throttledCalls);
+        group.counter("expiredPositionResets", c.expiredPositionResets);
+        return c;
+    }
+
+    public long retriedCalls() { return retriedCalls.getCount(); }
+    public long throttledCalls() { return throttledCalls.getCount(); }
+    public long expiredPositionResets() { return expiredPositionResets.getCount(); }
+}

@@ -1,0 +1,36 @@
+package io.datahubfcsync.source.reader;
+
+import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.source.split.ShardSplit;
+
+/**
+ * The fetcher thread's view of one shard: where it has read up to (ahead of what was emitted),
+ * the live cursor, and when it may next call DataHub. Not in any checkpoint.
+ */
+final class ShardReadState {
+    final String shardId;
+    /** Next position to read: OLDEST or SYSTEM_TIME until the first seek, then SEQUENCE. */
+    CursorPosition position;
+    /** Session handle for GetRecords; null means "seek from {@link #position} first". */
+    String cursor;
+    long nextAttemptAtMs;
+    /** When DataHub first answered NoSuchShard in the current streak, -1 if not. */
+    long notFoundSinceMs = -1;
+    /** Consecutive cursor rejections; a second one in a row waits instead of re-seeking at once. */
+    int cursorRejections;
+    boolean finished;
+    final Backoff idle;
+    final Backoff retry;
+
+    ShardReadState(ShardSplit split, long idleBackoffMaxMs, long retryBackoffMaxMs) {
+        this.shardId = split.shardId();
+        this.position = split.position();
+        this.idle = new Backoff(Math.min(20, idleBackoffMaxMs), idleBackoffMaxMs, 0);
+        this.retry = new Backoff(100, retryBackoffMaxMs, 0.2);
+    }
+
+    /** Highest sequence known to be already handed on, or -1; guards against re-emitting. */
+    long nextSequenceOrMinusOne() {
+        return position.kind() == CursorPosition.Kind.SEQUENCE ? position.value() : -1;
+    }
+}

@@ -1,0 +1,49 @@
+package io.datahubfcsync.source.split;
+
+import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.source.client.CursorPosition;
+
+/**
+ * The mutable, task-thread side of a split: advanced by the record emitter as each record goes
+ * out, so what a checkpoint stores is exactly "everything before this sequence was emitted".
+ */
+public final class ShardSplitState {
+    private final ShardSplit split;
+    private volatile CursorPosition position;
+    private volatile long lastSequence = -1;
+    private volatile long lastSystemTime = -1;
+    private volatile long shardLatestTime = -1;
+
+    public ShardSplitState(ShardSplit split) {
+        this.split = split;
+        this.position = split.position();
+    }
+
+    /** Called by the emitter for each record it hands on. */
+    public void recordEmitted(ShardRecord record) {
+        position = CursorPosition.sequence(record.sequence + 1);
+        lastSequence = record.sequence;
+        lastSystemTime = record.systemTime;
+        if (record.shardLatestTime >= 0) shardLatestTime = record.shardLatestTime;
+    }
+
+    public String shardId() {
+        return split.shardId();
+    }
+
+    /** Sequence of the last emitted record, -1 before the first. */
+    public long lastSequence() {
+        return lastSequence;
+    }
+
+    /** Shard's newest record time minus the last emitted record's time; -1 until known. */
+    public long millisBehindLatest() {
+        long latest = shardLatestTime;
+        long last = lastSystemTime;
+        return latest < 0 || last < 0 ? -1 : Math.max(0, latest - last);
+    }
+
+    public ShardSplit toSplit() {
+        return split.withPosition(position);
+    }
+}

@@ -1,0 +1,196 @@
+package io.datahubfcsync.source.enumerator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.StartPosition;
+import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.source.split.ShardSplit;
+import io.datahubfcsync.source.testing.FakeDataHubClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.flink.api.connector.source.ReaderInfo;
+import org.apache.flink.api.connector.source.SplitsAssignment;
+import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DataHubSplitEnumeratorTest {
+    private final FakeDataHubClient hub = new FakeDataHubClient();
+    private final MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
+
+    @AfterEach
+    void close() throws Exception {
+        context.close();
+    }
+
+    private DataHubSplitEnumerator enumerator(EnumeratorState state, Consumer<DataHubSourceConfig.Builder> tweak) {
+        DataHubSourceConfig.Builder b = DataHubSourceConfig.builder().project("p").topic("t")
+                .clientFactory(() -> hub).startPosition(StartPosition.oldest());
+        tweak.accept(b);
+        DataHubSplitEnumerator e = new DataHubSplitEnumerator(context, b.build(), state);
+        e.start();
+        return e;
+    }
+
+    private void discover() throws Throwable {
+        context.runPeriodicCallable(0);
+    }
+
+    private void register(DataHubSplitEnumerator e, int subtask) {
+        context.registerReader(new ReaderInfo(subtask, "localhost"));
+        e.addReader(subtask);
+    }
+
+    /** Shard id → subtask, over every assignment made so far. */
+    private Map<String, Integer> assignedTo() {
+        Map<String, Integer> owners = new HashMap<>();
+        for (SplitsAssignment<ShardSplit> a : context.getSplitsAssignmentSequence()) {
+            a.assignment().forEach((subtask, splits) -> splits.forEach(s -> owners.put(s.shardId(), subtask)));
+        }
+        return owners;
+    }
+
+    private Map<String, ShardSplit> assignedSplits() {
+        Map<String, ShardSplit> splits = new HashMap<>();
+        for (SplitsAssignment<ShardSplit> a : context.getSplitsAssignmentSequence()) {
+            a.assignment().values().forEach(l -> l.forEach(s -> splits.put(s.shardId(), s)));
+        }
+        return splits;
+    }
+
+    @Test
+    void childrenOfASplitWaitForTheirParentAndShardsAreBalanced() throws Throwable {
+        hub.shard("0").appendMany(3, 1_000).close();
+        hub.shard("1").appendMany(3, 1_000);
+        hub.shard("2", "0");
+        hub.shard("3", "0");
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
+        register(e, 0);
+        register(e, 1);
+        assertThat(assignedTo()).as("nothing before the first listing").isEmpty();
+
+        discover();
+        assertThat(assignedTo()).containsOnlyKeys("0", "1");
+        assertThat(Set.copyOf(assignedTo().values())).containsExactlyInAnyOrder(0, 1);
+
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("0")));
+        assertThat(assignedTo()).containsOnlyKeys("0", "1", "2", "3");
+        assertThat(context.getOneTimeCallables()).as("a finished parent triggers an immediate re-listing").isNotEmpty();
+
+        List<Integer> load = new ArrayList<>(List.of(0, 0));
+        assignedTo().forEach((shard, subtask) -> {
+            if (!shard.equals("0")) load.set(subtask, load.get(subtask) + 1);
+        });
+        assertThat(Math.abs(load.get(0) - load.get(1))).as("open shards per reader %s", load).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aMergedChildWaitsForBothParents() throws Throwable {
+        hub.shard("0").close();
+        hub.shard("1").close();
+        hub.shard("2", "0", "1");
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
+        register(e, 0);
+        discover();
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("0")));
+        assertThat(assignedTo()).doesNotContainKey("2");
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("1")));
+        assertThat(assignedTo()).containsKey("2");
+    }
+
+    @Test
+    void aParentDataHubNoLongerListsCountsAsFinished() throws Throwable {
+        hub.shard("5", "4"); // shard 4 expired out of the listing
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
+        register(e, 0);
+        discover();
+        assertThat(assignedTo()).containsKey("5");
+    }
+
+    @Test
+    void latestIsResolvedOnceToTheSequenceAfterTheNewestRecordAndLaterShardsStartAtOldest() throws Throwable {
+        hub.shard("0").appendMany(5, 1_000);
+        hub.shard("1"); // empty
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> b.startPosition(StartPosition.latest()));
+        discover();
+        EnumeratorState snapshot = e.snapshotState(1);
+        assertThat(snapshot.startResolved()).isTrue();
+        assertThat(snapshot.pendingSplits()).extracting(ShardSplit::position)
+                .containsExactly(CursorPosition.sequence(5), CursorPosition.sequence(0));
+
+        // restored enumerator: records written meanwhile are not skipped, a new shard starts at OLDEST
+        hub.shard("0").appendMany(2, 2_000);
+        hub.shard("2");
+        DataHubSplitEnumerator restored = enumerator(EnumeratorStateSerializer.INSTANCE.deserialize(1,
+                EnumeratorStateSerializer.INSTANCE.serialize(snapshot)), b -> b.startPosition(StartPosition.latest()));
+        context.runPeriodicCallable(1);
+        register(restored, 0);
+        register(restored, 1);
+        Map<String, ShardSplit> splits = assignedSplits();
+        assertThat(splits.get("0").position()).isEqualTo(CursorPosition.sequence(5));
+        assertThat(splits.get("1").position()).isEqualTo(CursorPosition.sequence(0));
+        assertThat(splits.get("2").position()).isEqualTo(CursorPosition.oldest());
+    }
+
+    @Test
+    void aTimestampStartIsResolvedPerShard() throws Throwable {
+        hub.shard("0").appendMany(10, 1_000); // times 1000..1009
+        hub.shard("1").appendMany(3, 2_000);
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> b.startPosition(StartPosition.timestamp(1_004)));
+        discover();
+        assertThat(e.snapshotState(1).pendingSplits()).extracting(ShardSplit::position)
+                .containsExactly(CursorPosition.sequence(4), CursorPosition.sequence(0));
+    }
+
+    @Test
+    void splitsOfAFailedReaderAreReassignedWithTheirPositions() throws Throwable {
+        hub.shard("0").appendMany(3, 1_000);
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
+        register(e, 0);
+        discover();
+        assertThat(assignedTo()).containsEntry("0", 0);
+
+        context.unregisterReader(0);
+        ShardSplit back = new ShardSplit("0", List.of(), "0", "F", CursorPosition.sequence(2), false);
+        e.addSplitsBack(List.of(back), 0);
+        register(e, 1);
+        List<SplitsAssignment<ShardSplit>> seq = context.getSplitsAssignmentSequence();
+        assertThat(seq.get(seq.size() - 1).assignment()).containsEntry(1, List.of(back));
+    }
+
+    @Test
+    void aBoundedSourceSignalsTheEndOnceEveryShardFinished() throws Throwable {
+        hub.shard("0").close();
+        hub.shard("1");
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> b.stopAtMs(5_000L));
+        register(e, 0);
+        discover();
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("0")));
+        assertThat(context.hasNoMoreSplits(0)).isFalse();
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("1")));
+        assertThat(context.hasNoMoreSplits(0)).isTrue();
+        register(e, 1);
+        assertThat(context.hasNoMoreSplits(1)).as("a reader registering later is told too").isTrue();
+    }
+
+    @Test
+    void afterARestoreNothingIsAssignedBeforeTheFirstListing() throws Throwable {
+        hub.shard("0").appendMany(1, 1_000).close();
+        hub.shard("2", "0");
+        // restored: the child is pending, the parent is neither finished nor known (its reader has it)
+        EnumeratorState restored = new EnumeratorState(true, Set.of(),
+                List.of(new ShardSplit("2", List.of("0"), "0", "F", CursorPosition.oldest(), false)), Map.of("0", 1));
+        DataHubSplitEnumerator e = enumerator(restored, b -> {});
+        register(e, 0);
+        assertThat(assignedTo()).isEmpty();
+        discover();
+        assertThat(assignedTo()).as("parent 0 is listed and not finished").isEmpty();
+        e.handleSourceEvent(1, new ShardsFinishedEvent(Set.of("0")));
+        assertThat(assignedTo()).containsKey("2");
+    }
+}

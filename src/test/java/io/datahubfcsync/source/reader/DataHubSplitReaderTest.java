@@ -1,0 +1,282 @@
+package io.datahubfcsync.source.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.OnExpiredPosition;
+import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.source.client.DataHubFatalException;
+import io.datahubfcsync.source.client.DataHubRetryableException;
+import io.datahubfcsync.source.client.ExpiredCursorException;
+import io.datahubfcsync.source.client.ShardNotFoundException;
+import io.datahubfcsync.source.split.ShardSplit;
+import io.datahubfcsync.source.testing.FakeDataHubClient;
+import io.datahubfcsync.testing.Await;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.junit.jupiter.api.Test;
+
+class DataHubSplitReaderTest {
+    private final FakeDataHubClient hub = new FakeDataHubClient();
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final ReaderCounters counters = new ReaderCounters();
+
+    private DataHubSplitReader reader(Consumer<DataHubSourceConfig.Builder> tweak) {
+        DataHubSourceConfig.Builder b = DataHubSourceConfig.builder().project("p").topic("t")
+                .clientFactory(() -> hub).fetchMaxRecords(10).idleBackoffMax(Duration.ofMillis(300))
+                .retryBackoffMax(Duration.ofMillis(400)).shardNotFoundTimeout(Duration.ofSeconds(5));
+        tweak.accept(b);
+        return new DataHubSplitReader(hub, b.build(), counters, clock::get);
+    }
+
+    private static void assign(DataHubSplitReader r, String shard, CursorPosition position) {
+        r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit(shard, List.of(), "0", "F", position, false))));
+    }
+
+    /** Drains one fetch: records per split in order, finished ids. */
+    private static Set<String> drain(RecordsWithSplitIds<ShardRecord> batch, List<ShardRecord> into) {
+        for (String split = batch.nextSplit(); split != null; split = batch.nextSplit()) {
+            for (ShardRecord r = batch.nextRecordFromSplit(); r != null; r = batch.nextRecordFromSplit()) {
+                into.add(r);
+            }
+        }
+        return batch.finishedSplits();
+    }
+
+    private static List<Long> sequences(List<ShardRecord> records) {
+        return records.stream().map(r -> r.sequence).toList();
+    }
+
+    @Test
+    void readsAClosedShardInOrderInBatchesThenReportsItFinished() {
+        hub.shard("0").appendMany(25, 5_000).close();
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "0", CursorPosition.oldest());
+
+        List<ShardRecord> got = new ArrayList<>();
+        Set<String> finished = Set.of();
+        for (int i = 0; i < 10 && finished.isEmpty(); i++) {
+            finished = drain(r.fetch(), got);
+        }
+        assertThat(sequences(got)).containsExactlyElementsOf(range(0, 25));
+        assertThat(finished).containsExactly("0");
+        assertThat(got.get(24).shardLatestTime).isEqualTo(5_024);
+        assertThat(hub.readCalls.get()).as("10 per call, the 4th call hits the sealed end").isEqualTo(4);
+    }
+
+    @Test
+    void startsAtTheSequenceHeldInTheSplit() {
+        hub.shard("0").appendMany(8, 5_000);
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "0", CursorPosition.sequence(5));
+        List<ShardRecord> got = new ArrayList<>();
+        drain(r.fetch(), got);
+        assertThat(sequences(got)).containsExactly(5L, 6L, 7L);
+    }
+
+    @Test
+    void anEmptyShardIsPolledWithAGrowingButBoundedPause() {
+        hub.shard("0");
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "0", CursorPosition.oldest());
+        r.fetch();
+        assertThat(hub.readCalls.get()).isEqualTo(1);
+
+        // not due yet: fetch waits (briefly, in real time) and does not call DataHub
+        r.fetch();
+        assertThat(hub.readCalls.get()).isEqualTo(1);
+
+        List<Long> pauses = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int before = hub.readCalls.get();
+            long pause = r.millisUntilDue("0");
+            pauses.add(pause);
+            clock.addAndGet(pause);
+            r.fetch(); // due now: reads without waiting
+            assertThat(hub.readCalls.get()).isEqualTo(before + 1);
+        }
+        assertThat(pauses).isSorted();
+        assertThat(pauses.get(pauses.size() - 1)).isEqualTo(300); // capped by the idle backoff max
+        assertThat(pauses.get(0)).isLessThan(300);
+
+        // new data: read at once, and the next fetch goes straight back to the shard
+        hub.shard("0").appendMany(3, 9_000);
+        clock.addAndGet(300);
+        List<ShardRecord> got = new ArrayList<>();
+        drain(r.fetch(), got);
+        assertThat(sequences(got)).containsExactly(0L, 1L, 2L);
+        int calls = hub.readCalls.get();
+        r.fetch();
+        assertThat(hub.readCalls.get()).isEqualTo(calls + 1);
+    }
+
+    @Test
+    void wakeUpEndsAWaitingFetch() throws Exception {
+        hub.shard("0");
+        DataHubSplitReader r = reader(b -> {});
+        ShardSplit split = new ShardSplit("0", List.of(), "0", "F", CursorPosition.oldest(), false);
+        r.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
+        r.pauseOrResumeSplits(List.of(split), List.of()); // nothing due: fetch waits
+
+        r.wakeUp();
+        r.fetch(); // a wake-up that came first ends the next wait at once
+        assertThat(hub.readCalls.get()).isZero();
+
+        CompletableFuture<Void> fetching = CompletableFuture.runAsync(r::fetch);
+        Await.until("fetch returned after wakeUp", Duration.ofSeconds(5), () -> {
+            r.wakeUp();
+            return fetching.isDone();
+        });
+        fetching.get();
+    }
+
+    @Test
+    void throttlingAndServerErrorsAreRetriedWithBackoffWithoutFailing() {
+        hub.shard("0").appendMany(5, 5_000);
+        hub.failReads(() -> new DataHubRetryableException(DataHubRetryableException.Kind.THROTTLED, "LimitExceeded", null), 2);
+        hub.failReads(() -> new DataHubRetryableException(DataHubRetryableException.Kind.SERVER_ERROR, "500", null), 1);
+        hub.failReads(() -> new DataHubRetryableException(DataHubRetryableException.Kind.NETWORK, "reset", null), 1);
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "0", CursorPosition.oldest());
+
+        List<ShardRecord> got = new ArrayList<>();
+        for (int i = 0; i < 100 && got.size() < 5; i++) {
+            clock.addAndGet(Math.max(0, r.millisUntilDue("0"))); // jump over the backoff pause
+            drain(r.fetch(), got);
+        }
+        assertThat(sequences(got)).containsExactlyElementsOf(range(0, 5));
+        assertThat(counters.retriedCalls()).isEqualTo(4);
+        assertThat(counters.throttledCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void aRejectedCursorIsSoughtAgainFromTheHeldSequence() {
+        hub.shard("0").appendMany(30, 5_000);
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "0", CursorPosition.oldest());
+        List<ShardRecord> got = new ArrayList<>();
+        drain(r.fetch(), got);
+        hub.failReads(() -> new ExpiredCursorException("InvalidCursor", null), 1);
+        for (int i = 0; i < 10 && got.size() < 30; i++) {
+            drain(r.fetch(), got);
+        }
+        assertThat(sequences(got)).containsExactlyElementsOf(range(0, 30));
+    }
+
+    @Test
+    void anExpiredCheckpointedPositionFailsNamingShardSequenceAndOldestRetained() {
+        hub.shard("3").appendMany(20, 5_000).expireBefore(12);
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "3", CursorPosition.sequence(7));
+        assertThatThrownBy(r::fetch)
+                .isInstanceOf(DataHubFatalException.class)
+                .hasMessageContaining("shard 3")
+                .hasMessageContaining("project p")
+                .hasMessageContaining("topic t")
+                .hasMessageContaining("sequence 7")
+                .hasMessageContaining("oldest retained sequence is 12")
+                .hasMessageContaining("datahub.on-expired-position=oldest");
+    }
+
+    @Test
+    void anExpiredPositionContinuesFromOldestWhenConfiguredAndIsCounted() {
+        hub.shard("3").appendMany(20, 5_000).expireBefore(12);
+        DataHubSplitReader r = reader(b -> b.onExpiredPosition(OnExpiredPosition.OLDEST));
+        assign(r, "3", CursorPosition.sequence(7));
+        List<ShardRecord> got = new ArrayList<>();
+        drain(r.fetch(), got);
+        assertThat(sequences(got)).containsExactlyElementsOf(range(12, 20));
+        assertThat(counters.expiredPositionResets()).isEqualTo(1);
+    }
+
+    @Test
+    void aShardIsFinishedAtItsFirstRecordAtOrAfterTheStopTime() {
+        hub.shard("0").appendMany(20, 5_000);
+        DataHubSplitReader r = reader(b -> b.stopAtMs(5_012L));
+        assign(r, "0", CursorPosition.oldest());
+        List<ShardRecord> got = new ArrayList<>();
+        Set<String> finished = Set.of();
+        for (int i = 0; i < 5 && finished.isEmpty(); i++) {
+            finished = drain(r.fetch(), got);
+        }
+        assertThat(sequences(got)).containsExactlyElementsOf(range(0, 12));
+        assertThat(finished).containsExactly("0");
+    }
+
+    @Test
+    void anIdleShardIsFinishedOnceDataHubsClockIsPastTheStopTime() {
+        hub.shard("0").appendMany(3, 5_000);
+        hub.dataHubNowMs = 6_000;
+        clock.set(6_000);
+        DataHubSplitReader r = reader(b -> b.stopAtMs(7_000L));
+        assign(r, "0", CursorPosition.oldest());
+        List<ShardRecord> got = new ArrayList<>();
+        assertThat(drain(r.fetch(), got)).isEmpty();
+        clock.addAndGet(1_000);
+        assertThat(drain(r.fetch(), got)).as("our clock past stop, DataHub's not yet").isEmpty();
+
+        hub.dataHubNowMs = 7_500;
+        clock.addAndGet(1_000);
+        assertThat(drain(r.fetch(), got)).containsExactly("0");
+        assertThat(sequences(got)).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void aStartTimeDataHubHasNotReachedIsResolvedLater() {
+        hub.shard("0").appendMany(3, 5_000);
+        hub.dataHubNowMs = 5_500;
+        clock.set(5_500);
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "0", CursorPosition.systemTime(6_000));
+        List<ShardRecord> got = new ArrayList<>();
+        drain(r.fetch(), got);
+        assertThat(got).isEmpty();
+        assertThat(hub.readCalls.get()).isZero();
+
+        hub.shard("0").append(6_100).append(6_200);
+        hub.dataHubNowMs = 6_300;
+        clock.addAndGet(1_000);
+        drain(r.fetch(), got);
+        assertThat(sequences(got)).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void noSuchShardIsRetriedForABoundedTimeThenAnUnlistedShardCountsAsFinished() {
+        DataHubSplitReader r = reader(b -> {});
+        hub.shard("0");
+        assign(r, "9", CursorPosition.oldest()); // "9" is not (or no longer) in DataHub
+        List<ShardRecord> got = new ArrayList<>();
+        assertThat(drain(r.fetch(), got)).isEmpty();
+        clock.addAndGet(1_000);
+        assertThat(drain(r.fetch(), got)).isEmpty();
+        clock.addAndGet(5_000);
+        assertThat(drain(r.fetch(), got)).containsExactly("9");
+    }
+
+    @Test
+    void aListedShardThatKeepsAnsweringNoSuchShardFailsTheJob() {
+        hub.shard("0").appendMany(2, 5_000);
+        hub.failCursors(() -> new ShardNotFoundException("NoSuchShard 0", null), 100);
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "0", CursorPosition.oldest());
+        r.fetch();
+        clock.addAndGet(6_000);
+        assertThatThrownBy(r::fetch).isInstanceOf(DataHubFatalException.class)
+                .hasMessageContaining("Shard 0 of p/t is listed by DataHub");
+    }
+
+    private static List<Long> range(long from, long to) {
+        List<Long> l = new ArrayList<>();
+        for (long i = from; i < to; i++) l.add(i);
+        return l;
+    }
+}
