@@ -262,6 +262,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         lane.invokeStartedNanos = System.nanoTime();
         byte[] json = lane.inFlight.json();
         runOnPool(() -> {
+            if (closing) return; // cancelled while queued: the batch is in state and goes again after a restore
             InvocationResult result = invokeSafely(json);
             toMailbox(() -> onAnswer(lane, result), "FC answer for shard %s", lane.shardId);
         });
