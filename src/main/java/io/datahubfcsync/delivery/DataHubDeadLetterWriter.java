@@ -28,6 +28,7 @@ final class DataHubDeadLetterWriter implements DeadLetterWriter {
     public void write(DeadLetter letter) {
         RecordEntry entry = new RecordEntry();
         entry.setRecordData(new BlobRecordData(letter.event));
+        entry.setPartitionKey(letter.shardId);
         letter.attributes.forEach(entry::addAttribute);
         PutRecordsResult result = client.putRecords(project, topic, List.of(entry));
         if (result.getFailedRecordCount() > 0) {

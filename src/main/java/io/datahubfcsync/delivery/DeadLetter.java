@@ -12,10 +12,13 @@ final class DeadLetter {
     /** DataHub limits attribute values; a long function error message is cut to this many characters. */
     static final int MAX_ATTRIBUTE_CHARS = 1024;
 
+    /** The source shard: dead letters of one shard share a partition key, so they stay in order. */
+    final String shardId;
     final byte[] event;
     final Map<String, String> attributes;
 
-    private DeadLetter(byte[] event, Map<String, String> attributes) {
+    private DeadLetter(String shardId, byte[] event, Map<String, String> attributes) {
+        this.shardId = shardId;
         this.event = event;
         this.attributes = attributes;
     }
@@ -38,7 +41,7 @@ final class DeadLetter {
         a.put("error", error == null ? "" : cut(error));
         a.put("requestId", requestId == null ? "" : requestId);
         a.put("failedAt", Long.toString(failedAtMs));
-        return new DeadLetter(event, a);
+        return new DeadLetter(shardId, event, a);
     }
 
     private static String cut(String s) {

@@ -39,6 +39,8 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.function.ThrowingRunnable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delivers the records of each shard (the key) to Function Compute, strictly in sequence order.
@@ -58,6 +60,7 @@ import org.apache.flink.util.function.ThrowingRunnable;
 public final class DeliveryOperator extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<ShardRecord, Void>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryOperator.class);
     static final String STATE_NAME = "shard-progress";
 
     private final DeliveryConfig config;
@@ -259,6 +262,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         lane.invokeStartedNanos = System.nanoTime();
         byte[] json = lane.inFlight.json();
         runOnPool(() -> {
+            if (closing) return; // cancelled while queued: the batch is in state and goes again after a restore
             InvocationResult result = invokeSafely(json);
             toMailbox(() -> onAnswer(lane, result), "FC answer for shard %s", lane.shardId);
         });

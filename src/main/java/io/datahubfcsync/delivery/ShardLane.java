@@ -157,14 +157,23 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
         oldestPendingSystemTime = first != null ? first.systemTime : -1;
     }
 
+    /**
+     * A close estimate of the record's share of the event JSON (keys, eventId, systemTime, quotes),
+     * erring high, so a batch that is full by bytes is sent at once instead of waiting for
+     * {@code batch.max-wait}; the encoder then cuts it exactly.
+     */
     private static long payloadSize(ShardRecord r) {
-        if (r.blob != null) return r.blob.length;
-        long n = 0;
+        long n = RECORD_JSON_OVERHEAD + r.shardId.length();
+        if (r.blob != null) return n + (r.blob.length + 2) / 3 * 4; // base64 is the longer of the two encodings
         if (r.tuple != null) {
-            for (String v : r.tuple) n += v == null ? 4 : v.length() + 2;
+            n += 2;
+            for (String v : r.tuple) n += v == null ? 5 : v.length() + 5; // \"v\",
         }
         return n;
     }
+
+    /** {"eventId":"<shard>:<19 digits>","systemTime":<13 digits>,"data":""}, plus the comma. */
+    private static final int RECORD_JSON_OVERHEAD = 12 + 1 + 19 + 15 + 13 + 9 + 2 + 1;
 
     /** How far the oldest undelivered record is behind the newest one DataHub holds for this shard. */
     long millisBehindLatest() {

@@ -30,6 +30,12 @@ final class DeliveredBatches {
         boolean holds(String shardId, long sequence) {
             return shard.equals(shardId) && sequences.contains(sequence);
         }
+
+        /** Without the payload, which can be large. */
+        @Override
+        public String toString() {
+            return "Batch{" + shard + ':' + sequences + (succeeded ? " ok" : " failed") + ", " + bytes + " bytes}";
+        }
     }
 
     private DeliveredBatches() {}

@@ -1,0 +1,52 @@
+package io.datahubfcsync.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datahubfcsync.fc.InvocationOutcome;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DeliveryConfigTest {
+    private static DeliveryConfig.Builder valid() {
+        return DeliveryConfig.builder().source("p", "t").region("cn-hangzhou").function("svc", "fn");
+    }
+
+    @Test
+    void defaultsAreTheSpecsAndTheOperatorIsNamedAfterTheFunction() {
+        DeliveryConfig c = valid().build();
+        assertThat(c.batchMaxRecords()).isEqualTo(100);
+        assertThat(c.batchMaxBytes()).isEqualTo(4L << 20);
+        assertThat(c.batchMaxWait()).isZero();
+        assertThat(c.retryInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.retryMaxAttempts()).isEqualTo(512);
+        assertThat(c.onExhausted()).isEqualTo(OnExhausted.FAIL);
+        assertThat(c.maxConcurrency()).isEqualTo(64);
+        assertThat(c.maxBufferedRecords()).isEqualTo(10_000);
+        assertThat(c.operatorName()).isEqualTo("FC svc/fn");
+    }
+
+    @Test
+    void reportsEveryProblemWithTheParameterToFix() {
+        assertThatThrownBy(() -> valid().batchMaxRecords(0).batchMaxBytes(64L << 20).retryMaxAttempts(0)
+                .deadLetter(null, null).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("batch.max-records must be 1..10000, got 0")
+                .hasMessageContaining("batch.max-bytes must be 1 KiB..32 MiB")
+                .hasMessageContaining("retry.max-attempts must be at least 1")
+                .hasMessageContaining("dead-letter.topic (required with on-exhausted=dead-letter)");
+        assertThatThrownBy(() -> DeliveryConfig.builder().build())
+                .hasMessageContaining("datahub.project is required").hasMessageContaining("fc.function is required");
+    }
+
+    @Test
+    void throttlingAndPlatformErrorsBackOffLongerUpToTheLimitOtherFailuresWaitTheInterval() {
+        RetryBackoff backoff = new RetryBackoff(1000, 30_000);
+        assertThat(backoff.delayMs(InvocationOutcome.FUNCTION_ERROR, 7)).isEqualTo(1000);
+        assertThat(backoff.delayMs(InvocationOutcome.TIMEOUT, 3)).isEqualTo(1000);
+        assertThat(backoff.delayMs(InvocationOutcome.THROTTLED, 1)).isEqualTo(1000);
+        assertThat(backoff.delayMs(InvocationOutcome.THROTTLED, 3)).isEqualTo(4000);
+        assertThat(backoff.delayMs(InvocationOutcome.PLATFORM_ERROR, 5)).isEqualTo(16_000);
+        assertThat(backoff.delayMs(InvocationOutcome.THROTTLED, 500)).isEqualTo(30_000);
+    }
+}
