@@ -32,6 +32,13 @@ public final class Await {
      * that throws counts as "not yet"; the last exception is attached to the failure.
      */
     public static <T> T value(String what, Duration timeout, Callable<T> probe, Predicate<? super T> accepted) {
+        return value(what, timeout, Duration.ofMillis(POLL_INTERVAL_MS), probe, accepted);
+    }
+
+    /** As {@link #value(String, Duration, Callable, Predicate)}, polling every {@code interval}: for probes that
+     *  cost a remote call, such as a Flink cluster's REST API. */
+    public static <T> T value(String what, Duration timeout, Duration interval, Callable<T> probe,
+                              Predicate<? super T> accepted) {
         Objects.requireNonNull(what, "what");
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = null;
@@ -57,7 +64,7 @@ public final class Await {
                 throw failure;
             }
             try {
-                Thread.sleep(POLL_INTERVAL_MS); // poll pacing, not a wait-for-effect
+                Thread.sleep(interval.toMillis()); // poll pacing, not a wait-for-effect
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("Interrupted while waiting for: " + what, e);

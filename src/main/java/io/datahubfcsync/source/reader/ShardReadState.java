@@ -29,7 +29,7 @@ final class ShardReadState {
         this.retry = new Backoff(100, retryBackoffMaxMs, 0.2);
     }
 
-    /** Highest sequence known to be already handed on, or -1; guards against re-emitting. */
+    /** The next sequence to hand on, or -1 before the first seek; records below it are never re-emitted. */
     long nextSequenceOrMinusOne() {
         return position.kind() == CursorPosition.Kind.SEQUENCE ? position.value() : -1;
     }

@@ -1,0 +1,77 @@
+package io.datahubfcsync.source;
+
+import io.datahubfcsync.event.ShardRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.MapFunction;
+
+/**
+ * What the source emitted, per test run, in emission order. A {@link Recorder} is chained to the
+ * source (same thread), so its global stamp orders emissions across subtasks. Same JVM as the
+ * MiniCluster, hence static.
+ */
+final class EmittedRecords {
+    record Emitted(String shardId, long sequence, long systemTime, String[] tuple, byte[] blob, long stamp) {}
+
+    private static final Map<String, ConcurrentLinkedQueue<Emitted>> RUNS = new ConcurrentHashMap<>();
+    private static final AtomicLong STAMPS = new AtomicLong();
+    /** Run ids whose recorder should throw once at the first record of one of the given shards. */
+    private static final Map<String, Set<String>> ARMED_FAILURES = new ConcurrentHashMap<>();
+
+    private EmittedRecords() {}
+
+    static List<Emitted> of(String run) {
+        return new ArrayList<>(RUNS.getOrDefault(run, new ConcurrentLinkedQueue<>()));
+    }
+
+    static int count(String run) {
+        return RUNS.getOrDefault(run, new ConcurrentLinkedQueue<>()).size();
+    }
+
+    static void failOnceAtFirstRecordOf(String run, Set<String> shards) {
+        ARMED_FAILURES.put(run, shards);
+    }
+
+    static boolean failureFired(String run) {
+        return !ARMED_FAILURES.containsKey(run);
+    }
+
+    /** Sequences per shard in emission order. */
+    static Map<String, List<Long>> sequencesPerShard(String run) {
+        Map<String, List<Long>> out = new TreeMap<>();
+        for (Emitted e : of(run)) out.computeIfAbsent(e.shardId(), k -> new ArrayList<>()).add(e.sequence());
+        return out;
+    }
+
+    static List<Long> range(long from, long toExclusive) {
+        List<Long> l = new ArrayList<>();
+        for (long i = from; i < toExclusive; i++) l.add(i);
+        return l;
+    }
+
+    static final class Recorder implements MapFunction<ShardRecord, ShardRecord> {
+        private static final long serialVersionUID = 1L;
+        private final String run;
+
+        Recorder(String run) {
+            this.run = run;
+        }
+
+        @Override
+        public ShardRecord map(ShardRecord r) {
+            Set<String> failAt = ARMED_FAILURES.get(run);
+            if (failAt != null && failAt.contains(r.shardId) && ARMED_FAILURES.remove(run, failAt)) {
+                throw new IllegalStateException("Injected failure at " + r.eventId() + " (test " + run + ")");
+            }
+            RUNS.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>()).add(new Emitted(r.shardId, r.sequence,
+                    r.systemTime, r.tuple, r.blob, STAMPS.incrementAndGet()));
+            return r;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.datahubfcsync.source.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.aliyun.datahub.client.model.Field;
+import com.aliyun.datahub.client.model.FieldType;
+import com.aliyun.datahub.client.model.RecordSchema;
+import io.datahubfcsync.credentials.CredentialsSource;
+import io.datahubfcsync.datahub.DataHubConnection;
+import io.datahubfcsync.datahub.DataHubProtocol;
+import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.local.datahub.DataHubEmulator;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Our client over the real SDK, against the DataHub emulator over HTTP, in both wire protocols. */
+class SdkDataHubClientTest {
+    private static DataHubEmulator emulator;
+
+    @BeforeAll
+    static void start() {
+        emulator = DataHubEmulator.start();
+        emulator.createProject("proj");
+        RecordSchema schema = new RecordSchema();
+        schema.addField(new Field("id", FieldType.BIGINT));
+        schema.addField(new Field("price", FieldType.DOUBLE));
+        schema.addField(new Field("ok", FieldType.BOOLEAN));
+        schema.addField(new Field("at", FieldType.TIMESTAMP));
+        schema.addField(new Field("name", FieldType.STRING));
+        schema.addField(new Field("amount", FieldType.DECIMAL));
+        schema.addField(new Field("small", FieldType.SMALLINT));
+        schema.addField(new Field("ratio", FieldType.FLOAT));
+        emulator.createTopic("proj", "tuples", 1, schema);
+        emulator.appendTuple("proj", "tuples", "0", "-9007199254740993", "1.5", "true", "1763712000123456", "héllo, \"w\"",
+                "12.340", "-7", "0.25");
+        emulator.appendTuple("proj", "tuples", "0", "1", null, "false", null, "", "0", null, null);
+        emulator.createTopic("proj", "blobs", 2, null);
+        emulator.appendBlob("proj", "blobs", "1", "a".getBytes(StandardCharsets.UTF_8));
+        emulator.appendBlob("proj", "blobs", "1", new byte[] {0, 1, (byte) 0xff});
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    private static SdkDataHubClient client(DataHubProtocol protocol, String topic) {
+        return new SdkDataHubClient(new DataHubConnection(emulator.endpoint(), protocol,
+                CredentialsSource.fromEnvironment()), "proj", topic);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DataHubProtocol.class)
+    void readsTupleRecordsWithTheSchemaAndRendersValuesAsStrings(DataHubProtocol protocol) {
+        SdkDataHubClient c = client(protocol, "tuples");
+        TopicDescription d = c.describeTopic();
+        assertThat(d.isTuple()).isTrue();
+        assertThat(d.fieldNames()).containsExactly("id", "price", "ok", "at", "name", "amount", "small", "ratio");
+
+        ShardCursor oldest = c.cursorAt("0", CursorPosition.oldest());
+        RecordBatch batch = c.readRecords("0", oldest.cursor(), 10);
+        assertThat(batch.records()).hasSize(2);
+        ShardRecord first = batch.records().get(0);
+        assertThat(first.sequence).isZero();
+        assertThat(first.tuple).containsExactly("-9007199254740993", "1.5", "true", "1763712000123456", "héllo, \"w\"",
+                "12.340", "-7", "0.25");
+        assertThat(Arrays.asList(batch.records().get(1).tuple))
+                .containsExactly("1", null, "false", null, "", "0", null, null);
+        assertThat(first.shardLatestTime).isEqualTo(batch.records().get(1).systemTime);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DataHubProtocol.class)
+    void readsBlobsAndMapsTheShardLifecycleToOurExceptions(DataHubProtocol protocol) {
+        SdkDataHubClient c = client(protocol, "blobs");
+        assertThat(c.listShards()).extracting(ShardInfo::shardId).containsExactly("0", "1");
+        RecordBatch batch = c.readRecords("1", c.cursorAt("1", CursorPosition.oldest()).cursor(), 10);
+        assertThat(batch.records()).extracting(r -> r.blob).containsExactly("a".getBytes(StandardCharsets.UTF_8),
+                new byte[] {0, 1, (byte) 0xff});
+        assertThat(c.readRecords("1", batch.nextCursor(), 10).isEmpty()).isTrue();
+
+        assertThatThrownBy(() -> c.cursorAt("1", CursorPosition.sequence(50))).isInstanceOf(PositionOutOfRangeException.class);
+        assertThatThrownBy(() -> c.readRecords("1", "not-a-cursor", 10)).isInstanceOf(ExpiredCursorException.class);
+        assertThatThrownBy(() -> c.cursorAt("77", CursorPosition.oldest())).isInstanceOf(ShardNotFoundException.class);
+        assertThatThrownBy(() -> c.cursorAt("0", CursorPosition.systemTime(System.currentTimeMillis() + 3_600_000)))
+                .isInstanceOf(PositionOutOfRangeException.class);
+    }
+}
