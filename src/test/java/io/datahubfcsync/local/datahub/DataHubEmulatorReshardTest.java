@@ -129,10 +129,11 @@ class DataHubEmulatorReshardTest {
     void expiryByTimeMovesTheOldestCursor(DataHubProtocol protocol) {
         DatahubClient c = SdkClients.client(emulator, protocol);
         emulator.createTopic(P, "x", 2, null);
-        StoredRecord first = emulator.appendBlob(P, "x", "0", "old".getBytes(UTF_8));
-        emulator.appendBlob(P, "x", "1", "old-too".getBytes(UTF_8));
+        emulator.appendBlob(P, "x", "0", "old".getBytes(UTF_8));
+        StoredRecord last = emulator.appendBlob(P, "x", "1", "old-too".getBytes(UTF_8));
 
-        assertThat(emulator.expireOlderThan(Instant.ofEpochMilli(first.systemTime() + 1))).isEqualTo(2);
+        // Both records are at or before the last one's time (the emulator's clock is the system clock here).
+        assertThat(emulator.expireOlderThan(Instant.ofEpochMilli(last.systemTime() + 1))).isEqualTo(2);
         for (String shard : List.of("0", "1")) {
             var oldest = c.getCursor(P, "x", shard, CursorType.OLDEST);
             assertThat(oldest.getSequence()).isEqualTo(1);

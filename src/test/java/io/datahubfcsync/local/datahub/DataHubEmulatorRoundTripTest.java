@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aliyun.datahub.client.DatahubClient;
 import com.aliyun.datahub.client.exception.DatahubClientException;
+import com.aliyun.datahub.client.exception.ResourceAlreadyExistException;
 import com.aliyun.datahub.client.model.BlobRecordData;
 import com.aliyun.datahub.client.model.CursorType;
 import com.aliyun.datahub.client.model.GetCursorResult;
@@ -188,8 +189,19 @@ class DataHubEmulatorRoundTripTest {
         assertThat(t.getLifeCycle()).isEqualTo(5);
         assertThat(t.getComment()).isEqualTo("the comment");
         assertThat(t.getRecordSchema().getFields()).isEqualTo(SdkClients.everyTypeSchema().getFields());
+        assertThat(t.getRequestId()).as("x-datahub-request-id on success").isNotBlank();
         assertThat(client.listTopic(P).getTopicNames()).containsExactly("meta");
         assertThat(client.listProject().getProjectNames()).containsExactly(P);
+
+        client.createProject("second_project", "via the SDK");
+        assertThat(client.getProject("second_project").getComment()).isEqualTo("via the SDK");
+        assertThatThrownBy(() -> client.createProject("second_project", "again"))
+                .isInstanceOf(ResourceAlreadyExistException.class);
+        assertThatThrownBy(() -> client.createTopic(P, "meta", 1, 1, RecordType.BLOB, "again"))
+                .isInstanceOf(ResourceAlreadyExistException.class);
+        client.createTopic("second_project", "doomed", 1, 1, RecordType.BLOB, "to delete");
+        client.deleteTopic("second_project", "doomed");
+        assertThat(client.listTopic("second_project").getTopicNames()).isEmpty();
 
         ListShardResult shards = client.listShard(P, "meta");
         assertThat(shards.getShards()).extracting(ShardEntry::getShardId).containsExactly("0", "1", "2");
