@@ -14,6 +14,7 @@ public final class SdkFunctionInvokerFactory implements FunctionInvokerFactory {
 
     @Override
     public FunctionInvoker create() {
+        JdkHttpSettings.apply(); // before the JDK's HTTP classes read them, i.e. before the first call
         return new SdkFunctionInvoker(connection);
     }
 
