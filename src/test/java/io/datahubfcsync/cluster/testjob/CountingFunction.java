@@ -16,7 +16,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>Metric group {@code harness}: {@code processed} (counter); {@code firstValue} and {@code firstCount} (the first
  * value this attempt saw and its key's count, -1 before any: 0 and 1 on a fresh start, later after a restore);
- * {@code lastValue}; {@code mismatches} (values whose count broke the rule above); {@code envProbeLength} (length of
+ * {@code lastValue}; {@code attempt} (the subtask's execution attempt, so a reader can tell fresh values from those a
+ * failed attempt left in the REST metric store); {@code mismatches} (values whose count broke the rule above); {@code envProbeLength} (length of
  * the env var HARNESS_ENV_PROBE in this TaskManager, -1 if unset).
  */
 public final class CountingFunction extends KeyedProcessFunction<Long, Long, Long> {
@@ -40,6 +41,8 @@ public final class CountingFunction extends KeyedProcessFunction<Long, Long, Lon
         group.gauge("firstCount", (Gauge<Long>) () -> firstCount);
         group.gauge("lastValue", (Gauge<Long>) () -> lastValue);
         group.gauge("mismatches", (Gauge<Long>) () -> mismatches);
+        int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
+        group.gauge("attempt", (Gauge<Integer>) () -> attempt);
         String probe = System.getenv("HARNESS_ENV_PROBE");
         int probeLength = probe == null ? -1 : probe.length();
         group.gauge("envProbeLength", (Gauge<Integer>) () -> probeLength);
