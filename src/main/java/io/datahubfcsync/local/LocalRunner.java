@@ -7,7 +7,11 @@ import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobConfig;
 import io.datahubfcsync.job.JobPlan;
 import io.datahubfcsync.job.JobStartupException;
+import com.aliyun.datahub.client.model.Field;
+import com.aliyun.datahub.client.model.FieldType;
+import com.aliyun.datahub.client.model.RecordSchema;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.local.datahub.DemoProducer;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
@@ -135,7 +139,7 @@ public final class LocalRunner {
         datahub = DataHubEmulator.start();
         resources.add(datahub);
         datahub.createProject(DEMO_PROJECT);
-        datahub.createTopic(DEMO_PROJECT, DEMO_TOPIC, demoShards, DemoProducer.schema());
+        datahub.createTopic(DEMO_PROJECT, DEMO_TOPIC, demoShards, demoSchema());
         fc = FcEmulator.start();
         resources.add(fc);
         demo = new DemoFunction();
@@ -165,15 +169,23 @@ public final class LocalRunner {
         jobArgs.clear();
         jobArgs.putAll(kitArgs);
 
-        List<String> shardIds = new ArrayList<>();
-        for (ShardSnapshot s : datahub.shards(DEMO_PROJECT, DEMO_TOPIC)) shardIds.add(s.shardId());
-        producer = new DemoProducer(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF,
-                CredentialsSource.fromFile(credentials.toString())), DEMO_PROJECT, DEMO_TOPIC, shardIds, demoRate);
+        producer = DemoProducer.start(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF,
+                CredentialsSource.fromFile(credentials.toString())), DEMO_PROJECT, DEMO_TOPIC, demoRate);
         resources.add(producer);
-        producer.start();
         LOG.info("Local kit: DataHub emulator {} (topic {}/{}, {} shards, producing {} records/s), FC emulator {}"
                         + " (function {}/{} = {})", datahub.endpoint(), DEMO_PROJECT, DEMO_TOPIC, demoShards, demoRate,
                 fc.endpoint(), DEMO_SERVICE, DEMO_FUNCTION, DemoFunction.class.getSimpleName());
+    }
+
+    /** The demo topic: an order with one field of each common type. */
+    private static RecordSchema demoSchema() {
+        RecordSchema s = new RecordSchema();
+        s.addField(new Field("order_id", FieldType.BIGINT));
+        s.addField(new Field("customer", FieldType.STRING));
+        s.addField(new Field("amount", FieldType.DOUBLE));
+        s.addField(new Field("paid", FieldType.BOOLEAN));
+        s.addField(new Field("created_at", FieldType.TIMESTAMP));
+        return s;
     }
 
     private Configuration flinkConfig() {

@@ -12,11 +12,20 @@ import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.function.DemoFunction;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -36,9 +45,11 @@ class DataHubFcSyncJobITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private DataHubEmulator datahub;
     private FcEmulator fc;
+    private URI restAddress;
 
     @BeforeEach
-    void startKit() {
+    void startKit(@InjectClusterRESTAddress URI restAddress) {
+        this.restAddress = restAddress;
         datahub = DataHubEmulator.start();
         datahub.createProject("shop");
         RecordSchema schema = new RecordSchema();
@@ -79,7 +90,8 @@ class DataHubFcSyncJobITCase {
         env.setParallelism(2);
         env.enableCheckpointing(500);
         DataHubFcSyncJob.build(env, plan);
-        env.execute(plan.jobName()); // bounded by --stop: returns when every shard passed it
+        JobExecutionResult result = env.execute(plan.jobName()); // bounded by --stop: returns when every shard passed it
+        assertSecretNowhere(result.getJobID().toString());
 
         Map<String, List<Long>> delivered = new HashMap<>();
         for (InvocationRecord inv : fc.invocations().all()) {
@@ -111,6 +123,28 @@ class DataHubFcSyncJobITCase {
             for (long s = 0; s < perShard; s++) expected.add(s);
             assertThat(delivered.get(shard)).as("shard %s: every record once, in sequence order", shard)
                     .containsExactlyElementsOf(expected);
+        }
+    }
+
+    /**
+     * The secret is in this JVM's environment (surefire sets it, as a TaskManager would have it): it must not reach the
+     * job's configuration in the REST API (what the web UI shows), nor the log.
+     */
+    private void assertSecretNowhere(String jobId) throws Exception {
+        String secret = System.getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
+        assertThat(secret).as("surefire sets the test secret").isNotBlank();
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/jobs/" + jobId + "/config", "/jobs/" + jobId, "/jobs/" + jobId + "/exceptions",
+                "/jobmanager/config")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(restAddress.resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.body()).as("REST %s", path).doesNotContain(secret);
+            if (path.equals("/jobs/" + jobId + "/config")) assertThat(r.body()).contains("datahub.project");
+        }
+        Path log = Paths.get("target", "test.log");
+        if (Files.exists(log)) {
+            assertThat(Files.readString(log)).as("target/test.log").doesNotContain(secret);
         }
     }
 
