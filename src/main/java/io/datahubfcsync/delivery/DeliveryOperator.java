@@ -28,7 +28,10 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.core.io.SimpleVersionedSerialization;
+import org.apache.flink.runtime.checkpoint.CheckpointOptions;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.state.CheckpointStreamFactory;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -36,6 +39,7 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.OperatorSnapshotFutures;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.function.ThrowingRunnable;
@@ -81,6 +85,16 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     /** Records held by all lanes (pending, including batches that are out). */
     private transient int buffered;
     private transient boolean endOfInput;
+    /** A savepoint is being taken: let calls on the wire finish, start nothing new (see snapshotState). */
+    private transient boolean drainingForSavepoint;
+    /**
+     * Id of the synchronous savepoint of a stop-with-savepoint this operator took, or -1. The task
+     * ends after it, so nothing new may be sent (it would be delivered, yet be in the savepoint as
+     * undelivered); if that savepoint is aborted instead, delivery resumes.
+     */
+    private transient long stoppedAtSavepoint = -1;
+    /** Retries whose pause ended while draining; sent right after the savepoint. */
+    private transient List<ShardLane> deferredRetries;
     private transient volatile boolean closing;
 
     DeliveryOperator(StreamOperatorParameters<Void> parameters, DeliveryConfig config,
@@ -101,6 +115,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
                 new ValueStateDescriptor<>(STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         lanes = new ConcurrentHashMap<>();
         restoredInFlight = new HashMap<>();
+        deferredRetries = new ArrayList<>();
         if (!context.isRestored()) return;
 
         KeyedStateBackend<String> backend = getKeyedStateBackend();
@@ -142,6 +157,57 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             if (inFlight != null) resendRestoredBatch(lane, inFlight);
             else tryStart(lane);
         }
+    }
+
+    /**
+     * For a savepoint, first waits — yielding to the mailbox, so answers keep arriving — until no
+     * invocation is on the wire, and starts no new one meanwhile. A savepoint then never holds a batch
+     * that FC may already have run, so stop-with-savepoint and resume delivers every record exactly
+     * once. Ordinary checkpoints do not wait: a slow function must not hold up checkpointing, and a
+     * batch in flight at a checkpoint is sent again after a failover (at-least-once, same eventIds).
+     */
+    @Override
+    public OperatorSnapshotFutures snapshotState(long checkpointId, long timestamp, CheckpointOptions options,
+                                                 CheckpointStreamFactory storage) throws Exception {
+        if (!options.getCheckpointType().isSavepoint()) {
+            return super.snapshotState(checkpointId, timestamp, options, storage);
+        }
+        boolean stopping = options.getCheckpointType() instanceof SavepointType
+                && ((SavepointType) options.getCheckpointType()).isSynchronous();
+        drainingForSavepoint = true;
+        try {
+            while (anyInvoking()) mailbox.yield();
+            return super.snapshotState(checkpointId, timestamp, options, storage);
+        } finally {
+            drainingForSavepoint = false;
+            if (stopping) stoppedAtSavepoint = checkpointId;
+            else resumeAfterSavepoint();
+        }
+    }
+
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) throws Exception {
+        super.notifyCheckpointAborted(checkpointId);
+        if (checkpointId == stoppedAtSavepoint) { // the stop failed: the job goes on
+            stoppedAtSavepoint = -1;
+            resumeAfterSavepoint();
+        }
+    }
+
+    private boolean anyInvoking() {
+        for (ShardLane lane : lanes.values()) {
+            if (lane.phase == ShardLane.Phase.INVOKING) return true;
+        }
+        return false;
+    }
+
+    private void resumeAfterSavepoint() throws Exception {
+        List<ShardLane> retries = new ArrayList<>(deferredRetries);
+        deferredRetries.clear();
+        for (ShardLane lane : retries) {
+            if (lane.phase == ShardLane.Phase.WAITING_TO_RETRY) invoke(lane);
+        }
+        for (ShardLane lane : new ArrayList<>(lanes.values())) tryStart(lane);
     }
 
     @Override
@@ -214,7 +280,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     /** Starts the lane's next batch if nothing of the shard is out and the batch is due. */
     private void tryStart(ShardLane lane) throws Exception {
-        if (lane.phase != ShardLane.Phase.IDLE || lane.pending.isEmpty()) return;
+        if (drainingForSavepoint || stoppedAtSavepoint >= 0 || lane.phase != ShardLane.Phase.IDLE || lane.pending.isEmpty()) return;
         long waitMs = config.batchMaxWait().toMillis();
         if (!endOfInput && waitMs > 0 && !batchIsFull(lane)) {
             long due = lane.openedAt + waitMs;
@@ -253,6 +319,9 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         if (lane.failedAttempts >= config.retryMaxAttempts()) {
             exhausted(lane); // it was being dead-lettered when the checkpoint was taken
         } else {
+            // A restore is a new run, typically after the function was fixed: the batch gets the full
+            // retry.max-attempts again instead of the few the failing run left over.
+            lane.forgetFailedAttempts();
             invoke(lane);
         }
     }
@@ -303,7 +372,9 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         }
         lane.retryIn(delay);
         schedule(lane, delay, () -> {
-            if (lane.phase == ShardLane.Phase.WAITING_TO_RETRY) invoke(lane);
+            if (lane.phase != ShardLane.Phase.WAITING_TO_RETRY) return;
+            if (drainingForSavepoint || stoppedAtSavepoint >= 0) deferredRetries.add(lane);
+            else invoke(lane);
         });
     }
 

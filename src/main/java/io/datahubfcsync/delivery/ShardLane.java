@@ -133,6 +133,13 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
         return done;
     }
 
+    /** Restored batch of a new run: the attempt count starts again; the last error stays for the log. */
+    void forgetFailedAttempts() {
+        failedAttempts = 0;
+        consecutiveFailures = 0;
+        stateCode = ShardDeliveryMetrics.STATE_RUNNING;
+    }
+
     void attemptFailed(String error, String requestId) {
         failedAttempts++;
         consecutiveFailures = failedAttempts;
