@@ -37,7 +37,8 @@ trap 'rm -rf "$profile"' EXIT
 mkdir -p "$(dirname "$output")"
 output=$(cd "$(dirname "$output")" && pwd)/$(basename "$output")
 
-"$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+# bounded: a headless Chromium that hangs must not outlive the script (SCREENSHOT_TIMEOUT_S, default 90)
+timeout --kill-after=5 "${SCREENSHOT_TIMEOUT_S:-90}" "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
   --hide-scrollbars --user-data-dir="$profile" \
   --window-size="$size" --virtual-time-budget="$settle_ms" \

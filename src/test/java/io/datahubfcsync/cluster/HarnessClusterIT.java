@@ -166,11 +166,12 @@ class HarnessClusterIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("text/html"));
 
-        Path png = cluster.workDir().resolve("flink-ui-job.png");
-        UiScreenshot.take(cluster.restAddress(), "#/job/running/" + jobId + "/overview", png).ifPresent(shot -> {
-            FIGURES.put("web UI screenshot", shot.toString());
-            assertThat(shot).isNotEmptyFile();
-        });
+        HttpResponse<String> overview = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(cluster.restAddress() + "/jobs/" + jobId)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(overview.statusCode()).isEqualTo(200);
+        // The picture itself is taken by deploy/screenshot-ui.sh (see README), not here: a test must not depend on
+        // whether this machine has a browser.
     }
 
     @Test
