@@ -18,6 +18,7 @@ import io.datahubfcsync.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -202,8 +203,10 @@ class FaultsClusterIT {
         assertStillRunningWithoutRestart();
         String retries = metricName(sourceVertex, ".dataHubRetries");
         String throttled = metricName(sourceVertex, ".dataHubThrottled");
+        // what the readers must have retried: 12 getRecords, 2 getCursor, 3 NoSuchShard per child (listShard faults hit
+        // the enumerator, not the readers; a dropped read may be re-sent by the HTTP client under the SDK, unseen)
         double retried = RestPoll.until("DataHub retries reported", TIMEOUT,
-                () -> cluster.aggregatedMetric(jobId, sourceVertex, retries, "sum").filter(n -> n >= 8 + 4 + 2 + 3));
+                () -> cluster.aggregatedMetric(jobId, sourceVertex, retries, "sum").filter(n -> n >= 8 + 4 + 2 + 3 * 2));
         double throttledCalls = RestPoll.until("DataHub throttling reported", TIMEOUT,
                 () -> cluster.aggregatedMetric(jobId, sourceVertex, throttled, "sum").filter(n -> n >= 8));
         FIGURES.put("DataHub faults: source metrics", "dataHubRetries " + (long) retried + ", dataHubThrottled "
@@ -239,21 +242,47 @@ class FaultsClusterIT {
 
         assertThat(report.orderViolations()).as("records of parents and children each in sequence order").isEmpty();
         assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
-        Map<String, Window> windows = delivered(lane);
-        List<String> lineageViolations = new ArrayList<>();
-        for (ShardSnapshot shard : shards) {
-            Window child = windows.get(shard.shardId());
-            for (String parentId : shard.parentShardIds()) {
-                Window parent = windows.get(parentId);
-                assertThat(child).as("shard " + shard.shardId() + " delivered").isNotNull();
-                assertThat(parent).as("parent shard " + parentId + " delivered").isNotNull();
-                if (child.firstReceived().isBefore(parent.lastFinished())) {
-                    lineageViolations.add("child " + shard.shardId() + " first invoked at " + child.firstReceived()
-                            + ", before parent " + parentId + "'s last delivery finished at " + parent.lastFinished());
-                }
+        List<String> lineageViolations = lineageViolations(lane, shards);
+        FIGURES.put("split and merge: children invoked before a parent's last delivery", lineageViolations.toString());
+        assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
+        assertStillRunningWithoutRestart();
+    }
+
+
+    /**
+     * The same claim when FC is slow, so a parent's tail is still queued in the FC operator when DataHub has been read
+     * to the parent's end and its children are assigned: the child's records are keyed to their own lane (often on the
+     * other subtask), so only a delivery operator that knows the lineage can hold them back.
+     */
+    @Test
+    @Order(4)
+    @Disabled("Known gap, reproduced by this test: the FC operator keys each shard to its own lane and knows nothing of "
+            + "lineage, so when a parent's tail is still queued (FC slower than the producer), a child's first batch is "
+            + "invoked seconds before the parent's last one; per-key order across a split is lost. The source only "
+            + "guarantees 'read after the parents were read to their end' (SPEC section 4). Fixing it needs the child's "
+            + "assignment or delivery gated on the parents' delivery progress across subtasks, not a local change.")
+    void aChildWaitsForItsParentsLastDeliveryWhenFcIsSlow() {
+        Lane lane = lane("slow_reshard", 2);
+        jobId = startJob(lane, "--datahub.shard-discovery-interval", "1s");
+        // each shard delivers at most 50 records a second, while the producer writes 150 a second to each
+        fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
+
+        List<ShardSnapshot> children;
+        try (DemoProducer producer = producer(lane.topic(), 300)) {
+            Await.until("900 records produced", TIMEOUT, () -> producer.written() >= 900);
+            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            for (ShardSnapshot child : children) {
+                awaitRecordsIn(lane, child.shardId(), 30);
             }
         }
-        FIGURES.put("split and merge: children invoked before a parent's last delivery", lineageViolations.toString());
+        DeliveryLedger.Report report = awaitEverythingDelivered(lane);
+        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
+        List<String> lineageViolations = lineageViolations(lane, shards);
+        FIGURES.put("split under a slow function (1 s per call)", report.toString() + ", shards " + lineage(shards));
+        FIGURES.put("split under a slow function: children invoked before a parent's last delivery", lineageViolations.toString());
+
+        assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
+        assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
         assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
         assertStillRunningWithoutRestart();
     }
@@ -381,6 +410,25 @@ class FaultsClusterIT {
             }
         }
         return windows;
+    }
+
+    /** Children whose first delivery started before one of their parents' last delivery was answered. */
+    private static List<String> lineageViolations(Lane lane, List<ShardSnapshot> shards) {
+        Map<String, Window> windows = delivered(lane);
+        List<String> violations = new ArrayList<>();
+        for (ShardSnapshot shard : shards) {
+            Window child = windows.get(shard.shardId());
+            for (String parentId : shard.parentShardIds()) {
+                Window parent = windows.get(parentId);
+                assertThat(child).as("shard " + shard.shardId() + " delivered").isNotNull();
+                assertThat(parent).as("parent shard " + parentId + " delivered").isNotNull();
+                if (child.firstReceived().isBefore(parent.lastFinished())) {
+                    violations.add("child " + shard.shardId() + " first invoked at " + child.firstReceived()
+                            + ", before parent " + parentId + "'s last delivery was answered at " + parent.lastFinished());
+                }
+            }
+        }
+        return violations;
     }
 
     private static JsonNode parse(InvocationRecord invocation) {
