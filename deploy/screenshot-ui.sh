@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Takes a PNG screenshot of a Flink web UI page with headless Chromium, e.g. for the README.
+# docs/flink-ui.png was made by the real-cluster test: mvn -B verify -Dit.test=DataHubFcSyncClusterIT -Dui.screenshot=true
+# (the PNG lands in target/flink-cluster/datahub-fc-sync-*/datahub-fc-sync-job.png).
 #
 #   deploy/screenshot-ui.sh URL OUTPUT.png [WIDTH,HEIGHT]
 #
