@@ -223,4 +223,32 @@ class EventEncoderTest {
         }
         return b.toString();
     }
+
+    @Test
+    void randomTupleValuesRoundTripThroughBothLevelsOfJson() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "ab\"\\\n\t\r\b\f\u0000\u0001\u001f\u007f /:{}[],é李\u2028";
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        EventEncoder encoder = new EventEncoder("p", "t", "r", BlobEncoding.UTF8);
+        for (int round = 0; round < 500; round++) {
+            String[] values = new String[1 + random.nextInt(6)];
+            for (int i = 0; i < values.length; i++) {
+                if (random.nextInt(8) == 0) continue; // null
+                StringBuilder b = new StringBuilder();
+                for (int k = random.nextInt(12); k > 0; k--) {
+                    if (random.nextInt(10) == 0) b.append("\uD83D\uDE00"); // a surrogate pair (emoji)
+                    else b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                values[i] = b.toString();
+            }
+            byte[] json = encoder.encode(java.util.List.of(ShardRecord.tuple("0", round, 1L, values)), 10, 1 << 20).json();
+            String data = mapper.readTree(json).get("records").get(0).get("data").asText();
+            com.fasterxml.jackson.databind.JsonNode array = mapper.readTree(data);
+            assertThat(array.size()).isEqualTo(values.length);
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null) assertThat(array.get(i).isNull()).isTrue();
+                else assertThat(array.get(i).asText()).isEqualTo(values[i]);
+            }
+        }
+    }
 }

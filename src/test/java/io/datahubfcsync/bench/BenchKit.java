@@ -1,0 +1,101 @@
+package io.datahubfcsync.bench;
+
+import com.aliyun.datahub.client.model.Field;
+import com.aliyun.datahub.client.model.FieldType;
+import com.aliyun.datahub.client.model.RecordSchema;
+import io.datahubfcsync.job.DataHubFcSyncJob;
+import io.datahubfcsync.job.JobPlan;
+import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.local.fc.InvocationRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The local kit set up for a benchmark: a TUPLE topic pre-loaded with ~100-byte records, an FC function. */
+final class BenchKit implements AutoCloseable {
+    static final String PROJECT = "bench";
+    static final String TOPIC = "orders";
+    static final String SERVICE = "svc";
+    static final String FUNCTION = "fn";
+
+    final DataHubEmulator datahub = DataHubEmulator.start();
+    final FcEmulator fc = FcEmulator.builder().invocationLogCapacity(2_000_000).start();
+
+    BenchKit(int shards) {
+        datahub.createProject(PROJECT);
+        datahub.createTopic(PROJECT, TOPIC, shards, schema());
+        fc.createService(SERVICE);
+        fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            out.write('1');
+        });
+    }
+
+    /** Five fields that render to about 100 bytes of event JSON per record. */
+    static RecordSchema schema() {
+        RecordSchema s = new RecordSchema();
+        s.addField(new Field("order_id", FieldType.BIGINT));
+        s.addField(new Field("customer", FieldType.STRING));
+        s.addField(new Field("amount", FieldType.DOUBLE));
+        s.addField(new Field("paid", FieldType.BOOLEAN));
+        s.addField(new Field("created_at", FieldType.TIMESTAMP));
+        return s;
+    }
+
+    static String[] values(long i) {
+        return new String[] {String.valueOf(i), "customer-" + (i % 1000), String.valueOf((i % 50000) / 100.0),
+            String.valueOf(i % 3 != 0), String.valueOf(1_700_000_000_000_000L + i)};
+    }
+
+    void preload(int shards, int perShard) {
+        for (int s = 0; s < shards; s++) {
+            for (long i = 0; i < perShard; i++) datahub.appendTuple(PROJECT, TOPIC, String.valueOf(s), values(i));
+        }
+    }
+
+    String[] jobArgs(String... extra) {
+        List<String> a = new ArrayList<>(List.of(
+                "--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
+                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
+                "--fc.service", SERVICE, "--fc.function", FUNCTION, "--start", "OLDEST"));
+        a.addAll(List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    /** Runs the job to its stop time on a local Flink (parallelism p) and returns the records/s FC saw. */
+    double runBounded(int parallelism, long totalRecords, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(jobArgs(extra)));
+        args.addAll(List.of("--stop", String.valueOf(System.currentTimeMillis() + 1)));
+        JobPlan plan = DataHubFcSyncJob.prepare(args.toArray(new String[0]));
+        Configuration conf = Configuration.fromMap(Map.of(
+                "taskmanager.numberOfTaskSlots", String.valueOf(parallelism),
+                "pipeline.auto-generate-uids", "false"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(5_000);
+        fc.invocations().clear();
+        DataHubFcSyncJob.build(env, plan);
+        env.execute(plan.jobName());
+        return recordsPerSecond(totalRecords);
+    }
+
+    /** Delivered records over the window from the first request received to the last answer. */
+    double recordsPerSecond(long totalRecords) {
+        List<InvocationRecord> all = fc.invocations().all();
+        Instant first = all.stream().map(InvocationRecord::received).min(Instant::compareTo).orElseThrow();
+        Instant last = all.stream().map(InvocationRecord::finished).max(Instant::compareTo).orElseThrow();
+        double seconds = Duration.between(first, last).toNanos() / 1e9;
+        return totalRecords / seconds;
+    }
+
+    @Override
+    public void close() {
+        fc.close();
+        datahub.close();
+    }
+}

@@ -1,0 +1,153 @@
+package io.datahubfcsync.bench;
+
+import com.aliyun.datahub.client.DatahubClient;
+import com.aliyun.datahub.client.model.PutRecordsResult;
+import com.aliyun.datahub.client.model.RecordEntry;
+import com.aliyun.datahub.client.model.RecordSchema;
+import com.aliyun.datahub.client.model.TupleRecordData;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datahubfcsync.credentials.CredentialsSource;
+import io.datahubfcsync.datahub.DataHubConnection;
+import io.datahubfcsync.datahub.DataHubProtocol;
+import io.datahubfcsync.job.DataHubFcSyncJob;
+import io.datahubfcsync.job.JobPlan;
+import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.local.fc.InvocationRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * B2: time from {@code putRecords} returning to the function receiving the record, p50 / p99 / max,
+ * at 100, 1,000 and 10,000 records/s over 4 shards, one running job (parallelism 2, checkpoints
+ * every 5 s, default batching: {@code batch.max-wait 0}).
+ *
+ * <p>{@code mvn -q -Pbench test-compile exec:exec -Dbench.class=LatencyBenchmark}
+ */
+public final class LatencyBenchmark {
+    static final String COMMAND = "mvn -q -Pbench test-compile exec:exec -Dbench.class=LatencyBenchmark";
+    private static final int SHARDS = 4;
+    private static final int[] RATES = {100, 1_000, 10_000};
+    private static final long PHASE_MS = 12_000;
+    private static final long WARMUP_MS = 3_000; // of each phase, not measured
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        BenchResults results = new BenchResults("b2-latency", COMMAND);
+        try (BenchKit kit = new BenchKit(SHARDS)) {
+            JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(Configuration.fromMap(
+                    Map.of("taskmanager.numberOfTaskSlots", "2", "pipeline.auto-generate-uids", "false")));
+            env.setParallelism(2);
+            env.enableCheckpointing(5_000);
+            JobClient job = DataHubFcSyncJob.start(env, plan);
+            long running = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING && System.nanoTime() < running) {
+                LockSupport.parkNanos(100_000_000L); // start-up of the embedded cluster; not part of any figure
+            }
+
+            Map<Long, Long> putReturnedMicros = new ConcurrentHashMap<>();
+            List<long[]> phases = new ArrayList<>(); // {rate, firstMeasuredId, lastId}
+            long nextId = 0;
+            DatahubClient client = new DataHubConnection(kit.datahub.endpoint(), DataHubProtocol.PROTOBUF,
+                    CredentialsSource.fromEnvironment(Map.of(
+                            CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
+                            CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)))
+                    .createSdkClient();
+            RecordSchema schema = BenchKit.schema();
+            for (int rate : RATES) {
+                long start = System.nanoTime();
+                long firstMeasured = -1;
+                long sent = 0;
+                while (true) {
+                    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                    if (elapsedMs >= PHASE_MS) break;
+                    long due = elapsedMs * rate / 1000 - sent;
+                    if (due <= 0) {
+                        LockSupport.parkNanos(1_000_000);
+                        continue;
+                    }
+                    if (firstMeasured < 0 && elapsedMs >= WARMUP_MS) firstMeasured = nextId;
+                    List<RecordEntry> batch = new ArrayList<>();
+                    List<Long> ids = new ArrayList<>();
+                    for (long i = 0; i < Math.min(due, 1000); i++) {
+                        long id = nextId++;
+                        TupleRecordData d = new TupleRecordData(schema);
+                        String[] v = BenchKit.values(id);
+                        d.setField("order_id", id);
+                        d.setField("customer", v[1]);
+                        d.setField("amount", Double.parseDouble(v[2]));
+                        d.setField("paid", Boolean.parseBoolean(v[3]));
+                        d.setField("created_at", Long.parseLong(v[4]));
+                        RecordEntry e = new RecordEntry();
+                        e.setShardId(String.valueOf(id % SHARDS));
+                        e.setRecordData(d);
+                        batch.add(e);
+                        ids.add(id);
+                    }
+                    PutRecordsResult r = client.putRecords(BenchKit.PROJECT, BenchKit.TOPIC, batch);
+                    long returned = micros(Instant.now());
+                    if (r.getFailedRecordCount() > 0) throw new IllegalStateException("putRecords failed records");
+                    for (Long id : ids) putReturnedMicros.put(id, returned);
+                    sent += batch.size();
+                }
+                phases.add(new long[] {rate, firstMeasured, nextId - 1});
+            }
+            long produced = nextId;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Map<Long, Long> receivedMicros = new ConcurrentHashMap<>();
+            int parsed = 0;
+            while (receivedMicros.size() < produced && System.nanoTime() < deadline) {
+                List<InvocationRecord> all = kit.fc.invocations().all();
+                List<InvocationRecord> fresh = all.subList(parsed, all.size());
+                parsed = all.size();
+                for (InvocationRecord inv : fresh) {
+                    if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
+                    long at = micros(inv.received());
+                    for (JsonNode rec : JSON.readTree(inv.payload()).get("records")) {
+                        long id = Long.parseLong(JSON.readTree(rec.get("data").asText()).get(0).asText());
+                        receivedMicros.putIfAbsent(id, at);
+                    }
+                }
+                if (receivedMicros.size() < produced) Thread.sleep(500); // draining; bounded by the deadline
+            }
+            job.cancel().get(30, TimeUnit.SECONDS);
+            for (long[] p : phases) {
+                List<Long> latMs = new ArrayList<>();
+                long missing = 0;
+                for (long id = p[1]; id <= p[2]; id++) {
+                    Long got = receivedMicros.get(id);
+                    if (got == null) missing++;
+                    else latMs.add(Math.max(0, got - putReturnedMicros.get(id)));
+                }
+                long[] sorted = latMs.stream().mapToLong(Long::longValue).sorted().toArray();
+                String r = p[0] + " records/s";
+                results.add("latency p50 at " + r, pct(sorted, 0.50) / 1000.0, "ms", "");
+                results.add("latency p99 at " + r, pct(sorted, 0.99) / 1000.0, "ms", p[0] == 1_000 ? "< 200" : "");
+                results.add("latency max at " + r, sorted.length == 0 ? -1 : sorted[sorted.length - 1] / 1000.0, "ms",
+                        p[0] == 10_000 ? "no unbounded growth" : "");
+                results.add("records not delivered within 60 s at " + r, missing, "records", "0");
+            }
+        }
+        results.write();
+        System.exit(0);
+    }
+
+    private static long pct(long[] sorted, double q) {
+        if (sorted.length == 0) return -1;
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    private static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+    }
+
+}
