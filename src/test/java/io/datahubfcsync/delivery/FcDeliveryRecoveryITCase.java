@@ -209,6 +209,78 @@ class FcDeliveryRecoveryITCase {
         assertThat(retried.sequences()).containsAll(repeats);
     }
 
+    /**
+     * A restore is a new run, usually after the function was fixed: the batch that was retrying gets
+     * the whole {@code retry.max-attempts} again instead of what the failing run left over, and is
+     * still the same batch with the same eventIds.
+     */
+    @Test
+    void aBatchRestoredWhileRetryingStartsCountingItsAttemptsFromZero(
+            @TempDir Path checkpoints, @InjectMiniCluster MiniCluster cluster) throws Exception {
+        int perShard = 6;
+        int maxAttempts = 5;
+        fc.faults().add(Fault.functionError("still broken").whenEventId("1:3"));
+        // a long pause between attempts leaves room for checkpoints between the 3rd failure and exhaustion
+        DeliveryConfig config = FcTestBed.config().batchMaxRecords(3).retryInterval(Duration.ofMillis(500))
+                .retryMaxAttempts(maxAttempts).build();
+        StreamExecutionEnvironment env = env(checkpoints, 2, null);
+        FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(2),
+                2 * perShard, 0)), config, FcTestBed.invokers(fc));
+        JobClient job = env.executeAsync("retrying, attempts used up in part");
+        try {
+            Await.until("3 failed attempts of shard 1's second batch", TIMEOUT,
+                    () -> failedAttemptsOf("1", 3) >= 3);
+            long before = completedCheckpoints(cluster, job.getJobID());
+            Await.value("2 checkpoints after the 3rd failed attempt", TIMEOUT,
+                    () -> completedCheckpoints(cluster, job.getJobID()), n -> n >= before + 2);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+        Await.until("no invocation of the cancelled job still running", TIMEOUT, () -> fc.invocations().inFlight() == 0);
+        List<Batch> failing = DeliveredBatches.of(fc.invocations().all()).stream().filter(b -> b.holds("1", 3)).toList();
+        assertThat(failing).as("the cancel came before exhaustion").hasSizeLessThan(maxAttempts)
+                .allSatisfy(b -> assertThat(b.succeeded()).isFalse());
+        // the restored checkpoint holds at least 2 used attempts: counted on, 3 more failures would exhaust the batch
+        int usedAtCheckpointAtLeast = failing.size() - 1;
+        assertThat(usedAtCheckpointAtLeast + 3).isGreaterThanOrEqualTo(maxAttempts);
+
+        // the function is still failing a few more times after the resume, then works
+        fc.faults().clear();
+        fc.invocations().clear();
+        fc.faults().add(Fault.functionError("warming up").whenEventId("1:3").times(3));
+        Path checkpoint = FcTestBed.latestCheckpoint(checkpoints).orElseThrow();
+        StreamExecutionEnvironment restored = env(checkpoints, 2, checkpoint);
+        FcDelivery.attach(FcTestBed.records(restored, TestRecordSource.thenIdle(TestRecordSource.roundRobin(2),
+                2 * perShard, 0)), config, FcTestBed.invokers(fc));
+        JobClient job2 = restored.executeAsync("restored with the attempt count reset");
+        try {
+            Await.value("shard 1 delivered to its last record (the job must not exhaust the batch)", TIMEOUT, () -> {
+                JobStatus status = job2.getJobStatus().get(10, TimeUnit.SECONDS);
+                if (status.isGloballyTerminalState()) {
+                    throw new AssertionError("the restored job ended " + status + ": "
+                            + job2.getJobExecutionResult().handle((r, e) -> e == null ? "" : ExceptionUtils.findThrowable(e,
+                                    ShardExhaustedException.class).map(Throwable::getMessage).orElse(e.toString()))
+                            .get(10, TimeUnit.SECONDS));
+                }
+                return DeliveredBatches.of(fc.invocations().all()).stream()
+                        .anyMatch(b -> b.succeeded() && b.holds("1", perShard - 1));
+            }, delivered -> delivered);
+        } finally {
+            if (!job2.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                job2.cancel().get(30, TimeUnit.SECONDS);
+            }
+        }
+        List<Batch> resent = DeliveredBatches.of(fc.invocations().all()).stream().filter(b -> b.holds("1", 3)).toList();
+        assertThat(resent).as("3 failures and then the success, all of the very batch that was retrying")
+                .extracting(Batch::succeeded).containsExactly(false, false, false, true);
+        assertThat(resent).extracting(Batch::payload).containsOnly(failing.get(0).payload());
+    }
+
+    private long failedAttemptsOf(String shard, long sequence) {
+        return DeliveredBatches.of(fc.invocations().all()).stream()
+                .filter(b -> b.holds(shard, sequence) && !b.succeeded()).count();
+    }
+
     private static long completedCheckpoints(MiniCluster cluster, JobID jobId) throws Exception {
         var stats = cluster.getExecutionGraph(jobId).get(10, TimeUnit.SECONDS).getCheckpointStatsSnapshot();
         return stats == null ? 0 : stats.getCounts().getNumberOfCompletedCheckpoints();
