@@ -210,6 +210,33 @@ class FcDeliveryRecoveryITCase {
     }
 
     /**
+     * Only a savepoint waits for the calls on the wire (so that stop-with-savepoint and resume
+     * delivers exactly once); an ordinary checkpoint must not, or a slow function would stall
+     * checkpointing for as long as it runs.
+     */
+    @Test
+    void checkpointsCompleteWhileACallIsOnTheWire(@TempDir Path checkpoints, @InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        fc.faults().add(Fault.latency(Duration.ofSeconds(5)));
+        StreamExecutionEnvironment env = env(checkpoints, 1, null);
+        FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(2), 2, 0)),
+                FcTestBed.config().build(), FcTestBed.invokers(fc));
+        JobClient job = env.executeAsync("slow function");
+        try {
+            Await.until("both shards' calls on the wire", TIMEOUT, () -> fc.invocations().inFlight() == 2);
+            long before = completedCheckpoints(cluster, job.getJobID());
+            Await.value("3 more checkpoints while the calls run", Duration.ofSeconds(3),
+                    () -> completedCheckpoints(cluster, job.getJobID()), n -> n >= before + 3);
+            assertThat(fc.invocations().inFlight()).as("the calls were still running").isEqualTo(2);
+            assertThat(fc.invocations().all()).isEmpty();
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+            // the emulator finishes the slow calls anyway; let them end before the next test reads the log
+            Await.until("the slow calls ended", TIMEOUT, () -> fc.invocations().inFlight() == 0);
+        }
+    }
+
+    /**
      * A restore is a new run, usually after the function was fixed: the batch that was retrying gets
      * the whole {@code retry.max-attempts} again instead of what the failing run left over, and is
      * still the same batch with the same eventIds.
