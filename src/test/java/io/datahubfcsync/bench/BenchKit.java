@@ -25,6 +25,8 @@ final class BenchKit implements AutoCloseable {
 
     final DataHubEmulator datahub = DataHubEmulator.start();
     final FcEmulator fc = FcEmulator.builder().invocationLogCapacity(2_000_000).start();
+    private int countedCalls;
+    private long countedRecords;
 
     BenchKit(int shards) {
         datahub.createProject(PROJECT);
@@ -78,10 +80,38 @@ final class BenchKit implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         env.setParallelism(parallelism);
         env.enableCheckpointing(5_000);
-        fc.invocations().clear();
+        clearInvocations();
         DataHubFcSyncJob.build(env, plan);
         env.execute(plan.jobName());
+        long delivered = deliveredRecords();
+        // a figure over fewer records than pre-loaded (stopped early, lost, repeated) would flatter the job
+        if (delivered != totalRecords) {
+            throw new IllegalStateException("the job delivered " + delivered + " records, expected " + totalRecords);
+        }
         return recordsPerSecond(totalRecords);
+    }
+
+    /**
+     * Records inside the events the function answered with success (one {@code eventId} per record).
+     * Counts only calls logged since the last call, so polling it while a job runs stays cheap.
+     */
+    synchronized long deliveredRecords() {
+        List<InvocationRecord> all = fc.invocations().all();
+        for (InvocationRecord inv : all.subList(countedCalls, all.size())) {
+            if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
+            String body = inv.payloadUtf8();
+            int i = -1;
+            while ((i = body.indexOf("\"eventId\"", i + 1)) >= 0) countedRecords++;
+        }
+        countedCalls = all.size();
+        return countedRecords;
+    }
+
+    /** Forgets the calls logged so far, before a new run. */
+    synchronized void clearInvocations() {
+        fc.invocations().clear();
+        countedCalls = 0;
+        countedRecords = 0;
     }
 
     /** Delivered records over the window from the first request received to the last answer. */
