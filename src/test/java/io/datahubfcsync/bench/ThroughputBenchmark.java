@@ -29,7 +29,7 @@ import java.util.List;
  */
 public final class ThroughputBenchmark {
     static final String COMMAND = "mvn -q -Pbench test-compile exec:exec -Dbench.class=ThroughputBenchmark";
-    private static final int TOTAL_RECORDS = 40_000;
+    private static final int TOTAL_RECORDS = 100_000; // a window of a few seconds: steadier than a 1 s one
 
     public static void main(String[] args) throws Exception {
         BenchResults results = new BenchResults("b1-throughput", COMMAND);
