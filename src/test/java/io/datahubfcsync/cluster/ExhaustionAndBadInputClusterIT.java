@@ -35,9 +35,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * sequence range, with nothing later of that shard delivered; after the function is fixed the job is
  * resumed from the retained checkpoint ({@code flink run -s}) and everything is delivered. Then bad
  * input through the Flink CLI: one clear paragraph, non-zero exit, never the secret.
+ *
+ * <p>The harness runs an exponential-delay restart strategy, so "no restart" proves the job's own
+ * SuppressRestartsException, not a cluster without restarts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ExhaustionClusterIT {
+class ExhaustionAndBadInputClusterIT {
     private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "shop";
     private static final String TOPIC = "orders";
@@ -82,7 +85,7 @@ class ExhaustionClusterIT {
     @AfterAll
     static void stop() {
         if (!FIGURES.isEmpty()) {
-            StringBuilder report = new StringBuilder("ExhaustionClusterIT figures\n");
+            StringBuilder report = new StringBuilder("ExhaustionAndBadInputClusterIT figures\n");
             FIGURES.forEach((k, v) -> report.append(k).append(": ").append(v).append('\n'));
             System.out.print(report);
         }
@@ -100,19 +103,34 @@ class ExhaustionClusterIT {
         cluster.awaitJobStatus(failedJobId, "FAILED", TIMEOUT);
         FIGURES.put("submission to FAILED (5 attempts, 200 ms apart)", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 
-        String root = cluster.exceptions(failedJobId).path("exceptionHistory").path("entries").toString();
-        assertThat(root).contains("shard 1 of DataHub project " + PROJECT + ", topic " + TOPIC + " is exhausted")
-                .contains("failed 5 attempts (retry.max-attempts=5)").contains("poison pill");
-        assertThat(cluster.exceptions(failedJobId).path("exceptionHistory").path("entries").size())
-                .as("one failure, no restart").isEqualTo(1);
+        JsonNode history = cluster.exceptions(failedJobId).path("exceptionHistory").path("entries");
+        String root = history.toString();
+        assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
+        assertThat(subtaskAttempts(failedJobId)).as("every subtask still in its first attempt: never restarted")
+                .isNotEmpty().containsOnly(0);
         assertThat(poison.fired()).isEqualTo(5);
 
         long[] failedRange = failedBatchRange();
-        assertThat(failedRange[0]).isLessThanOrEqualTo(30).as("the failed batch holds " + POISON);
-        assertThat(failedRange[1]).isGreaterThanOrEqualTo(30);
+        assertThat(failedRange[0]).as("the failed batch holds " + POISON).isLessThanOrEqualTo(30);
+        assertThat(failedRange[1]).as("the failed batch holds " + POISON).isGreaterThanOrEqualTo(30);
+        assertThat(root).contains("shard 1 of DataHub project " + PROJECT + ", topic " + TOPIC + " is exhausted")
+                .as("the exception names the sequence range FC saw in the failed batch")
+                .contains("records 1:" + failedRange[0] + "..1:" + failedRange[1])
+                .contains("failed 5 attempts (retry.max-attempts=5)").contains("poison pill");
         long lastDeliveredOfShard1 = deliveredSequences("1").stream().mapToLong(Long::longValue).max().orElse(-1);
         assertThat(lastDeliveredOfShard1).as("nothing of shard 1 after the failed batch was delivered").isLessThan(failedRange[0]);
         FIGURES.put("failed batch", "1:" + failedRange[0] + "..1:" + failedRange[1]);
+    }
+
+    /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */
+    private static List<Integer> subtaskAttempts(String jobId) {
+        List<Integer> attempts = new ArrayList<>();
+        for (FlinkTestCluster.JobVertex v : cluster.vertices(jobId)) {
+            for (JsonNode subtask : cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
+                attempts.add(subtask.path("attempt").asInt(-1));
+            }
+        }
+        return attempts;
     }
 
     @Test
@@ -143,6 +161,7 @@ class ExhaustionClusterIT {
         cases.put("duration without unit", replace("--retry.interval", "5"));
         cases.put("http to a non-loopback host", replace("--datahub.endpoint", "http://dh-cn-hangzhou.aliyuncs.com"));
         cases.put("missing required key", without("--fc.function"));
+        cases.put("no credentials", jobArgs()); // run below without the ALIBABA_CLOUD_* variables
         cases.put("missing credentials file", with("--credentials.file", "/nonexistent/credentials"));
         cases.put("wrong secret", with("--credentials.file", wrongSecret.toString()));
         cases.put("missing topic", replace("--datahub.topic", "nope"));
@@ -153,24 +172,38 @@ class ExhaustionClusterIT {
                 "duration without unit", "--retry.interval '5' a unit is required",
                 "http to a non-loopback host", "http:// is only allowed for loopback",
                 "missing required key", "--fc.function is required",
+                "no credentials", "No Alibaba Cloud credentials: set the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID",
                 "missing credentials file", "credentials.file /nonexistent/credentials does not exist",
-                "wrong secret", "DataHub check failed",
-                "missing topic", "datahub.topic=nope",
+                "wrong secret", "DataHub rejected the credentials",
+                "missing topic", "getTopic shop/nope failed: the project or topic does not exist",
                 "missing function", "'nofn' does not exist in service 'svc'");
         for (Map.Entry<String, List<String>> c : cases.entrySet()) {
             List<String> cli = new ArrayList<>(List.of("run", "-d", "-c", JOB_CLASS, jar.toString()));
             cli.addAll(c.getValue());
-            FlinkJvmLauncher.CommandResult r = cluster.cli(Duration.ofSeconds(60), cli.toArray(new String[0]));
+            String[] argv = cli.toArray(new String[0]);
+            FlinkJvmLauncher.CommandResult r = c.getKey().equals("no credentials")
+                    ? cluster.cli(Duration.ofSeconds(60), Map.of(), argv)
+                    : cluster.cli(Duration.ofSeconds(60), argv);
             assertThat(r.timedOut()).as(c.getKey() + ": no hang").isFalse();
             assertThat(r.exitCode()).as(c.getKey() + ": non-zero exit\n" + r.output()).isNotZero();
-            assertThat(r.output()).as(c.getKey()).contains("datahub-fc-sync cannot start: ")
+            String headline = "datahub-fc-sync cannot start: ";
+            assertThat(r.output()).as(c.getKey()).contains(headline)
                     .contains(expected.get(c.getKey()))
                     .doesNotContain(DataHubEmulator.TEST_ACCESS_KEY_SECRET).doesNotContain("not-the-secret-0123");
+            assertThat(firstLineOfSubstance(r.output())).as(c.getKey() + ": our message leads, before any stack trace\n"
+                    + r.output()).startsWith(headline);
             FIGURES.put("CLI " + c.getKey(), r.elapsed().toMillis() + " ms, exit " + r.exitCode());
         }
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The first line that is neither blank nor one of the JVM's own warnings (e.g. about --add-opens). */
+    private static String firstLineOfSubstance(String output) {
+        return output.lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("WARNING:") && !l.startsWith("OpenJDK"))
+                .findFirst().orElse("");
+    }
 
     private static List<String> jobArgs() {
         return List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
