@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Takes a PNG screenshot of a Flink web UI page with headless Chromium, e.g. for the README.
-# docs/flink-ui.png was made by the real-cluster test: mvn -B verify -Dit.test=DataHubFcSyncClusterIT -Dui.screenshot=true
+# docs/flink-ui.png was made by the real-cluster test (the job running on JM + 2 TMs, its named operators):
+#   mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DataHubFcSyncClusterIT -Dui.screenshot=true
 # (the PNG lands in target/flink-cluster/datahub-fc-sync-*/datahub-fc-sync-job.png).
 #
 #   deploy/screenshot-ui.sh URL OUTPUT.png [WIDTH,HEIGHT]
@@ -17,7 +18,7 @@
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
-  sed -n '2,12p' "$0" >&2
+  sed -n '2,13p' "$0" >&2
   exit 2
 fi
 url=$1

@@ -113,12 +113,17 @@ final class FlinkJvmLauncher {
 
     /** {@code bin/flink <args>}: the CLI finds the cluster through FLINK_CONF_DIR (rest.address/port). */
     CommandResult runCli(List<String> args, Duration timeout) {
+        return runCli(args, timeout, environment);
+    }
+
+    /** As {@link #runCli(List, Duration)}, with {@code cliEnvironment} instead of the cluster's extra variables. */
+    CommandResult runCli(List<String> args, Duration timeout, Map<String, String> cliEnvironment) {
         String name = "cli-" + System.nanoTime();
         List<String> cmd = new ArrayList<>(jvmPrefix());
         cmd.addAll(loggingOptions(logDir.resolve(name + ".log")));
         cmd.addAll(List.of("-cp", classpath(), CLI_MAIN));
         cmd.addAll(args);
-        return runToCompletion(cmd, logDir.resolve(name + ".out"), timeout);
+        return runToCompletion(cmd, logDir.resolve(name + ".out"), timeout, cliEnvironment);
     }
 
     private List<String> jvmPrefix() {
@@ -150,8 +155,12 @@ final class FlinkJvmLauncher {
     }
 
     private CommandResult runToCompletion(List<String> cmd, Path consoleFile, Duration timeout) {
+        return runToCompletion(cmd, consoleFile, timeout, environment);
+    }
+
+    private CommandResult runToCompletion(List<String> cmd, Path consoleFile, Duration timeout, Map<String, String> extraEnvironment) {
         long started = System.nanoTime();
-        Process process = spawn(cmd, consoleFile);
+        Process process = spawn(cmd, consoleFile, extraEnvironment);
         boolean exited;
         try {
             exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -178,6 +187,10 @@ final class FlinkJvmLauncher {
     }
 
     private Process spawn(List<String> cmd, Path consoleFile) {
+        return spawn(cmd, consoleFile, environment);
+    }
+
+    private Process spawn(List<String> cmd, Path consoleFile, Map<String, String> extraEnvironment) {
         ProcessBuilder builder = new ProcessBuilder(cmd)
                 .directory(logDir.toFile())
                 .redirectErrorStream(true)
@@ -186,7 +199,7 @@ final class FlinkJvmLauncher {
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith(INHERITED_CREDENTIALS_PREFIX));
         env.put("FLINK_CONF_DIR", confDir.toString());
-        env.putAll(environment);
+        env.putAll(extraEnvironment);
         Future<Process> started = SPAWNER.submit(builder::start);
         try {
             return started.get(60, TimeUnit.SECONDS);

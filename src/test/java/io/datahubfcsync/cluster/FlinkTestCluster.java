@@ -159,6 +159,14 @@ public final class FlinkTestCluster implements AutoCloseable {
         return launcher.runCli(List.of(args), timeout);
     }
 
+    /**
+     * As {@link #cli(Duration, String...)}, but the CLI gets exactly {@code environment} as its extra variables instead
+     * of the cluster's (e.g. an empty map: a client without credentials). ALIBABA_CLOUD_* of the test JVM stay out.
+     */
+    public CommandResult cli(Duration timeout, Map<String, String> environment, String... args) {
+        return launcher.runCli(List.of(args), timeout, Map.copyOf(environment));
+    }
+
     // ---------------------------------------------------------------- jars and jobs
 
     /** POST /jars/upload; returns the jar id used by {@link #runJar}. */

@@ -1,0 +1,275 @@
+package io.datahubfcsync.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datahubfcsync.credentials.CredentialsSource;
+import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.local.datahub.ShardSnapshot;
+import io.datahubfcsync.local.datahub.StoredRecord;
+import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.local.fc.Fault;
+import io.datahubfcsync.local.fc.InvocationRecord;
+import io.datahubfcsync.testing.Await;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 6, scenarios 5 and 7 on a real cluster (JobManager + 2 TaskManagers as separate JVMs, the
+ * shaded job jar): a batch that always fails ends the job FAILED without a restart, naming shard and
+ * sequence range, with nothing later of that shard delivered; after the function is fixed the job is
+ * resumed from the retained checkpoint ({@code flink run -s}) and everything is delivered. Then bad
+ * input through the Flink CLI: one clear paragraph, non-zero exit, never the secret.
+ *
+ * <p>The harness runs an exponential-delay restart strategy, so "no restart" proves the job's own
+ * SuppressRestartsException, not a cluster without restarts.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExhaustionAndBadInputClusterIT {
+    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
+    private static final String PROJECT = "shop";
+    private static final String TOPIC = "orders";
+    private static final String SERVICE = "svc";
+    private static final String FUNCTION = "fn";
+    private static final int SHARDS = 2;
+    private static final int PER_SHARD = 60;
+    private static final String POISON = "1:30"; // the batch holding this record always fails
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static DataHubEmulator datahub;
+    private static FcEmulator fc;
+    private static FlinkTestCluster cluster;
+    private static Path jar;
+    private static String jarId;
+    private static String failedJobId;
+    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() {
+        jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
+        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
+        datahub = DataHubEmulator.start();
+        datahub.createProject(PROJECT);
+        datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
+        for (int i = 0; i < PER_SHARD; i++) {
+            for (int s = 0; s < SHARDS; s++) {
+                datahub.appendBlob(PROJECT, TOPIC, String.valueOf(s), ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        fc = FcEmulator.start();
+        fc.createService(SERVICE);
+        fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+        cluster = FlinkTestCluster.builder().name("exhaustion").taskManagers(2)
+                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
+                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
+                .start();
+        jarId = cluster.uploadJar(jar);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (!FIGURES.isEmpty()) {
+            StringBuilder report = new StringBuilder("ExhaustionAndBadInputClusterIT figures\n");
+            FIGURES.forEach((k, v) -> report.append(k).append(": ").append(v).append('\n'));
+            System.out.print(report);
+        }
+        if (cluster != null) cluster.close();
+        if (fc != null) fc.close();
+        if (datahub != null) datahub.close();
+    }
+
+    @Test
+    @Order(1)
+    void anAlwaysFailingBatchFailsTheJobWithoutRestartNamingShardAndSequences() {
+        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId(POISON));
+        failedJobId = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, null);
+        long started = System.nanoTime();
+        cluster.awaitJobStatus(failedJobId, "FAILED", TIMEOUT);
+        FIGURES.put("submission to FAILED (5 attempts, 200 ms apart)", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+
+        JsonNode history = cluster.exceptions(failedJobId).path("exceptionHistory").path("entries");
+        String root = history.toString();
+        assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
+        assertThat(subtaskAttempts(failedJobId)).as("every subtask still in its first attempt: never restarted")
+                .isNotEmpty().containsOnly(0);
+        assertThat(poison.fired()).isEqualTo(5);
+
+        long[] failedRange = failedBatchRange();
+        assertThat(failedRange[0]).as("the failed batch holds " + POISON).isLessThanOrEqualTo(30);
+        assertThat(failedRange[1]).as("the failed batch holds " + POISON).isGreaterThanOrEqualTo(30);
+        assertThat(root).contains("shard 1 of DataHub project " + PROJECT + ", topic " + TOPIC + " is exhausted")
+                .as("the exception names the sequence range FC saw in the failed batch")
+                .contains("records 1:" + failedRange[0] + "..1:" + failedRange[1])
+                .contains("failed 5 attempts (retry.max-attempts=5)").contains("poison pill");
+        long lastDeliveredOfShard1 = deliveredSequences("1").stream().mapToLong(Long::longValue).max().orElse(-1);
+        assertThat(lastDeliveredOfShard1).as("nothing of shard 1 after the failed batch was delivered").isLessThan(failedRange[0]);
+        FIGURES.put("failed batch", "1:" + failedRange[0] + "..1:" + failedRange[1]);
+    }
+
+    /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */
+    private static List<Integer> subtaskAttempts(String jobId) {
+        List<Integer> attempts = new ArrayList<>();
+        for (FlinkTestCluster.JobVertex v : cluster.vertices(jobId)) {
+            for (JsonNode subtask : cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
+                attempts.add(subtask.path("attempt").asInt(-1));
+            }
+        }
+        return attempts;
+    }
+
+    @Test
+    @Order(2)
+    void afterTheFixAResumeFromTheRetainedCheckpointDeliversEverythingInOrder() {
+        String checkpoint = cluster.latestCheckpointPath(failedJobId)
+                .orElseThrow(() -> new AssertionError("no retained checkpoint of the failed job"));
+        fc.faults().clear(); // the function is fixed
+        String resumed = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, checkpoint);
+        cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
+        DeliveryLedger.Report report = Await.value("every record delivered after the resume", TIMEOUT, Duration.ofMillis(250),
+                () -> DeliveryLedger.reconcile(produced(), fc.invocations().all()), DeliveryLedger.Report::complete);
+        FIGURES.put("resume from " + checkpoint.substring(checkpoint.lastIndexOf('/') + 1), report.toString());
+        assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
+        assertThat(cluster.latestRestored(resumed)).isPresent();
+        cluster.cancel(resumed, TIMEOUT);
+    }
+
+    @Test
+    @Order(3)
+    void badInputThroughTheCliIsOneClearParagraphAndANonZeroExit() throws IOException {
+        Path wrongSecret = cluster.workDir().resolve("wrong-credentials");
+        Files.writeString(wrongSecret, "access_key_id = " + DataHubEmulator.TEST_ACCESS_KEY_ID
+                + "\naccess_key_secret = not-the-secret-0123\n");
+        Map<String, List<String>> cases = new LinkedHashMap<>();
+        cases.put("unknown key", with("--batch.max-record", "10"));
+        cases.put("out of range", replace("--batch.max-records", "0"));
+        cases.put("duration without unit", replace("--retry.interval", "5"));
+        cases.put("http to a non-loopback host", replace("--datahub.endpoint", "http://dh-cn-hangzhou.aliyuncs.com"));
+        cases.put("missing required key", without("--fc.function"));
+        cases.put("no credentials", jobArgs()); // run below without the ALIBABA_CLOUD_* variables
+        cases.put("missing credentials file", with("--credentials.file", "/nonexistent/credentials"));
+        cases.put("wrong secret", with("--credentials.file", wrongSecret.toString()));
+        cases.put("missing topic", replace("--datahub.topic", "nope"));
+        cases.put("missing function", replace("--fc.function", "nofn"));
+        Map<String, String> expected = Map.of(
+                "unknown key", "unknown parameter --batch.max-record. Did you mean --batch.max-records?",
+                "out of range", "--batch.max-records '0' is out of range: allowed 1..10000",
+                "duration without unit", "--retry.interval '5' a unit is required",
+                "http to a non-loopback host", "http:// is only allowed for loopback",
+                "missing required key", "--fc.function is required",
+                "no credentials", "No Alibaba Cloud credentials: set the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID",
+                "missing credentials file", "credentials.file /nonexistent/credentials does not exist",
+                "wrong secret", "DataHub rejected the credentials",
+                "missing topic", "getTopic shop/nope failed: the project or topic does not exist",
+                "missing function", "'nofn' does not exist in service 'svc'");
+        for (Map.Entry<String, List<String>> c : cases.entrySet()) {
+            List<String> cli = new ArrayList<>(List.of("run", "-d", "-c", JOB_CLASS, jar.toString()));
+            cli.addAll(c.getValue());
+            String[] argv = cli.toArray(new String[0]);
+            FlinkJvmLauncher.CommandResult r = c.getKey().equals("no credentials")
+                    ? cluster.cli(Duration.ofSeconds(60), Map.of(), argv)
+                    : cluster.cli(Duration.ofSeconds(60), argv);
+            assertThat(r.timedOut()).as(c.getKey() + ": no hang").isFalse();
+            assertThat(r.exitCode()).as(c.getKey() + ": non-zero exit\n" + r.output()).isNotZero();
+            String headline = "datahub-fc-sync cannot start: ";
+            assertThat(r.output()).as(c.getKey()).contains(headline)
+                    .contains(expected.get(c.getKey()))
+                    .doesNotContain(DataHubEmulator.TEST_ACCESS_KEY_SECRET).doesNotContain("not-the-secret-0123");
+            assertThat(firstLineOfSubstance(r.output())).as(c.getKey() + ": our message leads, before any stack trace\n"
+                    + r.output()).startsWith(headline);
+            FIGURES.put("CLI " + c.getKey(), r.elapsed().toMillis() + " ms, exit " + r.exitCode());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The first line that is neither blank nor one of the JVM's own warnings (e.g. about --add-opens). */
+    private static String firstLineOfSubstance(String output) {
+        return output.lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("WARNING:") && !l.startsWith("OpenJDK"))
+                .findFirst().orElse("");
+    }
+
+    private static List<String> jobArgs() {
+        return List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
+                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
+                "--fc.service", SERVICE, "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "10",
+                "--retry.max-attempts", "5", "--retry.interval", "200ms");
+    }
+
+    private static List<String> with(String... extra) {
+        List<String> a = new ArrayList<>(jobArgs());
+        a.addAll(List.of(extra));
+        return a;
+    }
+
+    private static List<String> replace(String key, String value) {
+        List<String> a = new ArrayList<>(jobArgs());
+        a.set(a.indexOf(key) + 1, value);
+        return a;
+    }
+
+    private static List<String> without(String key) {
+        List<String> a = new ArrayList<>(jobArgs());
+        int i = a.indexOf(key);
+        a.remove(i + 1);
+        a.remove(i);
+        return a;
+    }
+
+    /** First and last sequence of the batch that carried the poison record. */
+    private static long[] failedBatchRange() {
+        for (InvocationRecord inv : fc.invocations().all()) {
+            if (inv.outcome() != InvocationRecord.Outcome.FUNCTION_ERROR) continue;
+            List<Long> sequences = sequencesIn(inv, "1");
+            if (!sequences.isEmpty()) return new long[] {sequences.get(0), sequences.get(sequences.size() - 1)};
+        }
+        throw new AssertionError("no failed invocation for shard 1");
+    }
+
+    private static List<Long> deliveredSequences(String shard) {
+        List<Long> out = new ArrayList<>();
+        for (InvocationRecord inv : fc.invocations().all()) {
+            if (inv.outcome() == InvocationRecord.Outcome.SUCCESS) out.addAll(sequencesIn(inv, shard));
+        }
+        return out;
+    }
+
+    private static List<Long> sequencesIn(InvocationRecord inv, String shard) {
+        List<Long> out = new ArrayList<>();
+        try {
+            for (JsonNode r : JSON.readTree(inv.payload()).path("records")) {
+                String[] id = r.path("eventId").asText().split(":");
+                if (id[0].equals(shard)) out.add(Long.parseLong(id[1]));
+            }
+        } catch (IOException e) {
+            throw new AssertionError("not an event: " + inv, e);
+        }
+        return out;
+    }
+
+    private static Map<String, List<Long>> produced() {
+        Map<String, List<Long>> produced = new LinkedHashMap<>();
+        for (ShardSnapshot shard : datahub.shards(PROJECT, TOPIC)) {
+            List<Long> sequences = new ArrayList<>();
+            for (StoredRecord record : datahub.records(PROJECT, TOPIC, shard.shardId())) sequences.add(record.sequence());
+            produced.put(shard.shardId(), sequences);
+        }
+        return produced;
+    }
+}
