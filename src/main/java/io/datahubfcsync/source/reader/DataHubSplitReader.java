@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * backoff, a few hundred ms) so idle topics do not flood DataHub while latency stays low. When no
  * shard is due, fetch waits for the earliest one, and {@link #wakeUp()} ends that wait at once.
  *
+ * <p>Markers: a shard that awaits parents gets its START marker ahead of anything else it emits,
+ * each time the split is taken up; a finished shard's END marker follows its last record and
+ * precedes the report that the split is finished.
+ *
  * <p>Errors: throttling, 5xx and network errors back off per shard and never fail the job; a
  * rejected cursor is re-sought from the held sequence; NoSuchShard is retried for a bounded time
  * and then checked against the shard listing; an expired position follows
@@ -85,6 +89,12 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         int gathered = 0;
         boolean anyDue = false;
         rotation = n == 0 ? 0 : (rotation + 1) % n;
+        for (ShardReadState shard : order) {
+            if (shard.startMarkerDue) {
+                out.add(shard.shardId, ShardRecord.start(shard.shardId, shard.awaitedParents.toArray(new String[0])));
+                shard.startMarkerDue = false;
+            }
+        }
         for (int i = 0; i < n && gathered < config.fetchMaxRecords(); i++) {
             if (consumeWakeUp()) {
                 return out.build();
@@ -95,6 +105,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
             gathered += readOnce(shard, out);
             if (shard.finished) {
                 shards.remove(shard.shardId);
+                out.add(shard.shardId, ShardRecord.end(shard.shardId, shard.lastReadSequence));
                 out.addFinishedSplit(shard.shardId);
             }
         }
@@ -162,6 +173,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
             }
             out.add(shard.shardId, record);
             shard.position = CursorPosition.sequence(record.sequence + 1);
+            shard.lastReadSequence = record.sequence;
             added++;
         }
         shard.idle.reset();

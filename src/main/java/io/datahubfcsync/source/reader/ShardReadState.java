@@ -2,6 +2,7 @@ package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.split.ShardSplit;
+import java.util.List;
 
 /**
  * The fetcher thread's view of one shard: where it has read up to (ahead of what was emitted),
@@ -19,12 +20,21 @@ final class ShardReadState {
     /** Consecutive cursor rejections; a second one in a row waits instead of re-seeking at once. */
     int cursorRejections;
     boolean finished;
+    /** Last sequence read (before a restore too), -1 if none: the END marker's sequence. */
+    long lastReadSequence;
+    /** Parents announced in the START marker; empty when the shard awaits none. */
+    final List<String> awaitedParents;
+    /** The START marker still has to go out before the shard's first record. */
+    boolean startMarkerDue;
     final Backoff idle;
     final Backoff retry;
 
     ShardReadState(ShardSplit split, long idleBackoffMaxMs, long retryBackoffMaxMs) {
         this.shardId = split.shardId();
         this.position = split.position();
+        this.lastReadSequence = split.lastReadSequence();
+        this.awaitedParents = split.awaitedParents();
+        this.startMarkerDue = !awaitedParents.isEmpty();
         this.idle = new Backoff(Math.min(20, idleBackoffMaxMs), idleBackoffMaxMs, 0);
         this.retry = new Backoff(100, retryBackoffMaxMs, 0.2);
     }

@@ -42,14 +42,28 @@ class DataHubSplitReaderTest {
         r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit(shard, List.of(), "0", "F", position, false))));
     }
 
-    /** Drains one fetch: records per split in order, finished ids. */
+    /** Drains one fetch: records per split in order, finished ids. Markers are left out. */
     private static Set<String> drain(RecordsWithSplitIds<ShardRecord> batch, List<ShardRecord> into) {
+        List<ShardRecord> all = new ArrayList<>();
+        Set<String> finished = drainWithMarkers(batch, all);
+        all.stream().filter(r -> !r.isMarker()).forEach(into::add);
+        return finished;
+    }
+
+    /** Drains one fetch with its markers, in the order the reader emits them. */
+    private static Set<String> drainWithMarkers(RecordsWithSplitIds<ShardRecord> batch, List<ShardRecord> into) {
         for (String split = batch.nextSplit(); split != null; split = batch.nextSplit()) {
             for (ShardRecord r = batch.nextRecordFromSplit(); r != null; r = batch.nextRecordFromSplit()) {
                 into.add(r);
             }
         }
         return batch.finishedSplits();
+    }
+
+    private static String describe(ShardRecord r) {
+        if (r.isStart()) return "START " + r.shardId + " " + List.of(r.parents);
+        if (r.isEnd()) return "END " + r.shardId + " " + r.sequence;
+        return r.eventId();
     }
 
     private static List<Long> sequences(List<ShardRecord> records) {
@@ -272,6 +286,63 @@ class DataHubSplitReaderTest {
         clock.addAndGet(6_000);
         assertThatThrownBy(r::fetch).isInstanceOf(DataHubFatalException.class)
                 .hasMessageContaining("Shard 0 of p/t is listed by DataHub");
+    }
+
+    @Test
+    void aChildThatAwaitsParentsStartsWithAStartMarkerAndAFinishedShardEndsWithAnEndMarker() {
+        hub.shard("5", "1", "2").appendMany(3, 5_000).close();
+        DataHubSplitReader r = reader(b -> {});
+        r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit("5", List.of("1", "2"), "0", "F",
+                CursorPosition.oldest(), false, List.of("2"), -1, true))));
+
+        List<ShardRecord> got = new ArrayList<>();
+        Set<String> finished = Set.of();
+        for (int i = 0; i < 5 && finished.isEmpty(); i++) {
+            finished = drainWithMarkers(r.fetch(), got);
+        }
+        assertThat(got).extracting(DataHubSplitReaderTest::describe)
+                .containsExactly("START 5 [2]", "5:0", "5:1", "5:2", "END 5 2");
+        assertThat(finished).containsExactly("5");
+    }
+
+    @Test
+    void aShardThatAwaitsNoParentGetsNoStartMarker_andAShardFinishedWithNothingReadEndsAtMinusOne() {
+        hub.shard("0").close();
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "0", CursorPosition.oldest());
+        List<ShardRecord> got = new ArrayList<>();
+        assertThat(drainWithMarkers(r.fetch(), got)).containsExactly("0");
+        assertThat(got).extracting(DataHubSplitReaderTest::describe).containsExactly("END 0 -1");
+    }
+
+    @Test
+    void theEndMarkerOfARestoredSplitNamesTheLastSequenceReadBeforeTheRestore() {
+        hub.shard("4").appendMany(10, 5_000).close();
+        DataHubSplitReader r = reader(b -> {});
+        r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit("4", List.of(), "0", "F",
+                CursorPosition.sequence(10), false, List.of(), 9, true))));
+        List<ShardRecord> got = new ArrayList<>();
+        assertThat(drainWithMarkers(r.fetch(), got)).containsExactly("4");
+        assertThat(got).extracting(DataHubSplitReaderTest::describe).containsExactly("END 4 9");
+    }
+
+    @Test
+    void theStartMarkerGoesOutAgainEachTimeTheSplitIsTakenUp() {
+        hub.shard("5", "1").appendMany(4, 5_000);
+        DataHubSplitReader first = reader(b -> b.fetchMaxRecords(2));
+        ShardSplit split = new ShardSplit("5", List.of("1"), "0", "F", CursorPosition.oldest(), false,
+                List.of("1"), -1, true);
+        first.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
+        List<ShardRecord> got = new ArrayList<>();
+        drainWithMarkers(first.fetch(), got);
+        assertThat(got).extracting(DataHubSplitReaderTest::describe).containsExactly("START 5 [1]", "5:0", "5:1");
+
+        // a restore hands the split, at its checkpointed position, to a new reader
+        DataHubSplitReader restored = reader(b -> b.fetchMaxRecords(2));
+        restored.handleSplitsChanges(new SplitsAddition<>(List.of(split.withProgress(CursorPosition.sequence(2), 1))));
+        List<ShardRecord> again = new ArrayList<>();
+        drainWithMarkers(restored.fetch(), again);
+        assertThat(again).extracting(DataHubSplitReaderTest::describe).containsExactly("START 5 [1]", "5:2", "5:3");
     }
 
     private static List<Long> range(long from, long to) {
