@@ -419,7 +419,7 @@ class DataHubSourceITCase {
         }, t -> t != null);
         String messages = ExceptionUtils.stringifyException(failure);
         assertThat(messages).contains("shard 0 in DataHub project " + PROJECT + " topic " + topic)
-                .contains("sequence 100").contains("oldest retained sequence is 120");
+                .contains("sequences 100..119 (20 records)").contains("oldest retained sequence is 120");
 
         String resumed = run();
         JobClient lenient = startJob(config(topic, DataHubProtocol.PROTOBUF)

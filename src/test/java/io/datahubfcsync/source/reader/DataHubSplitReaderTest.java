@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.LostRecordsException;
 import io.datahubfcsync.source.OnExpiredPosition;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubFatalException;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.junit.jupiter.api.Test;
 
 class DataHubSplitReaderTest {
@@ -187,22 +189,23 @@ class DataHubSplitReaderTest {
     }
 
     @Test
-    void anExpiredCheckpointedPositionFailsNamingShardSequenceAndOldestRetained() {
+    void anExpiredCheckpointedPositionFailsForGoodNamingProjectTopicShardAndTheLostRange() {
         hub.shard("3").appendMany(20, 5_000).expireBefore(12);
         DataHubSplitReader r = reader(b -> {});
         assign(r, "3", CursorPosition.sequence(7));
         assertThatThrownBy(r::fetch)
-                .isInstanceOf(DataHubFatalException.class)
+                .isInstanceOf(SuppressRestartsException.class)
+                .cause().isInstanceOf(LostRecordsException.class)
                 .hasMessageContaining("shard 3")
                 .hasMessageContaining("project p")
                 .hasMessageContaining("topic t")
-                .hasMessageContaining("sequence 7")
+                .hasMessageContaining("sequences 7..11 (5 records)")
                 .hasMessageContaining("oldest retained sequence is 12")
                 .hasMessageContaining("datahub.on-expired-position=oldest");
     }
 
     @Test
-    void anExpiredPositionContinuesFromOldestWhenConfiguredAndIsCounted() {
+    void anExpiredPositionContinuesFromOldestWhenConfiguredAndCountsTheSkippedRecords() {
         hub.shard("3").appendMany(20, 5_000).expireBefore(12);
         DataHubSplitReader r = reader(b -> b.onExpiredPosition(OnExpiredPosition.OLDEST));
         assign(r, "3", CursorPosition.sequence(7));
@@ -210,6 +213,7 @@ class DataHubSplitReaderTest {
         drain(r.fetch(), got);
         assertThat(sequences(got)).containsExactlyElementsOf(range(12, 20));
         assertThat(counters.expiredPositionResets()).isEqualTo(1);
+        assertThat(counters.expiredRecordsSkipped()).as("sequences 7..11").isEqualTo(5);
     }
 
     @Test
