@@ -44,7 +44,16 @@ final class EmittedRecords {
         return RUNS.getOrDefault(run, new ConcurrentLinkedQueue<>()).size();
     }
 
+    /** Run id → what to do right before the armed failure is thrown. */
+    private static final Map<String, Runnable> BEFORE_FAILURE = new ConcurrentHashMap<>();
+
     static void failOnceAtFirstRecordOf(String run, Set<String> shards) {
+        ARMED_FAILURES.put(run, shards);
+    }
+
+    /** As {@link #failOnceAtFirstRecordOf(String, Set)}, running {@code beforeFailing} first. */
+    static void failOnceAtFirstRecordOf(String run, Set<String> shards, Runnable beforeFailing) {
+        BEFORE_FAILURE.put(run, beforeFailing);
         ARMED_FAILURES.put(run, shards);
     }
 
@@ -88,6 +97,8 @@ final class EmittedRecords {
             Set<String> failAt = ARMED_FAILURES.get(run);
             if (failAt != null && failAt.contains(r.shardId) && ARMED_FAILURES.remove(run, failAt)) {
                 FIRED_AT.put(run, r.shardId);
+                Runnable before = BEFORE_FAILURE.remove(run);
+                if (before != null) before.run();
                 throw new IllegalStateException("Injected failure at " + r.eventId() + " (test " + run + ")");
             }
             RUNS.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>()).add(new Emitted(r.shardId, r.sequence,

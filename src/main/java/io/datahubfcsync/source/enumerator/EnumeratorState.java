@@ -9,7 +9,7 @@ import java.util.Set;
  * The enumerator's checkpoint.
  *
  * @param startResolved    whether the job's start position was already turned into per-shard
- *                         positions; after that, every newly listed shard starts at OLDEST
+ *                         positions; after that, every newly listed shard starts at its first record
  * @param finishedShardIds shards read to their end, so their children may be assigned
  * @param pendingSplits    discovered shards not yet handed to a reader, with their start position
  * @param assignedShards   shard id → subtask it was handed to (used for balancing)

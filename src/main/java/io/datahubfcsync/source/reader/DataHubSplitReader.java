@@ -140,6 +140,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
                 shard.at.seeked(c);
             }
             RecordBatch batch = client.readRecords(shard.shardId, shard.at.cursor, config.fetchMaxRecords());
+            shard.knownLatestSequence = Math.max(shard.knownLatestSequence, batch.latestSequence());
             recovered(shard);
             shard.cursorRejections = 0;
             if (batch.isEmpty()) {
@@ -230,8 +231,12 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         }
         boolean listed = client.listShards().stream().anyMatch(s -> s.shardId().equals(shard.shardId));
         if (!listed) {
-            LOG.warn("Shard {} of {} no longer exists in DataHub (its data expired); treating it as finished",
-                    shard.shardId, topicName);
+            // DataHub deletes a shard with its data: whatever was left to read of it is lost
+            long next = shard.at.nextSequenceOrMinusOne();
+            long firstLost = Math.max(0, next);
+            long knownLost = shard.knownLatestSequence >= firstLost ? shard.knownLatestSequence - firstLost + 1 : 0;
+            expired.lostWithShard(shard.shardId, firstLost, knownLost,
+                    "no longer listed by DataHub: the shard and its records were deleted while this job read it");
             finish(shard, "no longer exists");
             return;
         }

@@ -51,11 +51,23 @@ public final class ExpiredPositions {
      * @param firstRetained -1 when the shard is gone altogether (the count is then unknown)
      */
     void lost(String shardId, long firstLost, long firstRetained, String context) {
+        lost(shardId, firstLost, firstRetained, Math.max(0, firstRetained - firstLost), context);
+    }
+
+    /**
+     * The shard was deleted with its records from {@code firstLost} on; {@code knownLost} of them
+     * are known to have existed (from DataHub's last report of the shard's newest sequence).
+     */
+    void lostWithShard(String shardId, long firstLost, long knownLost, String context) {
+        lost(shardId, firstLost, -1, knownLost, context);
+    }
+
+    private void lost(String shardId, long firstLost, long firstRetained, long lostRecords, String context) {
         if (config.onExpiredPosition() == OnExpiredPosition.FAIL) {
             throw new LostRecordsException(config.project(), config.topic(), shardId, firstLost, firstRetained, context);
         }
         counters.expiredPositionResets.inc();
-        if (firstRetained > firstLost) counters.expiredRecordsSkipped.inc(firstRetained - firstLost);
+        counters.expiredRecordsSkipped.inc(lostRecords);
         LOG.warn("{} Continuing (datahub.on-expired-position=oldest): the lost records are skipped.",
                 LostRecordsException.describe(config.project(), config.topic(), shardId, firstLost, firstRetained,
                         context));

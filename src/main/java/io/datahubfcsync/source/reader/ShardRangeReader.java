@@ -182,7 +182,8 @@ public final class ShardRangeReader implements AutoCloseable {
                     + config.project() + "/" + config.topic() + " is listed by DataHub but every re-read has answered"
                     + " 'shard not found' for " + (now - notFoundSinceMs) + " ms: " + e.getMessage(), e);
         }
-        expired.lost(at.shardId, at.position.value(), -1, "which delivery was to re-read");
+        expired.lostWithShard(at.shardId, at.position.value(), 0,
+                "no longer listed by DataHub: the shard and its records were deleted before delivery re-read them");
         ended = true;
         return new Batch(List.of(), skipped, true, 0);
     }

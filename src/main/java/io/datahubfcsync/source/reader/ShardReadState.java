@@ -17,6 +17,8 @@ final class ShardReadState {
     /** Consecutive cursor rejections; a second one in a row waits instead of re-seeking at once. */
     int cursorRejections;
     boolean finished;
+    /** The shard's newest sequence as DataHub last reported it, -1 if unknown. */
+    long knownLatestSequence = -1;
     /** Parents announced in the START marker; empty when the shard awaits none. */
     final List<String> awaitedParents;
     /** The START marker still has to go out before the shard's first record. */

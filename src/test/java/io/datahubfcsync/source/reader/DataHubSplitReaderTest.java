@@ -268,16 +268,46 @@ class DataHubSplitReaderTest {
     }
 
     @Test
-    void noSuchShardIsRetriedForABoundedTimeThenAnUnlistedShardCountsAsFinished() {
+    void noSuchShardIsRetriedForABoundedTimeThenAShardDeletedWhileBeingReadFailsForGoodNamingWhatWasLost() {
+        hub.shard("9").appendMany(30, 5_000);
         DataHubSplitReader r = reader(b -> {});
-        hub.shard("0");
-        assign(r, "9", CursorPosition.oldest()); // "9" is not (or no longer) in DataHub
+        assign(r, "9", CursorPosition.oldest());
         List<ShardRecord> got = new ArrayList<>();
+        drain(r.fetch(), got); // reads 0..9 and learns the shard's newest sequence, 29
+        hub.delete("9");
         assertThat(drain(r.fetch(), got)).isEmpty();
         clock.addAndGet(1_000);
-        assertThat(drain(r.fetch(), got)).isEmpty();
+        assertThat(drain(r.fetch(), got)).as("still within the not-found timeout").isEmpty();
         clock.addAndGet(5_000);
+        assertThatThrownBy(r::fetch).isInstanceOf(SuppressRestartsException.class)
+                .cause().isInstanceOf(LostRecordsException.class)
+                .hasMessageContaining("shard 9 in DataHub project p topic t")
+                .hasMessageContaining("every record from sequence 10 on")
+                .hasMessageContaining("deleted while this job read it");
+    }
+
+    @Test
+    void aShardDeletedWhileBeingReadIsFinishedUnderOldestAndTheRecordsKnownToBeLostAreCounted() {
+        hub.shard("9").appendMany(30, 5_000);
+        DataHubSplitReader r = reader(b -> b.onExpiredPosition(OnExpiredPosition.OLDEST));
+        assign(r, "9", CursorPosition.oldest());
+        List<ShardRecord> got = new ArrayList<>();
+        drain(r.fetch(), got);
+        hub.delete("9");
+        r.fetch();
+        clock.addAndGet(6_000);
         assertThat(drain(r.fetch(), got)).containsExactly("9");
+        assertThat(sequences(got)).containsExactlyElementsOf(range(0, 10));
+        assertThat(counters.expiredRecordsSkipped()).as("sequences 10..29").isEqualTo(20);
+    }
+
+    @Test
+    void aShardThatAppearedAfterTheStartIsReadFromItsFirstRecordAndAnExpiredBeginningIsNoticed() {
+        hub.shard("6").appendMany(10, 5_000).expireBefore(4);
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "6", CursorPosition.sequence(0)); // what the enumerator hands out for such a shard
+        assertThatThrownBy(r::fetch).isInstanceOf(SuppressRestartsException.class)
+                .cause().hasMessageContaining("sequences 0..3 (4 records)");
     }
 
     @Test
