@@ -1,6 +1,9 @@
 package io.datahubfcsync.source;
 
 import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.source.client.DataHubClient;
+import io.datahubfcsync.source.client.DataHubRetryableException;
+import io.datahubfcsync.source.enumerator.StartPositionResolver;
 import io.datahubfcsync.source.enumerator.DataHubSplitEnumerator;
 import io.datahubfcsync.source.enumerator.EnumeratorState;
 import io.datahubfcsync.source.enumerator.EnumeratorStateSerializer;
@@ -15,6 +18,8 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * FLIP-27 source over every shard of one DataHub topic: one split per shard, each read strictly in
@@ -29,10 +34,44 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 public final class DataHubSource implements Source<ShardRecord, ShardSplit, EnumeratorState> {
     private static final long serialVersionUID = 1L;
 
+    private static final Logger LOG = LoggerFactory.getLogger(DataHubSource.class);
+
+    private static final int START_RESOLUTION_ATTEMPTS = 10;
+
     private final DataHubSourceConfig config;
 
+    /**
+     * Built on the client, before the job is submitted: unless the config carries one already, the
+     * start is resolved here, once, per shard (a DataHub call per shard), and travels in the job
+     * graph, so that every attempt of the job without a checkpoint to restore starts at the same
+     * positions.
+     */
     public DataHubSource(DataHubSourceConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(config, "config");
+        this.config = config.resolvedStart() != null ? config : config.withResolvedStart(resolveStart(config));
+    }
+
+    /** Transient DataHub errors (throttling, 5xx, network) are retried for about half a minute. */
+    private static ResolvedStart resolveStart(DataHubSourceConfig config) {
+        long pauseMs = 200;
+        for (int attempt = 1; ; attempt++) {
+            try (DataHubClient client = config.clientFactory().create()) {
+                ResolvedStart resolved = StartPositionResolver.resolve(client, config.startPosition());
+                LOG.info("Start of {}/{}: {}", config.project(), config.topic(), resolved);
+                return resolved;
+            } catch (DataHubRetryableException e) {
+                if (attempt >= START_RESOLUTION_ATTEMPTS) throw e;
+                LOG.warn("Resolving the start of {}/{} failed (attempt {}), retrying in {} ms: {}", config.project(),
+                        config.topic(), attempt, pauseMs, e.getMessage());
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pauseMs = Math.min(5_000, pauseMs * 2);
+            }
+        }
     }
 
     public DataHubSourceConfig config() {

@@ -29,6 +29,7 @@ public final class DataHubSourceConfig implements Serializable {
     private final long idleBackoffMaxMs;
     private final long retryBackoffMaxMs;
     private final long shardNotFoundTimeoutMs;
+    private final ResolvedStart resolvedStart;
 
     private DataHubSourceConfig(Builder b) {
         this.project = require(b.project, "datahub.project");
@@ -56,6 +57,11 @@ public final class DataHubSourceConfig implements Serializable {
         this.idleBackoffMaxMs = positive(b.idleBackoffMaxMs, "idle backoff");
         this.retryBackoffMaxMs = positive(b.retryBackoffMaxMs, "retry backoff");
         this.shardNotFoundTimeoutMs = positive(b.shardNotFoundTimeoutMs, "shard-not-found timeout");
+        this.resolvedStart = b.resolvedStart;
+        if (resolvedStart != null && !resolvedStart.start().equals(startPosition)) {
+            throw new IllegalArgumentException("The resolved start (" + resolvedStart + ") is not of start "
+                    + startPosition);
+        }
         if (stopAtMs != null && startPosition.kind() == StartPosition.Kind.TIMESTAMP
                 && stopAtMs <= startPosition.timestampMs()) {
             throw new IllegalArgumentException("stop (" + stopAtMs + ") must be later than start ("
@@ -92,6 +98,32 @@ public final class DataHubSourceConfig implements Serializable {
     public long retryBackoffMaxMs() { return retryBackoffMaxMs; }
     /** How long a shard may be unknown to DataHub (right after resharding) before the job fails. */
     public long shardNotFoundTimeoutMs() { return shardNotFoundTimeoutMs; }
+    /** The start per shard, resolved before submission; null until {@link #withResolvedStart}. */
+    public ResolvedStart resolvedStart() { return resolvedStart; }
+
+    /** This config with the start resolved per shard. */
+    public DataHubSourceConfig withResolvedStart(ResolvedStart resolved) {
+        Builder b = toBuilder();
+        b.resolvedStart = resolved;
+        return b.build();
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder();
+        b.clientFactory = clientFactory;
+        b.project = project;
+        b.topic = topic;
+        b.startPosition = startPosition;
+        b.stopAtMs = stopAtMs;
+        b.shardDiscoveryIntervalMs = shardDiscoveryIntervalMs;
+        b.fetchMaxRecords = fetchMaxRecords;
+        b.onExpiredPosition = onExpiredPosition;
+        b.idleBackoffMaxMs = idleBackoffMaxMs;
+        b.retryBackoffMaxMs = retryBackoffMaxMs;
+        b.shardNotFoundTimeoutMs = shardNotFoundTimeoutMs;
+        b.resolvedStart = resolvedStart;
+        return b;
+    }
 
     @Override
     public String toString() {
@@ -115,6 +147,7 @@ public final class DataHubSourceConfig implements Serializable {
         private long idleBackoffMaxMs = 300;
         private long retryBackoffMaxMs = 10_000;
         private long shardNotFoundTimeoutMs = 60_000;
+        private ResolvedStart resolvedStart;
 
         private Builder() {}
 
@@ -136,6 +169,9 @@ public final class DataHubSourceConfig implements Serializable {
         public Builder idleBackoffMax(Duration d) { this.idleBackoffMaxMs = d.toMillis(); return this; }
         public Builder retryBackoffMax(Duration d) { this.retryBackoffMaxMs = d.toMillis(); return this; }
         public Builder shardNotFoundTimeout(Duration d) { this.shardNotFoundTimeoutMs = d.toMillis(); return this; }
+
+        /** The start as resolved before submission (normally set by {@link DataHubSource}). */
+        public Builder resolvedStart(ResolvedStart resolved) { this.resolvedStart = resolved; return this; }
 
         public DataHubSourceConfig build() {
             return new DataHubSourceConfig(this);

@@ -14,7 +14,9 @@ import io.datahubfcsync.local.datahub.DataHubAction;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DataHubFault;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
+import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.EmittedRecords.Emitted;
+import io.datahubfcsync.source.EmittedRecords.EmittedMarker;
 import io.datahubfcsync.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,10 +31,13 @@ import java.util.function.Consumer;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -83,12 +88,17 @@ class DataHubSourceITCase {
 
     private static JobClient startJob(DataHubSourceConfig config, String run, Consumer<Configuration> flinkConf)
             throws Exception {
+        return startJob(config, run, flinkConf, true);
+    }
+
+    private static JobClient startJob(DataHubSourceConfig config, String run, Consumer<Configuration> flinkConf,
+                                      boolean checkpoints) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         flinkConf.accept(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        env.enableCheckpointing(300);
+        if (checkpoints) env.enableCheckpointing(300);
         env.fromSource(new DataHubSource(config), WatermarkStrategy.noWatermarks(),
                         "DataHub source " + PROJECT + "/" + config.topic())
                 .uid("datahub-source")
@@ -204,6 +214,50 @@ class DataHubSourceITCase {
                         .isGreaterThan(parentLast);
             }
         }
+        assertMarkersFrameEachShard(run, dataHub.shards(PROJECT, topic));
+    }
+
+    /**
+     * Each finished shard's END follows its last record and names it; each child's START precedes
+     * its first record, names the parents it read, and follows those parents' END markers.
+     */
+    private static void assertMarkersFrameEachShard(String run, List<ShardSnapshot> shards) {
+        List<Emitted> emitted = EmittedRecords.of(run);
+        List<EmittedMarker> markers = EmittedRecords.markersOf(run);
+        Set<String> parents = new TreeSet<>();
+        shards.forEach(s -> parents.addAll(s.parentShardIds()));
+        for (String parent : parents) {
+            List<EmittedMarker> ends = markers.stream()
+                    .filter(m -> m.marker() == ShardRecord.Marker.END && m.shardId().equals(parent)).toList();
+            assertThat(ends).as("END markers of parent %s", parent).hasSize(1);
+            Emitted last = emitted.stream().filter(e -> e.shardId().equals(parent))
+                    .max(java.util.Comparator.comparingLong(Emitted::stamp)).orElseThrow();
+            assertThat(ends.get(0).sequence()).as("END of %s names its last record", parent).isEqualTo(last.sequence());
+            assertThat(ends.get(0).stamp()).as("END of %s after its last record", parent).isGreaterThan(last.stamp());
+        }
+        for (ShardSnapshot child : shards) {
+            if (child.parentShardIds().isEmpty()) continue;
+            List<EmittedMarker> starts = markers.stream()
+                    .filter(m -> m.marker() == ShardRecord.Marker.START && m.shardId().equals(child.shardId())).toList();
+            assertThat(starts).as("START markers of %s", child.shardId()).isNotEmpty();
+            EmittedMarker start = starts.get(0);
+            assertThat(start.parents()).as("START of %s", child.shardId())
+                    .containsExactlyInAnyOrderElementsOf(child.parentShardIds());
+            long childFirst = emitted.stream().filter(e -> e.shardId().equals(child.shardId()))
+                    .mapToLong(Emitted::stamp).min().orElseThrow();
+            assertThat(start.stamp()).as("START of %s before its first record", child.shardId()).isLessThan(childFirst);
+            for (String parent : child.parentShardIds()) {
+                long parentEnd = markers.stream().filter(m -> m.marker() == ShardRecord.Marker.END
+                        && m.shardId().equals(parent)).mapToLong(EmittedMarker::stamp).min().orElseThrow();
+                assertThat(start.stamp()).as("START of %s after END of %s", child.shardId(), parent)
+                        .isGreaterThan(parentEnd);
+            }
+        }
+    }
+
+    private static int startMarkers(String run, Set<String> shards) {
+        return (int) EmittedRecords.markersOf(run).stream()
+                .filter(m -> m.marker() == ShardRecord.Marker.START && shards.contains(m.shardId())).count();
     }
 
     @Test
@@ -262,8 +316,15 @@ class DataHubSourceITCase {
                 return dataHub.shards(PROJECT, topic).stream().allMatch(s -> seen.containsKey(s.shardId())
                         && new TreeSet<>(seen.get(s.shardId())).size() == s.nextSequence());
             });
+            // the child whose reader failed: announced before the failure, and again once restored
+            String failedChild = EmittedRecords.failureFiredAt(run);
+            Await.value("child " + failedChild + " announced again after the restore", WAIT,
+                    () -> EmittedRecords.markersOf(run), m -> startMarkers(run, Set.of(failedChild)) >= 2);
         } finally {
             cancel(job);
+        }
+        for (EmittedMarker start : EmittedRecords.markersOf(run)) {
+            if (start.marker() == ShardRecord.Marker.START) assertThat(start.parents()).containsExactly("0");
         }
         for (Map.Entry<String, List<Long>> e : sequencesPerShard(run).entrySet()) {
             List<Long> seqs = e.getValue();
@@ -366,7 +427,7 @@ class DataHubSourceITCase {
         }, t -> t != null);
         String messages = ExceptionUtils.stringifyException(failure);
         assertThat(messages).contains("shard 0 in DataHub project " + PROJECT + " topic " + topic)
-                .contains("sequence 100").contains("oldest retained sequence is 120");
+                .contains("sequences 100..119 (20 records)").contains("oldest retained sequence is 120");
 
         String resumed = run();
         JobClient lenient = startJob(config(topic, DataHubProtocol.PROTOBUF)
@@ -378,5 +439,78 @@ class DataHubSourceITCase {
             cancel(lenient);
         }
         assertThat(sequencesPerShard(resumed).get("0")).containsExactlyElementsOf(range(120, 150));
+    }
+
+    /**
+     * The first attempt fails before any checkpoint, and meanwhile records it was to read expire.
+     * The restarted attempt begins where the first did (the start was resolved before submission):
+     * the loss is noticed and, under {@code fail}, fails the job for good.
+     */
+    @Test
+    void anAttemptWithoutACheckpointBeginsAtTheStartResolvedAtSubmission_expiredRecordsFailTheJobWithoutRestart(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        String topic = "restart_expired_fail";
+        dataHub.createTopic(PROJECT, topic, 1, null);
+        appendBlobs(topic, "0", 1000);
+        String run = run();
+        EmittedRecords.failOnceAtFirstRecordOf(run, Set.of("0"), () -> dataHub.expireBefore(PROJECT, topic, "0", 800));
+        JobClient job = startJob(config(topic, DataHubProtocol.PROTOBUF).build(), run, this::restartWholeJobOften,
+                false);
+
+        Throwable failure = Await.value("the job failed", WAIT, () -> failureOf(job), t -> t != null);
+        assertThat(EmittedRecords.failureFired(run)).isTrue();
+        assertThat(ExceptionUtils.findThrowable(failure, SuppressRestartsException.class)).isPresent();
+        assertThat(ExceptionUtils.stringifyException(failure))
+                .contains("shard 0 in DataHub project " + PROJECT + " topic " + topic)
+                .contains("sequences 0..799 (800 records)").contains("oldest retained sequence is 800");
+        assertThat(maxAttemptNumber(cluster, job)).as("one restart: the injected failure's, none for the loss")
+                .isEqualTo(1);
+        assertThat(EmittedRecords.count(run)).isZero();
+    }
+
+    @Test
+    void anAttemptWithoutACheckpointBeginsAtTheStartResolvedAtSubmission_underOldestItSkipsToTheOldestRetained()
+            throws Exception {
+        String topic = "restart_expired_oldest";
+        dataHub.createTopic(PROJECT, topic, 1, null);
+        appendBlobs(topic, "0", 1000);
+        String run = run();
+        EmittedRecords.failOnceAtFirstRecordOf(run, Set.of("0"), () -> dataHub.expireBefore(PROJECT, topic, "0", 800));
+        JobClient job = startJob(config(topic, DataHubProtocol.PROTOBUF).onExpiredPosition(OnExpiredPosition.OLDEST)
+                .build(), run, this::restartWholeJobOften, false);
+        try {
+            Await.until("200 retained records emitted", WAIT, () -> EmittedRecords.count(run) >= 200);
+        } finally {
+            cancel(job);
+        }
+        assertThat(sequencesPerShard(run).get("0")).containsExactlyElementsOf(range(800, 1000));
+    }
+
+    private void restartWholeJobOften(Configuration c) {
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        // a restart of the whole job builds a new enumerator: the case where a start resolved again would move
+        c.set(JobManagerOptions.EXECUTION_FAILOVER_STRATEGY, "full");
+    }
+
+    private static Throwable failureOf(JobClient job) {
+        try {
+            job.getJobExecutionResult().get(1, TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    private static int maxAttemptNumber(MiniCluster cluster, JobClient job) throws Exception {
+        int max = 0;
+        for (AccessExecutionVertex v : cluster.getExecutionGraph(job.getJobID()).get(30, TimeUnit.SECONDS)
+                .getAllExecutionVertices()) {
+            max = Math.max(max, v.getCurrentExecutionAttempt().getAttemptNumber());
+        }
+        return max;
     }
 }

@@ -1,6 +1,9 @@
 package io.datahubfcsync.source.enumerator;
 
 import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.LostRecordsException;
+import io.datahubfcsync.source.OnExpiredPosition;
+import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
 import io.datahubfcsync.source.client.DataHubFatalException;
 import io.datahubfcsync.source.split.ShardSplit;
@@ -14,6 +17,9 @@ import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.util.FlinkRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Discovers the topic's shards every {@code datahub.shard-discovery-interval}, and right away when a
  * shard finishes (its children are then listed), and hands each shard to a reader once all its
  * parents were read to their end, so a key's records stay in order across splits and merges.
- * Shards go to the registered reader with the fewest shards.
+ * Shards go to the registered reader with the fewest shards. Each split handed out names the
+ * parents its delivery waits for: those this job read to their end.
  *
  * <p>With a stop time the source is bounded: once every listed shard is finished the readers are
  * told there are no more splits, and the job ends.
@@ -38,6 +45,8 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
     private DataHubClient client;
     private ShardDiscovery discovery;
     private boolean noMoreSplits;
+    /** Shards deleted with their data before they were read (datahub.on-expired-position=oldest). */
+    private final Counter vanishedShardsSkipped = new SimpleCounter();
 
     public DataHubSplitEnumerator(SplitEnumeratorContext<ShardSplit> context, DataHubSourceConfig config,
                                   EnumeratorState state) {
@@ -51,9 +60,10 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
     public void start() {
         client = config.clientFactory().create();
         discovery = new ShardDiscovery(client, new StartPositionResolver(config.startPosition()),
-                tracker.startResolved());
+                config.resolvedStart(), tracker.startResolved());
         context.metricGroup().gauge("pendingShards", tracker::pendingCount);
         context.metricGroup().gauge("assignedShards", tracker::assignedCount);
+        context.metricGroup().counter("vanishedShardsSkipped", vanishedShardsSkipped);
         context.callAsync(discovery, this::onShardsListed, 0, config.shardDiscoveryIntervalMs());
     }
 
@@ -68,15 +78,36 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
                     config.shardDiscoveryIntervalMs(), error.toString());
             return;
         }
-        List<String> added = tracker.onShardsListed(listing.shards(), listing.initialPositions());
+        ShardTracker.ListingChanges changes = tracker.onShardsListed(listing.shards(), listing.initialPositions());
+        List<String> added = changes.added();
         if (tracker.startResolved()) {
             discovery.startResolved();
         }
+        changes.vanished().forEach(this::vanishedBeforeRead);
         if (!added.isEmpty()) {
             LOG.info("Discovered shards {} of {}/{}", added, config.project(), config.topic());
         }
         assignReadySplits();
         signalEndIfDone();
+    }
+
+    /**
+     * A shard waiting for its turn was deleted with its data before this job read any of it.
+     * Under {@code fail} the job fails for good (no restart brings the records back); under
+     * {@code oldest} it is logged, counted, and its children may go on.
+     */
+    private void vanishedBeforeRead(ShardSplit split) {
+        CursorPosition p = split.position();
+        long firstLost = p.kind() == CursorPosition.Kind.SEQUENCE ? p.value() : 0;
+        String context = "no longer listed by DataHub: the shard and its records were deleted before this job read it";
+        if (config.onExpiredPosition() == OnExpiredPosition.FAIL) {
+            throw new SuppressRestartsException(new LostRecordsException(config.project(), config.topic(),
+                    split.shardId(), firstLost, -1, context));
+        }
+        vanishedShardsSkipped.inc();
+        LOG.warn("{} Continuing (datahub.on-expired-position=oldest): its children are read without it.",
+                LostRecordsException.describe(config.project(), config.topic(), split.shardId(), firstLost, -1,
+                        context));
     }
 
     @Override
@@ -85,7 +116,7 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
             LOG.warn("Ignoring unexpected source event {} from subtask {}", sourceEvent, subtaskId);
             return;
         }
-        Set<String> newlyFinished = tracker.onShardsFinished(finished.shardIds());
+        Set<String> newlyFinished = tracker.onShardsFinished(finished.shardIds(), finished.withoutEndMarker());
         if (!newlyFinished.isEmpty()) {
             LOG.info("Subtask {} finished shards {}", subtaskId, newlyFinished);
             // children of a finished shard should start now, not at the next discovery tick
@@ -127,7 +158,7 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
         for (ShardSplit split : ready) {
             int target = leastLoaded(load);
             load.merge(target, 1, Integer::sum);
-            assignment.computeIfAbsent(target, k -> new ArrayList<>()).add(split);
+            assignment.computeIfAbsent(target, k -> new ArrayList<>()).add(split.withAwaitedParents(tracker.awaitedParents(split)));
             tracker.markAssigned(split.shardId(), target);
         }
         LOG.info("Assigning {}", assignment);

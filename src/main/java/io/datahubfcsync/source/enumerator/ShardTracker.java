@@ -28,6 +28,8 @@ final class ShardTracker {
             Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
 
     private final Set<String> finished = new HashSet<>();
+    /** Finished shards whose END marker never went through the stream: no child awaits them. */
+    private final Set<String> finishedWithoutEnd = new HashSet<>();
     private final Map<String, ShardSplit> pending = new TreeMap<>(SHARD_ORDER);
     private final Map<String, Integer> assigned = new HashMap<>();
     private boolean startResolved;
@@ -37,6 +39,7 @@ final class ShardTracker {
     ShardTracker(EnumeratorState state) {
         this.startResolved = state.startResolved();
         this.finished.addAll(state.finishedShardIds());
+        this.finishedWithoutEnd.addAll(state.finishedWithoutEndMarker());
         state.pendingSplits().forEach(s -> pending.put(s.shardId(), s));
         this.assigned.putAll(state.assignedShards());
     }
@@ -46,15 +49,27 @@ final class ShardTracker {
     }
 
     /**
+     * Where a shard that appeared after the start was resolved begins: its first record. DataHub
+     * numbers each shard's records from 0; as a sequence (not OLDEST) a first record that expired
+     * before it was read is noticed.
+     */
+    static final CursorPosition FIRST_RECORD = CursorPosition.sequence(0);
+
+    /**
      * Takes in a listing. Shards not seen before become pending: at the first start with the
-     * resolved start position, afterwards from their oldest record.
+     * resolved start position, afterwards (and shards the resolution did not know) from their
+     * first record.
+     *
+     * <p>A pending shard DataHub no longer lists was deleted with its data (its records expired)
+     * before this job read it: it is dropped from the pending ones and returned as vanished, for
+     * the enumerator to apply {@code datahub.on-expired-position}.
      *
      * @param initialPositions per-shard start positions, required while the start is unresolved
-     * @return the ids of the shards that were new
      */
-    List<String> onShardsListed(List<ShardInfo> shards, Map<String, CursorPosition> initialPositions) {
+    ListingChanges onShardsListed(List<ShardInfo> shards, Map<String, CursorPosition> initialPositions) {
         if (!startResolved && initialPositions == null) {
-            return List.of(); // a listing raced ahead of the one that resolves the start; wait for it
+            // a listing raced ahead of the one that resolves the start; wait for it
+            return new ListingChanges(List.of(), List.of());
         }
         Set<String> ids = new HashSet<>();
         Set<String> parentsOfListed = new HashSet<>();
@@ -64,20 +79,31 @@ final class ShardTracker {
             parentsOfListed.addAll(s.parentIds());
             if (isKnown(s.shardId())) continue;
             CursorPosition start = startResolved
-                    ? CursorPosition.oldest()
-                    : initialPositions.getOrDefault(s.shardId(), CursorPosition.oldest());
+                    ? FIRST_RECORD
+                    : initialPositions.getOrDefault(s.shardId(), FIRST_RECORD);
             pending.put(s.shardId(), new ShardSplit(s.shardId(), s.parentIds(), s.beginHashKey(), s.endHashKey(),
                     start, false));
             added.add(s.shardId());
         }
         startResolved = true;
         listed = ids;
-        // A pending shard DataHub no longer lists has expired: nothing to read, count it as done.
-        pending.keySet().removeIf(id -> !ids.contains(id));
+        List<ShardSplit> vanished = new ArrayList<>();
+        pending.values().removeIf(split -> {
+            if (ids.contains(split.shardId())) return false;
+            vanished.add(split);
+            return true;
+        });
         // Finished ids only matter while the shard or a child of it is still listed.
         finished.removeIf(id -> !ids.contains(id) && !parentsOfListed.contains(id));
-        return added;
+        finishedWithoutEnd.retainAll(finished);
+        return new ListingChanges(added, vanished);
     }
+
+    /**
+     * @param added    ids of the shards seen for the first time
+     * @param vanished pending splits whose shards DataHub no longer lists
+     */
+    record ListingChanges(List<String> added, List<ShardSplit> vanished) {}
 
     private boolean isKnown(String shardId) {
         return finished.contains(shardId) || pending.containsKey(shardId) || assigned.containsKey(shardId);
@@ -85,13 +111,41 @@ final class ShardTracker {
 
     /** @return the ids that were not finished before */
     Set<String> onShardsFinished(Collection<String> shardIds) {
+        return onShardsFinished(shardIds, Set.of());
+    }
+
+    /**
+     * @param withoutEndMarker those of {@code shardIds} that finished without emitting an END marker
+     * @return the ids that were not finished before
+     */
+    Set<String> onShardsFinished(Collection<String> shardIds, Set<String> withoutEndMarker) {
         Set<String> newlyFinished = new HashSet<>();
         for (String id : shardIds) {
-            if (finished.add(id)) newlyFinished.add(id);
+            boolean isNew = finished.add(id);
+            if (isNew) newlyFinished.add(id);
+            if (!withoutEndMarker.contains(id)) {
+                finishedWithoutEnd.remove(id);
+            } else if (isNew) {
+                finishedWithoutEnd.add(id);
+            }
             assigned.remove(id);
             pending.remove(id);
         }
         return newlyFinished;
+    }
+
+    /**
+     * The parents a split's records wait for: those this job read to their end with an END
+     * marker in the stream (a parent that expired unread has nothing to wait for), plus any the
+     * split already awaited when it was handed out before.
+     */
+    List<String> awaitedParents(ShardSplit split) {
+        List<String> awaited = new ArrayList<>();
+        for (String p : split.parentIds()) {
+            boolean read = finished.contains(p) && !finishedWithoutEnd.contains(p);
+            if (read || split.awaitedParents().contains(p)) awaited.add(p);
+        }
+        return awaited;
     }
 
     /** Splits a failed reader had since the last checkpoint come back, with their positions. */
@@ -145,6 +199,7 @@ final class ShardTracker {
     }
 
     EnumeratorState snapshot() {
-        return new EnumeratorState(startResolved, finished, new ArrayList<>(pending.values()), assigned);
+        return new EnumeratorState(startResolved, finished, new ArrayList<>(pending.values()), assigned,
+                finishedWithoutEnd);
     }
 }

@@ -1,6 +1,7 @@
 package io.datahubfcsync.source.enumerator;
 
 import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.source.ResolvedStart;
 import io.datahubfcsync.source.StartPosition;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
@@ -16,25 +17,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the job's {@code start} into a concrete position per shard, once, at the first start. The
- * result goes into Flink state, so a later restore or rescale never moves the start.
+ * Turns the job's {@code start} into a concrete position per shard, once, on the client before the
+ * job is submitted ({@link #resolve(DataHubClient, StartPosition)}, carried in the job graph as a
+ * {@link ResolvedStart}); the enumerator puts the positions into Flink state, so a later restore
+ * or rescale never moves the start either.
  *
  * <ul>
- *   <li>OLDEST stays OLDEST: "the oldest retained record" is the same promise at any time, and a
- *       sequence fixed now could expire before the shard is read.</li>
+ *   <li>OLDEST becomes the oldest retained sequence now: records that expire after the job was
+ *       submitted and before it read them are a loss the job must notice, not a new "oldest".</li>
  *   <li>LATEST becomes the sequence after the newest record now, so that record is not read again
  *       (DataHub's LATEST cursor points <em>at</em> the newest record).</li>
  *   <li>A timestamp becomes the sequence of the first record at or after it; a time DataHub's
  *       clock has not reached yet stays a SYSTEM_TIME position, resolved when the shard is read.</li>
  * </ul>
  */
-final class StartPositionResolver {
+public final class StartPositionResolver {
     private static final Logger LOG = LoggerFactory.getLogger(StartPositionResolver.class);
 
     private final StartPosition start;
 
     StartPositionResolver(StartPosition start) {
         this.start = start;
+    }
+
+    /** Lists the topic's shards and resolves {@code start} for each, now. */
+    public static ResolvedStart resolve(DataHubClient client, StartPosition start) {
+        long now = System.currentTimeMillis();
+        Map<String, CursorPosition> positions = new StartPositionResolver(start).resolve(client, client.listShards());
+        return new ResolvedStart(start, now, positions);
     }
 
     Map<String, CursorPosition> resolve(DataHubClient client, List<ShardInfo> shards) {
@@ -48,7 +58,7 @@ final class StartPositionResolver {
 
     private CursorPosition resolve(DataHubClient client, String shardId) {
         return switch (start.kind()) {
-            case OLDEST -> CursorPosition.oldest();
+            case OLDEST -> CursorPosition.sequence(client.cursorAt(shardId, CursorPosition.oldest()).sequence());
             case LATEST -> afterNewestRecord(client, shardId);
             case TIMESTAMP -> atTime(client, shardId, start.timestampMs());
         };

@@ -1,8 +1,12 @@
 package io.datahubfcsync.source.enumerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.LostRecordsException;
+import io.datahubfcsync.source.OnExpiredPosition;
+import io.datahubfcsync.source.ResolvedStart;
 import io.datahubfcsync.source.StartPosition;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.split.ShardSplit;
@@ -16,6 +20,7 @@ import java.util.function.Consumer;
 import org.apache.flink.api.connector.source.ReaderInfo;
 import org.apache.flink.api.connector.source.SplitsAssignment;
 import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,7 +118,7 @@ class DataHubSplitEnumeratorTest {
     }
 
     @Test
-    void latestIsResolvedOnceToTheSequenceAfterTheNewestRecordAndLaterShardsStartAtOldest() throws Throwable {
+    void latestIsResolvedOnceToTheSequenceAfterTheNewestRecordAndLaterShardsStartAtTheirFirstRecord() throws Throwable {
         hub.shard("0").appendMany(5, 1_000);
         hub.shard("1"); // empty
         DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> b.startPosition(StartPosition.latest()));
@@ -123,18 +128,75 @@ class DataHubSplitEnumeratorTest {
         assertThat(snapshot.pendingSplits()).extracting(ShardSplit::position)
                 .containsExactly(CursorPosition.sequence(5), CursorPosition.sequence(0));
 
-        // restored enumerator: records written meanwhile are not skipped, a new shard starts at OLDEST
+        // restored enumerator: records written meanwhile are not skipped, a new shard starts at its first record
         hub.shard("0").appendMany(2, 2_000);
         hub.shard("2");
-        DataHubSplitEnumerator restored = enumerator(EnumeratorStateSerializer.INSTANCE.deserialize(1,
-                EnumeratorStateSerializer.INSTANCE.serialize(snapshot)), b -> b.startPosition(StartPosition.latest()));
+        DataHubSplitEnumerator restored = enumerator(EnumeratorStateSerializer.INSTANCE.deserialize(
+                EnumeratorStateSerializer.INSTANCE.getVersion(), EnumeratorStateSerializer.INSTANCE.serialize(snapshot)),
+                b -> b.startPosition(StartPosition.latest()));
         context.runPeriodicCallable(1);
         register(restored, 0);
         register(restored, 1);
         Map<String, ShardSplit> splits = assignedSplits();
         assertThat(splits.get("0").position()).isEqualTo(CursorPosition.sequence(5));
         assertThat(splits.get("1").position()).isEqualTo(CursorPosition.sequence(0));
-        assertThat(splits.get("2").position()).isEqualTo(CursorPosition.oldest());
+        assertThat(splits.get("2").position()).as("a sequence, so an expired first record is noticed")
+                .isEqualTo(CursorPosition.sequence(0));
+    }
+
+    @Test
+    void aStartResolvedBeforeSubmissionIsWhereEveryAttemptWithoutACheckpointBegins() throws Throwable {
+        hub.shard("0").appendMany(900, 1_000).expireBefore(100);
+        hub.shard("1").appendMany(5, 1_000);
+        ResolvedStart resolved = StartPositionResolver.resolve(hub, StartPosition.oldest());
+        assertThat(resolved.positions()).containsEntry("0", CursorPosition.sequence(100))
+                .containsEntry("1", CursorPosition.sequence(0));
+
+        // records expire after submission, then an attempt starts with no checkpoint to restore
+        hub.shard("0").expireBefore(800);
+        hub.shard("7", "1");
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(),
+                b -> b.startPosition(StartPosition.oldest()).resolvedStart(resolved));
+        register(e, 0);
+        discover();
+        Map<String, ShardSplit> splits = assignedSplits();
+        assertThat(splits.get("0").position()).as("not the oldest of now, 800").isEqualTo(CursorPosition.sequence(100));
+        assertThat(splits.get("1").position()).isEqualTo(CursorPosition.sequence(0));
+        assertThat(e.snapshotState(1).pendingSplits()).extracting(ShardSplit::shardId, ShardSplit::position)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("7", CursorPosition.sequence(0)));
+    }
+
+    @Test
+    void aPendingShardDeletedBeforeItWasReadFailsTheJobForGoodNamingIt() throws Throwable {
+        hub.shard("0").appendMany(3, 1_000);
+        hub.shard("4", "0").appendMany(3, 1_000);
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
+        register(e, 0);
+        discover();
+        assertThat(e.snapshotState(1).pendingSplits()).extracting(ShardSplit::shardId).containsExactly("4");
+
+        hub.delete("4"); // its records expired while it waited for its parent
+        assertThatThrownBy(this::discover).isInstanceOf(SuppressRestartsException.class)
+                .cause().isInstanceOf(LostRecordsException.class)
+                .hasMessageContaining("shard 4 in DataHub project p topic t")
+                .hasMessageContaining("every record from sequence 0 on")
+                .hasMessageContaining("deleted before this job read it");
+    }
+
+    @Test
+    void aPendingShardDeletedBeforeItWasReadIsSkippedUnderOldestAndItsChildrenGoOn() throws Throwable {
+        hub.shard("0").appendMany(3, 1_000);
+        hub.shard("4", "0");
+        hub.shard("5", "4");
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(),
+                b -> b.onExpiredPosition(OnExpiredPosition.OLDEST));
+        register(e, 0);
+        discover();
+        hub.delete("4");
+        discover();
+        assertThat(assignedSplits()).as("4 is gone unread, so 5 awaits nothing").containsKey("5");
+        assertThat(assignedSplits().get("5").awaitedParents()).isEmpty();
+        assertThat(e.snapshotState(2).pendingSplits()).isEmpty();
     }
 
     @Test
@@ -192,5 +254,72 @@ class DataHubSplitEnumeratorTest {
         assertThat(assignedTo()).as("parent 0 is listed and not finished").isEmpty();
         e.handleSourceEvent(1, new ShardsFinishedEvent(Set.of("0")));
         assertThat(assignedTo()).containsKey("2");
+    }
+
+    @Test
+    void aChildAwaitsExactlyTheParentsThisJobReadToTheirEnd() throws Throwable {
+        hub.shard("0").close();
+        hub.shard("1").close();
+        hub.shard("2", "0", "1");
+        hub.shard("3", "0");
+        hub.shard("6", "4"); // parent 4 expired out of the listing before this job read it
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
+        register(e, 0);
+        discover();
+        assertThat(assignedSplits().get("6").awaitedParents()).isEmpty();
+
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("0")));
+        assertThat(assignedSplits().get("3").awaitedParents()).containsExactly("0");
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("1")));
+        assertThat(assignedSplits().get("2").awaitedParents()).containsExactly("0", "1");
+    }
+
+    @Test
+    void aParentThatFinishedUnderAReleaseWithoutMarkersIsNotAwaited() throws Throwable {
+        hub.shard("0").close();
+        hub.shard("1").close();
+        hub.shard("2", "0", "1");
+        // version 1 state: parent 0 finished before markers existed, parent 1 is still being read
+        EnumeratorState v1 = EnumeratorStateSerializer.INSTANCE.deserialize(1, version1Bytes(Set.of("0"), Map.of("1", 0)));
+        DataHubSplitEnumerator e = enumerator(v1, b -> {});
+        register(e, 0);
+        discover();
+        // a reader restored from version 1 state re-reports a finished split that sent no END marker
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("1"), Set.of("1")));
+        assertThat(assignedSplits().get("2").awaitedParents()).isEmpty();
+    }
+
+    @Test
+    void aReturnedChildKeepsTheParentsItAwaited() throws Throwable {
+        hub.shard("0").close();
+        hub.shard("3", "0");
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
+        register(e, 0);
+        discover();
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("0")));
+        ShardSplit child = assignedSplits().get("3");
+        assertThat(child.awaitedParents()).containsExactly("0");
+
+        context.unregisterReader(0);
+        e.addSplitsBack(List.of(child), 0);
+        register(e, 1);
+        List<SplitsAssignment<ShardSplit>> seq = context.getSplitsAssignmentSequence();
+        assertThat(seq.get(seq.size() - 1).assignment().get(1)).singleElement()
+                .satisfies(s -> assertThat(s.awaitedParents()).containsExactly("0"));
+    }
+
+    /** Enumerator state exactly as version 1 lays it out: start resolved, no pending split. */
+    private static byte[] version1Bytes(Set<String> finished, Map<String, Integer> assigned) throws Exception {
+        org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        out.writeBoolean(true);
+        out.writeInt(finished.size());
+        for (String id : finished) out.writeUTF(id);
+        out.writeInt(0);
+        out.writeInt(assigned.size());
+        for (Map.Entry<String, Integer> a : assigned.entrySet()) {
+            out.writeUTF(a.getKey());
+            out.writeInt(a.getValue());
+        }
+        return out.getCopyOfBuffer();
     }
 }

@@ -79,6 +79,11 @@ public final class FakeDataHubClient implements DataHubClient {
         return shards.computeIfAbsent(id, k -> new Shard(k, List.of(parents)));
     }
 
+    /** DataHub deletes the shard (as it does a CLOSED shard whose records all expired). */
+    public synchronized void delete(String id) {
+        shards.remove(id);
+    }
+
     /** The next read calls throw these, in order. */
     public synchronized void failReads(Supplier<DataHubException> fault, int times) {
         for (int i = 0; i < times; i++) readFaults.add(fault);
