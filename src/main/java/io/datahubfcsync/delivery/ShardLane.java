@@ -43,6 +43,8 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     long timerToken;
     long invokeStartedNanos;
     long deliveredSystemTime = -1;
+    /** The lane was dropped from the operator; its timers and answers are no-ops. */
+    boolean removed;
     ShardDeliveryMetrics metrics;
 
     private volatile long deliveredSequence = -1;
