@@ -71,6 +71,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     /** Invocations on the wire. */
     private transient int invoking;
     private transient boolean endOfInput;
+    /** Id of the running job: restored attempt counts of the same job go on, those of an earlier run start again. */
+    private transient String runId;
 
     DeliveryOperator(StreamOperatorParameters<Void> parameters, DeliveryConfig config,
                      FunctionInvokerFactory invokerFactory, DeadLetterWriter.Factory deadLetterFactory) {
@@ -112,6 +114,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         batching = new Batching(config,
                 new EventEncoder(config.project(), config.topic(), config.region(), config.blobEncoding()), timers);
         retry = new RetryPolicy(config);
+        runId = getRuntimeContext().getJobInfo().getJobId().toHexString();
         work = new OffTaskWork(config.operatorName() + " (subtask "
                 + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ") invoker ",
                 config.maxConcurrency(), mailbox);
@@ -140,7 +143,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        for (ShardLane lane : lanes.values()) store.write(lane.shardId, lane.snapshot());
+        for (ShardLane lane : lanes.values()) store.write(lane.shardId, lane.snapshot(runId));
     }
 
     @Override
@@ -237,12 +240,13 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             return;
         }
         lane.batchStarted(event);
-        if (retry.isExhausted(lane)) {
+        if (retry.isExhausted(lane) && config.onExhausted() == OnExhausted.DEAD_LETTER) {
             exhaustion.exhausted(lane); // it was being set aside when the checkpoint was taken
             return;
         }
-        retry.restored(lane, false);
-        invoke(lane);
+        retry.restored(lane, runId.equals(lane.restoredRunId));
+        if (retry.isExhausted(lane)) exhaustion.exhausted(lane);
+        else invoke(lane);
     }
 
     @Override
