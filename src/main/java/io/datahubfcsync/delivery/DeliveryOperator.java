@@ -226,6 +226,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         while (buffered >= config.maxBufferedRecords()) mailbox.yield();
 
         ShardRecord record = element.getValue();
+        if (record.isMarker()) return; // START/END order markers: this operator does not gate on them
         ShardLane lane = lanes.computeIfAbsent(record.shardId, this::newLane);
         if (record.sequence <= lane.highestSequence()) {
             LOG.debug("{}: dropping {} again: shard {} already holds sequence {}", config.operatorName(), record,
