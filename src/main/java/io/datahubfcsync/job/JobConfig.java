@@ -56,6 +56,7 @@ public final class JobConfig {
     public final int maxConcurrency;
     public final int maxBufferedRecords;
     public final String credentialsFile; // null: environment
+    public final Duration credentialsFailureGrace;
 
     /** Parses {@code --key value} arguments. */
     public static JobConfig fromArgs(String[] args) {
@@ -119,6 +120,7 @@ public final class JobConfig {
         maxConcurrency = p.integer(DELIVERY_MAX_CONCURRENCY, 1, 1024);
         maxBufferedRecords = p.integer(DELIVERY_MAX_BUFFERED_RECORDS, 1, 10_000_000);
         credentialsFile = p.optionalName(CREDENTIALS_FILE);
+        credentialsFailureGrace = p.duration(CREDENTIALS_FAILURE_GRACE, Duration.ZERO, Duration.ofDays(1));
 
         // FC endpoint, account id and region belong together
         String fcUrl = p.endpoint(FC_ENDPOINT);

@@ -55,7 +55,17 @@ class JobConfigTest {
         assertThat(c.fetchMaxRecords).isEqualTo(1000);
         assertThat(c.datahubProtocol).isEqualTo(DataHubProtocol.PROTOBUF);
         assertThat(c.credentialsFile).isNull();
+        assertThat(c.credentialsFailureGrace).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.isBounded()).isFalse();
+    }
+
+    @Test
+    void credentialsFailureGraceTakesADurationOfUpToOneDay() {
+        assertThat(JobConfig.fromArgs(with("--credentials.failure-grace", "30s")).credentialsFailureGrace)
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> JobConfig.fromArgs(with("--credentials.failure-grace", "25h")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("credentials.failure-grace");
     }
 
     @Test
