@@ -122,7 +122,7 @@ class SdkFunctionInvokerTest {
     }
 
     @Test
-    void serverErrorIsResentThreeTimesBySdkAndCounted() {
+    void serverErrorIsOneHttpRequestBecauseTheSdksResendsAreKeptOffTheWire() {
         fc.faults().add(Fault.serverError());
 
         InvocationResult r = invokeOnce(connection("echo"));
@@ -130,9 +130,10 @@ class SdkFunctionInvokerTest {
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.PLATFORM_ERROR);
         assertThat(r.httpStatus()).isEqualTo(500);
         assertThat(r.errorCode()).isEqualTo("InternalServerError");
-        assertThat(r.httpAttempts()).isEqualTo(3);
-        assertThat(fc.invocations().total()).as("HTTP hits the emulator saw").isEqualTo(3);
-        assertThat(r.requestId()).isEqualTo(fc.invocations().all().get(2).requestId());
+        assertThat(r.errorMessage()).isEqualTo("an internal error has occurred. Please retry.");
+        assertThat(r.httpAttempts()).isEqualTo(1);
+        assertThat(fc.invocations().total()).as("HTTP hits the emulator saw").isEqualTo(1);
+        assertThat(r.requestId()).isEqualTo(fc.invocations().all().get(0).requestId());
     }
 
     @Test
@@ -144,17 +145,21 @@ class SdkFunctionInvokerTest {
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.PLATFORM_ERROR);
         assertThat(r.httpStatus()).isEqualTo(503);
         assertThat(r.errorCode()).isEqualTo("InternalServiceError");
-        assertThat(r.httpAttempts()).isEqualTo(3);
+        assertThat(r.httpAttempts()).isEqualTo(1);
+        assertThat(fc.invocations().total()).isEqualTo(1);
     }
 
     @Test
-    void sdkResendsHideTwoFailuresButAreCounted() {
-        fc.faults().add(Fault.httpResponse(503, "text/html", "<html>busy</html>").times(2));
+    void aPassing503IsAVisibleFailedAttemptAndTheNextAttemptSucceeds() {
+        fc.faults().add(Fault.httpResponse(503, "text/html", "<html>busy</html>").times(1));
+        SdkFunctionInvoker invoker = new SdkFunctionInvoker(connection("echo").build());
 
-        InvocationResult r = invokeOnce(connection("echo"));
+        InvocationResult first = invoker.invoke(EVENT);
+        InvocationResult second = invoker.invoke(EVENT);
 
-        assertThat(r.outcome()).isEqualTo(InvocationOutcome.SUCCESS);
-        assertThat(r.httpAttempts()).isEqualTo(3);
+        assertThat(first.outcome()).as("the SDK did not hide the 503 by re-sending").isEqualTo(InvocationOutcome.PLATFORM_ERROR);
+        assertThat(second.outcome()).isEqualTo(InvocationOutcome.SUCCESS);
+        assertThat(fc.invocations().total()).isEqualTo(2);
         assertThat(echo.calls.get()).isEqualTo(1);
     }
 
@@ -167,7 +172,9 @@ class SdkFunctionInvokerTest {
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.PLATFORM_ERROR);
         assertThat(r.errorCode()).isEqualTo("NullPointerException");
         assertThat(r.errorMessage()).contains("unexpected java.lang.NullPointerException from the FC SDK");
-        assertThat(r.httpAttempts()).isEqualTo(3);
+        assertThat(r.httpStatus()).isEqualTo(500);
+        assertThat(r.httpAttempts()).isEqualTo(1);
+        assertThat(fc.invocations().total()).isEqualTo(1);
     }
 
     @Test
