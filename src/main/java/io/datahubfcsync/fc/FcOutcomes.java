@@ -47,6 +47,8 @@ final class FcOutcomes {
                 // the SDK reports connect and read timeouts alike as SocketTimeoutException
                 outcome = String.valueOf(ce.getErrorMessage()).contains("SocketTimeoutException")
                         ? InvocationOutcome.TIMEOUT : InvocationOutcome.NETWORK;
+            } else if (FcAuthErrors.isAuthFailure(status, code)) {
+                outcome = InvocationOutcome.AUTH_FAILURE;
             } else {
                 outcome = InvocationOutcome.CLIENT_ERROR;
             }
@@ -61,7 +63,7 @@ final class FcOutcomes {
                     se.getErrorMessage(), latencyNanos, httpAttempts);
         }
         if (e instanceof CredentialsSource.MissingCredentialsException) {
-            return new InvocationResult(InvocationOutcome.CLIENT_ERROR, 0, null, "MissingCredentials", e.getMessage(),
+            return new InvocationResult(InvocationOutcome.AUTH_FAILURE, 0, null, "MissingCredentials", e.getMessage(),
                     latencyNanos, httpAttempts);
         }
         return unexpected(e, latencyNanos, httpAttempts, answeredStatus);

@@ -178,12 +178,12 @@ class SdkFunctionInvokerTest {
     }
 
     @Test
-    void forbiddenWithEmptyBodyIsAClientError() {
+    void forbiddenWithEmptyBodyIsAnAuthFailure() {
         fc.faults().add(Fault.httpResponse(403, null, ""));
 
         InvocationResult r = invokeOnce(connection("echo"));
 
-        assertThat(r.outcome()).isEqualTo(InvocationOutcome.CLIENT_ERROR);
+        assertThat(r.outcome()).isEqualTo(InvocationOutcome.AUTH_FAILURE);
         assertThat(r.httpStatus()).isEqualTo(403);
         assertThat(r.errorCode()).isEqualTo("SDK.ServerUnreachable");
     }
@@ -254,14 +254,14 @@ class SdkFunctionInvokerTest {
     }
 
     @Test
-    void wrongSecretIsRejectedAsSignatureMismatch() {
+    void wrongSecretIsRejectedAsSignatureMismatchAndIsAnAuthFailure() {
         CredentialsSource wrong = CredentialsSource.fromEnvironment(Map.of(
                 CredentialsSource.ENV_ACCESS_KEY_ID, FcEmulator.DEFAULT_ACCESS_KEY_ID,
                 CredentialsSource.ENV_ACCESS_KEY_SECRET, "not-the-secret"));
 
         InvocationResult r = invokeOnce(connection("echo").credentials(wrong));
 
-        assertThat(r.outcome()).isEqualTo(InvocationOutcome.CLIENT_ERROR);
+        assertThat(r.outcome()).isEqualTo(InvocationOutcome.AUTH_FAILURE);
         assertThat(r.httpStatus()).isEqualTo(403);
         assertThat(r.errorCode()).isEqualTo("SignatureNotMatch");
         assertThat(r.describe()).doesNotContain("not-the-secret");
@@ -269,14 +269,14 @@ class SdkFunctionInvokerTest {
     }
 
     @Test
-    void unknownKeyIsRejected() {
+    void unknownKeyIsRejectedAsAnAuthFailure() {
         CredentialsSource unknown = CredentialsSource.fromEnvironment(Map.of(
                 CredentialsSource.ENV_ACCESS_KEY_ID, "LTAI-unknown",
                 CredentialsSource.ENV_ACCESS_KEY_SECRET, "whatever"));
 
         InvocationResult r = invokeOnce(connection("echo").credentials(unknown));
 
-        assertThat(r.outcome()).isEqualTo(InvocationOutcome.CLIENT_ERROR);
+        assertThat(r.outcome()).isEqualTo(InvocationOutcome.AUTH_FAILURE);
         assertThat(r.errorCode()).isEqualTo("InvalidAccessKeyID");
     }
 
@@ -295,6 +295,7 @@ class SdkFunctionInvokerTest {
         assertThat(invokeOnce(connection("echo").credentials(sts)).outcome()).isEqualTo(InvocationOutcome.SUCCESS);
         InvocationResult stale = invokeOnce(connection("echo").credentials(staleToken));
         assertThat(stale.errorCode()).isEqualTo("InvalidSecurityToken");
+        assertThat(stale.outcome()).isEqualTo(InvocationOutcome.AUTH_FAILURE);
     }
 
     @Test
