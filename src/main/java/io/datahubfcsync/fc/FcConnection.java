@@ -130,7 +130,7 @@ public final class FcConnection implements Serializable {
         private String qualifier;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofMinutes(10);
-        private CredentialsSource credentials = CredentialsSource.fromEnvironment();
+        private CredentialsSource credentials = CredentialsSource.standardChain();
 
         /** The API to call; by default FC 3.0 when no service is given, FC 2.0 when one is. */
         public Builder apiVersion(FcApiVersion apiVersion) { this.apiVersion = apiVersion; return this; }

@@ -169,7 +169,7 @@ public final class JobConfig {
     }
 
     public CredentialsSource credentialsSource() {
-        return credentialsFile == null ? CredentialsSource.fromEnvironment() : CredentialsSource.fromFile(credentialsFile);
+        return credentialsFile == null ? CredentialsSource.standardChain() : CredentialsSource.fromFile(credentialsFile);
     }
 
     /** Every parameter with its effective value, for the start-up log and Flink's job parameters. No secrets exist here. */
