@@ -30,9 +30,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Proves the pom's dependency fixes hold: a Flink 2.3 MiniCluster starts with the full classpath
- * (DataHub SDK with its commons-io/lang3/lz4/log4j traps fixed, protobuf 3, the FC SDK and Gson),
- * and inside a running task both real SDKs work, DataHub in protobuf mode and FC over HTTP, against
- * the emulators, with credentials from the environment as on a cluster.
+ * (DataHub SDK with its commons-io/lang3/lz4/log4j traps fixed, protobuf 3, the FC 2.0 SDK and
+ * Gson, the FC 3.0 SDK with its Tea runtime on the DataHub SDK's okhttp 3.14, BouncyCastle and
+ * dom4j, the Alibaba Cloud credentials library), and inside a running task the real SDKs work,
+ * DataHub in protobuf mode and both FC APIs over HTTP, against the emulators, with credentials from
+ * the environment as on a cluster.
  */
 class DependencySetITCase {
     private static final String PROJECT = "dep_check";
@@ -53,44 +55,54 @@ class DependencySetITCase {
             }
             StreamRequestHandler echo = (in, out, context) -> out.write(in.readAllBytes());
             fc.deployFunction("svc", "fn", echo);
+            fc.deployFunction3("fn3", echo);
 
             DataHubConnection dh = new DataHubConnection(dataHub.endpoint(), DataHubProtocol.PROTOBUF,
                     CredentialsSource.fromEnvironment());
             FcConnection fcConnection = FcConnection.builder().endpoint(fc.endpoint()).accountId(fc.accountId())
                     .region(fc.region()).service("svc").function("fn")
                     .credentials(CredentialsSource.fromEnvironment()).build();
+            FcConnection fc3Connection = FcConnection.builder().endpoint(fc.endpoint()).accountId(fc.accountId())
+                    .region(fc.region()).function("fn3").credentials(CredentialsSource.fromEnvironment()).build();
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
             List<String> results = env.fromData("0", "1", "2")
-                    .map(new ForwardShard(dh, fcConnection))
+                    .map(new ForwardShard(dh, fcConnection, fc3Connection))
                     .executeAndCollect(10);
 
-            assertThat(results).containsExactlyInAnyOrder("0:4:SUCCESS", "1:4:SUCCESS", "2:4:SUCCESS");
-            assertThat(fc.invocations().total()).isEqualTo(3);
-            assertThat(fc.invocations().all()).extracting(r -> r.payloadUtf8())
+            assertThat(results).containsExactlyInAnyOrder("0:4:SUCCESS:SUCCESS", "1:4:SUCCESS:SUCCESS",
+                    "2:4:SUCCESS:SUCCESS");
+            assertThat(fc.invocations().total()).isEqualTo(6);
+            assertThat(fc.invocations().of("svc", "fn")).extracting(r -> r.payloadUtf8())
+                    .contains("s1-r0,s1-r1,s1-r2,s1-r3");
+            assertThat(fc.invocations().of(null, "fn3")).as("through the FC 3.0 API").extracting(r -> r.payloadUtf8())
                     .contains("s1-r0,s1-r1,s1-r2,s1-r3");
             assertThat(dataHub.calls().of(DataHubAction.GET_RECORDS)).isEqualTo(3);
         }
     }
 
-    /** Reads one shard through the DataHub SDK and sends its records to FC as one comma-joined payload. */
+    /** Reads one shard through the DataHub SDK and sends its records to FC 2.0 and FC 3.0 as one comma-joined payload. */
     private static final class ForwardShard extends RichMapFunction<String, String> {
         private static final long serialVersionUID = 1L;
         private final DataHubConnection dataHub;
         private final FcConnection fc;
+        private final FcConnection fc3;
         private transient DatahubClient client;
         private transient FunctionInvoker invoker;
+        private transient FunctionInvoker invoker3;
 
-        ForwardShard(DataHubConnection dataHub, FcConnection fc) {
+        ForwardShard(DataHubConnection dataHub, FcConnection fc, FcConnection fc3) {
             this.dataHub = dataHub;
             this.fc = fc;
+            this.fc3 = fc3;
         }
 
         @Override
         public void open(OpenContext openContext) {
             client = dataHub.createSdkClient();
             invoker = fc.invokerFactory().create();
+            invoker3 = fc3.invokerFactory().create();
         }
 
         @Override
@@ -101,13 +113,17 @@ class DependencySetITCase {
             for (RecordEntry e : page.getRecords()) {
                 data.add(new String(((BlobRecordData) e.getRecordData()).getData(), UTF_8));
             }
-            InvocationResult result = invoker.invoke(String.join(",", data).getBytes(UTF_8));
-            return shardId + ":" + data.size() + ":" + result.outcome();
+            byte[] event = String.join(",", data).getBytes(UTF_8);
+            InvocationResult result = invoker.invoke(event);
+            InvocationResult result3 = invoker3.invoke(event);
+            return shardId + ":" + data.size() + ":" + result.outcome() + ":" + result3.outcome()
+                    + (result3.isSuccess() ? "" : " " + result3.describe());
         }
 
         @Override
         public void close() {
             if (invoker != null) invoker.close();
+            if (invoker3 != null) invoker3.close();
         }
     }
 }

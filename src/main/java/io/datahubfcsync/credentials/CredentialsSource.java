@@ -18,10 +18,12 @@ import java.util.function.Function;
  * Where the job finds its Alibaba Cloud credentials, resolved on every TaskManager at run time.
  *
  * <p>Only the <em>location</em> is serializable and travels in the job graph; the secret itself is
- * read from the process environment ({@code ALIBABA_CLOUD_ACCESS_KEY_ID},
- * {@code ALIBABA_CLOUD_ACCESS_KEY_SECRET}, optional {@code ALIBABA_CLOUD_SECURITY_TOKEN}) or from a
- * credentials file that is re-read when it changes, so rotated STS tokens are picked up without a
- * restart. The Flink UI shows job parameters to everyone, which is why secrets are never parameters.
+ * read where the job runs: by default from Alibaba Cloud's standard credential chain (system
+ * properties, environment variables, OIDC/RRSA, CLI profile, credentials.ini, ECS RAM role,
+ * credentials URI; see {@link StandardCredentialChain}), whose temporary credentials refresh
+ * themselves, or from the project's own credentials file ({@code credentials.file}) that is re-read
+ * when it changes, so rotated STS tokens are picked up without a restart. The Flink UI shows job
+ * parameters to everyone, which is why secrets are never parameters.
  *
  * <p>File format: {@code key = value} lines; {@code #}/{@code ;} comments and {@code [section]}
  * headers are ignored. Keys are the environment variable names or the Alibaba Cloud CLI's
@@ -37,39 +39,49 @@ public final class CredentialsSource implements Serializable {
     /** How often a credentials file is checked for changes at most. */
     private static final long FILE_CHECK_INTERVAL_MS = 1_000;
 
-    private final String file; // null: environment
+    private final String file; // null: environment or the standard chain
+    private final boolean standardChain;
 
     private transient Function<String, String> env;
+    private transient volatile StandardCredentialChain chain;
     private transient volatile AccessCredentials cached;
     private transient volatile FileTime cachedMtime;
     private transient volatile long cachedSize;
     private transient volatile long lastCheckMs;
 
-    private CredentialsSource(String file, Function<String, String> env) {
+    private CredentialsSource(String file, boolean standardChain, Function<String, String> env) {
         this.file = file;
+        this.standardChain = standardChain;
         this.env = env;
     }
 
-    /** Credentials from the process environment. */
+    /** The standard Alibaba Cloud credential chain, the job's default. */
+    public static CredentialsSource standardChain() {
+        return new CredentialsSource(null, true, System::getenv);
+    }
+
+    /** Credentials from the process environment only. */
     public static CredentialsSource fromEnvironment() {
-        return new CredentialsSource(null, System::getenv);
+        return new CredentialsSource(null, false, System::getenv);
     }
 
     /** Credentials from a file, re-read when its modification time or size changes. */
     public static CredentialsSource fromFile(String path) {
-        return new CredentialsSource(path, System::getenv);
+        return new CredentialsSource(path, false, System::getenv);
     }
 
     /** For tests: an environment given as a map. */
     public static CredentialsSource fromEnvironment(Map<String, String> environment) {
-        return new CredentialsSource(null, environment::get);
+        return new CredentialsSource(null, false, environment::get);
     }
 
     /** Human description of where credentials come from; never includes a secret. */
     public String describe() {
-        return file == null
-                ? "environment variables " + ENV_ACCESS_KEY_ID + " / " + ENV_ACCESS_KEY_SECRET
-                : "credentials file " + file;
+        if (file != null) return "credentials file " + file;
+        if (!standardChain) return "environment variables " + ENV_ACCESS_KEY_ID + " / " + ENV_ACCESS_KEY_SECRET;
+        StandardCredentialChain c = chain;
+        String answered = c == null ? null : c.lastSource();
+        return "the standard Alibaba Cloud credential chain" + (answered != null ? " (" + answered + ")" : "");
     }
 
     /**
@@ -78,7 +90,22 @@ public final class CredentialsSource implements Serializable {
      * @throws MissingCredentialsException naming what is missing and how to provide it
      */
     public AccessCredentials current() {
-        return file == null ? fromEnv() : fromFileCached();
+        if (file != null) return fromFileCached();
+        return standardChain ? chain().current() : fromEnv();
+    }
+
+    private StandardCredentialChain chain() {
+        StandardCredentialChain c = chain;
+        if (c == null) {
+            synchronized (this) {
+                c = chain;
+                if (c == null) {
+                    c = new StandardCredentialChain();
+                    chain = c;
+                }
+            }
+        }
+        return c;
     }
 
     private AccessCredentials fromEnv() {

@@ -95,9 +95,9 @@ public final class DeliveryConfig implements Serializable {
     /** How often a suspended shard's batch is tried once; zero: never. */
     public Duration suspendProbeInterval() { return suspendProbeInterval; }
 
-    /** The operator's name in the Flink UI: {@code FC <service>/<function>}. */
+    /** The operator's name in the Flink UI: {@code FC <service>/<function>}, or {@code FC <function>} for FC 3.0. */
     public String operatorName() {
-        return "FC " + fcService + '/' + fcFunction;
+        return "FC " + (fcService != null ? fcService + '/' : "") + fcFunction;
     }
 
     @Override
@@ -154,7 +154,10 @@ public final class DeliveryConfig implements Serializable {
             return this;
         }
 
-        /** FC service and function: only for the operator name and messages; the invoker does the calling. */
+        /**
+         * FC service (null for FC 3.0, which has none) and function: only for the operator name and
+         * messages; the invoker does the calling.
+         */
         public Builder function(String service, String function) {
             this.fcService = service;
             this.fcFunction = function;
@@ -254,7 +257,6 @@ public final class DeliveryConfig implements Serializable {
             require(problems, project, "datahub.project");
             require(problems, topic, "datahub.topic");
             require(problems, region, "region");
-            require(problems, fcService, "fc.service");
             require(problems, fcFunction, "fc.function");
             if (batchMaxRecords < 1 || batchMaxRecords > 10_000) {
                 problems.add("batch.max-records must be 1..10000, got " + batchMaxRecords);

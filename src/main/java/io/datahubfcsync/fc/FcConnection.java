@@ -7,8 +7,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Everything needed to call one FC 2.0 function, safe to put in the job graph: the credentials are
- * only a {@link CredentialsSource} (where to read them on the TaskManager), never the secret.
+ * Everything needed to call one FC function through the FC 2.0 API (service + function) or the
+ * FC 3.0 API (function only), safe to put in the job graph: the credentials are only a
+ * {@link CredentialsSource} (where to read them on the TaskManager), never the secret.
  */
 public final class FcConnection implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -16,10 +17,11 @@ public final class FcConnection implements Serializable {
     /** The FC SDK's own checks on region and account id (its Config rejects anything else). */
     private static final Pattern SDK_ID = Pattern.compile("[A-Za-z0-9_-]+");
 
+    private final FcApiVersion apiVersion;
     private final String endpoint;
     private final String accountId;
     private final String region;
-    private final String service;
+    private final String service; // null with FC 3.0
     private final String function;
     private final String qualifier; // null: LATEST
     private final int connectTimeoutMillis;
@@ -27,10 +29,20 @@ public final class FcConnection implements Serializable {
     private final CredentialsSource credentials;
 
     private FcConnection(Builder b) {
+        this.apiVersion = b.apiVersion != null ? b.apiVersion
+                : b.service == null || b.service.isBlank() ? FcApiVersion.V3_2023_03_30 : FcApiVersion.V2_2016_08_15;
         this.endpoint = stripTrailingSlashes(require("fc.endpoint", b.endpoint));
         this.accountId = requireId("fc.account-id", b.accountId);
         this.region = requireId("region", b.region);
-        this.service = require("fc.service", b.service);
+        if (apiVersion == FcApiVersion.V2_2016_08_15) {
+            this.service = require("fc.service", b.service);
+        } else if (b.service != null && !b.service.isBlank()) {
+            throw new IllegalArgumentException("fc.service is not used by FC 3.0 (fc.api-version 2023-03-30), whose"
+                    + " functions belong to no service; remove fc.service, or use fc.api-version 2016-08-15 for an"
+                    + " FC 2.0 function");
+        } else {
+            this.service = null;
+        }
         this.function = require("fc.function", b.function);
         this.qualifier = b.qualifier == null || b.qualifier.isBlank() ? null : b.qualifier.trim();
         this.connectTimeoutMillis = toMillis("fc.connect-timeout", b.connectTimeout);
@@ -46,9 +58,11 @@ public final class FcConnection implements Serializable {
         return new Builder();
     }
 
+    public FcApiVersion apiVersion() { return apiVersion; }
     public String endpoint() { return endpoint; }
     public String accountId() { return accountId; }
     public String region() { return region; }
+    /** The FC 2.0 service, null with FC 3.0. */
     public String service() { return service; }
     public String function() { return function; }
     /** Alias or version, or null for LATEST. */
@@ -57,19 +71,24 @@ public final class FcConnection implements Serializable {
     public int readTimeoutMillis() { return readTimeoutMillis; }
     public CredentialsSource credentials() { return credentials; }
 
-    /** {@code service[.qualifier]/function}, how FC addresses the function. */
+    /**
+     * How the function is named in messages: FC 2.0's {@code service[.qualifier]/function}, FC 3.0's
+     * {@code function[:qualifier]}.
+     */
     public String functionPath() {
+        if (apiVersion == FcApiVersion.V3_2023_03_30) return function + (qualifier != null ? ":" + qualifier : "");
         return service + (qualifier != null ? "." + qualifier : "") + '/' + function;
     }
 
-    /** Builds a {@link SdkFunctionInvoker} per subtask. */
+    /** Builds an invoker per subtask, speaking the configured API version. */
     public FunctionInvokerFactory invokerFactory() {
-        return new SdkFunctionInvokerFactory(this);
+        return apiVersion == FcApiVersion.V3_2023_03_30
+                ? new Fc3FunctionInvokerFactory(this) : new SdkFunctionInvokerFactory(this);
     }
 
     @Override
     public String toString() {
-        return "FcConnection{" + functionPath() + " at " + endpoint + ", account " + accountId + ", region " + region
+        return "FcConnection{FC " + apiVersion + " " + functionPath() + " at " + endpoint + ", account " + accountId + ", region " + region
                 + ", connectTimeout=" + connectTimeoutMillis + "ms, readTimeout=" + readTimeoutMillis + "ms, "
                 + credentials + '}';
     }
@@ -102,6 +121,7 @@ public final class FcConnection implements Serializable {
     }
 
     public static final class Builder {
+        private FcApiVersion apiVersion; // null: 3.0 without a service, 2.0 with one
         private String endpoint;
         private String accountId;
         private String region;
@@ -110,8 +130,10 @@ public final class FcConnection implements Serializable {
         private String qualifier;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofMinutes(10);
-        private CredentialsSource credentials = CredentialsSource.fromEnvironment();
+        private CredentialsSource credentials = CredentialsSource.standardChain();
 
+        /** The API to call; by default FC 3.0 when no service is given, FC 2.0 when one is. */
+        public Builder apiVersion(FcApiVersion apiVersion) { this.apiVersion = apiVersion; return this; }
         public Builder endpoint(String endpoint) { this.endpoint = endpoint; return this; }
         public Builder accountId(String accountId) { this.accountId = accountId; return this; }
         public Builder region(String region) { this.region = region; return this; }

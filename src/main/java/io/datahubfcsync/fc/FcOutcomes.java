@@ -34,7 +34,8 @@ final class FcOutcomes {
     }
 
     /** Anything the SDK threw; nothing escapes. */
-    static InvocationResult fromException(RuntimeException e, long latencyNanos, int httpAttempts) {
+    static InvocationResult fromException(RuntimeException e, long latencyNanos, int httpAttempts,
+                                          int answeredStatus) {
         if (e instanceof ClientException) {
             ClientException ce = (ClientException) e;
             int status = ce.getStatusCode();
@@ -46,6 +47,8 @@ final class FcOutcomes {
                 // the SDK reports connect and read timeouts alike as SocketTimeoutException
                 outcome = String.valueOf(ce.getErrorMessage()).contains("SocketTimeoutException")
                         ? InvocationOutcome.TIMEOUT : InvocationOutcome.NETWORK;
+            } else if (FcAuthErrors.isAuthFailure(status, code)) {
+                outcome = InvocationOutcome.AUTH_FAILURE;
             } else {
                 outcome = InvocationOutcome.CLIENT_ERROR;
             }
@@ -60,28 +63,29 @@ final class FcOutcomes {
                     se.getErrorMessage(), latencyNanos, httpAttempts);
         }
         if (e instanceof CredentialsSource.MissingCredentialsException) {
-            return new InvocationResult(InvocationOutcome.CLIENT_ERROR, 0, null, "MissingCredentials", e.getMessage(),
+            return new InvocationResult(InvocationOutcome.AUTH_FAILURE, 0, null, "MissingCredentials", e.getMessage(),
                     latencyNanos, httpAttempts);
         }
-        return unexpected(e, latencyNanos, httpAttempts);
+        return unexpected(e, latencyNanos, httpAttempts, answeredStatus);
     }
 
     /**
      * A RuntimeException the SDK did not mean to throw: a NullPointerException when a 5xx has an empty
      * body, InaccessibleObjectException when the JVM lacks {@code --add-opens java.base/java.lang},
-     * Guava's IllegalArgumentException for a bad setting. The SDK re-sends only after a 5xx, so more
-     * than one HTTP attempt proves FC answered 5xx; otherwise it is treated like a transport failure.
+     * Guava's IllegalArgumentException for a bad setting. When FC's answer was a 5xx it is a platform
+     * error; otherwise it is treated like a transport failure.
      */
-    private static InvocationResult unexpected(RuntimeException e, long latencyNanos, int httpAttempts) {
-        InvocationOutcome outcome = httpAttempts > 1 ? InvocationOutcome.PLATFORM_ERROR : InvocationOutcome.NETWORK;
+    private static InvocationResult unexpected(RuntimeException e, long latencyNanos, int httpAttempts,
+                                               int answeredStatus) {
+        InvocationOutcome outcome = answeredStatus >= 500 ? InvocationOutcome.PLATFORM_ERROR : InvocationOutcome.NETWORK;
         String message = "unexpected " + e.getClass().getName() + " from the FC SDK"
                 + (e.getMessage() != null ? ": " + truncate(e.getMessage()) : "");
         if (e.getClass().getName().equals("java.lang.reflect.InaccessibleObjectException")) {
             message += " (start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED so the SDK can read FC's"
                     + " error answers)";
         }
-        return new InvocationResult(outcome, 0, null, e.getClass().getSimpleName(), message, latencyNanos,
-                httpAttempts);
+        return new InvocationResult(outcome, answeredStatus, null, e.getClass().getSimpleName(), message,
+                latencyNanos, httpAttempts);
     }
 
     private static boolean isThrottleCode(String code) {

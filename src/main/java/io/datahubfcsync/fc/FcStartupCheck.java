@@ -10,8 +10,9 @@ import io.datahubfcsync.credentials.AccessCredentials;
 import io.datahubfcsync.credentials.CredentialsSource;
 
 /**
- * Before the job starts: does the configured FC service and function exist, and do the credentials
- * work? Calls GetService and GetFunction and turns every failure into one
+ * Before the job starts: does the configured FC function (and, with FC 2.0, its service) exist, and
+ * do the credentials work? Calls GetService and GetFunction (FC 2.0) or GetFunction with the
+ * qualifier (FC 3.0) and turns every failure into one
  * {@link FcStartupCheckException} whose message names the function, the endpoint and what to check.
  * The SDK exception is attached as the cause, never used as the headline; no secret is in any message.
  */
@@ -23,6 +24,7 @@ public final class FcStartupCheck {
                                Integer timeoutSeconds) {}
 
     public static FunctionInfo verify(FcConnection c) {
+        if (c.apiVersion() == FcApiVersion.V3_2023_03_30) return Fc3StartupCheck.verify(c);
         FunctionComputeClient client;
         try {
             AccessCredentials credentials = c.credentials().current();

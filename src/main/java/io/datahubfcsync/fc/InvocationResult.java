@@ -8,7 +8,7 @@ public final class InvocationResult {
     private final String errorCode; // FC ErrorCode or X-Fc-Error-Type, null on success
     private final String errorMessage; // function error message or FC ErrorMessage, null on success
     private final long latencyNanos;
-    private final int httpAttempts; // HTTP requests the SDK sent for this attempt (it re-sends on 5xx)
+    private final int httpAttempts; // HTTP requests that went on the wire for this attempt: 1, or 0 if none could be sent
 
     public InvocationResult(InvocationOutcome outcome, int httpStatus, String requestId, String errorCode,
                             String errorMessage, long latencyNanos, int httpAttempts) {

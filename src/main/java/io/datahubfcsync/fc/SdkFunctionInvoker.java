@@ -17,16 +17,13 @@ import java.util.Objects;
  * the Config's setters, because concurrent calls would otherwise sign with a key id, secret and
  * token from different generations.
  *
- * <p>Hidden re-sends: on a 5xx the SDK re-sends the same request up to 3 times in total, and each
- * time the function may run again. They are <em>counted</em>, not turned off ({@link
- * InvocationResult#httpAttempts()}): turning them off would mean re-implementing the SDK's
- * sign/send/error-mapping loop from its internals; counting uses the SDK's own per-send hook and
- * tells the caller exactly how many requests one attempt cost.
- *
- * <p>One more re-send is below the SDK and not counted: when the server closes a connection without
- * answering, the JDK's {@code HttpURLConnection} re-sends a POST once by itself
- * ({@code sun.net.http.retryPost}, default true). It is left on because it is JVM-wide and Flink's
- * own HTTP clients share the JVM; delivery is at-least-once either way.
+ * <p>No hidden re-sends: on a 5xx the SDK would send the same request up to 3 times in total, at
+ * once, and each time the function may run again. {@link SingleSendInvokeRequest} keeps those
+ * re-sends off the wire, so every attempt is exactly one HTTP request and the job's retry policy
+ * ({@code retry.interval}, {@code retry.max-attempts}) governs every one of them. Below the SDK,
+ * the JDK's {@code HttpURLConnection} would re-send a POST once by itself when a connection closes
+ * without an answer ({@code sun.net.http.retryPost}); {@link JdkHttpSettings} turns that off before
+ * the first call (unless the operator set it), so a dropped connection is one visible failed attempt.
  */
 public final class SdkFunctionInvoker implements FunctionInvoker {
     private final FcConnection connection;
@@ -41,17 +38,18 @@ public final class SdkFunctionInvoker implements FunctionInvoker {
     public InvocationResult invoke(byte[] event) {
         if (closed) throw new IllegalStateException("invoker for " + connection.functionPath() + " is closed");
         long start = System.nanoTime();
-        CountingInvokeRequest request = null;
+        SingleSendInvokeRequest request = null;
         try {
             FunctionComputeClient client = client();
-            request = new CountingInvokeRequest(connection.service(), connection.function());
+            request = new SingleSendInvokeRequest(connection.service(), connection.function());
             if (connection.qualifier() != null) request.setQualifier(connection.qualifier());
             request.setInvocationType("Sync");
             request.setPayload(event);
             InvokeFunctionResponse response = client.invokeFunction(request);
-            return FcOutcomes.fromResponse(response, System.nanoTime() - start, request.httpAttempts());
+            return FcOutcomes.fromResponse(response, System.nanoTime() - start, request.wireRequests());
         } catch (RuntimeException e) {
-            return FcOutcomes.fromException(e, System.nanoTime() - start, request == null ? 0 : request.httpAttempts());
+            return FcOutcomes.fromException(e, System.nanoTime() - start, request == null ? 0 : request.wireRequests(),
+                    request == null ? 0 : request.answeredStatus());
         }
     }
 

@@ -6,6 +6,7 @@ import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.delivery.OnExhausted;
 import io.datahubfcsync.event.BlobEncoding;
+import io.datahubfcsync.fc.FcApiVersion;
 import io.datahubfcsync.source.OnExpiredPosition;
 import io.datahubfcsync.source.StartPosition;
 import java.net.URI;
@@ -39,7 +40,8 @@ public final class JobConfig {
     public final String fcEndpoint;
     public final String fcAccountId;
     public final String region;
-    public final String fcService;
+    public final FcApiVersion fcApiVersion;
+    public final String fcService; // null with FC 3.0
     public final String fcFunction;
     public final String fcQualifier; // null: none
     public final Duration fcReadTimeout;
@@ -59,6 +61,7 @@ public final class JobConfig {
     public final int maxConcurrency;
     public final int maxBufferedRecords;
     public final String credentialsFile; // null: environment
+    public final Duration credentialsFailureGrace;
 
     /** Parses {@code --key value} arguments. */
     public static JobConfig fromArgs(String[] args) {
@@ -105,7 +108,8 @@ public final class JobConfig {
         fetchMaxRecords = p.integer(DATAHUB_FETCH_MAX_RECORDS, 1, 1000);
         shardDiscoveryInterval = p.duration(DATAHUB_SHARD_DISCOVERY_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
         onExpiredPosition = p.choice(DATAHUB_ON_EXPIRED_POSITION, OnExpiredPosition.class);
-        fcService = p.name(FC_SERVICE);
+        fcService = p.optionalName(FC_SERVICE);
+        fcApiVersion = p.fcApiVersion(fcService);
         fcFunction = p.name(FC_FUNCTION);
         fcQualifier = p.optionalName(FC_QUALIFIER);
         fcReadTimeout = p.duration(FC_READ_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(24));
@@ -127,6 +131,7 @@ public final class JobConfig {
         maxBufferedBytesPerShard = p.given.containsKey(DELIVERY_MAX_BUFFERED_BYTES_PER_SHARD)
                 ? p.bytes(DELIVERY_MAX_BUFFERED_BYTES_PER_SHARD, Math.min(batchMaxBytes, MAX_EVENT_BYTES), 1L << 40) : 0;
         credentialsFile = p.optionalName(CREDENTIALS_FILE);
+        credentialsFailureGrace = p.duration(CREDENTIALS_FAILURE_GRACE, Duration.ZERO, Duration.ofDays(1));
 
         // FC endpoint, account id and region belong together
         String fcUrl = p.endpoint(FC_ENDPOINT);
@@ -172,7 +177,7 @@ public final class JobConfig {
     }
 
     public CredentialsSource credentialsSource() {
-        return credentialsFile == null ? CredentialsSource.fromEnvironment() : CredentialsSource.fromFile(credentialsFile);
+        return credentialsFile == null ? CredentialsSource.standardChain() : CredentialsSource.fromFile(credentialsFile);
     }
 
     /** Every parameter with its effective value, for the start-up log and Flink's job parameters. No secrets exist here. */
@@ -182,6 +187,7 @@ public final class JobConfig {
             String v = given.get(o);
             m.put(o.key(), v != null ? v : o.defaultText());
         }
+        m.put(FC_API_VERSION.key(), fcApiVersion.id());
         m.put(FC_ACCOUNT_ID.key(), fcAccountId);
         m.put(REGION.key(), region);
         return m;
@@ -330,6 +336,25 @@ public final class JobConfig {
             for (E e : type.getEnumConstants()) allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
             problem(o, v, "is not one of " + String.join(", ", allowed));
             return type.getEnumConstants()[0];
+        }
+
+        /** FC 3.0 unless a service names an FC 2.0 function; a service with 2023-03-30 is a mistake. */
+        FcApiVersion fcApiVersion(String service) {
+            String v = given.get(FC_API_VERSION);
+            if (v == null) return service == null ? FcApiVersion.V3_2023_03_30 : FcApiVersion.V2_2016_08_15;
+            FcApiVersion version = FcApiVersion.byId(v).orElse(null);
+            if (version == null) {
+                problem(FC_API_VERSION, v, "is not one of 2023-03-30 (FC 3.0), 2016-08-15 (FC 2.0)");
+                return service == null ? FcApiVersion.V3_2023_03_30 : FcApiVersion.V2_2016_08_15;
+            }
+            if (version == FcApiVersion.V3_2023_03_30 && service != null) {
+                problem(FC_SERVICE, service, "is not used by FC 3.0 (fc.api-version 2023-03-30), whose functions belong"
+                        + " to no service: remove --fc.service, or pass --fc.api-version 2016-08-15 for an FC 2.0 function");
+            }
+            if (version == FcApiVersion.V2_2016_08_15 && service == null) {
+                missing(FC_SERVICE, "is required with fc.api-version 2016-08-15 (FC 2.0 functions live in a service)");
+            }
+            return version;
         }
 
         StartPosition start() {

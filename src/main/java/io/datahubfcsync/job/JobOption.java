@@ -18,7 +18,9 @@ public enum JobOption {
             "`https://<account_id>.<region>-internal.fc.aliyuncs.com`; a public endpoint needs `fc.allow-public-endpoint=true`; `http://` only for loopback"),
     FC_ALLOW_PUBLIC_ENDPOINT("fc.allow-public-endpoint", "false", "allow a public (Internet) FC endpoint"),
     FC_ACCOUNT_ID("fc.account-id", "from `fc.endpoint`", "Alibaba Cloud account id that owns the function"),
-    FC_SERVICE("fc.service", null, "FC service; must exist (checked at start)"),
+    FC_API_VERSION("fc.api-version", "`2023-03-30` without `fc.service`, `2016-08-15` with it",
+            "`2023-03-30` (FC 3.0: a function of its own, as the console creates today) or `2016-08-15` (FC 2.0: a function in `fc.service`)"),
+    FC_SERVICE("fc.service", "none", "FC 2.0 service (API `2016-08-15` only); must exist (checked at start)"),
     FC_FUNCTION("fc.function", null, "FC function; must exist (checked at start)"),
     FC_QUALIFIER("fc.qualifier", "none", "alias or version to invoke"),
     REGION("region", "from `fc.endpoint`", "the event's `region`"),
@@ -51,7 +53,9 @@ public enum JobOption {
     DATAHUB_FETCH_MAX_RECORDS("datahub.fetch-max-records", "1000", "records per GetRecords call, 1..1000"),
     DATAHUB_PROTOCOL("datahub.protocol", "protobuf", "`protobuf` or `json`"),
     CREDENTIALS_FILE("credentials.file", "none",
-            "file with `access_key_id`, `access_key_secret`, optional `security_token`, re-read when it changes; default: the `ALIBABA_CLOUD_*` environment variables");
+            "file with `access_key_id`, `access_key_secret`, optional `security_token`, re-read when it changes; default: the `ALIBABA_CLOUD_*` environment variables"),
+    CREDENTIALS_FAILURE_GRACE("credentials.failure-grace", "5min",
+            "how long DataHub or FC may keep rejecting the credentials (expired token, unknown key, wrong secret, access denied) while the job backs off and re-reads them; such failures never spend a batch's attempts; after it the job fails naming the credential source");
 
     private final String key;
     private final String defaultText; // null: required

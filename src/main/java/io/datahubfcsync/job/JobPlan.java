@@ -18,6 +18,7 @@ public final class JobPlan {
         this.config = config;
         this.datahub = new DataHubConnection(config.datahubEndpoint, config.datahubProtocol, config.credentialsSource());
         this.fc = FcConnection.builder()
+                .apiVersion(config.fcApiVersion)
                 .endpoint(config.fcEndpoint)
                 .accountId(config.fcAccountId)
                 .region(config.region)
@@ -74,9 +75,8 @@ public final class JobPlan {
         return b.build();
     }
 
-    /** "datahub-fc-sync p/t -> svc/fn", the job's name in the Flink UI. */
+    /** "datahub-fc-sync p/t -> svc/fn" (FC 2.0) or "... -> fn" (FC 3.0), the job's name in the Flink UI. */
     public String jobName() {
-        return "datahub-fc-sync " + config.project + "/" + config.topic + " -> " + config.fcService + "/" + config.fcFunction
-                + (config.fcQualifier != null ? "." + config.fcQualifier : "");
+        return "datahub-fc-sync " + config.project + "/" + config.topic + " -> " + fc.functionPath();
     }
 }

@@ -60,13 +60,13 @@ public final class StartupChecks {
             throw new JobStartupException(e.getMessage(), e);
         }
         if (function.timeoutSeconds() != null && function.timeoutSeconds() * 1000L > c.fcReadTimeout.toMillis()) {
-            LOG.warn("FC function {}/{} may run for {} s but fc.read-timeout is {}: a slow but successful invocation"
+            LOG.warn("FC function {} may run for {} s but fc.read-timeout is {}: a slow but successful invocation"
                             + " would count as failed and run again. Consider --fc.read-timeout {}s.",
-                    c.fcService, c.fcFunction, function.timeoutSeconds(), Units.formatDuration(c.fcReadTimeout),
+                    plan.fc().functionPath(), function.timeoutSeconds(), Units.formatDuration(c.fcReadTimeout),
                     function.timeoutSeconds() + 10);
         }
-        LOG.info("Start-up checks passed: topic {}/{} ({}, {} fields), function {}/{} ({})", c.project, c.topic,
-                topic.recordKind(), topic.fields().size(), c.fcService, c.fcFunction, function.runtime());
+        LOG.info("Start-up checks passed: topic {}/{} ({}, {} fields), FC {} function {} ({})", c.project, c.topic,
+                topic.recordKind(), topic.fields().size(), c.fcApiVersion, plan.fc().functionPath(), function.runtime());
         return new Findings(topic, function);
     }
 }

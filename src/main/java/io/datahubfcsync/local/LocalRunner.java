@@ -209,6 +209,9 @@ public final class LocalRunner {
         fc = FcEmulator.start();
         resources.add(fc);
         demo = new DemoFunction();
+        // the same demo function as FC 3.0 (the default, as the console creates functions today) and as an
+        // FC 2.0 function of a service, for --fc.api-version 2016-08-15
+        fc.deployFunction3(DEMO_FUNCTION, demo);
         fc.createService(DEMO_SERVICE);
         fc.deployFunction(DEMO_SERVICE, DEMO_FUNCTION, demo);
 
@@ -225,7 +228,7 @@ public final class LocalRunner {
         kitArgs.put("fc.endpoint", fc.endpoint());
         kitArgs.put("fc.account-id", fc.accountId());
         kitArgs.put("region", fc.region());
-        kitArgs.put("fc.service", DEMO_SERVICE);
+        if ("2016-08-15".equals(jobArgs.get("fc.api-version"))) kitArgs.put("fc.service", DEMO_SERVICE);
         kitArgs.put("fc.function", DEMO_FUNCTION);
         kitArgs.put("start", "OLDEST");
         kitArgs.put("batch.max-wait", "200ms");
@@ -239,8 +242,9 @@ public final class LocalRunner {
                 CredentialsSource.fromFile(credentials.toString())), DEMO_PROJECT, DEMO_TOPIC, demoRate);
         resources.add(producer);
         LOG.info("Local kit: DataHub emulator {} (topic {}/{}, {} shards, producing {} records/s), FC emulator {}"
-                        + " (function {}/{} = {})", datahub.endpoint(), DEMO_PROJECT, DEMO_TOPIC, demoShards, demoRate,
-                fc.endpoint(), DEMO_SERVICE, DEMO_FUNCTION, DemoFunction.class.getSimpleName());
+                        + " (FC 3.0 function {}, FC 2.0 function {}/{} = {})", datahub.endpoint(), DEMO_PROJECT,
+                DEMO_TOPIC, demoShards, demoRate, fc.endpoint(), DEMO_FUNCTION, DEMO_SERVICE, DEMO_FUNCTION,
+                DemoFunction.class.getSimpleName());
     }
 
     /** The demo topic: an order with one field of each common type. */

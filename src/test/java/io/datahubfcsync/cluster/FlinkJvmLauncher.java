@@ -198,6 +198,8 @@ final class FlinkJvmLauncher {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith(INHERITED_CREDENTIALS_PREFIX));
+        // the credential chain's ECS RAM-role source would call an address outside this machine
+        env.put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
         env.put("FLINK_CONF_DIR", confDir.toString());
         env.putAll(extraEnvironment);
         Future<Process> started = SPAWNER.submit(builder::start);

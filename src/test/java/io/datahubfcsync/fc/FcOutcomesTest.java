@@ -43,7 +43,7 @@ class FcOutcomesTest {
         ServerException busy = new ServerException("ResourceThrottled", "busy", "req-2");
         busy.setStatusCode(503);
 
-        InvocationResult r = FcOutcomes.fromException(busy, 1, 3);
+        InvocationResult r = FcOutcomes.fromException(busy, 1, 1, 503);
 
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.THROTTLED);
         assertThat(r.requestId()).isEqualTo("req-2");
@@ -51,7 +51,7 @@ class FcOutcomesTest {
 
     @Test
     void sdkValidationErrorIsAClientError() {
-        InvocationResult r = FcOutcomes.fromException(new ClientException("Service name cannot be blank"), 1, 0);
+        InvocationResult r = FcOutcomes.fromException(new ClientException("Service name cannot be blank"), 1, 0, 0);
 
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.CLIENT_ERROR);
     }
@@ -60,7 +60,7 @@ class FcOutcomesTest {
     void inaccessibleObjectExceptionExplainsTheJvmFlag() {
         RuntimeException e = new java.lang.reflect.InaccessibleObjectException("Unable to make field accessible");
 
-        InvocationResult r = FcOutcomes.fromException(e, 1, 1);
+        InvocationResult r = FcOutcomes.fromException(e, 1, 1, 0);
 
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.NETWORK);
         assertThat(r.errorMessage()).contains("--add-opens java.base/java.lang=ALL-UNNAMED");

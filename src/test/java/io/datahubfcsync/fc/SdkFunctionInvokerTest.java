@@ -122,7 +122,7 @@ class SdkFunctionInvokerTest {
     }
 
     @Test
-    void serverErrorIsResentThreeTimesBySdkAndCounted() {
+    void serverErrorIsOneHttpRequestBecauseTheSdksResendsAreKeptOffTheWire() {
         fc.faults().add(Fault.serverError());
 
         InvocationResult r = invokeOnce(connection("echo"));
@@ -130,9 +130,10 @@ class SdkFunctionInvokerTest {
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.PLATFORM_ERROR);
         assertThat(r.httpStatus()).isEqualTo(500);
         assertThat(r.errorCode()).isEqualTo("InternalServerError");
-        assertThat(r.httpAttempts()).isEqualTo(3);
-        assertThat(fc.invocations().total()).as("HTTP hits the emulator saw").isEqualTo(3);
-        assertThat(r.requestId()).isEqualTo(fc.invocations().all().get(2).requestId());
+        assertThat(r.errorMessage()).isEqualTo("an internal error has occurred. Please retry.");
+        assertThat(r.httpAttempts()).isEqualTo(1);
+        assertThat(fc.invocations().total()).as("HTTP hits the emulator saw").isEqualTo(1);
+        assertThat(r.requestId()).isEqualTo(fc.invocations().all().get(0).requestId());
     }
 
     @Test
@@ -144,17 +145,21 @@ class SdkFunctionInvokerTest {
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.PLATFORM_ERROR);
         assertThat(r.httpStatus()).isEqualTo(503);
         assertThat(r.errorCode()).isEqualTo("InternalServiceError");
-        assertThat(r.httpAttempts()).isEqualTo(3);
+        assertThat(r.httpAttempts()).isEqualTo(1);
+        assertThat(fc.invocations().total()).isEqualTo(1);
     }
 
     @Test
-    void sdkResendsHideTwoFailuresButAreCounted() {
-        fc.faults().add(Fault.httpResponse(503, "text/html", "<html>busy</html>").times(2));
+    void aPassing503IsAVisibleFailedAttemptAndTheNextAttemptSucceeds() {
+        fc.faults().add(Fault.httpResponse(503, "text/html", "<html>busy</html>").times(1));
+        SdkFunctionInvoker invoker = new SdkFunctionInvoker(connection("echo").build());
 
-        InvocationResult r = invokeOnce(connection("echo"));
+        InvocationResult first = invoker.invoke(EVENT);
+        InvocationResult second = invoker.invoke(EVENT);
 
-        assertThat(r.outcome()).isEqualTo(InvocationOutcome.SUCCESS);
-        assertThat(r.httpAttempts()).isEqualTo(3);
+        assertThat(first.outcome()).as("the SDK did not hide the 503 by re-sending").isEqualTo(InvocationOutcome.PLATFORM_ERROR);
+        assertThat(second.outcome()).isEqualTo(InvocationOutcome.SUCCESS);
+        assertThat(fc.invocations().total()).isEqualTo(2);
         assertThat(echo.calls.get()).isEqualTo(1);
     }
 
@@ -167,16 +172,18 @@ class SdkFunctionInvokerTest {
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.PLATFORM_ERROR);
         assertThat(r.errorCode()).isEqualTo("NullPointerException");
         assertThat(r.errorMessage()).contains("unexpected java.lang.NullPointerException from the FC SDK");
-        assertThat(r.httpAttempts()).isEqualTo(3);
+        assertThat(r.httpStatus()).isEqualTo(500);
+        assertThat(r.httpAttempts()).isEqualTo(1);
+        assertThat(fc.invocations().total()).isEqualTo(1);
     }
 
     @Test
-    void forbiddenWithEmptyBodyIsAClientError() {
+    void forbiddenWithEmptyBodyIsAnAuthFailure() {
         fc.faults().add(Fault.httpResponse(403, null, ""));
 
         InvocationResult r = invokeOnce(connection("echo"));
 
-        assertThat(r.outcome()).isEqualTo(InvocationOutcome.CLIENT_ERROR);
+        assertThat(r.outcome()).isEqualTo(InvocationOutcome.AUTH_FAILURE);
         assertThat(r.httpStatus()).isEqualTo(403);
         assertThat(r.errorCode()).isEqualTo("SDK.ServerUnreachable");
     }
@@ -247,14 +254,14 @@ class SdkFunctionInvokerTest {
     }
 
     @Test
-    void wrongSecretIsRejectedAsSignatureMismatch() {
+    void wrongSecretIsRejectedAsSignatureMismatchAndIsAnAuthFailure() {
         CredentialsSource wrong = CredentialsSource.fromEnvironment(Map.of(
                 CredentialsSource.ENV_ACCESS_KEY_ID, FcEmulator.DEFAULT_ACCESS_KEY_ID,
                 CredentialsSource.ENV_ACCESS_KEY_SECRET, "not-the-secret"));
 
         InvocationResult r = invokeOnce(connection("echo").credentials(wrong));
 
-        assertThat(r.outcome()).isEqualTo(InvocationOutcome.CLIENT_ERROR);
+        assertThat(r.outcome()).isEqualTo(InvocationOutcome.AUTH_FAILURE);
         assertThat(r.httpStatus()).isEqualTo(403);
         assertThat(r.errorCode()).isEqualTo("SignatureNotMatch");
         assertThat(r.describe()).doesNotContain("not-the-secret");
@@ -262,14 +269,14 @@ class SdkFunctionInvokerTest {
     }
 
     @Test
-    void unknownKeyIsRejected() {
+    void unknownKeyIsRejectedAsAnAuthFailure() {
         CredentialsSource unknown = CredentialsSource.fromEnvironment(Map.of(
                 CredentialsSource.ENV_ACCESS_KEY_ID, "LTAI-unknown",
                 CredentialsSource.ENV_ACCESS_KEY_SECRET, "whatever"));
 
         InvocationResult r = invokeOnce(connection("echo").credentials(unknown));
 
-        assertThat(r.outcome()).isEqualTo(InvocationOutcome.CLIENT_ERROR);
+        assertThat(r.outcome()).isEqualTo(InvocationOutcome.AUTH_FAILURE);
         assertThat(r.errorCode()).isEqualTo("InvalidAccessKeyID");
     }
 
@@ -288,6 +295,7 @@ class SdkFunctionInvokerTest {
         assertThat(invokeOnce(connection("echo").credentials(sts)).outcome()).isEqualTo(InvocationOutcome.SUCCESS);
         InvocationResult stale = invokeOnce(connection("echo").credentials(staleToken));
         assertThat(stale.errorCode()).isEqualTo("InvalidSecurityToken");
+        assertThat(stale.outcome()).isEqualTo(InvocationOutcome.AUTH_FAILURE);
     }
 
     @Test

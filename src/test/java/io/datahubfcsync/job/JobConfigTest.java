@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.delivery.OnExhausted;
 import io.datahubfcsync.event.BlobEncoding;
+import io.datahubfcsync.fc.FcApiVersion;
 import io.datahubfcsync.source.OnExpiredPosition;
 import io.datahubfcsync.source.StartPosition;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,57 @@ class JobConfigTest {
         assertThat(c.fetchMaxRecords).isEqualTo(1000);
         assertThat(c.datahubProtocol).isEqualTo(DataHubProtocol.PROTOBUF);
         assertThat(c.credentialsFile).isNull();
+        assertThat(c.credentialsFailureGrace).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.isBounded()).isFalse();
+    }
+
+    private static String[] withoutService(String... extra) {
+        List<String> all = new ArrayList<>(Arrays.asList(MINIMAL));
+        int i = all.indexOf("--fc.service");
+        all.remove(i + 1);
+        all.remove(i);
+        all.addAll(Arrays.asList(extra));
+        return all.toArray(new String[0]);
+    }
+
+    @Test
+    void aServiceMeansFc2AndNoServiceMeansFc3() {
+        assertThat(JobConfig.fromArgs(MINIMAL).fcApiVersion).isEqualTo(FcApiVersion.V2_2016_08_15);
+        JobConfig fc3 = JobConfig.fromArgs(withoutService());
+        assertThat(fc3.fcApiVersion).isEqualTo(FcApiVersion.V3_2023_03_30);
+        assertThat(fc3.fcService).isNull();
+        assertThat(fc3.effectiveParameters()).containsEntry("fc.api-version", "2023-03-30");
+        assertThat(JobPlan.of(fc3).fc().apiVersion()).isEqualTo(FcApiVersion.V3_2023_03_30);
+        assertThat(JobPlan.of(fc3).jobName()).endsWith("-> fn");
+        assertThat(JobConfig.fromArgs(withoutService("--fc.api-version", "2023-03-30")).fcApiVersion)
+                .isEqualTo(FcApiVersion.V3_2023_03_30);
+        assertThat(JobConfig.fromArgs(with("--fc.api-version", "2016-08-15")).fcApiVersion)
+                .isEqualTo(FcApiVersion.V2_2016_08_15);
+    }
+
+    @Test
+    void aServiceWithFc3IsAnErrorThatSaysSo() {
+        assertThatThrownBy(() -> JobConfig.fromArgs(with("--fc.api-version", "2023-03-30")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--fc.service 'svc' is not used by FC 3.0 (fc.api-version 2023-03-30)")
+                .hasMessageContaining("remove --fc.service, or pass --fc.api-version 2016-08-15");
+    }
+
+    @Test
+    void fc2WithoutAServiceAndAnUnknownApiVersionAreErrors() {
+        assertThatThrownBy(() -> JobConfig.fromArgs(withoutService("--fc.api-version", "2016-08-15")))
+                .hasMessageContaining("--fc.service is required with fc.api-version 2016-08-15");
+        assertThatThrownBy(() -> JobConfig.fromArgs(with("--fc.api-version", "3.0")))
+                .hasMessageContaining("--fc.api-version '3.0' is not one of 2023-03-30 (FC 3.0), 2016-08-15 (FC 2.0)");
+    }
+
+    @Test
+    void credentialsFailureGraceTakesADurationOfUpToOneDay() {
+        assertThat(JobConfig.fromArgs(with("--credentials.failure-grace", "30s")).credentialsFailureGrace)
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> JobConfig.fromArgs(with("--credentials.failure-grace", "25h")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("credentials.failure-grace");
     }
 
     @Test

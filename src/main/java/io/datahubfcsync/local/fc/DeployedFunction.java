@@ -20,7 +20,7 @@ import java.util.UUID;
 final class DeployedFunction {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String service;
+    private final String service; // null: an FC 3.0 function, which belongs to no service
     private final String qualifier; // null: LATEST
     private final String name;
     private final StreamRequestHandler handler;
@@ -33,7 +33,7 @@ final class DeployedFunction {
 
     DeployedFunction(String service, String qualifier, String name, StreamRequestHandler handler, int timeoutSeconds,
                      int memoryMb) {
-        this.service = Objects.requireNonNull(service);
+        this.service = service;
         this.qualifier = qualifier;
         this.name = Objects.requireNonNull(name);
         this.handler = Objects.requireNonNull(handler);

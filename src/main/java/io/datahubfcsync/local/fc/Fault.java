@@ -76,7 +76,7 @@ public final class Fault {
         return fcError(429, "ResourceThrottled", "Reserve resource exhausted. Please try again later");
     }
 
-    /** 500 InternalServerError. The FC SDK re-sends a 5xx up to 3 times in total before it gives up. */
+    /** 500 InternalServerError. The bare FC 2.0 SDK would send such a call up to 3 times in total. */
     public static Fault serverError() {
         return fcError(500, "InternalServerError", "an internal error has occurred. Please retry.");
     }
@@ -99,7 +99,7 @@ public final class Fault {
     /**
      * A raw HTTP answer, for what a proxy in front of FC may send: {@code 503} with an HTML page, a
      * {@code 403} or {@code 500} with an empty body (which crashes the FC SDK with a
-     * NullPointerException after its re-sends).
+     * NullPointerException).
      */
     public static Fault httpResponse(int status, String contentType, String body) {
         return new Fault(Kind.HTTP_ERROR, null, status, null, contentType,

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * FC 2.0's HTTP API as far as the project uses it: authentication, routing, invocation, faults,
+ * FC 2.0's HTTP API as far as the project uses it (FC 3.0's paths go to {@link Fc3ApiHandler}): authentication, routing, invocation, faults,
  * and the invocation log. Error answers use FC's exact body {@code {"ErrorCode","ErrorMessage"}}
  * (the SDK maps only these capitalised keys) and always carry {@code X-Fc-Request-Id}.
  */
@@ -35,12 +35,16 @@ final class FcApiHandler implements RawHttpServer.Handler {
         return t;
     });
 
+    private final Fc3ApiHandler fc3;
+
     FcApiHandler(FcEmulator fc) {
         this.fc = fc;
+        this.fc3 = new Fc3ApiHandler(fc, asyncRuns);
     }
 
     @Override
     public HttpMessage.Response handle(HttpMessage.Request req) throws Exception {
+        if (req.rawPath().startsWith(Fc3ApiHandler.API_PREFIX)) return fc3.handle(req);
         String requestId = UUID.randomUUID().toString();
         String path = FcSignature.decodePath(req.rawPath());
         Route route = Route.parse(path);
@@ -274,7 +278,7 @@ final class FcApiHandler implements RawHttpServer.Handler {
         return json(200, requestId, body);
     }
 
-    private static String logTail(String logText) {
+    static String logTail(String logText) {
         byte[] bytes = logText.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > LOG_TAIL_BYTES) bytes = Arrays.copyOfRange(bytes, bytes.length - LOG_TAIL_BYTES, bytes.length);
         return Base64.getEncoder().encodeToString(bytes);

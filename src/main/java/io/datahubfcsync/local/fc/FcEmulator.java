@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * A local Alibaba Cloud Function Compute 2.0 endpoint that the real FC Java SDK talks to unchanged:
- * signed requests verified, InvokeFunction / GetService / GetFunction, real FC Java functions
+ * A local Alibaba Cloud Function Compute endpoint that the real FC Java SDKs talk to unchanged, for
+ * both APIs: FC 2.0 (2016-08-15: services, FC signature, InvokeFunction / GetService / GetFunction)
+ * and FC 3.0 (2023-03-30: functions without services, ACS3-HMAC-SHA256 signature, InvokeFunction /
+ * GetFunction with {@code ?qualifier=}). Signed requests verified, real FC Java functions
  * ({@link StreamRequestHandler}) hosted in-process, every invocation recorded, faults injectable.
  *
  * <pre>{@code
@@ -40,6 +42,8 @@ public final class FcEmulator implements AutoCloseable {
     private final String region;
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
     private final Map<String, ServiceEntry> services = new ConcurrentHashMap<>();
+    /** FC 3.0 functions, per qualifier; they belong to no service. */
+    private final ServiceEntry functions3 = new ServiceEntry(null);
     private final FaultPlan faults = new FaultPlan();
     private final InvocationLog invocations;
     private volatile Duration clockSkew = Duration.ZERO;
@@ -121,6 +125,43 @@ public final class FcEmulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Deploys {@code handler} as the FC 3.0 function {@code function} (reached through the 2023-03-30
+     * API, which has no services) under {@code qualifier} (an alias or version, null for LATEST).
+     */
+    public FcEmulator deployFunction3(String function, String qualifier, StreamRequestHandler handler) {
+        return deployFunction3(function, qualifier, handler, 60);
+    }
+
+    /** Deploys an FC 3.0 function at LATEST. */
+    public FcEmulator deployFunction3(String function, StreamRequestHandler handler) {
+        return deployFunction3(function, null, handler, 60);
+    }
+
+    public FcEmulator deployFunction3(String function, String qualifier, StreamRequestHandler handler,
+                                      int timeoutSeconds) {
+        requireName("function", function);
+        if (qualifier != null && (!QUALIFIER.matcher(qualifier).matches() || qualifier.equals("LATEST"))) {
+            throw new IllegalArgumentException("qualifier '" + qualifier + "' must match " + QUALIFIER
+                    + " (use null for LATEST)");
+        }
+        if (timeoutSeconds < 1 || timeoutSeconds > 86_400) {
+            throw new IllegalArgumentException("timeoutSeconds must be in 1..86400, got " + timeoutSeconds);
+        }
+        functions3.functions(qualifier).put(function,
+                new DeployedFunction(null, qualifier, function, handler, timeoutSeconds, 512));
+        return this;
+    }
+
+    /** Removes an FC 3.0 function; later calls get 404 FunctionNotFound. */
+    public boolean removeFunction3(String qualifier, String function) {
+        return functions3.functions(qualifier).remove(function) != null;
+    }
+
+    ServiceEntry functions3() {
+        return functions3;
+    }
+
     /** Removes a function; later calls get 404 FunctionNotFound. */
     public boolean removeFunction(String service, String qualifier, String function) {
         ServiceEntry s = services.get(service);
@@ -133,7 +174,10 @@ public final class FcEmulator implements AutoCloseable {
         return this;
     }
 
-    /** Accepts an STS key pair that must come with {@code securityToken} ({@code x-fc-security-token}). */
+    /**
+     * Accepts an STS key pair that must come with {@code securityToken} ({@code x-fc-security-token}
+     * in FC 2.0, {@code x-acs-security-token} in FC 3.0).
+     */
     public FcEmulator addStsCredentials(String accessKeyId, String accessKeySecret, String securityToken) {
         keys.put(Objects.requireNonNull(accessKeyId),
                 new Key(Objects.requireNonNull(accessKeySecret), Objects.requireNonNull(securityToken)));

@@ -60,7 +60,7 @@ public final class InvocationLog {
     public synchronized List<InvocationRecord> of(String service, String function) {
         List<InvocationRecord> out = new ArrayList<>();
         for (InvocationRecord r : records) {
-            if (r.service().equals(service) && r.function().equals(function)) out.add(r);
+            if (java.util.Objects.equals(r.service(), service) && r.function().equals(function)) out.add(r);
         }
         return out;
     }

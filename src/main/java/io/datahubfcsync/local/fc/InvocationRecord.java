@@ -6,7 +6,8 @@ import java.time.Instant;
 /**
  * One invocation request the FC emulator received, with how it was answered.
  *
- * @param qualifier alias or version from the path, null for none
+ * @param service the FC 2.0 service, null for a call through the FC 3.0 API (functions without service)
+ * @param qualifier alias or version from the path (FC 2.0) or the query (FC 3.0), null for none
  * @param payload the request body as received (empty for a bodiless request; truncated above 32 MB)
  * @param received when the request was parsed
  * @param finished when the answer was ready (after injected latency and the function's run)
@@ -48,7 +49,8 @@ public record InvocationRecord(
 
     @Override
     public String toString() {
-        return "InvocationRecord{#" + index + ' ' + service + (qualifier != null ? "." + qualifier : "") + '/' + function
+        return "InvocationRecord{#" + index + ' ' + (service != null ? service + (qualifier != null ? "." + qualifier : "")
+                + '/' + function : function + (qualifier != null ? ":" + qualifier : ""))
                 + ' ' + outcome + ' ' + httpStatus + (errorType != null ? ' ' + errorType : "")
                 + (injected ? " injected" : "") + ", " + payload.length + " bytes, requestId=" + requestId + '}';
     }

@@ -27,7 +27,8 @@ final class LocalContext implements Context {
         this.function = function;
         this.qualifier = qualifier;
         this.logger = new CapturingLogger(requestId,
-                LoggerFactory.getLogger("fc." + function.service() + "." + function.name()));
+                LoggerFactory.getLogger("fc." + (function.service() != null ? function.service() + "." : "")
+                        + function.name()));
     }
 
     /** Everything the function logged during this request, in FC's line format. */
@@ -60,7 +61,7 @@ final class LocalContext implements Context {
     @Override
     public Service getService() {
         return new Service() {
-            @Override public String getName() { return function.service(); }
+            @Override public String getName() { return function.service() != null ? function.service() : ""; }
             @Override public String getLogProject() { return ""; }
             @Override public String getLogStore() { return ""; }
             @Override public String getQualifier() { return qualifier == null ? "LATEST" : qualifier; }

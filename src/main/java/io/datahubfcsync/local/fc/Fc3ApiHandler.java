@@ -1,0 +1,304 @@
+package io.datahubfcsync.local.fc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FC 3.0's HTTP API (2023-03-30) as far as the project uses it: {@code POST
+ * /2023-03-30/functions/{name}/invocations} and {@code GET /2023-03-30/functions/{name}}, both with an
+ * optional {@code ?qualifier=}. Requests are authenticated with ACS3-HMAC-SHA256 as the service
+ * does; error answers carry FC 3.0's body {@code {"Code","Message","RequestId"}}. Functions, faults and
+ * the invocation log are the emulator's, shared with the FC 2.0 API.
+ */
+final class Fc3ApiHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(Fc3ApiHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String API_VERSION = "2023-03-30";
+    static final String API_PREFIX = "/" + API_VERSION + "/functions/";
+    private static final Duration MAX_SKEW = Duration.ofMinutes(15);
+
+    private final FcEmulator fc;
+    private final ExecutorService asyncRuns;
+
+    Fc3ApiHandler(FcEmulator fc, ExecutorService asyncRuns) {
+        this.fc = fc;
+        this.asyncRuns = asyncRuns;
+    }
+
+    HttpMessage.Response handle(HttpMessage.Request req) throws Exception {
+        String requestId = "1-" + UUID.randomUUID();
+        String rawPath = req.rawPath();
+        String rawQuery = req.rawTarget().length() > rawPath.length() ? req.rawTarget().substring(rawPath.length() + 1) : "";
+        String[] parts = rawPath.substring(API_PREFIX.length()).split("/", -1);
+        String function = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+        boolean invoke = parts.length == 2 && parts[1].equals("invocations");
+        if (function.isEmpty() || parts.length > 2 || (parts.length == 2 && !invoke)) {
+            return error(requestId, 404, "PathNotSupported", "path '" + rawPath + "' is not supported");
+        }
+        String expectedMethod = invoke ? "POST" : "GET";
+        if (!req.method().equals(expectedMethod)) {
+            return error(requestId, 405, "MethodNotAllowed", "method " + req.method() + " is not allowed on " + rawPath);
+        }
+        String qualifier = query(rawQuery).get("qualifier");
+        if (qualifier != null && (qualifier.isEmpty() || qualifier.equals("LATEST"))) qualifier = null;
+        if (!invoke) {
+            HttpMessage.Response authError = authenticate(req, rawPath, rawQuery, "GetFunction", requestId);
+            return authError != null ? authError : getFunction(function, qualifier, requestId);
+        }
+        Instant received = Instant.now();
+        long index = fc.invocations().nextIndex();
+        fc.invocations().enter();
+        try {
+            Answer answer = invoke(req, rawPath, rawQuery, function, qualifier, requestId);
+            fc.invocations().add(new InvocationRecord(index, null, qualifier, function, req.body(), received,
+                    Instant.now(), answer.outcome, answer.response.status(), requestId, answer.errorType,
+                    answer.injected));
+            return answer.response;
+        } finally {
+            fc.invocations().exit();
+        }
+    }
+
+    private Answer invoke(HttpMessage.Request req, String rawPath, String rawQuery, String function, String qualifier,
+                          String requestId) throws Exception {
+        HttpMessage.Response authError = authenticate(req, rawPath, rawQuery, "InvokeFunction", requestId);
+        if (authError != null) return Answer.httpError(authError, codeOf(authError));
+        String invocationType = req.header("x-fc-invocation-type");
+        boolean async = "Async".equals(invocationType);
+        if (invocationType != null && !async && !"Sync".equals(invocationType)) {
+            return Answer.httpError(error(requestId, 400, "InvalidArgument", "InvocationType is set to an invalid"
+                    + " value (allowed: Sync | Async, actual: '" + invocationType + "')"), "InvalidArgument");
+        }
+        String logType = req.header("x-fc-log-type");
+        if (logType != null && !logType.equals("Tail") && !logType.equals("None")) {
+            return Answer.httpError(error(requestId, 400, "InvalidArgument",
+                    "LogType is set to an invalid value (allowed: Tail | None, actual: '" + logType + "')"), "InvalidArgument");
+        }
+        int limit = async ? FcEmulator.MAX_ASYNC_PAYLOAD_BYTES : FcEmulator.MAX_SYNC_PAYLOAD_BYTES;
+        if (req.bodyLength() > limit) {
+            return Answer.httpError(error(requestId, 400, "EntityTooLarge",
+                    "payload size exceeds maximum allowed size (" + limit + " bytes)"), "EntityTooLarge");
+        }
+        DeployedFunction deployed = fc.functions3().functions(qualifier).get(function);
+        if (deployed == null) {
+            HttpMessage.Response notFound = notFound(function, qualifier, requestId);
+            return Answer.httpError(notFound, codeOf(notFound));
+        }
+
+        FaultPlan.Decision decision = fc.faults().decide(new InvocationTarget(null, function, req.body()));
+        if (decision.latencyMillis() > 0) Thread.sleep(decision.latencyMillis());
+        Fault fault = decision.answer();
+        if (fault != null) return injected(fault, function, requestId);
+
+        LocalContext context = new LocalContext(requestId, deployed, qualifier);
+        if (async) {
+            asyncRuns.execute(() -> {
+                DeployedFunction.Result r = deployed.invoke(req.body(), context);
+                if (r.failed()) LOG.warn("async invocation {} of {} failed: {}", requestId, function,
+                        new String(r.body(), StandardCharsets.UTF_8));
+            });
+            return new Answer(base(202, requestId).build(), InvocationRecord.Outcome.ACCEPTED_ASYNC, null, false);
+        }
+        DeployedFunction.Result result = deployed.invoke(req.body(), context);
+        HttpMessage.Response.Builder response = base(200, requestId)
+                .header("Content-Type", result.failed() ? "application/json" : "application/octet-stream");
+        if ("Tail".equals(logType)) response.header("x-fc-log-result", FcApiHandler.logTail(context.logText()));
+        if (result.failed()) {
+            response.header("x-fc-error-type", "UnhandledInvocationError");
+            return new Answer(response.body(result.body()).build(), InvocationRecord.Outcome.FUNCTION_ERROR,
+                    "UnhandledInvocationError", false);
+        }
+        return new Answer(response.body(result.body()).build(), InvocationRecord.Outcome.SUCCESS, null, false);
+    }
+
+    private Answer injected(Fault fault, String function, String requestId) {
+        switch (fault.kind()) {
+            case DROP_CONNECTION:
+                return new Answer(HttpMessage.Response.DROP, InvocationRecord.Outcome.DROPPED, null, true);
+            case FUNCTION_ERROR:
+            case HANDLED_FUNCTION_ERROR: {
+                String type = fault.kind() == Fault.Kind.FUNCTION_ERROR ? "UnhandledInvocationError"
+                        : "HandledInvocationError";
+                byte[] body = DeployedFunction.errorBody(fault.message(), "java.lang.RuntimeException", null, null);
+                HttpMessage.Response r = base(200, requestId).header("Content-Type", "application/json")
+                        .header("x-fc-error-type", type).body(body).build();
+                return new Answer(r, InvocationRecord.Outcome.FUNCTION_ERROR, type, true);
+            }
+            case HTTP_ERROR: {
+                if (fault.rawBody() != null) {
+                    HttpMessage.Response.Builder b = base(fault.status(), requestId).body(fault.rawBody());
+                    if (fault.rawContentType() != null) b.header("Content-Type", fault.rawContentType());
+                    return new Answer(b.build(), InvocationRecord.Outcome.HTTP_ERROR, null, true);
+                }
+                String message = fault.message() != null ? fault.message()
+                        : "FunctionNotFound".equals(fault.errorCode()) ? "function '" + function + "' does not exist."
+                        : fault.errorCode();
+                return new Answer(error(requestId, fault.status(), fault.errorCode(), message),
+                        InvocationRecord.Outcome.HTTP_ERROR, fault.errorCode(), true);
+            }
+            default:
+                throw new IllegalStateException("not an answering fault: " + fault);
+        }
+    }
+
+    /**
+     * The service's checks in order: an ACS3 Authorization, a known key, the body's hash, every
+     * {@code x-acs-*} header signed, the signature, the clock, the STS token, the API version.
+     */
+    private HttpMessage.Response authenticate(HttpMessage.Request req, String rawPath, String rawQuery, String action,
+                                              String requestId) {
+        String header = req.header("Authorization");
+        if (header == null) return error(requestId, 403, "AccessDenied", "missing Authorization header");
+        Acs3Signature.Authorization auth = Acs3Signature.Authorization.parse(header);
+        if (auth == null) {
+            return error(requestId, 403, "AccessDenied", "invalid Authorization header, expected '"
+                    + Acs3Signature.ALGORITHM + " Credential=<AccessKeyId>,SignedHeaders=<names>,Signature=<hex>'");
+        }
+        FcEmulator.Key key = fc.key(auth.accessKeyId());
+        if (key == null) {
+            return error(requestId, 403, "InvalidAccessKeyID", "invalid access key ID '" + auth.accessKeyId() + "'");
+        }
+        String hashedPayload = Acs3Signature.sha256Hex(req.body());
+        String contentSha = req.header("x-acs-content-sha256");
+        if (contentSha == null || !contentSha.equalsIgnoreCase(hashedPayload)) {
+            return error(requestId, 400, "InvalidArgument", "x-acs-content-sha256 does not match the SHA-256 of the"
+                    + " request body");
+        }
+        for (String required : new String[] {"host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"}) {
+            if (req.header(required) == null) {
+                return error(requestId, 400, "MissingRequiredHeader", "missing required header '" + required + "'");
+            }
+        }
+        for (HttpMessage.Header h : req.headers()) {
+            String lower = h.name().toLowerCase(Locale.ROOT);
+            boolean mustBeSigned = lower.startsWith("x-acs-") || lower.equals("host");
+            if (mustBeSigned && !auth.signedHeaders().contains(lower)) {
+                return signatureMismatch(requestId);
+            }
+        }
+        String canonical = Acs3Signature.canonicalRequest(req.method(), rawPath, rawQuery, req.headers(),
+                auth.signedHeaders(), hashedPayload);
+        String expected = Acs3Signature.sign(key.secret(), Acs3Signature.stringToSign(canonical));
+        if (!Acs3Signature.matches(expected, auth.signature())) return signatureMismatch(requestId);
+        String date = req.header("x-acs-date");
+        Instant sent;
+        try {
+            sent = Instant.parse(date);
+        } catch (DateTimeParseException e) {
+            return error(requestId, 400, "InvalidArgument", "x-acs-date '" + date + "' is not yyyy-MM-ddTHH:mm:ssZ");
+        }
+        Instant now = fc.now();
+        if (Duration.between(sent, now).abs().compareTo(MAX_SKEW) > 0) {
+            return error(requestId, 403, "RequestTimeTooSkewed", "the difference between the request time '" + date
+                    + "' and the server time '" + DateTimeFormatter.ISO_INSTANT.format(now)
+                    + "' is more than 15 minutes");
+        }
+        String token = req.header("x-acs-security-token");
+        if (key.securityToken() != null && !key.securityToken().equals(token)) {
+            return error(requestId, 403, "InvalidSecurityToken", "the security token is missing or invalid");
+        }
+        if (!API_VERSION.equals(req.header("x-acs-version"))) {
+            return error(requestId, 400, "InvalidArgument", "x-acs-version must be " + API_VERSION);
+        }
+        String actionHeader = req.header("x-acs-action");
+        if (actionHeader != null && !actionHeader.equals(action)) {
+            return error(requestId, 400, "InvalidArgument", "x-acs-action '" + actionHeader + "' does not match "
+                    + req.method() + " " + rawPath);
+        }
+        return null;
+    }
+
+    private static HttpMessage.Response signatureMismatch(String requestId) {
+        return error(requestId, 403, "SignatureNotMatch", "The request signature we calculated does not match the"
+                + " signature you provided. Check your access key and signing method");
+    }
+
+    private HttpMessage.Response notFound(String function, String qualifier, String requestId) {
+        // FC 3.0 versions and aliases belong to a function: a missing qualifier of an existing function
+        if (qualifier != null && fc.functions3().functions(null).containsKey(function)) {
+            boolean version = qualifier.chars().allMatch(Character::isDigit);
+            return error(requestId, 404, version ? "VersionNotFound" : "AliasNotFound",
+                    (version ? "version '" : "alias '") + qualifier + "' of function '" + function + "' does not exist");
+        }
+        return error(requestId, 404, "FunctionNotFound", "function '" + function + "' does not exist.");
+    }
+
+    private HttpMessage.Response getFunction(String function, String qualifier, String requestId) {
+        DeployedFunction f = fc.functions3().functions(qualifier).get(function);
+        if (f == null) return notFound(function, qualifier, requestId);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("functionId", f.functionId());
+        body.put("functionName", f.name());
+        body.put("functionArn", "acs:fc:" + fc.region() + ":" + fc.accountId() + ":functions/" + f.name());
+        body.put("description", "hosted in-process by the local FC emulator");
+        body.put("runtime", "java11");
+        body.put("handler", f.handlerName());
+        body.put("timeout", f.timeoutSeconds());
+        body.put("memorySize", f.memoryMb());
+        body.put("cpu", 0.35);
+        body.put("diskSize", 512);
+        body.put("codeSize", 0);
+        body.put("codeChecksum", "0");
+        body.put("state", "Active");
+        body.put("createdTime", f.created().toString());
+        body.put("lastModifiedTime", f.created().toString());
+        body.putObject("environmentVariables");
+        body.put("instanceConcurrency", 1);
+        return base(200, requestId).header("Content-Type", "application/json").body(body.toString()).build();
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> m = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) return m;
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            m.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return m;
+    }
+
+    private static HttpMessage.Response.Builder base(int status, String requestId) {
+        return HttpMessage.Response.status(status)
+                .header("x-fc-request-id", requestId)
+                .header("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+    }
+
+    static HttpMessage.Response error(String requestId, int status, String code, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("Code", code);
+        body.put("Message", message);
+        body.put("RequestId", requestId);
+        return base(status, requestId).header("Content-Type", "application/json").body(body.toString()).build();
+    }
+
+    private static String codeOf(HttpMessage.Response response) {
+        try {
+            return JSON.readTree(response.body()).path("Code").asText(null);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private record Answer(HttpMessage.Response response, InvocationRecord.Outcome outcome, String errorType,
+                          boolean injected) {
+        static Answer httpError(HttpMessage.Response response, String code) {
+            return new Answer(response, InvocationRecord.Outcome.HTTP_ERROR, code, false);
+        }
+    }
+}

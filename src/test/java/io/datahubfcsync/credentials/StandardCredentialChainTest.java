@@ -1,0 +1,206 @@
+package io.datahubfcsync.credentials;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.local.fc.TestFunctions;
+import io.datahubfcsync.testing.Await;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every source of the standard Alibaba Cloud credential chain that can be served on 127.0.0.1, end
+ * to end: a separate JVM ({@link ChainProbe}) with exactly the environment, system properties and
+ * home directory a test gives it takes credentials from the chain as the job does and signs FC 3.0
+ * calls to the emulator with them. The ECS instance-metadata source is switched off in every child
+ * ({@code ALIBABA_CLOUD_ECS_METADATA_DISABLED=true}): it would talk to an address outside this machine.
+ */
+class StandardCredentialChainTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path home;
+
+    private FcEmulator fc;
+    private Process child;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        fc = FcEmulator.start();
+        fc.deployFunction3("fn", new TestFunctions.Echo());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (child != null) {
+            child.getOutputStream().close();
+            if (!child.waitFor(10, TimeUnit.SECONDS)) child.destroyForcibly();
+        }
+        fc.close();
+    }
+
+    /** Starts the probe with only {@code environment} (no ALIBABA_CLOUD_* of this JVM) and a fresh home. */
+    private void probe(Map<String, String> environment, String... systemProperties) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Duser.home=" + home));
+        cmd.addAll(List.of(systemProperties));
+        cmd.addAll(List.of(ChainProbe.class.getName(), fc.endpoint(), fc.accountId(), "fn"));
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+        b.environment().keySet().removeIf(k -> k.startsWith("ALIBABA_CLOUD_"));
+        b.environment().put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+        b.environment().putAll(environment);
+        child = b.start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) lines.add(line);
+            } catch (IOException ignored) {
+                // child ended
+            }
+        }, "probe-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private String awaitLine(String what, String... parts) {
+        AtomicReference<String> found = new AtomicReference<>();
+        Await.until(what + " (probe said: " + tail() + ")", TIMEOUT, () -> {
+            for (String l : lines) {
+                boolean all = true;
+                for (String p : parts) all &= l.contains(p);
+                if (all) {
+                    found.set(l);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.get();
+    }
+
+    private String tail() {
+        return lines.isEmpty() ? "nothing" : lines.get(lines.size() - 1);
+    }
+
+    @Test
+    void environmentVariablesWithAnStsTokenSignCalls() throws IOException {
+        fc.addStsCredentials("STS.env-key", "env-secret", "env-token");
+
+        probe(Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.env-key", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret",
+                "ALIBABA_CLOUD_SECURITY_TOKEN", "env-token"));
+
+        String call = awaitLine("a call signed with the environment's STS key", "CALL SUCCESS", "key=STS.env-key");
+        assertThat(call).contains("source=the standard Alibaba Cloud credential chain (environment variables)");
+    }
+
+    @Test
+    void javaSystemPropertiesComeFirst() throws IOException {
+        fc.addAccessKey("LTAI-sysprop", "sysprop-secret");
+
+        probe(Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI-env-not-used", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "unused"),
+                "-Dalibabacloud.accessKeyId=LTAI-sysprop", "-Dalibabacloud.accessKeySecret=sysprop-secret");
+
+        assertThat(awaitLine("a call signed with the system properties' key", "CALL SUCCESS", "key=LTAI-sysprop"))
+                .contains("(Java system properties)");
+    }
+
+    @Test
+    void theCliProfileInTheHomeDirectorySignsCalls() throws IOException {
+        fc.addAccessKey("LTAI-cli", "cli-secret");
+        Files.createDirectories(home.resolve(".aliyun"));
+        Files.writeString(home.resolve(".aliyun/config.json"), "{\"current\":\"default\",\"profiles\":[{\"name\":"
+                + "\"default\",\"mode\":\"AK\",\"access_key_id\":\"LTAI-cli\",\"access_key_secret\":\"cli-secret\"}]}");
+
+        probe(Map.of());
+
+        assertThat(awaitLine("a call signed with the CLI profile's key", "CALL SUCCESS", "key=LTAI-cli"))
+                .contains("(the Alibaba Cloud CLI profile)");
+    }
+
+    @Test
+    void theCredentialsFileNamedByTheEnvironmentSignsCalls() throws IOException {
+        fc.addAccessKey("LTAI-ini", "ini-secret");
+        Path ini = home.resolve("credentials.ini");
+        Files.writeString(ini, "[default]\nenable = true\ntype = access_key\naccess_key_id = LTAI-ini\n"
+                + "access_key_secret = ini-secret\n");
+
+        probe(Map.of("ALIBABA_CLOUD_CREDENTIALS_FILE", ini.toString(), "ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"));
+
+        assertThat(awaitLine("a call signed with the credentials.ini key", "CALL SUCCESS", "key=LTAI-ini"))
+                .contains("(the credentials file (credentials.ini))");
+    }
+
+    @Test
+    void theCredentialsUriIsFollowedThroughARotationWithoutARestart() throws IOException {
+        fc.addStsCredentials("STS.uri-1", "uri-secret-1", "uri-token-1");
+        AtomicReference<String> served = new AtomicReference<>(uriAnswer("STS.uri-1", "uri-secret-1", "uri-token-1"));
+        HttpServer uri = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        uri.createContext("/credentials", exchange -> {
+            byte[] body = served.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        uri.start();
+        try {
+            probe(Map.of("ALIBABA_CLOUD_CREDENTIALS_URI",
+                    "http://127.0.0.1:" + uri.getAddress().getPort() + "/credentials",
+                    "ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"));
+            assertThat(awaitLine("a call signed with the URI's first key", "CALL SUCCESS", "key=STS.uri-1"))
+                    .contains("(ALIBABA_CLOUD_CREDENTIALS_URI)");
+
+            // rotation: the service stops accepting the old key, the URI hands out the new one
+            fc.addStsCredentials("STS.uri-2", "uri-secret-2", "uri-token-2");
+            served.set(uriAnswer("STS.uri-2", "uri-secret-2", "uri-token-2"));
+            fc.removeAccessKey("STS.uri-1");
+
+            awaitLine("a call signed with the rotated key, same JVM", "CALL SUCCESS", "key=STS.uri-2");
+        } finally {
+            uri.stop(0);
+        }
+    }
+
+    @Test
+    void withNoSourceTheMessageListsTheChainInOrderAndNoCallIsSigned() throws IOException {
+        probe(Map.of("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"));
+
+        String missing = awaitLine("the chain's message", "MISSING");
+        assertThat(missing).contains("No Alibaba Cloud credentials: set the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID")
+                .contains("The chain tried, in order: Java system properties")
+                .contains("ALIBABA_CLOUD_OIDC_TOKEN_FILE")
+                .contains("ALIBABA_CLOUD_CREDENTIALS_URI");
+        assertThat(fc.invocations().total()).isZero();
+    }
+
+    /**
+     * What a credentials URI answers. The expiry is a minute away, inside the library's refresh window,
+     * so it fetches again before each use and a rotation shows at once.
+     */
+    private static String uriAnswer(String keyId, String secret, String token) {
+        String expiration = Instant.now().plus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString();
+        return "{\"Code\":\"Success\",\"AccessKeyId\":\"" + keyId + "\",\"AccessKeySecret\":\"" + secret
+                + "\",\"SecurityToken\":\"" + token + "\",\"Expiration\":\"" + expiration + "\"}";
+    }
+}
