@@ -43,6 +43,10 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     long timerToken;
     long invokeStartedNanos;
     long deliveredSystemTime = -1;
+    /** Job id of the run whose attempts the restored count holds, or null; only until the restore is handled. */
+    String restoredRunId;
+    /** The lane was dropped from the operator; its timers and answers are no-ops. */
+    boolean removed;
     ShardDeliveryMetrics metrics;
 
     private volatile long deliveredSequence = -1;
@@ -60,6 +64,7 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
 
     static ShardLane restore(String shardId, ShardProgress p) {
         ShardLane lane = new ShardLane(shardId);
+        lane.restoredRunId = p.runId;
         lane.deliveredSequence = p.deliveredSequence;
         lane.deliveredSystemTime = p.deliveredSystemTime;
         lane.newestKnownTime = p.newestKnownTime;
@@ -73,11 +78,13 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
         return lane;
     }
 
-    ShardProgress snapshot() {
+    /** @param runId id of the running job, which the kept attempt count belongs to */
+    ShardProgress snapshot(String runId) {
         boolean batchOut = inFlight != null
                 && (phase == Phase.INVOKING || phase == Phase.WAITING_TO_RETRY || phase == Phase.DEAD_LETTERING);
         return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts,
-                batchOut ? inFlight.recordCount() : 0, lastError, lastRequestId, new ArrayList<>(pending));
+                batchOut ? inFlight.recordCount() : 0, lastError, lastRequestId, new ArrayList<>(pending), runId,
+                -1, -1, ShardProgress.NO_END, java.util.List.of(), true);
     }
 
     /** Highest sequence this lane has seen (delivered or pending), to drop replays of older records. */

@@ -10,6 +10,9 @@ import java.util.List;
  * the same eventIds.
  */
 final class ShardProgress {
+    /** Marks "no END seen" in {@link #endSequence}. */
+    static final long NO_END = Long.MIN_VALUE;
+
     /** Sequence of the last record FC accepted (or the dead-letter topic took); -1 if none yet. */
     final long deliveredSequence;
     /** DataHub system time of that record, epoch ms; -1 if none yet. */
@@ -25,9 +28,33 @@ final class ShardProgress {
     final String lastRequestId;
     /** Records not yet delivered, oldest first; an immutable copy. */
     final List<ShardRecord> pending;
+    /**
+     * Flink job id of the run that counted {@link #failedAttempts}, or null (version 1 state): an
+     * automatic restart of the same job keeps counting, a new run starts again at zero.
+     */
+    final String runId;
+    /** First sequence the lane let go (over its budget) and must read back from DataHub; -1 if none. */
+    final long gapFrom;
+    /** Highest sequence the lane let go; meaningful only with {@link #gapFrom} ≥ 0. */
+    final long gapTo;
+    /** Last sequence of the shard (its END), {@code -1} if it ended empty, {@link #NO_END} while open. */
+    final long endSequence;
+    /** Parents whose delivery this shard (a child) waits for, or waited for. */
+    final List<String> parents;
+    /** The parents were all delivered: the child's records may go. */
+    final boolean parentsDelivered;
 
+    /** Progress as version 1 stored it. */
     ShardProgress(long deliveredSequence, long deliveredSystemTime, long newestKnownTime, int failedAttempts,
                   int inFlightRecords, String lastError, String lastRequestId, List<ShardRecord> pending) {
+        this(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlightRecords, lastError,
+                lastRequestId, pending, null, -1, -1, NO_END, List.of(), true);
+    }
+
+    ShardProgress(long deliveredSequence, long deliveredSystemTime, long newestKnownTime, int failedAttempts,
+                  int inFlightRecords, String lastError, String lastRequestId, List<ShardRecord> pending,
+                  String runId, long gapFrom, long gapTo, long endSequence, List<String> parents,
+                  boolean parentsDelivered) {
         if (inFlightRecords < 0 || inFlightRecords > pending.size()) {
             throw new IllegalArgumentException("in-flight batch of " + inFlightRecords + " records but "
                     + pending.size() + " pending");
@@ -40,11 +67,21 @@ final class ShardProgress {
         this.lastError = lastError;
         this.lastRequestId = lastRequestId;
         this.pending = List.copyOf(pending);
+        this.runId = runId;
+        this.gapFrom = gapFrom;
+        this.gapTo = gapTo;
+        this.endSequence = endSequence;
+        this.parents = List.copyOf(parents);
+        this.parentsDelivered = parentsDelivered;
     }
 
     @Override
     public String toString() {
         return "ShardProgress{delivered=" + deliveredSequence + ", pending=" + pending.size() + ", inFlight="
-                + inFlightRecords + ", failedAttempts=" + failedAttempts + '}';
+                + inFlightRecords + ", failedAttempts=" + failedAttempts + ", run=" + runId
+                + (gapFrom >= 0 ? ", gap=" + gapFrom + ".." + gapTo : "")
+                + (endSequence != NO_END ? ", end=" + endSequence : "")
+                + (parents.isEmpty() ? "" : ", parents=" + parents + (parentsDelivered ? " delivered" : " waiting"))
+                + '}';
     }
 }

@@ -17,17 +17,21 @@ import org.apache.flink.util.StringUtils;
  * inFlightRecords (ints), lastError, lastRequestId (nullable strings), then the pending records:
  * count, and per record shardId, sequence, systemTime, shardLatestTime, a kind byte (0 tuple, 1
  * blob, 2 neither) and its values (count + nullable strings) or bytes (length + bytes).
+ *
+ * <p>Version 2: version 1, then runId (nullable string), gapFrom, gapTo, endSequence (longs), the
+ * parents (count + strings) and parentsDelivered (boolean).
  */
 final class ShardProgressSerializer implements SimpleVersionedSerializer<ShardProgress> {
     static final ShardProgressSerializer INSTANCE = new ShardProgressSerializer();
     private static final int VERSION_1 = 1;
+    private static final int VERSION_2 = 2;
     private static final byte TUPLE = 0;
     private static final byte BLOB = 1;
     private static final byte EMPTY = 2;
 
     @Override
     public int getVersion() {
-        return VERSION_1;
+        return VERSION_2;
     }
 
     @Override
@@ -58,14 +62,22 @@ final class ShardProgressSerializer implements SimpleVersionedSerializer<ShardPr
                 out.writeByte(EMPTY);
             }
         }
+        StringUtils.writeNullableString(p.runId, out);
+        out.writeLong(p.gapFrom);
+        out.writeLong(p.gapTo);
+        out.writeLong(p.endSequence);
+        out.writeInt(p.parents.size());
+        for (String parent : p.parents) StringUtils.writeString(parent, out);
+        out.writeBoolean(p.parentsDelivered);
         return out.getCopyOfBuffer();
     }
 
     @Override
     public ShardProgress deserialize(int version, byte[] bytes) throws IOException {
-        if (version != VERSION_1) {
+        if (version != VERSION_1 && version != VERSION_2) {
             throw new IOException("Delivery state of version " + version + " is newer than this release understands"
-                    + " (it reads version " + VERSION_1 + "); restore with the release that wrote the checkpoint");
+                    + " (it reads versions " + VERSION_1 + " and " + VERSION_2 + "); restore with the release that wrote"
+                    + " the checkpoint");
         }
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         long deliveredSequence = in.readLong();
@@ -97,7 +109,19 @@ final class ShardProgressSerializer implements SimpleVersionedSerializer<ShardPr
             }
             pending.add(r);
         }
+        if (version == VERSION_1) {
+            return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlight,
+                    lastError, lastRequestId, pending);
+        }
+        String runId = StringUtils.readNullableString(in);
+        long gapFrom = in.readLong();
+        long gapTo = in.readLong();
+        long endSequence = in.readLong();
+        int parentCount = in.readInt();
+        List<String> parents = new ArrayList<>(parentCount);
+        for (int i = 0; i < parentCount; i++) parents.add(StringUtils.readString(in));
+        boolean parentsDelivered = in.readBoolean();
         return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlight,
-                lastError, lastRequestId, pending);
+                lastError, lastRequestId, pending, runId, gapFrom, gapTo, endSequence, parents, parentsDelivered);
     }
 }

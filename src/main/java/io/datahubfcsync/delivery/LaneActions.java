@@ -1,0 +1,10 @@
+package io.datahubfcsync.delivery;
+
+/** What the parts of the delivery operator ask of the lane driver when a batch's fate is settled. */
+interface LaneActions {
+    /** The lane's batch is done (delivered or set aside): drop it and go on with the shard. */
+    void batchDone(ShardLane lane) throws Exception;
+
+    /** Sends the lane's batch (again). */
+    void invoke(ShardLane lane);
+}
