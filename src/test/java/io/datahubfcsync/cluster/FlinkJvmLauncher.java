@@ -69,9 +69,19 @@ final class FlinkJvmLauncher {
     private final Path confDir;
     private final Path logDir;
     private final Map<String, String> environment;
+    private final Path pluginsDir;
 
     FlinkJvmLauncher(Path distLib, Path confDir, Path logDir, Map<String, String> extraEnvironment) {
+        this(distLib, null, confDir, logDir, extraEnvironment);
+    }
+
+    /**
+     * @param pluginsDir the distribution's {@code plugins/} folder (one sub-folder per plugin, e.g. the Prometheus
+     *     metric reporter), handed to every process as FLINK_PLUGINS_DIR as {@code bin/config.sh} does; null for none
+     */
+    FlinkJvmLauncher(Path distLib, Path pluginsDir, Path confDir, Path logDir, Map<String, String> extraEnvironment) {
         this.distLib = distLib;
+        this.pluginsDir = pluginsDir;
         this.confDir = confDir;
         this.logDir = logDir;
         this.environment = Map.copyOf(extraEnvironment);
@@ -201,6 +211,9 @@ final class FlinkJvmLauncher {
         // the credential chain's ECS RAM-role source would call an address outside this machine
         env.put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
         env.put("FLINK_CONF_DIR", confDir.toString());
+        if (pluginsDir != null) {
+            env.put("FLINK_PLUGINS_DIR", pluginsDir.toString());
+        }
         env.putAll(extraEnvironment);
         Future<Process> started = SPAWNER.submit(builder::start);
         try {

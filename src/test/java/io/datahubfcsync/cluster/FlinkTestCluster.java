@@ -43,6 +43,9 @@ public final class FlinkTestCluster implements AutoCloseable {
     private final FlinkRestClient rest;
     private final List<FlinkProcess> taskManagers = new ArrayList<>();
     private final Duration startupTime;
+    private final List<String> perProcessPortKeys;
+    /** key of {@link Builder#perProcessPort} -> process name -> the port that process was given. */
+    private final Map<String, Map<String, Integer>> processPorts = new LinkedHashMap<>();
     private FlinkProcess jobManager;
     private ResourceParams taskManagerResources;
     private int nextTaskManagerIndex;
@@ -61,11 +64,12 @@ public final class FlinkTestCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         FlinkConfigFiles.write(confDir, config);
-        this.launcher = new FlinkJvmLauncher(distLib, confDir, logDir, builder.environment);
+        this.perProcessPortKeys = List.copyOf(builder.perProcessPortKeys);
+        this.launcher = new FlinkJvmLauncher(distLib, distPlugins(), confDir, logDir, builder.environment);
         this.rest = new FlinkRestClient(URI.create("http://127.0.0.1:" + config.get("rest.port")));
         try {
             jobManager = launcher.start("jobmanager", FlinkJvmLauncher.JOB_MANAGER_MAIN,
-                    launcher.resourceParams("GET_JM_RESOURCE_PARAMS"), List.of());
+                    launcher.resourceParams("GET_JM_RESOURCE_PARAMS"), portProperties("jobmanager"));
             // computed while the JobManager boots; every TaskManager uses the same answer
             taskManagerResources = launcher.resourceParams("GET_TM_RESOURCE_PARAMS");
             awaitRest();
@@ -144,6 +148,19 @@ public final class FlinkTestCluster implements AutoCloseable {
         taskManagers.add(tm);
         awaitRegistered(tm);
         return tm.name();
+    }
+
+    /**
+     * The port each process (JobManager, every TaskManager started so far) was given for a key registered with
+     * {@link Builder#perProcessPort}, by process name in start order.
+     */
+    public Map<String, Integer> processPorts(String key) {
+        Map<String, Integer> ports = processPorts.get(key);
+        if (ports == null) {
+            throw new IllegalArgumentException(key + " was not registered with Builder.perProcessPort; registered: "
+                    + perProcessPortKeys);
+        }
+        return Map.copyOf(ports);
     }
 
     /** Log4j files and console output of every process this cluster started, by process name. */
@@ -356,8 +373,23 @@ public final class FlinkTestCluster implements AutoCloseable {
     private FlinkProcess launchTaskManager() {
         String name = "tm-" + nextTaskManagerIndex++;
         // the resource id names the TaskManager in the REST API (subtasks' taskmanager-id), so tests can pick it
-        return launcher.start(name, FlinkJvmLauncher.TASK_MANAGER_MAIN, taskManagerResources,
-                List.of("-D", "taskmanager.resource-id=" + name));
+        List<String> properties = new ArrayList<>(List.of("-D", "taskmanager.resource-id=" + name));
+        properties.addAll(portProperties(name));
+        return launcher.start(name, FlinkJvmLauncher.TASK_MANAGER_MAIN, taskManagerResources, properties);
+    }
+
+    /**
+     * {@code -D key=port} with a fresh free port for each per-process key: all processes read one config.yaml, and a
+     * dynamic property overrides it for one process (as {@code bin/taskmanager.sh start -D ...} would).
+     */
+    private List<String> portProperties(String processName) {
+        List<String> properties = new ArrayList<>();
+        for (String key : perProcessPortKeys) {
+            int port = FlinkConfigFiles.freePort();
+            processPorts.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(processName, port);
+            properties.addAll(List.of("-D", key + "=" + port));
+        }
+        return properties;
     }
 
     private void awaitRest() {
@@ -420,6 +452,12 @@ public final class FlinkTestCluster implements AutoCloseable {
         return lib.toAbsolutePath();
     }
 
+    /** The plugins folder the build lays out like flink-dist's {@code plugins/}; null when the build made none. */
+    private static Path distPlugins() {
+        Path plugins = Path.of(System.getProperty("flink.dist.plugins", "target/flink-dist-plugins"));
+        return Files.isDirectory(plugins) ? plugins.toAbsolutePath() : null;
+    }
+
     /** One vertex of the job graph as GET /jobs/:id lists it. */
     public record JobVertex(String id, String name, String status, int parallelism) {}
 
@@ -428,7 +466,18 @@ public final class FlinkTestCluster implements AutoCloseable {
         private int taskManagers = 2;
         private final Map<String, String> config = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
+        private final List<String> perProcessPortKeys = new ArrayList<>();
         private String name = "cluster";
+
+        /**
+         * Gives every JobManager and TaskManager its own free port for {@code key} (e.g. a metric reporter's
+         * {@code metrics.reporter.prom.port}), so several processes on one host never race for one port; read them
+         * back with {@link FlinkTestCluster#processPorts}.
+         */
+        public Builder perProcessPort(String key) {
+            perProcessPortKeys.add(key);
+            return this;
+        }
 
         public Builder taskManagers(int count) {
             this.taskManagers = count;
