@@ -184,10 +184,16 @@ final class DataHubHttpHandler implements HttpHandler {
                         store.subscription(req.project, req.topic, req.subscription)));
             case LIST_SUBSCRIPTION: {
                 List<EmulatedSubscription> all = store.subscriptions.list(store.topic(req.project, req.topic));
+                Long pageIndex = JsonWire.longValue(req.json(), "PageIndex");
+                Long pageSize = JsonWire.longValue(req.json(), "PageSize");
+                if (pageIndex == null || pageIndex < 1 || pageSize == null || pageSize < 1) {
+                    throw ServiceError.invalidParameter("PageIndex and PageSize must be positive.");
+                }
                 ObjectNode n = JsonWire.MAPPER.createObjectNode();
                 n.put("TotalCount", all.size());
                 ArrayNode list = n.putArray("Subscriptions");
-                all.forEach(sub -> list.add(subscriptionEntry(req.topic, sub)));
+                all.stream().skip((pageIndex - 1) * pageSize).limit(pageSize)
+                        .forEach(sub -> list.add(subscriptionEntry(req.topic, sub)));
                 return Reply.json(n);
             }
             case UPDATE_SUBSCRIPTION: {
