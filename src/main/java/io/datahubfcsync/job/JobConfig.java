@@ -56,6 +56,7 @@ public final class JobConfig {
     public final int maxConcurrency;
     public final int maxBufferedRecords;
     public final String credentialsFile; // null: environment
+    public final String datahubSubscription; // null: none; an id or "auto"
 
     /** Parses {@code --key value} arguments. */
     public static JobConfig fromArgs(String[] args) {
@@ -119,6 +120,12 @@ public final class JobConfig {
         maxConcurrency = p.integer(DELIVERY_MAX_CONCURRENCY, 1, 1024);
         maxBufferedRecords = p.integer(DELIVERY_MAX_BUFFERED_RECORDS, 1, 10_000_000);
         credentialsFile = p.optionalName(CREDENTIALS_FILE);
+        datahubSubscription = p.optionalName(DATAHUB_SUBSCRIPTION);
+        if (datahubSubscription != null && !datahubSubscription.equals("auto")
+                && !datahubSubscription.matches("[A-Za-z0-9]{1,64}")) {
+            p.problem(DATAHUB_SUBSCRIPTION, datahubSubscription,
+                    "must be a subscription id (letters and digits, as the DataHub console shows it) or `auto`");
+        }
 
         // FC endpoint, account id and region belong together
         String fcUrl = p.endpoint(FC_ENDPOINT);
