@@ -41,7 +41,7 @@ public final class DataHubFcSyncJob {
         try {
             JobPlan plan = JobPlan.of(JobConfig.fromArgs(args));
             StartupChecks.run(plan);
-            return plan;
+            return SubscriptionCheck.resolve(plan);
         } catch (ConfigException e) {
             throw report(new JobStartupException(e.getMessage(), null));
         } catch (CredentialsSource.MissingCredentialsException e) {

@@ -62,6 +62,7 @@ public final class JobConfig {
     public final int maxBufferedRecords;
     public final String credentialsFile; // null: environment
     public final Duration credentialsFailureGrace;
+    public final String datahubSubscription; // null: none; an id or "auto"
 
     /** Parses {@code --key value} arguments. */
     public static JobConfig fromArgs(String[] args) {
@@ -132,6 +133,12 @@ public final class JobConfig {
                 ? p.bytes(DELIVERY_MAX_BUFFERED_BYTES_PER_SHARD, Math.min(batchMaxBytes, MAX_EVENT_BYTES), 1L << 40) : 0;
         credentialsFile = p.optionalName(CREDENTIALS_FILE);
         credentialsFailureGrace = p.duration(CREDENTIALS_FAILURE_GRACE, Duration.ZERO, Duration.ofDays(1));
+        datahubSubscription = p.optionalName(DATAHUB_SUBSCRIPTION);
+        if (datahubSubscription != null && !datahubSubscription.equals("auto")
+                && !datahubSubscription.matches("[A-Za-z0-9]{1,64}")) {
+            p.problem(DATAHUB_SUBSCRIPTION, datahubSubscription,
+                    "must be a subscription id (letters and digits, as the DataHub console shows it) or `auto`");
+        }
 
         // FC endpoint, account id and region belong together
         String fcUrl = p.endpoint(FC_ENDPOINT);

@@ -52,6 +52,8 @@ public enum JobOption {
     DATAHUB_SHARD_DISCOVERY_INTERVAL("datahub.shard-discovery-interval", "10s", "how often shards are listed"),
     DATAHUB_FETCH_MAX_RECORDS("datahub.fetch-max-records", "1000", "records per GetRecords call, 1..1000"),
     DATAHUB_PROTOCOL("datahub.protocol", "protobuf", "`protobuf` or `json`"),
+    DATAHUB_SUBSCRIPTION("datahub.subscription", "none",
+            "a subscription id of the topic, or `auto` (one named after the job, created at the first start): after each completed checkpoint the delivered position of every shard is committed there, so DataHub's console shows the job's progress; only for watching, positions come from Flink state"),
     CREDENTIALS_FILE("credentials.file", "none",
             "file with `access_key_id`, `access_key_secret`, optional `security_token`, re-read when it changes; default: the `ALIBABA_CLOUD_*` environment variables"),
     CREDENTIALS_FAILURE_GRACE("credentials.failure-grace", "5min",

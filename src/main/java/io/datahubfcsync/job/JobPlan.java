@@ -3,6 +3,8 @@ package io.datahubfcsync.job;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.delivery.DeliveryConfig;
 import io.datahubfcsync.fc.FcConnection;
+import io.datahubfcsync.progress.SdkSubscriptionMirror;
+import io.datahubfcsync.progress.SubscriptionMirror;
 import io.datahubfcsync.source.DataHubSourceConfig;
 
 /**
@@ -13,9 +15,16 @@ public final class JobPlan {
     private final JobConfig config;
     private final DataHubConnection datahub;
     private final FcConnection fc;
+    /** The DataHub subscription delivered positions are mirrored to, resolved at submission; null for none. */
+    private final String subscriptionId;
 
     private JobPlan(JobConfig config) {
+        this(config, null);
+    }
+
+    private JobPlan(JobConfig config, String subscriptionId) {
         this.config = config;
+        this.subscriptionId = subscriptionId;
         this.datahub = new DataHubConnection(config.datahubEndpoint, config.datahubProtocol, config.credentialsSource());
         this.fc = FcConnection.builder()
                 .apiVersion(config.fcApiVersion)
@@ -32,6 +41,20 @@ public final class JobPlan {
 
     public static JobPlan of(JobConfig config) {
         return new JobPlan(config);
+    }
+
+    /** This plan mirroring positions to the given subscription id (resolved from {@code datahub.subscription}). */
+    public JobPlan withSubscriptionId(String subId) {
+        return new JobPlan(config, subId);
+    }
+
+    /** The subscription id positions are mirrored to, or null. */
+    public String subscriptionId() { return subscriptionId; }
+
+    /** Mirrors for the delivery operator's subtasks, or null when no subscription is configured. */
+    public SubscriptionMirror.Factory subscriptionMirror() {
+        return subscriptionId == null ? null
+                : SdkSubscriptionMirror.factory(datahub, config.project, config.topic, subscriptionId);
     }
 
     public JobConfig config() { return config; }

@@ -24,6 +24,19 @@ public enum DataHubAction {
     PUT_RECORDS_BY_SHARD,
     SPLIT_SHARD,
     MERGE_SHARD,
+    /** createSubscription: {@code {"Action":"create"}} on the topic's {@code /subscriptions}. */
+    CREATE_SUBSCRIPTION,
+    GET_SUBSCRIPTION,
+    /** updateSubscriptionState: PUT on {@code /subscriptions/{id}} with {@code State}. */
+    UPDATE_SUBSCRIPTION,
+    /** listSubscription: {@code {"Action":"list"}} on {@code /subscriptions}. */
+    LIST_SUBSCRIPTION,
+    /** openSubscriptionSession: {@code {"Action":"open"}} on {@code /subscriptions/{id}/offsets}. */
+    OPEN_SUBSCRIPTION_SESSION,
+    /** getSubscriptionOffset: {@code {"Action":"get"}} on {@code /subscriptions/{id}/offsets}. */
+    GET_SUBSCRIPTION_OFFSET,
+    /** commitSubscriptionOffset: PUT {@code {"Action":"commit"}} on {@code /subscriptions/{id}/offsets}. */
+    COMMIT_SUBSCRIPTION_OFFSET,
     /** Anything the emulator does not implement; answered with InvalidParameter. */
     UNSUPPORTED
 }

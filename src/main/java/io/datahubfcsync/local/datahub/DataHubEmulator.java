@@ -218,6 +218,41 @@ public final class DataHubEmulator implements AutoCloseable {
         return api(() -> store.topic(project, topic).merge(shardId, adjacentShardId));
     }
 
+    /** Creates a subscription of the topic, as the console does; returns its id. */
+    public String createSubscription(String project, String topic, String comment) {
+        return api(() -> store.subscriptions.create(store.topic(project, topic), comment).subId);
+    }
+
+    /** Ids of the topic's subscriptions. */
+    public List<String> subscriptionIds(String project, String topic) {
+        return api(() -> store.subscriptions.list(store.topic(project, topic)).stream().map(s -> s.subId).toList());
+    }
+
+    /** The sequence committed per shard to a subscription (-1: nothing committed), as the console shows it. */
+    public java.util.Map<String, Long> committedSequences(String project, String topic, String subId, List<String> shardIds) {
+        return api(() -> {
+            java.util.Map<String, Long> out = new java.util.TreeMap<>();
+            store.subscription(project, topic, subId).get(shardIds).forEach((shard, o) -> out.put(shard, o.sequence()));
+            return out;
+        });
+    }
+
+    /** The console's "reset offset": later commits with the old version are refused with OffsetReseted. */
+    public void resetSubscriptionOffset(String project, String topic, String subId, String shardId, long sequence) {
+        api(() -> {
+            store.subscription(project, topic, subId).reset(shardId, sequence, store.subscriptions.nowSeconds() * 1000);
+            return null;
+        });
+    }
+
+    /** Takes a subscription offline (commits refused with SubscriptionOffline) or back online. */
+    public void setSubscriptionOnline(String project, String topic, String subId, boolean online) {
+        api(() -> {
+            store.subscription(project, topic, subId).setOnline(online, store.subscriptions.nowSeconds());
+            return null;
+        });
+    }
+
     /** Expires a shard's records below {@code sequence}, as DataHub's lifecycle would; returns how many. */
     public int expireBefore(String project, String topic, String shardId, long sequence) {
         return api(() -> store.topic(project, topic).expireBefore(shardId, sequence));

@@ -172,6 +172,54 @@ final class DataHubHttpHandler implements HttpHandler {
                 return Reply.json(JsonWire.merge(store.topic(req.project, req.topic)
                         .merge(requireText(body, "ShardId"), requireText(body, "AdjacentShardId"))));
             }
+            case CREATE_SUBSCRIPTION: {
+                EmulatedSubscription sub = store.subscriptions.create(store.topic(req.project, req.topic),
+                        JsonWire.text(req.json(), "Comment"));
+                ObjectNode n = JsonWire.MAPPER.createObjectNode();
+                n.put("SubId", sub.subId);
+                return Reply.json(n);
+            }
+            case GET_SUBSCRIPTION:
+                return Reply.json(subscriptionEntry(req.topic,
+                        store.subscription(req.project, req.topic, req.subscription)));
+            case LIST_SUBSCRIPTION: {
+                List<EmulatedSubscription> all = store.subscriptions.list(store.topic(req.project, req.topic));
+                Long pageIndex = JsonWire.longValue(req.json(), "PageIndex");
+                Long pageSize = JsonWire.longValue(req.json(), "PageSize");
+                if (pageIndex == null || pageIndex < 1 || pageSize == null || pageSize < 1) {
+                    throw ServiceError.invalidParameter("PageIndex and PageSize must be positive.");
+                }
+                ObjectNode n = JsonWire.MAPPER.createObjectNode();
+                n.put("TotalCount", all.size());
+                ArrayNode list = n.putArray("Subscriptions");
+                all.stream().skip((pageIndex - 1) * pageSize).limit(pageSize)
+                        .forEach(sub -> list.add(subscriptionEntry(req.topic, sub)));
+                return Reply.json(n);
+            }
+            case UPDATE_SUBSCRIPTION: {
+                EmulatedSubscription sub = store.subscription(req.project, req.topic, req.subscription);
+                Long state = JsonWire.longValue(req.json(), "State");
+                if (state != null) sub.setOnline(state == 1, store.subscriptions.nowSeconds());
+                return Reply.empty();
+            }
+            case OPEN_SUBSCRIPTION_SESSION:
+                return Reply.json(offsets(store.subscription(req.project, req.topic, req.subscription)
+                        .open(shardIds(req))));
+            case GET_SUBSCRIPTION_OFFSET:
+                return Reply.json(offsets(store.subscription(req.project, req.topic, req.subscription)
+                        .get(shardIds(req))));
+            case COMMIT_SUBSCRIPTION_OFFSET: {
+                EmulatedSubscription sub = store.subscription(req.project, req.topic, req.subscription);
+                java.util.Map<String, EmulatedSubscription.Offset> committed = new java.util.TreeMap<>();
+                req.json().path("Offsets").fields().forEachRemaining(e -> {
+                    JsonNode o = e.getValue();
+                    committed.put(e.getKey(), new EmulatedSubscription.Offset(o.path("Sequence").asLong(-1),
+                            o.path("Timestamp").asLong(-1), o.path("BatchIndex").asInt(0), o.path("Version").asLong(-1),
+                            o.path("SessionId").asLong(-1)));
+                });
+                sub.commit(committed);
+                return Reply.empty();
+            }
             case UNSUPPORTED:
             default:
                 String ct = req.headers.getOrDefault("content-type", "");
@@ -183,6 +231,43 @@ final class DataHubHttpHandler implements HttpHandler {
                 throw ServiceError.invalidParameter("The emulator does not support " + req.describe()
                         + (req.protobuf ? "" : " with Action " + JsonWire.text(req.json(), "Action")) + ".");
         }
+    }
+
+    /** A subscription as getSubscription and listSubscription return it; State 1 is ONLINE, 0 OFFLINE. */
+    private static ObjectNode subscriptionEntry(String topic, EmulatedSubscription sub) {
+        ObjectNode n = JsonWire.MAPPER.createObjectNode();
+        n.put("SubId", sub.subId);
+        n.put("TopicName", topic);
+        n.put("Comment", sub.comment);
+        n.put("Creator", "datahub-emulator");
+        n.put("IsOwner", true);
+        n.put("Type", 0);
+        n.put("State", sub.online() ? 1 : 0);
+        n.put("CreateTime", sub.createTimeSeconds);
+        n.put("LastModifyTime", sub.lastModifyTimeSeconds());
+        return n;
+    }
+
+    private static List<String> shardIds(WireRequest req) {
+        JsonNode ids = req.json().path("ShardIds");
+        if (!ids.isArray() || ids.isEmpty()) throw ServiceError.invalidParameter("ShardIds is required.");
+        List<String> out = new java.util.ArrayList<>();
+        ids.forEach(id -> out.add(id.asText()));
+        return out;
+    }
+
+    private static ObjectNode offsets(java.util.Map<String, EmulatedSubscription.Offset> offsets) {
+        ObjectNode n = JsonWire.MAPPER.createObjectNode();
+        ObjectNode all = n.putObject("Offsets");
+        offsets.forEach((shard, o) -> {
+            ObjectNode e = all.putObject(shard);
+            e.put("Sequence", o.sequence());
+            e.put("Timestamp", o.timestamp());
+            e.put("BatchIndex", o.batchIndex());
+            e.put("Version", o.version());
+            e.put("SessionId", String.valueOf(o.sessionId()));
+        });
+        return n;
     }
 
     private void createTopic(WireRequest req) {

@@ -28,10 +28,16 @@ final class DataHubStore {
     private final Map<String, Project> projects = new ConcurrentSkipListMap<>();
     private final Clock clock;
     private final DataHubFaults faults;
+    final TopicSubscriptions subscriptions;
 
     DataHubStore(Clock clock, DataHubFaults faults) {
         this.clock = clock;
         this.faults = faults;
+        this.subscriptions = new TopicSubscriptions(clock);
+    }
+
+    EmulatedSubscription subscription(String project, String topic, String subId) {
+        return subscriptions.get(topic(project, topic), subId);
     }
 
     Project createProject(String name, String comment) {

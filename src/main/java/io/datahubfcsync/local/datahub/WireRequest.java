@@ -25,6 +25,12 @@ final class WireRequest {
     /** {@code /projects/{p}/topics/{t}/shards} (the collection, not one shard). */
     final boolean shardCollection;
     final boolean topicCollection;
+    /** {@code /projects/{p}/topics/{t}/subscriptions}. */
+    final boolean subscriptionCollection;
+    /** The id in {@code /subscriptions/{id}} or {@code /subscriptions/{id}/offsets}, else null. */
+    final String subscription;
+    /** {@code /subscriptions/{id}/offsets}. */
+    final boolean subscriptionOffsets;
     final boolean protobuf;
     private JsonNode json;
     final DataHubAction action;
@@ -45,8 +51,13 @@ final class WireRequest {
         this.topic = topicPath ? parts[3] : null;
         this.shardCollection = topicPath && parts.length == 5 && parts[4].equals("shards");
         this.shard = topicPath && parts.length == 6 && parts[4].equals("shards") ? parts[5] : null;
+        this.subscriptionCollection = topicPath && parts.length == 5 && parts[4].equals("subscriptions");
+        boolean subscriptionPath = topicPath && parts.length >= 6 && parts[4].equals("subscriptions");
+        this.subscription = subscriptionPath && (parts.length == 6 || parts.length == 7) ? parts[5] : null;
+        this.subscriptionOffsets = subscription != null && parts.length == 7 && parts[6].equals("offsets");
         boolean wellFormed = projects && (parts.length <= 2 || topicCollection || (topicPath && parts.length == 4)
-                || shardCollection || shard != null);
+                || shardCollection || shard != null || subscriptionCollection
+                || (subscription != null && (parts.length == 6 || subscriptionOffsets)));
         this.action = wellFormed ? classify() : DataHubAction.UNSUPPORTED;
     }
 
@@ -85,6 +96,7 @@ final class WireRequest {
             if ("pub".equals(a) && shardCollection) return DataHubAction.PUT_RECORDS;
             return DataHubAction.UNSUPPORTED;
         }
+        if (subscriptionCollection || subscription != null) return classifySubscription();
         switch (method) {
             case "GET":
                 if (project == null) return DataHubAction.LIST_PROJECT;
@@ -118,6 +130,25 @@ final class WireRequest {
             default:
                 return DataHubAction.UNSUPPORTED;
         }
+    }
+
+    private DataHubAction classifySubscription() {
+        String action = "GET".equals(method) ? null : jsonAction();
+        if (subscriptionCollection) {
+            if (!"POST".equals(method)) return DataHubAction.UNSUPPORTED;
+            if ("create".equals(action)) return DataHubAction.CREATE_SUBSCRIPTION;
+            if ("list".equals(action)) return DataHubAction.LIST_SUBSCRIPTION;
+            return DataHubAction.UNSUPPORTED;
+        }
+        if (!subscriptionOffsets) {
+            if ("GET".equals(method)) return DataHubAction.GET_SUBSCRIPTION;
+            if ("PUT".equals(method)) return DataHubAction.UPDATE_SUBSCRIPTION;
+            return DataHubAction.UNSUPPORTED;
+        }
+        if ("POST".equals(method) && "open".equals(action)) return DataHubAction.OPEN_SUBSCRIPTION_SESSION;
+        if ("POST".equals(method) && "get".equals(action)) return DataHubAction.GET_SUBSCRIPTION_OFFSET;
+        if ("PUT".equals(method) && "commit".equals(action)) return DataHubAction.COMMIT_SUBSCRIPTION_OFFSET;
+        return DataHubAction.UNSUPPORTED;
     }
 
     /** For messages: what was asked, without headers (they hold the signature). */

@@ -1,0 +1,84 @@
+package io.datahubfcsync.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.local.function.DemoFunction;
+import io.datahubfcsync.progress.SubscriptionResolver;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code datahub.subscription} at submission: resolved once, a wrong id or value is one clear paragraph. */
+class SubscriptionCheckTest {
+    private static DataHubEmulator datahub;
+    private static FcEmulator fc;
+
+    @BeforeAll
+    static void startKit() {
+        datahub = DataHubEmulator.start();
+        datahub.createProject("proj");
+        datahub.createTopic("proj", "orders", 2, null);
+        fc = FcEmulator.start();
+        fc.createService("svc");
+        fc.deployFunction("svc", "fn", new DemoFunction());
+    }
+
+    @AfterAll
+    static void stopKit() {
+        fc.close();
+        datahub.close();
+    }
+
+    private static String[] args(String... extra) {
+        List<String> a = new ArrayList<>(List.of(
+                "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "proj", "--datahub.topic", "orders",
+                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
+                "--fc.service", "svc", "--fc.function", "fn"));
+        a.addAll(List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    /** What submission does after the start-up checks. */
+    private static JobPlan prepare(String... extra) {
+        return SubscriptionCheck.resolve(JobPlan.of(JobConfig.fromMap(JobConfig.parseArgs(args(extra)))));
+    }
+
+    @Test
+    void withoutTheOptionNothingIsMirrored() {
+        assertThat(prepare().subscriptionMirror()).isNull();
+    }
+
+    @Test
+    void anExistingIdIsKeptAndAutoCreatesOneSubscriptionForTheJobThatLaterStartsFindAgain() {
+        String given = datahub.createSubscription("proj", "orders", "made in the console");
+        assertThat(prepare("--datahub.subscription", given).subscriptionId()).isEqualTo(given);
+
+        JobPlan first = prepare("--datahub.subscription", "auto");
+        JobPlan second = prepare("--datahub.subscription", "auto");
+        assertThat(first.subscriptionId()).isNotEqualTo(given).isEqualTo(second.subscriptionId());
+        assertThat(first.subscriptionMirror()).isNotNull();
+        assertThat(datahub.subscriptionIds("proj", "orders")).containsExactlyInAnyOrder(given, first.subscriptionId());
+        assertThat(SubscriptionResolver.commentFor(first.jobName())).contains(first.jobName());
+    }
+
+    @Test
+    void anIdTheTopicDoesNotHaveFailsTheStartNamingTheOptionAndWhatToDo() {
+        assertThatThrownBy(() -> prepare("--datahub.subscription", "1700000000000nope"))
+                .isInstanceOf(JobStartupException.class)
+                .hasMessageContaining("datahub.subscription '1700000000000nope' does not exist in topic proj/orders")
+                .hasMessageContaining("`auto`")
+                .hasMessageNotContaining(DataHubEmulator.TEST_ACCESS_KEY_SECRET);
+    }
+
+    @Test
+    void aValueThatCannotBeAnIdIsAParameterError() {
+        assertThatThrownBy(() -> JobConfig.fromMap(JobConfig.parseArgs(args("--datahub.subscription", "my sub!"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--datahub.subscription 'my sub!'");
+    }
+}
