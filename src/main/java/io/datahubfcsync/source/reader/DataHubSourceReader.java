@@ -46,6 +46,7 @@ public final class DataHubSourceReader
                                Configuration config, SourceReaderContext context) {
         super(splitReaderSupplier, new ShardRecordEmitter(), config, context);
         this.shardMetrics = new ShardMetrics(context.metricGroup());
+        context.metricGroup().gauge("openShards", this::getNumberOfCurrentlyAssignedSplits);
     }
 
     /** The usual way in: SDK-backed split readers built in this TaskManager. */
