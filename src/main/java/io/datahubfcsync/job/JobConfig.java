@@ -7,6 +7,7 @@ import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.delivery.OnExhausted;
 import io.datahubfcsync.event.BlobEncoding;
 import io.datahubfcsync.fc.FcApiVersion;
+import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.OnExpiredPosition;
 import io.datahubfcsync.source.StartPosition;
 import java.net.URI;
@@ -35,6 +36,7 @@ public final class JobConfig {
     public final String topic;
     public final DataHubProtocol datahubProtocol;
     public final int fetchMaxRecords;
+    public final int fetchConcurrency;
     public final Duration shardDiscoveryInterval;
     public final OnExpiredPosition onExpiredPosition;
     public final String fcEndpoint;
@@ -107,6 +109,7 @@ public final class JobConfig {
         topic = p.name(DATAHUB_TOPIC);
         datahubProtocol = p.choice(DATAHUB_PROTOCOL, DataHubProtocol.class);
         fetchMaxRecords = p.integer(DATAHUB_FETCH_MAX_RECORDS, 1, 1000);
+        fetchConcurrency = p.integer(DATAHUB_FETCH_CONCURRENCY, 1, DataHubSourceConfig.MAX_FETCH_CONCURRENCY);
         shardDiscoveryInterval = p.duration(DATAHUB_SHARD_DISCOVERY_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
         onExpiredPosition = p.choice(DATAHUB_ON_EXPIRED_POSITION, OnExpiredPosition.class);
         fcService = p.optionalName(FC_SERVICE);

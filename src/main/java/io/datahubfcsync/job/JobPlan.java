@@ -70,6 +70,7 @@ public final class JobPlan {
                 .stopAtMs(config.stopMs)
                 .shardDiscoveryInterval(config.shardDiscoveryInterval)
                 .fetchMaxRecords(config.fetchMaxRecords)
+                .fetchConcurrency(config.fetchConcurrency)
                 .onExpiredPosition(config.onExpiredPosition)
                 .build();
     }

@@ -17,6 +17,8 @@ public final class DataHubSourceConfig implements Serializable {
 
     /** DataHub answers at most this many records per GetRecords call. */
     public static final int MAX_FETCH_RECORDS = 1000;
+    /** Most GetRecords calls one source subtask keeps in flight. */
+    public static final int MAX_FETCH_CONCURRENCY = 64;
 
     private final DataHubClientFactory clientFactory;
     private final String project;
@@ -25,6 +27,7 @@ public final class DataHubSourceConfig implements Serializable {
     private final Long stopAtMs;
     private final long shardDiscoveryIntervalMs;
     private final int fetchMaxRecords;
+    private final int fetchConcurrency;
     private final OnExpiredPosition onExpiredPosition;
     private final long idleBackoffMaxMs;
     private final long retryBackoffMaxMs;
@@ -48,6 +51,11 @@ public final class DataHubSourceConfig implements Serializable {
                     + " (DataHub's limit per GetRecords call), got " + b.fetchMaxRecords);
         }
         this.fetchMaxRecords = b.fetchMaxRecords;
+        if (b.fetchConcurrency < 1 || b.fetchConcurrency > MAX_FETCH_CONCURRENCY) {
+            throw new IllegalArgumentException("datahub.fetch-concurrency must be 1.." + MAX_FETCH_CONCURRENCY + ", got "
+                    + b.fetchConcurrency);
+        }
+        this.fetchConcurrency = b.fetchConcurrency;
         if (b.shardDiscoveryIntervalMs < 100) {
             throw new IllegalArgumentException("datahub.shard-discovery-interval must be at least 100 ms, got "
                     + b.shardDiscoveryIntervalMs + " ms");
@@ -91,6 +99,8 @@ public final class DataHubSourceConfig implements Serializable {
     public OptionalLong stopAtMs() { return stopAtMs == null ? OptionalLong.empty() : OptionalLong.of(stopAtMs); }
     public long shardDiscoveryIntervalMs() { return shardDiscoveryIntervalMs; }
     public int fetchMaxRecords() { return fetchMaxRecords; }
+    /** GetRecords calls one source subtask keeps in flight at most (one per shard). */
+    public int fetchConcurrency() { return fetchConcurrency; }
     public OnExpiredPosition onExpiredPosition() { return onExpiredPosition; }
     /** Longest pause between GetRecords calls on a shard that has no new data. */
     public long idleBackoffMaxMs() { return idleBackoffMaxMs; }
@@ -117,6 +127,7 @@ public final class DataHubSourceConfig implements Serializable {
         b.stopAtMs = stopAtMs;
         b.shardDiscoveryIntervalMs = shardDiscoveryIntervalMs;
         b.fetchMaxRecords = fetchMaxRecords;
+        b.fetchConcurrency = fetchConcurrency;
         b.onExpiredPosition = onExpiredPosition;
         b.idleBackoffMaxMs = idleBackoffMaxMs;
         b.retryBackoffMaxMs = retryBackoffMaxMs;
@@ -129,7 +140,8 @@ public final class DataHubSourceConfig implements Serializable {
     public String toString() {
         return "DataHubSourceConfig{" + project + "/" + topic + ", start=" + startPosition
                 + (stopAtMs != null ? ", stop=" + stopAtMs : "") + ", discovery=" + shardDiscoveryIntervalMs
-                + "ms, fetchMaxRecords=" + fetchMaxRecords + ", onExpiredPosition=" + onExpiredPosition
+                + "ms, fetchMaxRecords=" + fetchMaxRecords + ", fetchConcurrency=" + fetchConcurrency
+                + ", onExpiredPosition=" + onExpiredPosition
                 + ", " + clientFactory + '}';
     }
 
@@ -143,6 +155,7 @@ public final class DataHubSourceConfig implements Serializable {
         private Long stopAtMs;
         private long shardDiscoveryIntervalMs = 10_000;
         private int fetchMaxRecords = MAX_FETCH_RECORDS;
+        private int fetchConcurrency = 8;
         private OnExpiredPosition onExpiredPosition = OnExpiredPosition.FAIL;
         private long idleBackoffMaxMs = 300;
         private long retryBackoffMaxMs = 10_000;
@@ -165,6 +178,7 @@ public final class DataHubSourceConfig implements Serializable {
 
         public Builder shardDiscoveryInterval(Duration interval) { this.shardDiscoveryIntervalMs = interval.toMillis(); return this; }
         public Builder fetchMaxRecords(int fetchMaxRecords) { this.fetchMaxRecords = fetchMaxRecords; return this; }
+        public Builder fetchConcurrency(int fetchConcurrency) { this.fetchConcurrency = fetchConcurrency; return this; }
         public Builder onExpiredPosition(OnExpiredPosition onExpiredPosition) { this.onExpiredPosition = onExpiredPosition; return this; }
         public Builder idleBackoffMax(Duration d) { this.idleBackoffMaxMs = d.toMillis(); return this; }
         public Builder retryBackoffMax(Duration d) { this.retryBackoffMaxMs = d.toMillis(); return this; }

@@ -9,29 +9,44 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.util.MiniClusterWithClientResource;
 
 /**
- * B4: 16 and 256 shards (DataHub's per-topic maximum) on parallelism 2 on one MiniCluster: heap held
- * per shard (slope between the two runs of the heap the running job holds after a full GC, caught up;
- * the cluster's own and the emulators' data are left out), throughput, and the size and
- * duration of a checkpoint taken while every shard has state.
+ * B4: 16, 256 and 1,024 shards on parallelism 2 (and 16 shards on parallelism 1) on one
+ * MiniCluster, the same records in every run. Reports, each as a figure of one run:
+ * <ul>
+ *   <li>the most shards any source subtask holds against the ideal ceil(shards / parallelism)
+ *       (the source's {@code openShards} gauge, read over REST while the job runs);</li>
+ *   <li>throughput, and at 256 and 1,024 shards as a ratio to 16 shards (targets ≥ 0.9 and ≥ 0.8),
+ *       and parallelism 2 against 1;</li>
+ *   <li>the GetRecords calls an idle shard costs per second once every shard is drained (target ≤ 4);</li>
+ *   <li>heap held per extra shard (slope of the heap the running job holds after a full GC, caught up;
+ *       the cluster's own and the emulators' data are left out; target ≤ 16 KiB);</li>
+ *   <li>the size and duration of a checkpoint taken while every shard has state.</li>
+ * </ul>
  *
  * <p>{@code mvn -q -Pbench test-compile exec:exec -Dbench.class=ScaleBenchmark}
  */
 public final class ScaleBenchmark {
     static final String COMMAND = "mvn -q -Pbench test-compile exec:exec -Dbench.class=ScaleBenchmark";
-    // the same records in both runs, at least 500 per shard: the throughput is not start-up
-    private static final int TOTAL_RECORDS = 128_000;
+    // the same records in every run, at least 250 per shard: the throughput is not start-up
+    private static final int TOTAL_RECORDS = 256_000;
+    private static final long IDLE_WINDOW_MS = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What one run measured. */
+    private record Run(int shards, int parallelism, double heapBytes, double recordsPerSecond, double checkpointBytes,
+                       double checkpointMs, long getRecordsCalls, int maxShardsPerSubtask, double idleCallsPerShardSecond) {}
 
     public static void main(String[] args) throws Exception {
         BenchResults results = new BenchResults("b4-scale", COMMAND);
@@ -41,21 +56,32 @@ public final class ScaleBenchmark {
                         .build());
         flink.before();
         try {
-            run(flink, 16); // warm-up: classes and one-time caches of Flink and the SDKs would count as the first run's heap
-            double[] heap = new double[2];
-            int[] shardCounts = {16, 256};
-            for (int i = 0; i < shardCounts.length; i++) {
-                int shards = shardCounts[i];
-                double[] r = run(flink, shards);
-                heap[i] = r[0];
-                results.add("throughput, " + shards + " shards, p=2", r[1], "records/s", "");
-                results.add("DataHub GetRecords calls until drained, " + shards + " shards", r[4], "calls", "");
-                results.add("checkpoint size, " + shards + " shards", r[2] / 1024.0, "KiB", "");
-                results.add("checkpoint duration, " + shards + " shards", r[3], "ms", shards == 256 ? "< 2000" : "");
-                results.add("heap held by the running job, " + shards + " shards", r[0] / 1024 / 1024, "MiB", "");
+            run(flink, 16, 2); // warm-up: classes and one-time caches of Flink and the SDKs would count as the first run's heap
+            Run p1 = run(flink, 16, 1);
+            Run r16 = run(flink, 16, 2);
+            Run r256 = run(flink, 256, 2);
+            Run r1024 = run(flink, 1024, 2);
+            for (Run r : new Run[] {p1, r16, r256, r1024}) {
+                String at = r.shards + " shards, p=" + r.parallelism;
+                results.add("throughput, " + at, r.recordsPerSecond, "records/s", "");
+                results.add("most shards on one source subtask, " + at + " (ideal "
+                        + ceilDiv(r.shards, r.parallelism) + ")", r.maxShardsPerSubtask, "shards",
+                        "<= " + ceilDiv(r.shards, r.parallelism));
+                results.add("DataHub GetRecords calls until drained, " + at, r.getRecordsCalls, "calls", "");
+                results.add("GetRecords calls per idle shard and second, " + at, r.idleCallsPerShardSecond,
+                        "calls/s", "<= 4");
+                results.add("checkpoint size, " + at, r.checkpointBytes / 1024.0, "KiB", "");
+                results.add("checkpoint duration, " + at, r.checkpointMs, "ms", r.shards >= 256 ? "< 2000" : "");
+                results.add("heap held by the running job, " + at, r.heapBytes / 1024 / 1024, "MiB", "");
             }
-            results.add("heap per additional shard (16 -> 256)", (heap[1] - heap[0]) / (256 - 16) / 1024.0, "KiB/shard",
-                    "linear, modest");
+            results.add("throughput 256 / 16 shards, p=2", r256.recordsPerSecond / r16.recordsPerSecond, "ratio", ">= 0.9");
+            results.add("throughput 1024 / 16 shards, p=2", r1024.recordsPerSecond / r16.recordsPerSecond, "ratio",
+                    ">= 0.8");
+            results.add("throughput p=2 / p=1, 16 shards", r16.recordsPerSecond / p1.recordsPerSecond, "ratio", "");
+            results.add("heap per additional shard (16 -> 256)", (r256.heapBytes - r16.heapBytes) / (256 - 16) / 1024.0,
+                    "KiB/shard", "<= 16");
+            results.add("heap per additional shard (16 -> 1024)",
+                    (r1024.heapBytes - r16.heapBytes) / (1024 - 16) / 1024.0, "KiB/shard", "<= 16");
         } finally {
             flink.after();
         }
@@ -63,40 +89,49 @@ public final class ScaleBenchmark {
         System.exit(0);
     }
 
-    /** @return {heap bytes held by the running job, records/s, checkpoint bytes, checkpoint ms, GetRecords calls} */
-    private static double[] run(MiniClusterWithClientResource flink, int shards) throws Exception {
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static Run run(MiniClusterWithClientResource flink, int shards, int parallelism) throws Exception {
         try (BenchKit kit = new BenchKit(shards)) {
             kit.preload(shards, TOTAL_RECORDS / shards);
             // the emulators' data (records stored, calls logged) lives in this JVM too: measure around it
             long heapBefore = usedHeapAfterGc();
             JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs("--datahub.shard-discovery-interval", "1s"));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
+            env.setParallelism(parallelism);
             env.enableCheckpointing(1_000);
             JobClient job = DataHubFcSyncJob.start(env, plan);
+            Rest rest = new Rest(flink.getRestAddress(), job);
             long total = (long) shards * (TOTAL_RECORDS / shards);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (kit.deliveredRecords() < total && System.nanoTime() < deadline) LockSupport.parkNanos(50_000_000L);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            int maxShards = 0;
+            while (kit.deliveredRecords() < total && System.nanoTime() < deadline) {
+                maxShards = Math.max(maxShards, rest.maxOpenShardsPerSourceSubtask());
+                LockSupport.parkNanos(100_000_000L);
+            }
             if (kit.deliveredRecords() != total) {
                 throw new IllegalStateException("delivered " + kit.deliveredRecords() + " records, expected " + total);
             }
+            maxShards = Math.max(maxShards, rest.maxOpenShardsPerSourceSubtask());
             double recordsPerSecond = kit.recordsPerSecond(total);
-            // explains the throughput: shards read to their end are polled again (idle back-off) by the same fetcher
             long getRecordsCalls = kit.datahub.calls().of(DataHubAction.GET_RECORDS);
+            // every shard is drained now: what polling idle shards costs
+            long idleFrom = System.nanoTime();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(IDLE_WINDOW_MS));
+            long idleCalls = kit.datahub.calls().of(DataHubAction.GET_RECORDS) - getRecordsCalls;
+            double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
             // a checkpoint completed after the drain: every shard has state (positions, delivered sequence)
-            URI uri = flink.getRestAddress().resolve("/jobs/" + job.getJobID() + "/checkpoints");
-            HttpClient http = HttpClient.newHttpClient();
             long drainedAt = System.currentTimeMillis();
             JsonNode latest = null;
             while (System.nanoTime() < deadline) {
-                JsonNode cp = JSON.readTree(http.send(HttpRequest.newBuilder(uri).build(),
-                        HttpResponse.BodyHandlers.ofString()).body());
-                latest = cp.path("latest").path("completed");
+                latest = rest.get("/jobs/" + job.getJobID() + "/checkpoints").path("latest").path("completed");
                 if (!latest.isMissingNode() && !latest.isNull() && latest.path("trigger_timestamp").asLong() > drainedAt) break;
                 LockSupport.parkNanos(200_000_000L);
             }
             if (latest == null || latest.isMissingNode() || latest.isNull()) {
-                throw new IllegalStateException("no checkpoint completed after the drain within 3 minutes");
+                throw new IllegalStateException("no checkpoint completed after the drain within the deadline");
             }
             kit.clearInvocations(); // the payloads logged grow with the records, not with the job
             long heap = usedHeapAfterGc() - heapBefore;
@@ -107,8 +142,46 @@ public final class ScaleBenchmark {
                 LockSupport.parkNanos(50_000_000L);
             }
             double size = latest.path("state_size").asDouble(latest.path("checkpointed_size").asDouble());
-            return new double[] {heap, recordsPerSecond, size, latest.path("end_to_end_duration").asDouble(),
-                    getRecordsCalls};
+            return new Run(shards, parallelism, heap, recordsPerSecond, size, latest.path("end_to_end_duration").asDouble(),
+                    getRecordsCalls, maxShards, idleCalls / idleSeconds / shards);
+        }
+    }
+
+    /** The few REST calls the benchmark makes to the MiniCluster. */
+    private static final class Rest {
+        private final HttpClient http = HttpClient.newHttpClient();
+        private final URI base;
+        private final JobClient job;
+        private String sourceVertex;
+        private String openShardsMetric;
+
+        Rest(URI base, JobClient job) {
+            this.base = base;
+            this.job = job;
+        }
+
+        JsonNode get(String path) throws Exception {
+            return JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+        }
+
+        /** The source's {@code openShards} gauge, the largest over its subtasks; 0 until it is reported. */
+        int maxOpenShardsPerSourceSubtask() throws Exception {
+            if (sourceVertex == null) {
+                for (JsonNode v : get("/jobs/" + job.getJobID()).path("vertices")) {
+                    if (v.path("name").asText().contains("DataHub source")) sourceVertex = v.path("id").asText();
+                }
+                if (sourceVertex == null) return 0;
+            }
+            String metrics = "/jobs/" + job.getJobID() + "/vertices/" + sourceVertex + "/subtasks/metrics";
+            if (openShardsMetric == null) {
+                for (JsonNode m : get(metrics)) {
+                    if (m.path("id").asText().endsWith(".openShards")) openShardsMetric = m.path("id").asText();
+                }
+                if (openShardsMetric == null) return 0;
+            }
+            JsonNode values = get(metrics + "?agg=max&get=" + URLEncoder.encode(openShardsMetric, StandardCharsets.UTF_8));
+            return values.isArray() && values.size() > 0 ? (int) values.get(0).path("max").asDouble() : 0;
         }
     }
 

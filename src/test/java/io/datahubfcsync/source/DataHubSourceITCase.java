@@ -61,7 +61,7 @@ class DataHubSourceITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3).build());
 
     private static DataHubEmulator dataHub;
 
@@ -93,11 +93,16 @@ class DataHubSourceITCase {
 
     private static JobClient startJob(DataHubSourceConfig config, String run, Consumer<Configuration> flinkConf,
                                       boolean checkpoints) throws Exception {
+        return startJob(config, run, flinkConf, checkpoints, 2);
+    }
+
+    private static JobClient startJob(DataHubSourceConfig config, String run, Consumer<Configuration> flinkConf,
+                                      boolean checkpoints, int parallelism) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         flinkConf.accept(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         if (checkpoints) env.enableCheckpointing(300);
         env.fromSource(new DataHubSource(config), WatermarkStrategy.noWatermarks(),
                         "DataHub source " + PROJECT + "/" + config.topic())
@@ -284,6 +289,53 @@ class DataHubSourceITCase {
         assertThat(beforeResume).isLessThan(900);
         assertThat(sequencesPerShard(run)).containsOnlyKeys("0", "1", "2")
                 .allSatisfy((shard, seqs) -> assertThat(seqs).containsExactlyElementsOf(range(0, 300)));
+    }
+
+    @Test
+    void everyReaderGetsItsShare_atStartAfterAResumeAtAnotherParallelismAndAfterASplit(@TempDir Path savepoints)
+            throws Exception {
+        String topic = "share";
+        dataHub.createTopic(PROJECT, topic, 4, null);
+        for (String s : List.of("0", "1", "2", "3")) appendBlobs(topic, s, 20);
+        String run = run();
+        DataHubSourceConfig config = config(topic, DataHubProtocol.PROTOBUF).build();
+
+        JobClient first = startJob(config, run, c -> {});
+        Await.until("80 records emitted", WAIT, () -> EmittedRecords.count(run) >= 80);
+        assertThat(shardsPerSubtask(EmittedRecords.subtaskPerShard(run, 0))).as("parallelism 2, 4 shards")
+                .containsOnly(2);
+        String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(60, TimeUnit.SECONDS);
+
+        long resumedAt = EmittedRecords.lastStamp();
+        JobClient second = startJob(config, run, c -> c.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint), true, 3);
+        try {
+            for (String s : List.of("0", "1", "2", "3")) appendBlobs(topic, s, 20);
+            Await.until("160 records emitted", WAIT, () -> EmittedRecords.count(run) >= 160);
+            Map<String, Integer> resumed = EmittedRecords.subtaskPerShard(run, resumedAt);
+            assertThat(resumed).hasSize(4);
+            assertThat(shardsPerSubtask(resumed)).as("parallelism 3, 4 shards: at most ceil(4/3)")
+                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2)).hasSize(3);
+
+            long splitAt = EmittedRecords.lastStamp();
+            List<ShardSnapshot> children = dataHub.splitShard(PROJECT, topic, "0");
+            for (ShardSnapshot c : children) appendBlobs(topic, c.shardId(), 20);
+            for (String s : List.of("1", "2", "3")) appendBlobs(topic, s, 20);
+            Await.until("every record emitted", WAIT, () -> EmittedRecords.count(run) >= 160 + 5 * 20);
+            Map<String, Integer> afterSplit = EmittedRecords.subtaskPerShard(run, splitAt);
+            assertThat(afterSplit).hasSize(5);
+            assertThat(shardsPerSubtask(afterSplit)).as("parallelism 3, 5 open shards: at most ceil(5/3)")
+                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
+        } finally {
+            cancel(second);
+        }
+    }
+
+    /** How many shards each subtask emitted. */
+    private static java.util.Collection<Integer> shardsPerSubtask(Map<String, Integer> subtaskPerShard) {
+        Map<Integer, Integer> count = new java.util.HashMap<>();
+        subtaskPerShard.values().forEach(s -> count.merge(s, 1, Integer::sum));
+        return count.values();
     }
 
     @Test

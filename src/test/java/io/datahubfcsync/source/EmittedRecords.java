@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.RichMapFunction;
 
 /**
  * What the source emitted, per test run, in emission order: records, and separately the START/END
@@ -18,7 +18,8 @@ import org.apache.flink.api.common.functions.MapFunction;
  * MiniCluster, hence static.
  */
 final class EmittedRecords {
-    record Emitted(String shardId, long sequence, long systemTime, String[] tuple, byte[] blob, long stamp) {}
+    record Emitted(String shardId, long sequence, long systemTime, String[] tuple, byte[] blob, long stamp,
+                   int subtask) {}
 
     record EmittedMarker(ShardRecord.Marker marker, String shardId, long sequence, List<String> parents, long stamp) {}
 
@@ -78,7 +79,18 @@ final class EmittedRecords {
         return l;
     }
 
-    static final class Recorder implements MapFunction<ShardRecord, ShardRecord> {
+    /** Shard id → the source subtask that emitted its records since {@code fromStamp} (the last one seen). */
+    static Map<String, Integer> subtaskPerShard(String run, long fromStamp) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Emitted e : of(run)) if (e.stamp() > fromStamp) out.put(e.shardId(), e.subtask());
+        return out;
+    }
+
+    static long lastStamp() {
+        return STAMPS.get();
+    }
+
+    static final class Recorder extends RichMapFunction<ShardRecord, ShardRecord> {
         private static final long serialVersionUID = 1L;
         private final String run;
 
@@ -102,7 +114,8 @@ final class EmittedRecords {
                 throw new IllegalStateException("Injected failure at " + r.eventId() + " (test " + run + ")");
             }
             RUNS.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>()).add(new Emitted(r.shardId, r.sequence,
-                    r.systemTime, r.tuple, r.blob, STAMPS.incrementAndGet()));
+                    r.systemTime, r.tuple, r.blob, STAMPS.incrementAndGet(),
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
             return r;
         }
     }

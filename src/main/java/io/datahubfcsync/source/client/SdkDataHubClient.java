@@ -25,16 +25,16 @@ import java.util.Objects;
  *
  * <p>The topic's schema is fetched once, on first need, and every read of a TUPLE topic passes it
  * (the 6-argument getRecords): without it the SDK fails or, for one-field tuples, silently returns
- * BLOB data. Not thread-safe for concurrent first use, which the source never does: each instance
- * lives in one fetcher thread or the enumerator's worker thread.
+ * BLOB data. Safe for concurrent calls: the split reader keeps several reads of one instance in
+ * flight (the SDK client is thread-safe, and the schema is fetched once under a lock).
  */
 public final class SdkDataHubClient implements DataHubClient {
     private final DatahubClient sdk;
     private final String project;
     private final String topic;
 
-    private RecordType recordType;
-    private RecordSchema schema;
+    private volatile RecordType recordType;
+    private volatile RecordSchema schema;
 
     public SdkDataHubClient(DataHubConnection connection, String project, String topic) {
         this(connection.createSdkClient(), project, topic);
@@ -47,15 +47,15 @@ public final class SdkDataHubClient implements DataHubClient {
     }
 
     @Override
-    public TopicDescription describeTopic() {
+    public synchronized TopicDescription describeTopic() {
         GetTopicResult t;
         try {
             t = sdk.getTopic(project, topic);
         } catch (RuntimeException e) {
             throw SdkErrors.map(e, "getTopic " + project + "/" + topic);
         }
-        recordType = t.getRecordType();
         schema = t.getRecordSchema();
+        recordType = t.getRecordType(); // last: readers test it and then use the schema
         List<TopicDescription.FieldSpec> fields = new ArrayList<>();
         if (recordType == RecordType.TUPLE && schema != null) {
             for (Field f : schema.getFields()) {
@@ -115,7 +115,7 @@ public final class SdkDataHubClient implements DataHubClient {
     @Override
     public RecordBatch readRecords(String shardId, String cursor, int limit) {
         if (recordType == null) {
-            describeTopic();
+            describeTopic(); // concurrent first reads may each fetch the schema: harmless
         }
         String what = "getRecords on " + project + "/" + topic + " shard " + shardId;
         try {

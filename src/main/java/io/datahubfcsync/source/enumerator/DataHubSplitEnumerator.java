@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * Discovers the topic's shards every {@code datahub.shard-discovery-interval}, and right away when a
  * shard finishes (its children are then listed), and hands each shard to a reader once all its
  * parents were read to their end, so a key's records stay in order across splits and merges.
- * Shards go to the registered reader with the fewest shards. Each split handed out names the
- * parents its delivery waits for: those this job read to their end.
+ * Each shard goes to the reader that owns it over the current parallelism (see
+ * {@link ShardOwners}); a split waits until its owner has registered. Each split handed out names
+ * the parents its delivery waits for: those this job read to their end.
  *
  * <p>With a stop time the source is bounded: once every listed shard is finished the readers are
  * told there are no more splits, and the job ends.
@@ -112,6 +113,11 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
 
     @Override
     public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
+        if (sourceEvent instanceof ReaderSplitsEvent holds) {
+            tracker.onReaderHolds(subtaskId, holds.shardIds());
+            assignReadySplits();
+            return;
+        }
         if (!(sourceEvent instanceof ShardsFinishedEvent finished)) {
             LOG.warn("Ignoring unexpected source event {} from subtask {}", sourceEvent, subtaskId);
             return;
@@ -146,32 +152,46 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
         // push model: splits are assigned as shards become ready
     }
 
+    /**
+     * Hands each ready split to its owner ({@link ShardOwners}) over the current parallelism; a
+     * split whose owner has not registered yet waits for it, so that readers registering one
+     * after another at start-up each still get their share. An owner that already holds its
+     * share of the open shards (as after a restore at another parallelism, where Flink spread the
+     * restored splits its own way) passes the split to the least loaded reader below the share.
+     */
     private void assignReadySplits() {
         Set<Integer> readers = context.registeredReaders().keySet();
         if (readers.isEmpty()) return;
         List<ShardSplit> ready = tracker.readyToAssign();
         if (ready.isEmpty()) return;
-        Map<Integer, Integer> load = new HashMap<>();
-        readers.forEach(r -> load.put(r, 0));
-        tracker.loadBySubtask().forEach((subtask, n) -> load.computeIfPresent(subtask, (k, v) -> v + n));
+        int parallelism = context.currentParallelism();
+        Map<Integer, Integer> load = tracker.loadBySubtask();
+        int open = load.values().stream().mapToInt(Integer::intValue).sum() + ready.size();
+        int share = (open + parallelism - 1) / parallelism;
         Map<Integer, List<ShardSplit>> assignment = new HashMap<>();
         for (ShardSplit split : ready) {
-            int target = leastLoaded(load);
+            int owner = ShardOwners.ownerOf(split, parallelism);
+            if (!readers.contains(owner)) continue;
+            int target = load.getOrDefault(owner, 0) < share ? owner : leastLoadedBelow(share, readers, load, owner);
             load.merge(target, 1, Integer::sum);
-            assignment.computeIfAbsent(target, k -> new ArrayList<>()).add(split.withAwaitedParents(tracker.awaitedParents(split)));
+            assignment.computeIfAbsent(target, k -> new ArrayList<>())
+                    .add(split.withAwaitedParents(tracker.awaitedParents(split)));
             tracker.markAssigned(split.shardId(), target);
         }
+        if (assignment.isEmpty()) return;
         LOG.info("Assigning {}", assignment);
         context.assignSplits(new SplitsAssignment<>(assignment));
     }
 
-    private static int leastLoaded(Map<Integer, Integer> load) {
-        int best = -1;
-        int bestLoad = Integer.MAX_VALUE;
-        for (Map.Entry<Integer, Integer> e : load.entrySet()) {
-            if (e.getValue() < bestLoad || (e.getValue() == bestLoad && e.getKey() < best)) {
-                best = e.getKey();
-                bestLoad = e.getValue();
+    /** The registered reader with the fewest shards if it holds fewer than {@code share}; else {@code owner}. */
+    private static int leastLoadedBelow(int share, Set<Integer> readers, Map<Integer, Integer> load, int owner) {
+        int best = owner;
+        int bestLoad = load.getOrDefault(owner, 0);
+        for (int r : readers) {
+            int l = load.getOrDefault(r, 0);
+            if (l < share && (l < bestLoad || (l == bestLoad && r < best))) {
+                best = r;
+                bestLoad = l;
             }
         }
         return best;

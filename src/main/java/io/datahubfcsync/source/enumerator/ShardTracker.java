@@ -178,11 +178,20 @@ final class ShardTracker {
         assigned.put(shardId, subtask);
     }
 
-    /** Shards currently assigned to each subtask (a hint for balancing; may be stale after a restore). */
+    /** Open shards assigned to each subtask, as far as the enumerator knows. */
     Map<Integer, Integer> loadBySubtask() {
         Map<Integer, Integer> load = new HashMap<>();
         assigned.values().forEach(subtask -> load.merge(subtask, 1, Integer::sum));
         return load;
+    }
+
+    /** A reader reported the open shards it holds (after a restore): they are read there. */
+    void onReaderHolds(int subtask, Collection<String> shardIds) {
+        for (String id : shardIds) {
+            if (finished.contains(id)) continue;
+            pending.remove(id);
+            assigned.put(id, subtask);
+        }
     }
 
     /** True once a listing was seen and every listed shard has been read to its end. */

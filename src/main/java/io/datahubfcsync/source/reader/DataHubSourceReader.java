@@ -2,6 +2,7 @@ package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.enumerator.ReaderSplitsEvent;
 import io.datahubfcsync.source.enumerator.ShardsFinishedEvent;
 import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.source.split.ShardSplitState;
@@ -45,6 +46,7 @@ public final class DataHubSourceReader
                                Configuration config, SourceReaderContext context) {
         super(splitReaderSupplier, new ShardRecordEmitter(), config, context);
         this.shardMetrics = new ShardMetrics(context.metricGroup());
+        context.metricGroup().gauge("openShards", this::getNumberOfCurrentlyAssignedSplits);
     }
 
     /** The usual way in: SDK-backed split readers built in this TaskManager. */
@@ -56,8 +58,26 @@ public final class DataHubSourceReader
                 context.getConfiguration(), context);
     }
 
+    /** Restored open shards, told to the enumerator at start (after the reader registered). */
+    private final Set<String> restoredOpenShards = new java.util.TreeSet<>();
+    private boolean started;
+
+    @Override
+    public void start() {
+        super.start();
+        started = true;
+        if (!restoredOpenShards.isEmpty()) {
+            context.sendSourceEventToCoordinator(new ReaderSplitsEvent(restoredOpenShards));
+            restoredOpenShards.clear();
+        }
+    }
+
     @Override
     public void addSplits(List<ShardSplit> splits) {
+        if (!started) {
+            // before start: restored from a checkpoint, not assigned by the enumerator
+            splits.stream().filter(s -> !s.isFinished()).forEach(s -> restoredOpenShards.add(s.shardId()));
+        }
         List<ShardSplit> open = new ArrayList<>();
         List<ShardSplit> finished = new ArrayList<>();
         for (ShardSplit s : splits) {

@@ -3,306 +3,204 @@ package io.datahubfcsync.source.reader;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.LostRecordsException;
-import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
-import io.datahubfcsync.source.client.DataHubException;
-import io.datahubfcsync.source.client.DataHubFatalException;
-import io.datahubfcsync.source.client.DataHubRetryableException;
-import io.datahubfcsync.source.client.ExpiredCursorException;
-import io.datahubfcsync.source.client.PositionOutOfRangeException;
-import io.datahubfcsync.source.client.RecordBatch;
-import io.datahubfcsync.source.client.ShardCursor;
-import io.datahubfcsync.source.client.ShardNotFoundException;
-import io.datahubfcsync.source.client.ShardSealedException;
 import io.datahubfcsync.source.split.ShardSplit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
-import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsRemoval;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads all shards assigned to one reader, in the single fetcher thread.
+ * Reads all shards assigned to one reader: the fetcher thread decides which shard is due and hands
+ * its reads to a small pool of call threads ({@code datahub.fetch-concurrency}), so that up to that
+ * many GetRecords calls are in flight at once and a slow or idle shard never holds up one that has
+ * data. Each shard has at most one call in flight, so its records stay in order.
  *
- * <p>Each {@link #fetch()} visits the shards that are due, round robin, one GetRecords call each,
- * until it holds {@code datahub.fetch-max-records} records. A shard that returned data is due
- * again at once; an empty read makes it wait a little longer each time (bounded by the idle
- * backoff, a few hundred ms) so idle topics do not flood DataHub while latency stays low. When no
- * shard is due, fetch waits for the earliest one, and {@link #wakeUp()} ends that wait at once.
+ * <p>Scheduling: a shard that returned data is due again at once and goes before shards that had
+ * none; an empty read makes a shard wait a little longer each time (bounded by the idle backoff, a
+ * few hundred ms) so idle topics cost a few calls per shard and second; a finished shard is never
+ * called again. {@link #fetch()} returns whatever reads have completed, waiting for the first one
+ * (or the next due time) when none has, and {@link #wakeUp()} ends that wait at once. How each
+ * read is made and what its answer means is {@link ShardFetch}'s job.
  *
  * <p>Markers: a shard that awaits parents gets its START marker ahead of anything else it emits,
  * each time the split is taken up; a finished shard's END marker follows its last record and
  * precedes the report that the split is finished.
- *
- * <p>Errors: throttling, 5xx and network errors back off per shard and never fail the job; a
- * rejected cursor is re-sought from the held sequence; NoSuchShard is retried for a bounded time
- * and then checked against the shard listing; an expired position follows
- * {@code datahub.on-expired-position}; everything else fails the job with DataHub's message.
  */
 public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(DataHubSplitReader.class);
 
-    /** A SYSTEM_TIME this far behind our clock that DataHub rejects must predate its retention. */
-    private static final long CLOCK_SKEW_TOLERANCE_MS = 60_000;
-    /** Upper bound on a wait when every shard is paused, so pauses are re-checked. */
+    /** Upper bound on a wait when nothing is due, so pauses and wake-ups are re-checked. */
     private static final long MAX_IDLE_WAIT_MS = 1_000;
+    private static final AtomicInteger READERS = new AtomicInteger();
 
     private final DataHubClient client;
     private final DataHubSourceConfig config;
-    private final ReaderCounters counters;
     private final LongSupplier clock;
-    private final String topicName;
-    private final ExpiredPositions expired;
+    private final ShardFetch reads;
+    private final ExecutorService calls;
+    private final int concurrency;
 
     private final Map<String, ShardReadState> shards = new LinkedHashMap<>();
     private final Set<String> paused = new HashSet<>();
+    private final Set<String> inFlight = new HashSet<>();
+    /** Completed reads, and {@link #WAKE_UP} when {@link #wakeUp()} was called. */
+    private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private int rotation;
 
-    private final Object wakeUpLock = new Object();
-    private boolean wakeUpRequested;
+    /** What a call thread hands back: the shard, the records it read, or what went wrong. */
+    private record Completion(ShardReadState shard, List<ShardRecord> records, RuntimeException failure) {}
+
+    private static final Completion WAKE_UP = new Completion(null, List.of(), null);
 
     public DataHubSplitReader(DataHubClient client, DataHubSourceConfig config, ReaderCounters counters,
                               LongSupplier clock) {
         this.client = client;
         this.config = config;
-        this.counters = counters;
         this.clock = clock;
-        this.topicName = config.project() + "/" + config.topic();
-        this.expired = new ExpiredPositions(client, config, counters);
+        this.reads = new ShardFetch(client, config, counters, clock);
+        this.concurrency = config.fetchConcurrency();
+        String name = "datahub-reads-" + config.topic() + "-" + READERS.incrementAndGet() + "-";
+        AtomicInteger threads = new AtomicInteger();
+        this.calls = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, name + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
     public RecordsWithSplitIds<ShardRecord> fetch() {
         try {
-            return fetchDueShards();
+            return fetchCompletedReads();
         } catch (LostRecordsException e) {
             // no restart can bring deleted records back: fail for good, as the message says
             throw new SuppressRestartsException(e);
         }
     }
 
-    private RecordsWithSplitIds<ShardRecord> fetchDueShards() {
+    private RecordsWithSplitIds<ShardRecord> fetchCompletedReads() {
         RecordsBySplits.Builder<ShardRecord> out = new RecordsBySplits.Builder<>();
-        List<ShardReadState> order = new ArrayList<>(shards.values());
-        int n = order.size();
-        int gathered = 0;
-        boolean anyDue = false;
-        rotation = n == 0 ? 0 : (rotation + 1) % n;
-        for (ShardReadState shard : order) {
-            if (shard.startMarkerDue) {
-                out.add(shard.shardId, ShardRecord.start(shard.shardId, shard.awaitedParents.toArray(new String[0])));
-                shard.startMarkerDue = false;
-            }
+        boolean emitted = emitStartMarkers(out);
+        submitDueReads();
+        boolean woken = false;
+        Completion first = completions.poll();
+        if (first == null && !emitted) {
+            first = awaitCompletion();
         }
-        for (int i = 0; i < n && gathered < config.fetchMaxRecords(); i++) {
-            if (consumeWakeUp()) {
-                return out.build();
+        for (Completion c = first; c != null; c = completions.poll()) {
+            if (c == WAKE_UP) {
+                woken = true;
+                continue;
             }
-            ShardReadState shard = order.get((rotation + i) % n);
-            if (paused.contains(shard.shardId) || shard.nextAttemptAtMs > clock.getAsLong()) continue;
-            anyDue = true;
-            gathered += readOnce(shard, out);
-            if (shard.finished) {
-                shards.remove(shard.shardId);
-                out.add(shard.shardId, ShardRecord.end(shard.shardId, shard.at.lastReadSequence));
-                out.addFinishedSplit(shard.shardId);
-            }
+            emitted |= take(c, out);
         }
-        if (!anyDue) {
-            waitForDueShardOrWakeUp();
-        }
+        if (!woken) submitDueReads(); // keep the calls busy while the records just read are emitted
         return out.build();
     }
 
-    /** One GetRecords call on the shard (plus a seek if it has no cursor); returns records added. */
-    private int readOnce(ShardReadState shard, RecordsBySplits.Builder<ShardRecord> out) {
-        long now = clock.getAsLong();
-        try {
-            if (shard.at.cursor == null) {
-                ShardCursor c = seek(shard, now);
-                if (c == null) {
-                    shard.nextAttemptAtMs = now + shard.idle.nextDelayMs();
-                    return 0;
-                }
-                shard.at.seeked(c);
+    private boolean emitStartMarkers(RecordsBySplits.Builder<ShardRecord> out) {
+        boolean any = false;
+        for (ShardReadState shard : shards.values()) {
+            if (shard.startMarkerDue) {
+                out.add(shard.shardId, ShardRecord.start(shard.shardId, shard.awaitedParents.toArray(new String[0])));
+                shard.startMarkerDue = false;
+                any = true;
             }
-            RecordBatch batch = client.readRecords(shard.shardId, shard.at.cursor, config.fetchMaxRecords());
-            shard.knownLatestSequence = Math.max(shard.knownLatestSequence, batch.latestSequence());
-            recovered(shard);
-            shard.cursorRejections = 0;
-            if (batch.isEmpty()) {
-                if (batch.nextCursor() != null) shard.at.cursor = batch.nextCursor();
-                if (stopTimeReached(shard, now)) {
-                    finish(shard, "has no record before the stop time " + config.stopAtMs().getAsLong());
-                } else {
-                    shard.nextAttemptAtMs = now + shard.idle.nextDelayMs();
-                }
-                return 0;
-            }
-            return emit(shard, batch, out);
-        } catch (ShardSealedException e) {
-            finish(shard, "is CLOSED and was read to its end (next sequence " + shard.at.position + ")");
-        } catch (ExpiredCursorException | PositionOutOfRangeException e) {
-            // the cursor is only a handle: seek again from the sequence we hold
-            shard.at.cursor = null;
-            shard.cursorRejections++;
-            shard.nextAttemptAtMs = shard.cursorRejections > 1 ? now + shard.retry.nextDelayMs() : now;
-            LOG.info("Cursor of shard {} of {} rejected, re-seeking {}: {}", shard.shardId, topicName,
-                    shard.at.position, e.getMessage());
-        } catch (ShardNotFoundException e) {
-            shardNotFound(shard, now, e);
-        } catch (DataHubRetryableException e) {
-            retryLater(shard, now, e);
         }
-        return 0;
-    }
-
-    private int emit(ShardReadState shard, RecordBatch batch, RecordsBySplits.Builder<ShardRecord> out) {
-        List<ShardRecord> taken = shard.at.take(batch, config.stopAtMs());
-        for (ShardRecord record : taken) out.add(shard.shardId, record);
-        int added = taken.size();
-        if (shard.at.stopTimeReached) {
-            finish(shard, "reached the stop time after sequence " + shard.at.lastReadSequence);
-        }
-        shard.idle.reset();
-        shard.nextAttemptAtMs = clock.getAsLong(); // a shard with data is read again at once
-        return added;
+        return any;
     }
 
     /**
-     * A cursor at the shard's position, or null when the position is a time DataHub's clock has
-     * not reached yet.
+     * Starts a read on every due shard without one in flight, while fewer than the concurrency
+     * are in flight: shards that had data last time first, then the others in turn.
      */
-    private ShardCursor seek(ShardReadState shard, long now) {
-        CursorPosition p = shard.at.position;
-        if (p.kind() == CursorPosition.Kind.SEQUENCE) {
-            return expired.seekSequence(shard.shardId, p.value(), "which the source was to read next");
-        }
-        try {
-            return client.cursorAt(shard.shardId, p);
-        } catch (PositionOutOfRangeException e) {
-            switch (p.kind()) {
-                case SYSTEM_TIME:
-                    if (p.value() > now - CLOCK_SKEW_TOLERANCE_MS) {
-                        return null;
-                    }
-                    LOG.info("Start time {} of shard {} of {} is before DataHub's retention; reading from OLDEST",
-                            p.value(), shard.shardId, topicName);
-                    shard.at.position = CursorPosition.oldest();
-                    return client.cursorAt(shard.shardId, CursorPosition.oldest());
-                default:
-                    throw new DataHubRetryableException(DataHubRetryableException.Kind.SERVER_ERROR,
-                            "DataHub rejected " + p + " for shard " + shard.shardId + " of " + topicName, e);
-            }
-        }
-    }
-
-    /** For an idle shard with a stop time: true when DataHub holds no record before stop after our position. */
-    private boolean stopTimeReached(ShardReadState shard, long now) {
-        OptionalLong stop = config.stopAtMs();
-        if (stop.isEmpty() || now < stop.getAsLong()) return false;
-        try {
-            ShardCursor atStop = client.cursorAt(shard.shardId, CursorPosition.systemTime(stop.getAsLong()));
-            // DataHub's clock is past stop, so no record before stop can still arrive
-            return atStop.sequence() <= shard.at.nextSequenceOrMinusOne();
-        } catch (PositionOutOfRangeException e) {
-            return false; // DataHub's clock has not reached the stop time yet
-        }
-    }
-
-    private void shardNotFound(ShardReadState shard, long now, ShardNotFoundException e) {
-        if (shard.notFoundSinceMs < 0) shard.notFoundSinceMs = now;
-        if (now - shard.notFoundSinceMs < config.shardNotFoundTimeoutMs()) {
-            retryLater(shard, now, e);
-            return;
-        }
-        boolean listed = client.listShards().stream().anyMatch(s -> s.shardId().equals(shard.shardId));
-        if (!listed) {
-            // DataHub deletes a shard with its data: whatever was left to read of it is lost
-            long next = shard.at.nextSequenceOrMinusOne();
-            long firstLost = Math.max(0, next);
-            long knownLost = shard.knownLatestSequence >= firstLost ? shard.knownLatestSequence - firstLost + 1 : 0;
-            expired.lostWithShard(shard.shardId, firstLost, knownLost,
-                    "no longer listed by DataHub: the shard and its records were deleted while this job read it");
-            finish(shard, "no longer exists");
-            return;
-        }
-        throw new DataHubFatalException(DataHubFatalException.Reason.SHARD_GONE, "Shard " + shard.shardId + " of "
-                + topicName + " is listed by DataHub but every read has answered 'shard not found' for "
-                + (now - shard.notFoundSinceMs) + " ms: " + e.getMessage(), e);
-    }
-
-    private void retryLater(ShardReadState shard, long now, DataHubException e) {
-        long delay = shard.retry.nextDelayMs();
-        shard.nextAttemptAtMs = now + delay;
-        counters.retriedCalls.inc();
-        if (e instanceof DataHubRetryableException r && r.kind() == DataHubRetryableException.Kind.THROTTLED) {
-            counters.throttledCalls.inc();
-        }
-        int attempts = shard.retry.attempts();
-        if (attempts == 1 || attempts % 10 == 0) {
-            LOG.warn("Reading shard {} of {} failed (attempt {}), retrying in {} ms: {}", shard.shardId, topicName,
-                    attempts, delay, e.getMessage());
-        }
-    }
-
-    private void recovered(ShardReadState shard) {
-        if (shard.retry.attempts() > 0) {
-            LOG.info("Reading shard {} of {} works again after {} failed attempts", shard.shardId, topicName,
-                    shard.retry.attempts());
-            shard.retry.reset();
-        }
-        shard.notFoundSinceMs = -1;
-    }
-
-    private void finish(ShardReadState shard, String why) {
-        shard.finished = true;
-        LOG.info("Shard {} of {} is finished: it {}", shard.shardId, topicName, why);
-    }
-
-    private boolean consumeWakeUp() {
-        synchronized (wakeUpLock) {
-            boolean requested = wakeUpRequested;
-            wakeUpRequested = false;
-            return requested;
-        }
-    }
-
-    private void waitForDueShardOrWakeUp() {
+    private void submitDueReads() {
+        if (inFlight.size() >= concurrency || shards.isEmpty()) return;
         long now = clock.getAsLong();
-        long wait = MAX_IDLE_WAIT_MS;
-        for (ShardReadState s : shards.values()) {
-            if (!paused.contains(s.shardId)) wait = Math.min(wait, s.nextAttemptAtMs - now);
+        List<ShardReadState> order = new ArrayList<>(shards.values());
+        int n = order.size();
+        rotation = (rotation + 1) % n;
+        List<ShardReadState> due = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ShardReadState s = order.get((rotation + i) % n);
+            if (!inFlight.contains(s.shardId) && !paused.contains(s.shardId) && s.nextAttemptAtMs <= now) due.add(s);
         }
-        if (wait <= 0) return;
-        synchronized (wakeUpLock) {
-            if (!wakeUpRequested) {
+        due.sort(Comparator.comparingInt(s -> s.idle.attempts() == 0 ? 0 : 1)); // stable: keeps the turn order
+        for (ShardReadState shard : due) {
+            if (inFlight.size() >= concurrency) break;
+            inFlight.add(shard.shardId);
+            calls.execute(() -> {
                 try {
-                    wakeUpLock.wait(wait);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    completions.add(new Completion(shard, reads.readOnce(shard), null));
+                } catch (RuntimeException e) {
+                    completions.add(new Completion(shard, List.of(), e));
                 }
-            }
-            wakeUpRequested = false;
+            });
         }
+    }
+
+    /** Waits for a read to complete, the next shard to fall due, or a wake-up. */
+    private Completion awaitCompletion() {
+        long wait = MAX_IDLE_WAIT_MS;
+        if (inFlight.isEmpty()) {
+            long now = clock.getAsLong();
+            for (ShardReadState s : shards.values()) {
+                if (!paused.contains(s.shardId)) wait = Math.min(wait, s.nextAttemptAtMs - now);
+            }
+            if (wait <= 0) return null;
+        }
+        try {
+            return completions.poll(wait, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Takes a completed read in; true if it added anything to {@code out}. */
+    private boolean take(Completion c, RecordsBySplits.Builder<ShardRecord> out) {
+        ShardReadState shard = c.shard();
+        inFlight.remove(shard.shardId);
+        if (shards.get(shard.shardId) != shard) return false; // the split was removed meanwhile
+        if (c.failure() != null) throw c.failure();
+        for (ShardRecord r : c.records()) out.add(shard.shardId, r);
+        if (shard.finished) {
+            shards.remove(shard.shardId);
+            out.add(shard.shardId, ShardRecord.end(shard.shardId, shard.at.lastReadSequence));
+            out.addFinishedSplit(shard.shardId);
+            return true;
+        }
+        return !c.records().isEmpty();
     }
 
     /** When the shard is next due, relative to the reader's clock (visible for tests). */
     long millisUntilDue(String shardId) {
         return shards.get(shardId).nextAttemptAtMs - clock.getAsLong();
+    }
+
+    /** GetRecords and seek calls made for the shard so far (visible for tests). */
+    int callsOf(String shardId) {
+        return shards.get(shardId).calls;
     }
 
     @Override
@@ -329,14 +227,15 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
 
     @Override
     public void wakeUp() {
-        synchronized (wakeUpLock) {
-            wakeUpRequested = true;
-            wakeUpLock.notifyAll();
-        }
+        completions.add(WAKE_UP);
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
+        calls.shutdownNow();
+        if (!calls.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warn("DataHub read calls of {}/{} still running after close", config.project(), config.topic());
+        }
         client.close();
     }
 }

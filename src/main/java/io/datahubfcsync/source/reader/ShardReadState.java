@@ -4,8 +4,10 @@ import io.datahubfcsync.source.split.ShardSplit;
 import java.util.List;
 
 /**
- * The fetcher thread's view of one shard: where it has read up to (ahead of what was emitted),
- * the live cursor, and when it may next call DataHub. Not in any checkpoint.
+ * The split reader's view of one shard: where it has read up to (ahead of what was emitted), the
+ * live cursor, and when it may next call DataHub. Not in any checkpoint. Touched by one thread at
+ * a time: a call thread while a read of the shard is in flight, the fetcher thread otherwise (the
+ * hand-over goes through a blocking queue, which orders the two).
  */
 final class ShardReadState {
     final String shardId;
@@ -19,6 +21,8 @@ final class ShardReadState {
     boolean finished;
     /** The shard's newest sequence as DataHub last reported it, -1 if unknown. */
     long knownLatestSequence = -1;
+    /** Reads made of the shard. */
+    int calls;
     /** Parents announced in the START marker; empty when the shard awaits none. */
     final List<String> awaitedParents;
     /** The START marker still has to go out before the shard's first record. */

@@ -51,6 +51,11 @@ class DataHubSplitEnumeratorTest {
         e.addReader(subtask);
     }
 
+    private void registerBoth(DataHubSplitEnumerator e) {
+        register(e, 0);
+        register(e, 1);
+    }
+
     /** Shard id → subtask, over every assignment made so far. */
     private Map<String, Integer> assignedTo() {
         Map<String, Integer> owners = new HashMap<>();
@@ -112,7 +117,7 @@ class DataHubSplitEnumeratorTest {
     void aParentDataHubNoLongerListsCountsAsFinished() throws Throwable {
         hub.shard("5", "4"); // shard 4 expired out of the listing
         DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
-        register(e, 0);
+        registerBoth(e);
         discover();
         assertThat(assignedTo()).containsKey("5");
     }
@@ -157,7 +162,7 @@ class DataHubSplitEnumeratorTest {
         hub.shard("7", "1");
         DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(),
                 b -> b.startPosition(StartPosition.oldest()).resolvedStart(resolved));
-        register(e, 0);
+        registerBoth(e);
         discover();
         Map<String, ShardSplit> splits = assignedSplits();
         assertThat(splits.get("0").position()).as("not the oldest of now, 800").isEqualTo(CursorPosition.sequence(100));
@@ -190,7 +195,7 @@ class DataHubSplitEnumeratorTest {
         hub.shard("5", "4");
         DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(),
                 b -> b.onExpiredPosition(OnExpiredPosition.OLDEST));
-        register(e, 0);
+        registerBoth(e);
         discover();
         hub.delete("4");
         discover();
@@ -210,19 +215,56 @@ class DataHubSplitEnumeratorTest {
     }
 
     @Test
-    void splitsOfAFailedReaderAreReassignedWithTheirPositions() throws Throwable {
+    void splitsOfAFailedReaderWaitForTheirOwnerAndGoBackToItWithTheirPositions() throws Throwable {
         hub.shard("0").appendMany(3, 1_000);
         DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
-        register(e, 0);
+        registerBoth(e);
         discover();
         assertThat(assignedTo()).containsEntry("0", 0);
 
         context.unregisterReader(0);
         ShardSplit back = new ShardSplit("0", List.of(), "0", "F", CursorPosition.sequence(2), false);
         e.addSplitsBack(List.of(back), 0);
-        register(e, 1);
+        int assignments = context.getSplitsAssignmentSequence().size();
+        e.addReader(1);
+        assertThat(context.getSplitsAssignmentSequence()).as("not to a reader that does not own it").hasSize(assignments);
+        register(e, 0);
         List<SplitsAssignment<ShardSplit>> seq = context.getSplitsAssignmentSequence();
-        assertThat(seq.get(seq.size() - 1).assignment()).containsEntry(1, List.of(back));
+        assertThat(seq.get(seq.size() - 1).assignment()).containsEntry(0, List.of(back));
+    }
+
+    @Test
+    void eachShardGoesToTheReaderOwningTheMidpointOfItsHashKeyRange_whateverOrderReadersRegisterIn() throws Throwable {
+        // four shards over the 128-bit key space as DataHub creates them, a fifth split off shard 3's range
+        String[] bounds = {"00000000000000000000000000000000", "40000000000000000000000000000000",
+            "80000000000000000000000000000000", "C0000000000000000000000000000000", "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"};
+        List<ShardSplit> splits = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hub.shard(String.valueOf(i));
+            splits.add(new ShardSplit(String.valueOf(i), List.of(), bounds[i], bounds[i + 1], CursorPosition.sequence(0), false));
+        }
+        assertThat(splits).extracting(s -> ShardOwners.ownerOf(s, 2)).containsExactly(0, 0, 1, 1);
+        assertThat(splits).extracting(s -> ShardOwners.ownerOf(s, 3)).containsExactly(0, 1, 1, 2);
+        assertThat(splits).extracting(s -> ShardOwners.ownerOf(s, 4)).containsExactly(0, 1, 2, 3);
+        ShardSplit child = new ShardSplit("5", List.of("3"), "E0000000000000000000000000000000", bounds[4],
+                CursorPosition.sequence(0), false);
+        assertThat(ShardOwners.ownerOf(child, 2)).as("a child goes where its key range lies").isEqualTo(1);
+
+        // the enumerator: the reader registering first gets only its own shards, the other waits for its owner
+        MockSplitEnumeratorContext<ShardSplit> four = new MockSplitEnumeratorContext<>(2);
+        DataHubSplitEnumerator e = new DataHubSplitEnumerator(four, DataHubSourceConfig.builder().project("p").topic("t")
+                .clientFactory(() -> hub).build(), new EnumeratorState(true, Set.of(), splits, Map.of()));
+        e.start();
+        four.runPeriodicCallable(0);
+        four.registerReader(new ReaderInfo(1, "localhost"));
+        e.addReader(1);
+        assertThat(four.getSplitsAssignmentSequence()).singleElement()
+                .satisfies(a -> assertThat(a.assignment().get(1)).extracting(ShardSplit::shardId).containsExactly("2", "3"));
+        four.registerReader(new ReaderInfo(0, "localhost"));
+        e.addReader(0);
+        assertThat(four.getSplitsAssignmentSequence().get(1).assignment().get(0)).extracting(ShardSplit::shardId)
+                .containsExactly("0", "1");
+        four.close();
     }
 
     @Test
@@ -264,7 +306,7 @@ class DataHubSplitEnumeratorTest {
         hub.shard("3", "0");
         hub.shard("6", "4"); // parent 4 expired out of the listing before this job read it
         DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
-        register(e, 0);
+        registerBoth(e);
         discover();
         assertThat(assignedSplits().get("6").awaitedParents()).isEmpty();
 
@@ -294,14 +336,14 @@ class DataHubSplitEnumeratorTest {
         hub.shard("0").close();
         hub.shard("3", "0");
         DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
-        register(e, 0);
+        registerBoth(e);
         discover();
         e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("0")));
         ShardSplit child = assignedSplits().get("3");
         assertThat(child.awaitedParents()).containsExactly("0");
 
-        context.unregisterReader(0);
-        e.addSplitsBack(List.of(child), 0);
+        context.unregisterReader(1);
+        e.addSplitsBack(List.of(child), 1);
         register(e, 1);
         List<SplitsAssignment<ShardSplit>> seq = context.getSplitsAssignmentSequence();
         assertThat(seq.get(seq.size() - 1).assignment().get(1)).singleElement()
@@ -321,5 +363,36 @@ class DataHubSplitEnumeratorTest {
             out.writeInt(a.getValue());
         }
         return out.getCopyOfBuffer();
+    }
+
+    @Test
+    void afterARestoreAtAnotherParallelismNewShardsGoWhereTheyKeepTheReadersBalanced() throws Throwable {
+        MockSplitEnumeratorContext<ShardSplit> three = new MockSplitEnumeratorContext<>(3);
+        for (String id : List.of("1", "2", "3", "4", "5")) hub.shard(id);
+        hub.shard("6", "0"); // shard 0 was split: its children 6 and 7 are new
+        hub.shard("7", "0");
+        // restored from parallelism 2; Flink handed the splits out anew: subtask 0 holds three of them
+        EnumeratorState restored = new EnumeratorState(true, Set.of("0"), List.of(),
+                Map.of("1", 0, "2", 0, "3", 0, "4", 1, "5", 1));
+        DataHubSplitEnumerator e = new DataHubSplitEnumerator(three, DataHubSourceConfig.builder().project("p").topic("t")
+                .clientFactory(() -> hub).build(), restored);
+        e.start();
+        for (int r = 0; r < 3; r++) {
+            three.registerReader(new ReaderInfo(r, "localhost"));
+            e.addReader(r);
+        }
+        e.handleSourceEvent(0, new ReaderSplitsEvent(Set.of("1", "2", "3")));
+        e.handleSourceEvent(1, new ReaderSplitsEvent(Set.of("4")));
+        e.handleSourceEvent(2, new ReaderSplitsEvent(Set.of("5")));
+        three.runPeriodicCallable(0);
+
+        Map<Integer, Integer> load = new HashMap<>(Map.of(0, 3, 1, 1, 2, 1));
+        for (SplitsAssignment<ShardSplit> a : three.getSplitsAssignmentSequence()) {
+            a.assignment().forEach((subtask, splits) -> load.merge(subtask, splits.size(), Integer::sum));
+        }
+        assertThat(load.values()).as("7 open shards over 3 readers: at most ceil(7/3) each, %s", load)
+                .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3));
+        assertThat(load.get(0)).as("the reader already over its share gets none").isEqualTo(3);
+        three.close();
     }
 }

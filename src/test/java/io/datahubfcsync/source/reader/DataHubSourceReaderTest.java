@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.source.enumerator.ReaderSplitsEvent;
 import io.datahubfcsync.source.enumerator.ShardsFinishedEvent;
 import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
@@ -95,6 +96,21 @@ class DataHubSourceReaderTest {
         assertThat(r.snapshotState(7)).containsExactly(finished);
         r.notifyCheckpointComplete(7);
         assertThat(r.snapshotState(8)).isEmpty();
+    }
+
+    @Test
+    void aReaderTellsTheEnumeratorAtStartWhichOpenShardsItWasRestoredWith() throws Exception {
+        hub.shard("0").appendMany(3, 1_000);
+        hub.shard("1").appendMany(3, 1_000).close();
+        DataHubSourceConfig config = DataHubSourceConfig.builder().project("p").topic("t").clientFactory(() -> hub).build();
+        reader = new DataHubSourceReader(() -> new DataHubSplitReader(hub, config, new ReaderCounters(),
+                System::currentTimeMillis), new Configuration(), context);
+        reader.addSplits(List.of(split("0", CursorPosition.sequence(1), false), split("1", CursorPosition.sequence(3), true)));
+        assertThat(context.events).as("nothing before the reader has registered (start)")
+                .noneMatch(e -> e instanceof ReaderSplitsEvent);
+        reader.start();
+        assertThat(context.events).filteredOn(e -> e instanceof ReaderSplitsEvent)
+                .extracting(e -> ((ReaderSplitsEvent) e).shardIds()).containsExactly(Set.of("0"));
     }
 
     /** A SourceReaderContext that records the events sent to the enumerator. */
