@@ -10,6 +10,7 @@ import io.datahubfcsync.fc.InvocationOutcome;
 import io.datahubfcsync.fc.InvocationResult;
 import io.datahubfcsync.metrics.DeliveryLagMetrics;
 import io.datahubfcsync.metrics.ShardDeliveryMetrics;
+import io.datahubfcsync.source.reader.ReaderCounters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,13 +48,14 @@ import org.slf4j.LoggerFactory;
  * stop-with-savepoint) and {@link LaneStore} (versioned keyed state).
  */
 public final class DeliveryOperator extends AbstractStreamOperator<Void>
-        implements OneInputStreamOperator<ShardRecord, Void>, BoundedOneInput, LaneActions {
+        implements OneInputStreamOperator<ShardRecord, Void>, BoundedOneInput, LaneActions, CatchUp.Listener {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryOperator.class);
 
     private final DeliveryConfig config;
     private final FunctionInvokerFactory invokerFactory;
     private final DeadLetterWriter.Factory deadLetterFactory; // null unless on-exhausted=dead-letter
+    private final CatchUp.Readers catchUpReaders; // null: lanes keep every record, the subtask is backpressured
     private final transient MailboxExecutor mailbox;
 
     /** Read by metric gauges on the reporter thread, hence concurrent; changed on the task thread only. */
@@ -66,6 +68,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient RetryPolicy retry;
     private transient Exhaustion exhaustion;
     private transient Suspension suspension;
+    private transient CatchUp catchUp;
+    private transient ReaderCounters catchUpCounters;
     private transient DeadLetters deadLetters;
     private transient SavepointDrain drain;
     private transient OffTaskWork work;
@@ -80,11 +84,13 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient String runId;
 
     DeliveryOperator(StreamOperatorParameters<Void> parameters, DeliveryConfig config,
-                     FunctionInvokerFactory invokerFactory, DeadLetterWriter.Factory deadLetterFactory) {
+                     FunctionInvokerFactory invokerFactory, DeadLetterWriter.Factory deadLetterFactory,
+                     CatchUp.Readers catchUpReaders) {
         super(parameters);
         this.config = config;
         this.invokerFactory = invokerFactory;
         this.deadLetterFactory = deadLetterFactory;
+        this.catchUpReaders = catchUpReaders;
         this.mailbox = parameters.getMailboxExecutor();
     }
 
@@ -129,13 +135,15 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             deadLetters = new DeadLetters(config, deadLetterWriter, work, timers, drain, this);
         }
         suspension = new Suspension(config, timers, drain, this);
+        catchUpCounters = ReaderCounters.register(getMetricGroup().addGroup("catchUp"));
+        catchUp = new CatchUp(config, catchUpReaders, work, getProcessingTimeService(), this, catchUpCounters);
         exhaustion = new Exhaustion(config, deadLetters, suspension);
         DeliveryLagMetrics.register(getMetricGroup(), this::maxMillisBehindLatest, this::syncedUpTo);
 
         for (ShardLane lane : new ArrayList<>(lanes.values())) {
             Integer inFlight = restoredInFlight.remove(lane.shardId);
             if (inFlight != null) resendRestoredBatch(lane, inFlight);
-            else tryStart(lane);
+            else advance(lane);
         }
     }
 
@@ -174,7 +182,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         endOfInput = true;
         for (ShardLane lane : new ArrayList<>(lanes.values())) {
             batching.inputEnded(lane);
-            tryStart(lane);
+            advance(lane);
         }
         while (!allDeliveredOrSuspended()) mailbox.yield();
         List<ShardLane> suspended = lanes.values().stream()
@@ -194,7 +202,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     private boolean allDeliveredOrSuspended() {
         for (ShardLane lane : lanes.values()) {
-            if (!lane.pending.isEmpty() && lane.phase != ShardLane.Phase.SUSPENDED) return false;
+            if ((!lane.pending.isEmpty() || lane.hasGap()) && lane.phase != ShardLane.Phase.SUSPENDED) return false;
         }
         return true;
     }
@@ -202,6 +210,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     @Override
     public void close() throws Exception {
         try {
+            if (lanes != null && catchUp != null) lanes.values().forEach(catchUp::closeReader);
             if (work != null) work.close();
             if (invoker != null) invoker.close();
             if (deadLetterWriter != null) deadLetterWriter.close();
@@ -215,28 +224,68 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     }
 
     private void startAll() throws Exception {
-        for (ShardLane lane : new ArrayList<>(lanes.values())) tryStart(lane);
+        for (ShardLane lane : new ArrayList<>(lanes.values())) advance(lane);
     }
 
     // ---------------------------------------------------------------- records in
 
     @Override
     public void processElement(StreamRecord<ShardRecord> element) throws Exception {
-        // backpressure: let answers and timers run (they free room) instead of taking more input
-        while (buffered >= config.maxBufferedRecords()) mailbox.yield();
-
         ShardRecord record = element.getValue();
-        if (record.isMarker()) return; // START/END order markers: this operator does not gate on them
         ShardLane lane = lanes.computeIfAbsent(record.shardId, this::newLane);
+        if (record.isMarker()) {
+            onMarker(lane, record);
+            return;
+        }
         if (record.sequence <= lane.highestSequence()) {
             LOG.debug("{}: dropping {} again: shard {} already holds sequence {}", config.operatorName(), record,
                     lane.shardId, lane.highestSequence());
             return;
         }
+        if (!catchUp.available()) {
+            // nothing could read a record back: keep it, and hold up the input (yielding to answers and timers) instead
+            while (buffered >= config.maxBufferedRecords()) mailbox.yield();
+        } else {
+            // Only a lane that can move holds up the subtask, and only while it cannot take more. A lane
+            // that cannot move (retrying, suspended, waiting for parents) keeps its budget and lets the
+            // rest go, to read it back later: one stuck shard never stops the others.
+            while (!lane.hasGap() && lane.canMove() && overBudget(lane)) mailbox.yield();
+            if (lane.hasGap() || overBudget(lane)) {
+                if (!lane.hasGap()) {
+                    LOG.info("{}: shard {} holds {} records and cannot take more ({}); letting sequences from {} go, to"
+                                    + " read them back from DataHub once it can", config.operatorName(), lane.shardId,
+                            lane.pending.size(), lane.canMove() ? "over budget" : "it cannot move", record.sequence);
+                }
+                lane.letGo(record);
+                lane.metrics.letGo();
+                return;
+            }
+        }
         lane.add(record, timers.now());
         buffered++;
         batching.recordAdded(lane);
         tryStart(lane);
+    }
+
+    /** At or over the lane's budget (records or bytes), or the subtask's. */
+    private boolean overBudget(ShardLane lane) {
+        return lane.pending.size() >= recordsBudget() || lane.heldBytes >= config.maxBufferedBytesPerShard()
+                || buffered >= config.maxBufferedRecords();
+    }
+
+    /** Records one lane may hold: as configured, or a fair share of the subtask's bound. */
+    private int recordsBudget() {
+        int configured = config.maxBufferedRecordsPerShard();
+        return configured > 0 ? configured : Math.max(1, config.maxBufferedRecords() / Math.max(1, lanes.size()));
+    }
+
+    private void onMarker(ShardLane lane, ShardRecord marker) throws Exception {
+        if (marker.isEnd()) {
+            lane.endSequence = marker.sequence;
+            LOG.debug("{}: shard {} ends at sequence {}", config.operatorName(), lane.shardId, marker.sequence);
+        } else if (marker.isStart()) {
+            lane.parents = marker.parents == null ? List.of() : List.of(marker.parents);
+        }
     }
 
     private ShardLane newLane(String shardId) {
@@ -340,7 +389,26 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     @Override
     public void batchDone(ShardLane lane) throws Exception {
         buffered -= lane.batchDone().size();
+        advance(lane);
+    }
+
+    /** Whatever the lane can do next: its next batch, and reading back what it let go. */
+    private void advance(ShardLane lane) throws Exception {
         tryStart(lane);
+        catchUp.advance(lane, recordsBudget(), config.maxBufferedBytesPerShard());
+    }
+
+    @Override
+    public void reRead(ShardLane lane, int records) throws Exception {
+        buffered += records;
+        lane.metrics.reRead(records);
+        batching.recordAdded(lane);
+        tryStart(lane);
+    }
+
+    @Override
+    public void continueCatchUp(ShardLane lane) {
+        catchUp.advance(lane, recordsBudget(), config.maxBufferedBytesPerShard());
     }
 
     // ---------------------------------------------------------------- metrics
@@ -364,6 +432,11 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     int stateOf(String shardId) {
         ShardLane lane = lanes.get(shardId);
         return lane == null ? -1 : lane.state();
+    }
+
+    /** DataHub call counters of the lanes' re-reads (shown as {@code catchUp.*}); for tests. */
+    ReaderCounters catchUpCounters() {
+        return catchUpCounters;
     }
 
     /** Number of records this subtask holds; for tests. */

@@ -15,17 +15,24 @@ final class DeliveryOperatorFactory extends AbstractStreamOperatorFactory<Void>
     private final DeliveryConfig config;
     private final FunctionInvokerFactory invokers;
     private final DeadLetterWriter.Factory deadLetters;
+    private final CatchUp.Readers catchUpReaders;
 
     DeliveryOperatorFactory(DeliveryConfig config, FunctionInvokerFactory invokers, DeadLetterWriter.Factory deadLetters) {
+        this(config, invokers, deadLetters, null);
+    }
+
+    DeliveryOperatorFactory(DeliveryConfig config, FunctionInvokerFactory invokers, DeadLetterWriter.Factory deadLetters,
+                            CatchUp.Readers catchUpReaders) {
         this.config = config;
         this.invokers = invokers;
         this.deadLetters = deadLetters;
+        this.catchUpReaders = catchUpReaders;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T extends StreamOperator<Void>> T createStreamOperator(StreamOperatorParameters<Void> parameters) {
-        return (T) new DeliveryOperator(parameters, config, invokers, deadLetters);
+        return (T) new DeliveryOperator(parameters, config, invokers, deadLetters, catchUpReaders);
     }
 
     @Override

@@ -41,6 +41,8 @@ public final class ShardDeliveryMetrics {
     private final Counter invocations;
     private final Counter failedAttempts;
     private final Counter deadLettered;
+    private final Counter letGo;
+    private final Counter reRead;
     private final Histogram invokeLatencyMs;
 
     public ShardDeliveryMetrics(MetricGroup operatorGroup, String shardId, ShardStatus status) {
@@ -53,6 +55,8 @@ public final class ShardDeliveryMetrics {
         invocations = g.counter("invocations");
         failedAttempts = g.counter("failedAttempts");
         deadLettered = g.counter("deadLetteredRecords");
+        letGo = g.counter("recordsLetGo");
+        reRead = g.counter("recordsReRead");
         invokeLatencyMs = g.histogram("invokeLatencyMs", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
     }
 
@@ -68,6 +72,16 @@ public final class ShardDeliveryMetrics {
 
     public void deadLettered(int records) {
         deadLettered.inc(records);
+    }
+
+    /** A record the shard did not keep (over its budget); it is read back from DataHub later. */
+    public void letGo() {
+        letGo.inc();
+    }
+
+    /** Records read back from DataHub after they were let go. */
+    public void reRead(int records) {
+        reRead.inc(records);
     }
 
     public long invocationCount() {
