@@ -1,5 +1,12 @@
 package io.datahubfcsync.delivery;
 
+import io.datahubfcsync.delivery.control.ShardState;
+import io.datahubfcsync.delivery.control.ShardStatus;
+import io.datahubfcsync.delivery.coordination.DeliveredShardsEvent;
+import io.datahubfcsync.delivery.coordination.ResumeCommandEvent;
+import io.datahubfcsync.delivery.coordination.ResumeReportEvent;
+import io.datahubfcsync.delivery.coordination.StatusQueryEvent;
+import io.datahubfcsync.delivery.coordination.StatusReportEvent;
 import io.datahubfcsync.event.EncodedEvent;
 import io.datahubfcsync.event.EventEncoder;
 import io.datahubfcsync.event.RecordDataException;
@@ -21,6 +28,10 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.operators.coordination.OperatorEvent;
+import org.apache.flink.runtime.operators.coordination.OperatorEventGateway;
+import org.apache.flink.runtime.operators.coordination.OperatorEventHandler;
+import org.apache.flink.util.FlinkRuntimeException;
 import org.apache.flink.runtime.state.CheckpointStreamFactory;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -48,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * stop-with-savepoint) and {@link LaneStore} (versioned keyed state).
  */
 public final class DeliveryOperator extends AbstractStreamOperator<Void>
-        implements OneInputStreamOperator<ShardRecord, Void>, BoundedOneInput, LaneActions, CatchUp.Listener {
+        implements OneInputStreamOperator<ShardRecord, Void>, BoundedOneInput, OperatorEventHandler, LaneActions,
+        CatchUp.Listener {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryOperator.class);
 
@@ -69,6 +81,9 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient Exhaustion exhaustion;
     private transient Suspension suspension;
     private transient CatchUp catchUp;
+    private transient ParentGate gate;
+    /** The delivery coordinator; set by the factory. */
+    private transient OperatorEventGateway coordinator;
     private transient ReaderCounters catchUpCounters;
     private transient DeadLetters deadLetters;
     private transient SavepointDrain drain;
@@ -94,6 +109,11 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         this.mailbox = parameters.getMailboxExecutor();
     }
 
+    /** Called by the factory, before the operator is set up. */
+    void setCoordinatorGateway(OperatorEventGateway gateway) {
+        this.coordinator = gateway;
+    }
+
     // ---------------------------------------------------------------- lifecycle and state
 
     @Override
@@ -103,6 +123,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         lanes = new ConcurrentHashMap<>();
         restoredInFlight = new HashMap<>();
         drain = new SavepointDrain(mailbox);
+        gate = new ParentGate(config.operatorName(), coordinator != null ? coordinator : event -> {});
         if (!context.isRestored()) return;
 
         for (Map.Entry<String, ShardProgress> e : store.restoreAll().entrySet()) {
@@ -144,6 +165,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             Integer inFlight = restoredInFlight.remove(lane.shardId);
             if (inFlight != null) resendRestoredBatch(lane, inFlight);
             else advance(lane);
+            gate.reportIfDelivered(lane); // again: the report of the run before may not be in the coordinator's checkpoint
         }
     }
 
@@ -164,6 +186,19 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         super.notifyCheckpointComplete(checkpointId);
         drain.completed(checkpointId, this::startAll);
+        for (String shardId : gate.forgettable(checkpointId)) remove(shardId);
+    }
+
+    /** A shard delivered to its END, and known so to a completed checkpoint of the coordinator: its lane, state and metrics go. */
+    private void remove(String shardId) {
+        ShardLane lane = lanes.get(shardId);
+        if (lane == null || !lane.deliveredToEnd()) return;
+        lanes.remove(shardId);
+        lane.removed = true;
+        catchUp.closeReader(lane);
+        store.remove(shardId);
+        lane.metrics.close();
+        LOG.info("{}: shard {} is done with: its lane, state and metrics are gone", config.operatorName(), shardId);
     }
 
     @Override
@@ -283,9 +318,52 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         if (marker.isEnd()) {
             lane.endSequence = marker.sequence;
             LOG.debug("{}: shard {} ends at sequence {}", config.operatorName(), lane.shardId, marker.sequence);
+            gate.reportIfDelivered(lane);
         } else if (marker.isStart()) {
-            lane.parents = marker.parents == null ? List.of() : List.of(marker.parents);
+            gate.started(lane, marker.parents == null ? List.of() : List.of(marker.parents));
         }
+    }
+
+    // ---------------------------------------------------------------- coordinator events
+
+    @Override
+    public void handleOperatorEvent(OperatorEvent event) {
+        try {
+            if (event instanceof DeliveredShardsEvent delivered) {
+                for (ShardLane lane : gate.learned(delivered, new ArrayList<>(lanes.values()))) advance(lane);
+            } else if (event instanceof StatusQueryEvent query) {
+                coordinator.sendEventToCoordinator(new StatusReportEvent(query.requestId(), statuses()));
+            } else if (event instanceof ResumeCommandEvent resume) {
+                coordinator.sendEventToCoordinator(resume(resume));
+            } else {
+                LOG.warn("{}: unexpected event from the coordinator: {}", config.operatorName(), event);
+            }
+        } catch (Exception e) {
+            throw new FlinkRuntimeException(config.operatorName() + ": handling " + event + " failed", e);
+        }
+    }
+
+    private List<ShardStatus> statuses() {
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        long now = System.currentTimeMillis();
+        List<ShardStatus> out = new ArrayList<>();
+        for (ShardLane lane : lanes.values()) {
+            out.add(new ShardStatus(lane.shardId, subtask, lane.statusState(), lane.highestSequence(),
+                    lane.deliveredSequence(), lane.millisBehindLatest(), lane.consecutiveFailures(),
+                    ShardStatus.firstLine(lane.lastError), lane.lastRequestId, lane.lastErrorAtMillis, lane.parents, now));
+        }
+        return out;
+    }
+
+    private ResumeReportEvent resume(ResumeCommandEvent command) throws Exception {
+        List<String> resumed = new ArrayList<>();
+        Map<String, ShardState> notSuspended = new HashMap<>();
+        for (ShardLane lane : new ArrayList<>(lanes.values())) {
+            if (command.shardId() != null && !command.shardId().equals(lane.shardId)) continue;
+            if (suspension.resume(lane)) resumed.add(lane.shardId);
+            else if (command.shardId() != null) notSuspended.put(lane.shardId, lane.statusState());
+        }
+        return new ResumeReportEvent(command.requestId(), resumed, notSuspended);
     }
 
     private ShardLane newLane(String shardId) {
@@ -296,9 +374,12 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     // ---------------------------------------------------------------- batches out
 
-    /** Starts the lane's next batch if nothing of the shard is out and the batch is due. */
+    /** Starts the lane's next batch if nothing of the shard is out, its parents are delivered and the batch is due. */
     private void tryStart(ShardLane lane) throws Exception {
-        if (drain.holdsNewWork() || lane.phase != ShardLane.Phase.IDLE || lane.pending.isEmpty()) return;
+        if (drain.holdsNewWork() || lane.phase != ShardLane.Phase.IDLE || lane.pending.isEmpty()
+                || !lane.parentsDelivered || lane.removed) {
+            return;
+        }
         if (!batching.dueNow(lane, endOfInput, this::tryStart)) return;
         EncodedEvent event;
         try {
@@ -390,6 +471,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     public void batchDone(ShardLane lane) throws Exception {
         buffered -= lane.batchDone().size();
         advance(lane);
+        gate.reportIfDelivered(lane);
     }
 
     /** Whatever the lane can do next: its next batch, and reading back what it let go. */
@@ -419,13 +501,18 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         return max;
     }
 
+    /**
+     * Epoch ms before which every record this subtask got was delivered: the oldest undelivered
+     * record's time, or now when nothing is undelivered (no shard, or all delivered), so that the
+     * minimum over subtasks is the job's "done time".
+     */
     private long syncedUpTo() {
         long min = Long.MAX_VALUE;
         for (ShardLane lane : lanes.values()) {
-            long t = lane.syncedUpTo();
+            long t = lane.oldestUndeliveredTime();
             if (t >= 0) min = Math.min(min, t);
         }
-        return min == Long.MAX_VALUE ? -1 : min;
+        return min == Long.MAX_VALUE ? System.currentTimeMillis() : min;
     }
 
     /** The shard's {@code state} gauge value, or -1 if this subtask holds no such shard; for tests. */

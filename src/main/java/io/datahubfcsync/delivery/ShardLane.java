@@ -70,6 +70,10 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     List<String> parents = List.of();
     /** False while the lane is a child waiting for its parents' delivery: none of its records may go. */
     boolean parentsDelivered = true;
+    /** Told the coordinator it was delivered to its END (in this run of the subtask; never in state). */
+    boolean endReported;
+    /** Epoch ms of the last failed attempt, or -1. */
+    volatile long lastErrorAtMillis = -1;
     ShardDeliveryMetrics metrics;
 
     private volatile long deliveredSequence = -1;
@@ -246,6 +250,7 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     }
 
     void attemptFailed(String error, String requestId) {
+        lastErrorAtMillis = System.currentTimeMillis();
         failedAttempts++;
         consecutiveFailures = failedAttempts;
         lastError = error;
@@ -310,17 +315,24 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
         return oldest < 0 || newest < 0 ? 0 : Math.max(0, newest - oldest);
     }
 
-    /** Epoch ms before which every record of this shard was delivered; -1 if nothing is known yet. */
-    long syncedUpTo() {
-        long oldest = oldestUndeliveredTime();
-        return oldest >= 0 ? oldest : newestKnownTime;
-    }
-
     /** System time of the oldest record not delivered yet (pending, or let go and not read back), or -1. */
-    private long oldestUndeliveredTime() {
+    long oldestUndeliveredTime() {
         long oldest = oldestPendingSystemTime;
         if (oldest < 0 && gapFrom >= 0) oldest = gapSystemTime >= 0 ? gapSystemTime : deliveredSystemTime;
         return oldest;
+    }
+
+    /** Where the lane stands, as a status listing shows it. */
+    io.datahubfcsync.delivery.control.ShardState statusState() {
+        if (deliveredToEnd()) return io.datahubfcsync.delivery.control.ShardState.FINISHED;
+        return switch (phase) {
+            case SUSPENDED -> io.datahubfcsync.delivery.control.ShardState.SUSPENDED;
+            case EXHAUSTED, DEAD_LETTERING -> io.datahubfcsync.delivery.control.ShardState.EXHAUSTED;
+            case WAITING_TO_RETRY -> io.datahubfcsync.delivery.control.ShardState.RETRYING;
+            default -> !parentsDelivered ? io.datahubfcsync.delivery.control.ShardState.WAITING_FOR_PARENTS
+                    : failedAttempts > 0 ? io.datahubfcsync.delivery.control.ShardState.RETRYING
+                    : io.datahubfcsync.delivery.control.ShardState.RUNNING;
+        };
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
 
 /**
  * The per-shard delivery metrics of SPEC §5, registered under the key/value group
@@ -38,6 +39,7 @@ public final class ShardDeliveryMetrics {
         long retryDelayMs();
     }
 
+    private final MetricGroup group;
     private final Counter invocations;
     private final Counter failedAttempts;
     private final Counter deadLettered;
@@ -47,6 +49,7 @@ public final class ShardDeliveryMetrics {
 
     public ShardDeliveryMetrics(MetricGroup operatorGroup, String shardId, ShardStatus status) {
         MetricGroup g = operatorGroup.addGroup(SHARD_GROUP, shardId);
+        this.group = g;
         g.gauge("deliveredSequence", (Gauge<Long>) status::deliveredSequence);
         g.gauge("pendingRecords", (Gauge<Integer>) status::pendingRecords);
         g.gauge("consecutiveFailures", (Gauge<Integer>) status::consecutiveFailures);
@@ -82,6 +85,11 @@ public final class ShardDeliveryMetrics {
     /** Records read back from DataHub after they were let go. */
     public void reRead(int records) {
         reRead.inc(records);
+    }
+
+    /** The shard is done with: its metrics leave the reporters and the UI. */
+    public void close() {
+        if (group instanceof AbstractMetricGroup<?> g) g.close();
     }
 
     public long invocationCount() {

@@ -17,6 +17,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.coordination.MockOperatorEventGateway;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
@@ -41,6 +42,8 @@ final class DeliveryHarness implements AutoCloseable {
     final List<OneInputStreamOperatorTestHarness<ShardRecord, Void>> harnesses = new ArrayList<>();
     /** The function of the harness opened last. */
     HeldFunction function;
+    /** What the operator of the harness opened last sent to its coordinator. */
+    MockOperatorEventGateway coordinator;
 
     static DeliveryConfig.Builder config() {
         return DeliveryConfig.builder().source("proj", "topic").region("cn-hangzhou").function("svc", "fn")
@@ -102,6 +105,8 @@ final class DeliveryHarness implements AutoCloseable {
         harness.getStreamConfig().serializeAllConfigs();
         harnesses.add(harness);
         harness.setup();
+        coordinator = new MockOperatorEventGateway();
+        operator(harness).setCoordinatorGateway(coordinator);
         harness.initializeState(restoreFrom);
         harness.open();
         return harness;
