@@ -36,6 +36,9 @@ public final class DeliveryConfig implements Serializable {
     private final BlobEncoding blobEncoding;
     private final int maxConcurrency;
     private final int maxBufferedRecords;
+    private final int maxBufferedRecordsPerShard;
+    private final long maxBufferedBytesPerShard;
+    private final Duration suspendProbeInterval;
 
     private DeliveryConfig(Builder b) {
         project = b.project;
@@ -55,6 +58,9 @@ public final class DeliveryConfig implements Serializable {
         blobEncoding = b.blobEncoding;
         maxConcurrency = b.maxConcurrency;
         maxBufferedRecords = b.maxBufferedRecords;
+        maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
+        maxBufferedBytesPerShard = b.maxBufferedBytesPerShard;
+        suspendProbeInterval = b.suspendProbeInterval;
     }
 
     public static Builder builder() {
@@ -80,6 +86,14 @@ public final class DeliveryConfig implements Serializable {
     public BlobEncoding blobEncoding() { return blobEncoding; }
     public int maxConcurrency() { return maxConcurrency; }
     public int maxBufferedRecords() { return maxBufferedRecords; }
+    /** Records one shard may hold; 0: a fair share of {@link #maxBufferedRecords()} over the subtask's shards. */
+    public int maxBufferedRecordsPerShard() { return maxBufferedRecordsPerShard; }
+    /** Payload bytes one shard may hold (at least {@link #batchMaxBytes()}). */
+    public long maxBufferedBytesPerShard() {
+        return maxBufferedBytesPerShard > 0 ? maxBufferedBytesPerShard : 2 * batchMaxBytes;
+    }
+    /** How often a suspended shard's batch is tried once; zero: never. */
+    public Duration suspendProbeInterval() { return suspendProbeInterval; }
 
     /** The operator's name in the Flink UI: {@code FC <service>/<function>}. */
     public String operatorName() {
@@ -94,7 +108,12 @@ public final class DeliveryConfig implements Serializable {
                 + "ms, retry.max-attempts=" + retryMaxAttempts + ", on-exhausted=" + onExhausted.key()
                 + (deadLetterTopic != null ? ", dead-letter.topic=" + deadLetterTopic : "")
                 + ", event.blob-encoding=" + blobEncoding.key() + ", delivery.max-concurrency=" + maxConcurrency
-                + ", delivery.max-buffered-records=" + maxBufferedRecords + '}';
+                + ", delivery.max-buffered-records=" + maxBufferedRecords
+                + ", delivery.max-buffered-records-per-shard="
+                + (maxBufferedRecordsPerShard > 0 ? Integer.toString(maxBufferedRecordsPerShard) : "fair share")
+                + ", delivery.max-buffered-bytes-per-shard=" + maxBufferedBytesPerShard()
+                + (onExhausted == OnExhausted.SUSPEND ? ", suspend.probe-interval=" + suspendProbeInterval.toMillis() + "ms" : "")
+                + '}';
     }
 
     /** Builder with the SPEC §3 defaults. */
@@ -110,12 +129,15 @@ public final class DeliveryConfig implements Serializable {
         private Duration retryInterval = Duration.ofSeconds(1);
         private int retryMaxAttempts = 512;
         private Duration maxThrottleBackoff = Duration.ofSeconds(30);
-        private OnExhausted onExhausted = OnExhausted.FAIL;
+        private OnExhausted onExhausted = OnExhausted.SUSPEND;
         private String deadLetterTopic;
         private DataHubConnection deadLetterConnection;
         private BlobEncoding blobEncoding = BlobEncoding.UTF8;
         private int maxConcurrency = 64;
         private int maxBufferedRecords = 10_000;
+        private int maxBufferedRecordsPerShard;
+        private long maxBufferedBytesPerShard;
+        private Duration suspendProbeInterval = Duration.ofMinutes(10);
 
         private Builder() {}
 
@@ -177,6 +199,32 @@ public final class DeliveryConfig implements Serializable {
             return this;
         }
 
+        /** {@code on-exhausted=suspend} (the default). */
+        public Builder suspendOnExhausted() {
+            this.onExhausted = OnExhausted.SUSPEND;
+            this.deadLetterTopic = null;
+            this.deadLetterConnection = null;
+            return this;
+        }
+
+        /** {@code suspend.probe-interval}; zero: never probe. */
+        public Builder suspendProbeInterval(Duration d) {
+            this.suspendProbeInterval = d;
+            return this;
+        }
+
+        /** {@code delivery.max-buffered-records-per-shard}; 0: a fair share. */
+        public Builder maxBufferedRecordsPerShard(int n) {
+            this.maxBufferedRecordsPerShard = n;
+            return this;
+        }
+
+        /** {@code delivery.max-buffered-bytes-per-shard}; 0: twice {@code batch.max-bytes}. */
+        public Builder maxBufferedBytesPerShard(long n) {
+            this.maxBufferedBytesPerShard = n;
+            return this;
+        }
+
         /** {@code on-exhausted=dead-letter} with {@code dead-letter.topic} (a BLOB topic in the source project). */
         public Builder deadLetter(String topic, DataHubConnection connection) {
             this.onExhausted = OnExhausted.DEAD_LETTER;
@@ -229,6 +277,16 @@ public final class DeliveryConfig implements Serializable {
             if (maxConcurrency < 1) problems.add("delivery.max-concurrency must be at least 1, got " + maxConcurrency);
             if (maxBufferedRecords < 1) {
                 problems.add("delivery.max-buffered-records must be at least 1, got " + maxBufferedRecords);
+            }
+            if (maxBufferedRecordsPerShard < 0) {
+                problems.add("delivery.max-buffered-records-per-shard must be at least 1, got " + maxBufferedRecordsPerShard);
+            }
+            if (maxBufferedBytesPerShard != 0 && maxBufferedBytesPerShard < batchMaxBytes) {
+                problems.add("delivery.max-buffered-bytes-per-shard must be at least batch.max-bytes (" + batchMaxBytes
+                        + "), got " + maxBufferedBytesPerShard);
+            }
+            if (suspendProbeInterval == null || suspendProbeInterval.isNegative()) {
+                problems.add("suspend.probe-interval must be 0 ms (never) or more");
             }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid delivery configuration: " + String.join("; ", problems));

@@ -11,11 +11,15 @@ import io.datahubfcsync.fc.InvocationResult;
 import io.datahubfcsync.metrics.DeliveryLagMetrics;
 import io.datahubfcsync.metrics.ShardDeliveryMetrics;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.CheckpointStreamFactory;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -61,6 +65,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient Batching batching;
     private transient RetryPolicy retry;
     private transient Exhaustion exhaustion;
+    private transient Suspension suspension;
     private transient DeadLetters deadLetters;
     private transient SavepointDrain drain;
     private transient OffTaskWork work;
@@ -123,7 +128,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             deadLetterWriter = deadLetterFactory.create();
             deadLetters = new DeadLetters(config, deadLetterWriter, work, timers, drain, this);
         }
-        exhaustion = new Exhaustion(config, deadLetters);
+        suspension = new Suspension(config, timers, drain, this);
+        exhaustion = new Exhaustion(config, deadLetters, suspension);
         DeliveryLagMetrics.register(getMetricGroup(), this::maxMillisBehindLatest, this::syncedUpTo);
 
         for (ShardLane lane : new ArrayList<>(lanes.values())) {
@@ -158,7 +164,11 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         drain.aborted(checkpointId, this::startAll);
     }
 
-    /** Bounded input ended: send what is left without waiting for fuller batches, and wait until it is delivered. */
+    /**
+     * Bounded input ended: send what is left without waiting for fuller batches, and wait until it is
+     * delivered. A run that would end with suspended shards fails instead, naming them: ending
+     * "finished" would lose their records.
+     */
     @Override
     public void endInput() throws Exception {
         endOfInput = true;
@@ -166,7 +176,27 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             batching.inputEnded(lane);
             tryStart(lane);
         }
-        while (buffered > 0) mailbox.yield();
+        while (!allDeliveredOrSuspended()) mailbox.yield();
+        List<ShardLane> suspended = lanes.values().stream()
+                .filter(l -> l.phase == ShardLane.Phase.SUSPENDED).sorted(Comparator.comparing(l -> l.shardId)).toList();
+        if (!suspended.isEmpty()) {
+            String which = suspended.stream().map(l -> "shard " + l.shardId + " from sequence " + l.inFlight.firstSequence()
+                    + " (" + l.pending.size() + " records; last error: " + l.lastError + ")").collect(Collectors.joining(", "));
+            String message = String.format("%s: the bounded run (stop) of DataHub project %s, topic %s cannot finish:"
+                            + " %d suspended shard(s) were not delivered: %s. Everything else was delivered. Fix the"
+                            + " function, then resume from the latest retained checkpoint (a new run gives each"
+                            + " suspended batch its full retry.max-attempts).",
+                    config.operatorName(), config.project(), config.topic(), suspended.size(), which);
+            LOG.error(message);
+            throw new SuppressRestartsException(new ShardExhaustedException(message));
+        }
+    }
+
+    private boolean allDeliveredOrSuspended() {
+        for (ShardLane lane : lanes.values()) {
+            if (!lane.pending.isEmpty() && lane.phase != ShardLane.Phase.SUSPENDED) return false;
+        }
+        return true;
     }
 
     @Override
@@ -196,6 +226,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         while (buffered >= config.maxBufferedRecords()) mailbox.yield();
 
         ShardRecord record = element.getValue();
+        if (record.isMarker()) return; // START/END order markers: this operator does not gate on them
         ShardLane lane = lanes.computeIfAbsent(record.shardId, this::newLane);
         if (record.sequence <= lane.highestSequence()) {
             LOG.debug("{}: dropping {} again: shard {} already holds sequence {}", config.operatorName(), record,
@@ -291,6 +322,22 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     }
 
     @Override
+    public void cutAgain(ShardLane lane) throws Exception {
+        lane.uncutBatch();
+        tryStart(lane);
+    }
+
+    /**
+     * Tries a suspended shard's batch at once with a fresh {@code retry.max-attempts}.
+     *
+     * @return false if the shard is not held here or not suspended (nothing changes then)
+     */
+    boolean resume(String shardId) throws Exception {
+        ShardLane lane = lanes.get(shardId);
+        return lane != null && suspension.resume(lane);
+    }
+
+    @Override
     public void batchDone(ShardLane lane) throws Exception {
         buffered -= lane.batchDone().size();
         tryStart(lane);
@@ -311,6 +358,12 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             if (t >= 0) min = Math.min(min, t);
         }
         return min == Long.MAX_VALUE ? -1 : min;
+    }
+
+    /** The shard's {@code state} gauge value, or -1 if this subtask holds no such shard; for tests. */
+    int stateOf(String shardId) {
+        ShardLane lane = lanes.get(shardId);
+        return lane == null ? -1 : lane.state();
     }
 
     /** Number of records this subtask holds; for tests. */

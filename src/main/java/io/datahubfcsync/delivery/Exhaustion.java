@@ -9,24 +9,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code on-exhausted} does with a batch that failed {@code retry.max-attempts} times, or with
- * a record that can never be put into an event: fail the job without restarts (with everything
- * needed to fix and resume in the message), or set it aside in the dead-letter topic.
+ * a record that can never be put into an event: suspend the shard, fail the job without restarts
+ * (with everything needed to fix and resume in the message), or set it aside in the dead-letter topic.
  */
 final class Exhaustion {
     private static final Logger LOG = LoggerFactory.getLogger(Exhaustion.class);
 
     private final DeliveryConfig config;
     private final DeadLetters deadLetters; // null unless on-exhausted=dead-letter
+    private final Suspension suspension;
 
-    Exhaustion(DeliveryConfig config, DeadLetters deadLetters) {
+    Exhaustion(DeliveryConfig config, DeadLetters deadLetters, Suspension suspension) {
         this.config = config;
         this.deadLetters = deadLetters;
+        this.suspension = suspension;
     }
 
     /** The lane's batch failed its last attempt. */
     void exhausted(ShardLane lane) {
         if (config.onExhausted() == OnExhausted.DEAD_LETTER) {
             deadLetters.write(lane, "exhausted");
+            return;
+        }
+        if (config.onExhausted() == OnExhausted.SUSPEND) {
+            suspension.suspend(lane);
             return;
         }
         lane.exhausted(ShardLane.Phase.EXHAUSTED);
@@ -50,8 +56,13 @@ final class Exhaustion {
         lane.batchStarted(rejected);
         lane.lastError = e.getMessage();
         lane.lastRequestId = null;
+        lane.undeliverable = true;
         if (config.onExhausted() == OnExhausted.DEAD_LETTER) {
             deadLetters.write(lane, "data-error");
+            return;
+        }
+        if (config.onExhausted() == OnExhausted.SUSPEND) {
+            suspension.suspend(lane);
             return;
         }
         lane.exhausted(ShardLane.Phase.EXHAUSTED);

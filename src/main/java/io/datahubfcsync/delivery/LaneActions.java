@@ -7,4 +7,7 @@ interface LaneActions {
 
     /** Sends the lane's batch (again). */
     void invoke(ShardLane lane);
+
+    /** Gives up the lane's batch as cut and cuts it again from the pending records (after a data error). */
+    void cutAgain(ShardLane lane) throws Exception;
 }

@@ -24,7 +24,9 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
         /** The batch is exhausted (or unsendable) and is being written to the dead-letter topic. */
         DEAD_LETTERING,
         /** Exhausted with {@code on-exhausted=fail}: the job is failing; nothing more happens here. */
-        EXHAUSTED
+        EXHAUSTED,
+        /** Exhausted with {@code on-exhausted=suspend}: the batch is kept, waiting for a probe or a resume. */
+        SUSPENDED
     }
 
     final String shardId;
@@ -45,6 +47,8 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     long deliveredSystemTime = -1;
     /** Job id of the run whose attempts the restored count holds, or null; only until the restore is handled. */
     String restoredRunId;
+    /** The batch at the head holds a record that cannot be put into an event (the batch is a placeholder). */
+    boolean undeliverable;
     /** The lane was dropped from the operator; its timers and answers are no-ops. */
     boolean removed;
     ShardDeliveryMetrics metrics;
@@ -81,7 +85,8 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     /** @param runId id of the running job, which the kept attempt count belongs to */
     ShardProgress snapshot(String runId) {
         boolean batchOut = inFlight != null
-                && (phase == Phase.INVOKING || phase == Phase.WAITING_TO_RETRY || phase == Phase.DEAD_LETTERING);
+                && (phase == Phase.INVOKING || phase == Phase.WAITING_TO_RETRY || phase == Phase.DEAD_LETTERING
+                || phase == Phase.SUSPENDED);
         return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts,
                 batchOut ? inFlight.recordCount() : 0, lastError, lastRequestId, new ArrayList<>(pending), runId,
                 -1, -1, ShardProgress.NO_END, java.util.List.of(), true);
@@ -129,6 +134,7 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
         deliveredSequence = last.sequence;
         deliveredSystemTime = last.systemTime;
         inFlight = null;
+        undeliverable = false;
         failedAttempts = 0;
         consecutiveFailures = 0;
         lastError = null;
@@ -163,6 +169,22 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     void exhausted(Phase next) {
         phase = next;
         stateCode = ShardDeliveryMetrics.STATE_EXHAUSTED;
+    }
+
+    void suspended() {
+        phase = Phase.SUSPENDED;
+        retryDelayMs = 0;
+        stateCode = ShardDeliveryMetrics.STATE_SUSPENDED;
+    }
+
+    /** The batch at the head is given up as sent: it is cut again from the pending records. */
+    void uncutBatch() {
+        inFlight = null;
+        undeliverable = false;
+        phase = Phase.IDLE;
+        long bytes = 0;
+        for (ShardRecord r : pending) bytes += payloadSize(r);
+        waitingPayloadBytes = bytes;
     }
 
     private void pendingChanged() {

@@ -52,6 +52,9 @@ public final class JobConfig {
     public final int retryMaxAttempts;
     public final OnExhausted onExhausted;
     public final String deadLetterTopic; // null unless dead-letter
+    public final Duration suspendProbeInterval; // zero: never
+    public final int maxBufferedRecordsPerShard; // 0: a fair share
+    public final long maxBufferedBytesPerShard; // 0: twice batch.max-bytes
     public final BlobEncoding blobEncoding;
     public final int maxConcurrency;
     public final int maxBufferedRecords;
@@ -115,9 +118,14 @@ public final class JobConfig {
         retryMaxAttempts = p.integer(RETRY_MAX_ATTEMPTS, 1, 1_000_000);
         onExhausted = p.choice(ON_EXHAUSTED, OnExhausted.class);
         deadLetterTopic = p.optionalName(DEAD_LETTER_TOPIC);
+        suspendProbeInterval = p.duration(SUSPEND_PROBE_INTERVAL, Duration.ZERO, Duration.ofDays(7));
         blobEncoding = p.choice(EVENT_BLOB_ENCODING, BlobEncoding.class);
         maxConcurrency = p.integer(DELIVERY_MAX_CONCURRENCY, 1, 1024);
         maxBufferedRecords = p.integer(DELIVERY_MAX_BUFFERED_RECORDS, 1, 10_000_000);
+        maxBufferedRecordsPerShard = p.given.containsKey(DELIVERY_MAX_BUFFERED_RECORDS_PER_SHARD)
+                ? p.integer(DELIVERY_MAX_BUFFERED_RECORDS_PER_SHARD, 1, 10_000_000) : 0;
+        maxBufferedBytesPerShard = p.given.containsKey(DELIVERY_MAX_BUFFERED_BYTES_PER_SHARD)
+                ? p.bytes(DELIVERY_MAX_BUFFERED_BYTES_PER_SHARD, Math.min(batchMaxBytes, MAX_EVENT_BYTES), 1L << 40) : 0;
         credentialsFile = p.optionalName(CREDENTIALS_FILE);
 
         // FC endpoint, account id and region belong together
@@ -146,7 +154,7 @@ public final class JobConfig {
         if (onExhausted == OnExhausted.DEAD_LETTER && deadLetterTopic == null) {
             p.missing(DEAD_LETTER_TOPIC, "is required with on-exhausted=dead-letter (a BLOB topic in project " + project + ")");
         }
-        if (onExhausted == OnExhausted.FAIL && deadLetterTopic != null) {
+        if (onExhausted != OnExhausted.DEAD_LETTER && deadLetterTopic != null) {
             p.problem(DEAD_LETTER_TOPIC, deadLetterTopic, "is only used with --on-exhausted dead-letter; remove it or set on-exhausted");
         }
         if (deadLetterTopic != null && deadLetterTopic.equals(topic)) {

@@ -62,9 +62,15 @@ public final class JobPlan {
                 .retryMaxAttempts(config.retryMaxAttempts)
                 .blobEncoding(config.blobEncoding)
                 .maxConcurrency(config.maxConcurrency)
-                .maxBufferedRecords(config.maxBufferedRecords);
-        if (config.deadLetterTopic != null) b.deadLetter(config.deadLetterTopic, datahub);
-        else b.failOnExhausted();
+                .maxBufferedRecords(config.maxBufferedRecords)
+                .maxBufferedRecordsPerShard(config.maxBufferedRecordsPerShard)
+                .maxBufferedBytesPerShard(config.maxBufferedBytesPerShard)
+                .suspendProbeInterval(config.suspendProbeInterval);
+        switch (config.onExhausted) {
+            case DEAD_LETTER -> b.deadLetter(config.deadLetterTopic, datahub);
+            case FAIL -> b.failOnExhausted();
+            case SUSPEND -> b.suspendOnExhausted();
+        }
         return b.build();
     }
 

@@ -17,6 +17,8 @@ public final class ShardDeliveryMetrics {
     public static final int STATE_RUNNING = 0;
     public static final int STATE_RETRYING = 1;
     public static final int STATE_EXHAUSTED = 2;
+    /** Exhausted under {@code on-exhausted=suspend}: the shard holds its batch and waits for a probe or a resume. */
+    public static final int STATE_SUSPENDED = 3;
 
     /** Samples kept for the latency histogram's percentiles. */
     private static final int LATENCY_WINDOW = 500;
@@ -29,7 +31,7 @@ public final class ShardDeliveryMetrics {
 
         int consecutiveFailures();
 
-        /** {@link #STATE_RUNNING}, {@link #STATE_RETRYING} or {@link #STATE_EXHAUSTED}. */
+        /** {@link #STATE_RUNNING}, {@link #STATE_RETRYING}, {@link #STATE_EXHAUSTED} or {@link #STATE_SUSPENDED}. */
         int state();
 
         /** Pause before the next attempt, longer than {@code retry.interval} when FC throttles; 0 when not retrying. */

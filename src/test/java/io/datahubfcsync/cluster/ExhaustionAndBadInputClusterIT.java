@@ -209,7 +209,7 @@ class ExhaustionAndBadInputClusterIT {
         return List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
                 "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
                 "--fc.service", SERVICE, "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "10",
-                "--retry.max-attempts", "5", "--retry.interval", "200ms");
+                "--retry.max-attempts", "5", "--retry.interval", "200ms", "--on-exhausted", "fail");
     }
 
     private static List<String> with(String... extra) {

@@ -32,7 +32,7 @@ class AttemptCountAcrossRestartsTest {
         JobID job = new JobID();
         OperatorSubtaskState checkpoint = twoFailedAttemptsThenACheckpoint(job);
 
-        var restored = h.open(config().retryMaxAttempts(3), checkpoint, job, null);
+        var restored = h.open(config().retryMaxAttempts(3).failOnExhausted(), checkpoint, job, null);
         h.runMailsUntil("the restored batch sent again", () -> h.function.calls().size() == 1);
         h.function.calls().get(0).fail("boom 3", "req-3");
         Throwable failure = catchThrowable(() -> h.runMailsUntil("the answer handled", () -> !timers(restored).isEmpty()));
@@ -46,7 +46,7 @@ class AttemptCountAcrossRestartsTest {
     void aNewRunGivesARestoredBatchItsFullRetryBudget() throws Exception {
         OperatorSubtaskState checkpoint = twoFailedAttemptsThenACheckpoint(new JobID());
 
-        var resubmitted = h.open(config().retryMaxAttempts(3), checkpoint, new JobID(), null);
+        var resubmitted = h.open(config().retryMaxAttempts(3).failOnExhausted(), checkpoint, new JobID(), null);
         Throwable failure = null;
         for (int attempt = 1; attempt <= 3 && failure == null; attempt++) {
             int n = attempt;
@@ -62,7 +62,7 @@ class AttemptCountAcrossRestartsTest {
 
     /** Run 1 of {@code job}: shard a's batch fails twice of three, then a checkpoint is taken while it waits to retry. */
     private OperatorSubtaskState twoFailedAttemptsThenACheckpoint(JobID job) throws Exception {
-        OneInputStreamOperatorTestHarness<ShardRecord, Void> first = h.open(config().retryMaxAttempts(3), null, job, null);
+        OneInputStreamOperatorTestHarness<ShardRecord, Void> first = h.open(config().retryMaxAttempts(3).failOnExhausted(), null, job, null);
         first.processElement(record("a", 0), 0);
         for (int attempt = 1; attempt <= 2; attempt++) {
             int n = attempt;

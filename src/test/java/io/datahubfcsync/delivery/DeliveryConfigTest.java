@@ -20,7 +20,7 @@ class DeliveryConfigTest {
         assertThat(c.batchMaxWait()).isZero();
         assertThat(c.retryInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.retryMaxAttempts()).isEqualTo(512);
-        assertThat(c.onExhausted()).isEqualTo(OnExhausted.FAIL);
+        assertThat(c.onExhausted()).isEqualTo(OnExhausted.SUSPEND);
         assertThat(c.maxConcurrency()).isEqualTo(64);
         assertThat(c.maxBufferedRecords()).isEqualTo(10_000);
         assertThat(c.operatorName()).isEqualTo("FC svc/fn");

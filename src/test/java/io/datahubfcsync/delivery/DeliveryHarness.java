@@ -118,6 +118,13 @@ final class DeliveryHarness implements AutoCloseable {
         });
     }
 
+    /** Waits for a call of the shard holding the sequence, and succeeds it. */
+    void callOfEventually(String shard, long sequence) throws Exception {
+        runMailsUntil("a call of " + shard + ":" + sequence, () -> function.calls().stream()
+                .anyMatch(c -> c.shard.equals(shard) && c.sequences.contains(sequence)));
+        callOf(shard, sequence).succeed();
+    }
+
     HeldFunction.Call callOf(String shard, long sequence) {
         return function.calls().stream().filter(c -> c.shard.equals(shard) && c.sequences.contains(sequence))
                 .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no call of " + shard + ":" + sequence));

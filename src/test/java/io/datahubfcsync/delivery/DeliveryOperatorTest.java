@@ -109,7 +109,7 @@ class DeliveryOperatorTest {
 
     @Test
     void anExhaustedBatchFailsTheJobWithoutRestartNamingEverythingNeededToFixIt() throws Exception {
-        var harness = open(config().batchMaxRecords(2).retryInterval(Duration.ofMillis(100)).retryMaxAttempts(3));
+        var harness = open(config().batchMaxRecords(2).retryInterval(Duration.ofMillis(100)).retryMaxAttempts(3).failOnExhausted());
         for (int seq = 0; seq < 5; seq++) harness.processElement(record("7", seq), 0);
 
         Throwable failure = null;

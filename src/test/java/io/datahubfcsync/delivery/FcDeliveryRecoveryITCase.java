@@ -92,7 +92,7 @@ class FcDeliveryRecoveryITCase {
         int perShard = 10;
         fc.faults().add(Fault.functionError("poison pill").whenEventId("1:5"));
         DeliveryConfig config = FcTestBed.config().batchMaxRecords(5).retryInterval(Duration.ofMillis(150))
-                .retryMaxAttempts(4).build();
+                .retryMaxAttempts(4).failOnExhausted().build();
         StreamExecutionEnvironment env = env(checkpoints, 2, null);
         FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(2), 2 * perShard, 0)),
                 config, FcTestBed.invokers(fc));
@@ -249,7 +249,7 @@ class FcDeliveryRecoveryITCase {
         fc.faults().add(Fault.functionError("still broken").whenEventId("1:3"));
         // a long pause between attempts leaves room for checkpoints between the 3rd failure and exhaustion
         DeliveryConfig config = FcTestBed.config().batchMaxRecords(3).retryInterval(Duration.ofMillis(500))
-                .retryMaxAttempts(maxAttempts).build();
+                .retryMaxAttempts(maxAttempts).failOnExhausted().build();
         StreamExecutionEnvironment env = env(checkpoints, 2, null);
         FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(2),
                 2 * perShard, 0)), config, FcTestBed.invokers(fc));

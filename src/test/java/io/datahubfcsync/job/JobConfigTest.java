@@ -45,7 +45,7 @@ class JobConfigTest {
         assertThat(c.batchMaxWait).isEqualTo(Duration.ZERO);
         assertThat(c.retryInterval).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.retryMaxAttempts).isEqualTo(512);
-        assertThat(c.onExhausted).isEqualTo(OnExhausted.FAIL);
+        assertThat(c.onExhausted).isEqualTo(OnExhausted.SUSPEND);
         assertThat(c.blobEncoding).isEqualTo(BlobEncoding.UTF8);
         assertThat(c.fcReadTimeout).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.maxConcurrency).isEqualTo(64);
@@ -102,7 +102,7 @@ class JobConfigTest {
                 .contains("--batch.max-records '0' is out of range: allowed 1..10000")
                 .contains("--batch.max-bytes '64MiB' is out of range: allowed 1KiB..32MiB")
                 .contains("--retry.interval '5' a unit is required: ms, s, min or h")
-                .contains("--on-exhausted 'skip' is not one of fail, dead-letter")
+                .contains("--on-exhausted 'skip' is not one of suspend, fail, dead-letter")
                 .contains("--datahub.fetch-max-records 'lots' is not a whole number");
     }
 

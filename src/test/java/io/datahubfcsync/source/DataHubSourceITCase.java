@@ -14,7 +14,9 @@ import io.datahubfcsync.local.datahub.DataHubAction;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DataHubFault;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
+import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.EmittedRecords.Emitted;
+import io.datahubfcsync.source.EmittedRecords.EmittedMarker;
 import io.datahubfcsync.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -204,6 +206,50 @@ class DataHubSourceITCase {
                         .isGreaterThan(parentLast);
             }
         }
+        assertMarkersFrameEachShard(run, dataHub.shards(PROJECT, topic));
+    }
+
+    /**
+     * Each finished shard's END follows its last record and names it; each child's START precedes
+     * its first record, names the parents it read, and follows those parents' END markers.
+     */
+    private static void assertMarkersFrameEachShard(String run, List<ShardSnapshot> shards) {
+        List<Emitted> emitted = EmittedRecords.of(run);
+        List<EmittedMarker> markers = EmittedRecords.markersOf(run);
+        Set<String> parents = new TreeSet<>();
+        shards.forEach(s -> parents.addAll(s.parentShardIds()));
+        for (String parent : parents) {
+            List<EmittedMarker> ends = markers.stream()
+                    .filter(m -> m.marker() == ShardRecord.Marker.END && m.shardId().equals(parent)).toList();
+            assertThat(ends).as("END markers of parent %s", parent).hasSize(1);
+            Emitted last = emitted.stream().filter(e -> e.shardId().equals(parent))
+                    .max(java.util.Comparator.comparingLong(Emitted::stamp)).orElseThrow();
+            assertThat(ends.get(0).sequence()).as("END of %s names its last record", parent).isEqualTo(last.sequence());
+            assertThat(ends.get(0).stamp()).as("END of %s after its last record", parent).isGreaterThan(last.stamp());
+        }
+        for (ShardSnapshot child : shards) {
+            if (child.parentShardIds().isEmpty()) continue;
+            List<EmittedMarker> starts = markers.stream()
+                    .filter(m -> m.marker() == ShardRecord.Marker.START && m.shardId().equals(child.shardId())).toList();
+            assertThat(starts).as("START markers of %s", child.shardId()).isNotEmpty();
+            EmittedMarker start = starts.get(0);
+            assertThat(start.parents()).as("START of %s", child.shardId())
+                    .containsExactlyInAnyOrderElementsOf(child.parentShardIds());
+            long childFirst = emitted.stream().filter(e -> e.shardId().equals(child.shardId()))
+                    .mapToLong(Emitted::stamp).min().orElseThrow();
+            assertThat(start.stamp()).as("START of %s before its first record", child.shardId()).isLessThan(childFirst);
+            for (String parent : child.parentShardIds()) {
+                long parentEnd = markers.stream().filter(m -> m.marker() == ShardRecord.Marker.END
+                        && m.shardId().equals(parent)).mapToLong(EmittedMarker::stamp).min().orElseThrow();
+                assertThat(start.stamp()).as("START of %s after END of %s", child.shardId(), parent)
+                        .isGreaterThan(parentEnd);
+            }
+        }
+    }
+
+    private static int startMarkers(String run, Set<String> shards) {
+        return (int) EmittedRecords.markersOf(run).stream()
+                .filter(m -> m.marker() == ShardRecord.Marker.START && shards.contains(m.shardId())).count();
     }
 
     @Test
@@ -262,8 +308,15 @@ class DataHubSourceITCase {
                 return dataHub.shards(PROJECT, topic).stream().allMatch(s -> seen.containsKey(s.shardId())
                         && new TreeSet<>(seen.get(s.shardId())).size() == s.nextSequence());
             });
+            // the child whose reader failed: announced before the failure, and again once restored
+            String failedChild = EmittedRecords.failureFiredAt(run);
+            Await.value("child " + failedChild + " announced again after the restore", WAIT,
+                    () -> EmittedRecords.markersOf(run), m -> startMarkers(run, Set.of(failedChild)) >= 2);
         } finally {
             cancel(job);
+        }
+        for (EmittedMarker start : EmittedRecords.markersOf(run)) {
+            if (start.marker() == ShardRecord.Marker.START) assertThat(start.parents()).containsExactly("0");
         }
         for (Map.Entry<String, List<Long>> e : sequencesPerShard(run).entrySet()) {
             List<Long> seqs = e.getValue();
@@ -366,7 +419,7 @@ class DataHubSourceITCase {
         }, t -> t != null);
         String messages = ExceptionUtils.stringifyException(failure);
         assertThat(messages).contains("shard 0 in DataHub project " + PROJECT + " topic " + topic)
-                .contains("sequence 100").contains("oldest retained sequence is 120");
+                .contains("sequences 100..119 (20 records)").contains("oldest retained sequence is 120");
 
         String resumed = run();
         JobClient lenient = startJob(config(topic, DataHubProtocol.PROTOBUF)

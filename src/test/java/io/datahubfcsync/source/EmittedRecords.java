@@ -12,22 +12,32 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /**
- * What the source emitted, per test run, in emission order. A {@link Recorder} is chained to the
+ * What the source emitted, per test run, in emission order: records, and separately the START/END
+ * markers (stamped on the same clock, so their order against records can be checked). A {@link Recorder} is chained to the
  * source (same thread), so its global stamp orders emissions across subtasks. Same JVM as the
  * MiniCluster, hence static.
  */
 final class EmittedRecords {
     record Emitted(String shardId, long sequence, long systemTime, String[] tuple, byte[] blob, long stamp) {}
 
+    record EmittedMarker(ShardRecord.Marker marker, String shardId, long sequence, List<String> parents, long stamp) {}
+
     private static final Map<String, ConcurrentLinkedQueue<Emitted>> RUNS = new ConcurrentHashMap<>();
+    private static final Map<String, ConcurrentLinkedQueue<EmittedMarker>> MARKERS = new ConcurrentHashMap<>();
     private static final AtomicLong STAMPS = new AtomicLong();
     /** Run ids whose recorder should throw once at the first record of one of the given shards. */
     private static final Map<String, Set<String>> ARMED_FAILURES = new ConcurrentHashMap<>();
+    /** Run id → the shard whose first record fired the armed failure. */
+    private static final Map<String, String> FIRED_AT = new ConcurrentHashMap<>();
 
     private EmittedRecords() {}
 
     static List<Emitted> of(String run) {
         return new ArrayList<>(RUNS.getOrDefault(run, new ConcurrentLinkedQueue<>()));
+    }
+
+    static List<EmittedMarker> markersOf(String run) {
+        return new ArrayList<>(MARKERS.getOrDefault(run, new ConcurrentLinkedQueue<>()));
     }
 
     static int count(String run) {
@@ -40,6 +50,10 @@ final class EmittedRecords {
 
     static boolean failureFired(String run) {
         return !ARMED_FAILURES.containsKey(run);
+    }
+
+    static String failureFiredAt(String run) {
+        return FIRED_AT.get(run);
     }
 
     /** Sequences per shard in emission order. */
@@ -65,8 +79,15 @@ final class EmittedRecords {
 
         @Override
         public ShardRecord map(ShardRecord r) {
+            if (r.isMarker()) {
+                MARKERS.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>()).add(new EmittedMarker(r.marker,
+                        r.shardId, r.sequence, r.parents == null ? List.of() : List.of(r.parents),
+                        STAMPS.incrementAndGet()));
+                return r;
+            }
             Set<String> failAt = ARMED_FAILURES.get(run);
             if (failAt != null && failAt.contains(r.shardId) && ARMED_FAILURES.remove(run, failAt)) {
+                FIRED_AT.put(run, r.shardId);
                 throw new IllegalStateException("Injected failure at " + r.eventId() + " (test " + run + ")");
             }
             RUNS.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>()).add(new Emitted(r.shardId, r.sequence,

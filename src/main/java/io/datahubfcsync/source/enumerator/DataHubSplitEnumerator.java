@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Discovers the topic's shards every {@code datahub.shard-discovery-interval}, and right away when a
  * shard finishes (its children are then listed), and hands each shard to a reader once all its
  * parents were read to their end, so a key's records stay in order across splits and merges.
- * Shards go to the registered reader with the fewest shards.
+ * Shards go to the registered reader with the fewest shards. Each split handed out names the
+ * parents its delivery waits for: those this job read to their end.
  *
  * <p>With a stop time the source is bounded: once every listed shard is finished the readers are
  * told there are no more splits, and the job ends.
@@ -85,7 +86,7 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
             LOG.warn("Ignoring unexpected source event {} from subtask {}", sourceEvent, subtaskId);
             return;
         }
-        Set<String> newlyFinished = tracker.onShardsFinished(finished.shardIds());
+        Set<String> newlyFinished = tracker.onShardsFinished(finished.shardIds(), finished.withoutEndMarker());
         if (!newlyFinished.isEmpty()) {
             LOG.info("Subtask {} finished shards {}", subtaskId, newlyFinished);
             // children of a finished shard should start now, not at the next discovery tick
@@ -127,7 +128,7 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
         for (ShardSplit split : ready) {
             int target = leastLoaded(load);
             load.merge(target, 1, Integer::sum);
-            assignment.computeIfAbsent(target, k -> new ArrayList<>()).add(split);
+            assignment.computeIfAbsent(target, k -> new ArrayList<>()).add(split.withAwaitedParents(tracker.awaitedParents(split)));
             tracker.markAssigned(split.shardId(), target);
         }
         LOG.info("Assigning {}", assignment);

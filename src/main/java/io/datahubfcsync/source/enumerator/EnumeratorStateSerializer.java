@@ -22,6 +22,10 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * each as {@code int version + int length + bytes} of {@link ShardSplitSerializer}, so the split
  * format can evolve on its own); assigned shards (count + UTF id + int subtask).
  *
+ * <p>Version 2 layout: the version 1 fields, then the finished shards without END marker (count +
+ * UTFs). Version 1 state comes from a release that emitted no markers, so every shard it lists as
+ * finished is one without END marker.
+ *
  * <p>Evolving it: keep a {@code case 1} reader of this exact layout forever; a version 2 adds its
  * fields after the v1 ones (or rewrites the layout) and its reader fills defaults when it is handed
  * v1 bytes. Sets and maps are written in sorted order so equal states give equal bytes.
@@ -29,7 +33,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 public final class EnumeratorStateSerializer implements SimpleVersionedSerializer<EnumeratorState> {
     public static final EnumeratorStateSerializer INSTANCE = new EnumeratorStateSerializer();
 
-    static final int CURRENT_VERSION = 1;
+    static final int CURRENT_VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -57,14 +61,17 @@ public final class EnumeratorStateSerializer implements SimpleVersionedSerialize
             out.writeUTF(e.getKey());
             out.writeInt(e.getValue());
         }
+        Set<String> withoutEnd = new TreeSet<>(state.finishedWithoutEndMarker());
+        out.writeInt(withoutEnd.size());
+        for (String id : withoutEnd) out.writeUTF(id);
         return out.getCopyOfBuffer();
     }
 
     @Override
     public EnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != 1) {
-            throw new IOException("Unknown DataHub enumerator state version " + version + " (this release reads 1); "
-                    + "the checkpoint was written by a newer release of the job");
+        if (version != 1 && version != 2) {
+            throw new IOException("Unknown DataHub enumerator state version " + version
+                    + " (this release reads 1 and 2); the checkpoint was written by a newer release of the job");
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         boolean startResolved = in.readBoolean();
@@ -82,6 +89,13 @@ public final class EnumeratorStateSerializer implements SimpleVersionedSerialize
         int assignedCount = in.readInt();
         Map<String, Integer> assigned = new HashMap<>();
         for (int i = 0; i < assignedCount; i++) assigned.put(in.readUTF(), in.readInt());
-        return new EnumeratorState(startResolved, finished, pending, assigned);
+        Set<String> withoutEnd = new HashSet<>();
+        if (version == 1) {
+            withoutEnd.addAll(finished);
+        } else {
+            int withoutEndCount = in.readInt();
+            for (int i = 0; i < withoutEndCount; i++) withoutEnd.add(in.readUTF());
+        }
+        return new EnumeratorState(startResolved, finished, pending, assigned, withoutEnd);
     }
 }

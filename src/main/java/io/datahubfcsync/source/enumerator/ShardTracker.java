@@ -28,6 +28,8 @@ final class ShardTracker {
             Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
 
     private final Set<String> finished = new HashSet<>();
+    /** Finished shards whose END marker never went through the stream: no child awaits them. */
+    private final Set<String> finishedWithoutEnd = new HashSet<>();
     private final Map<String, ShardSplit> pending = new TreeMap<>(SHARD_ORDER);
     private final Map<String, Integer> assigned = new HashMap<>();
     private boolean startResolved;
@@ -37,6 +39,7 @@ final class ShardTracker {
     ShardTracker(EnumeratorState state) {
         this.startResolved = state.startResolved();
         this.finished.addAll(state.finishedShardIds());
+        this.finishedWithoutEnd.addAll(state.finishedWithoutEndMarker());
         state.pendingSplits().forEach(s -> pending.put(s.shardId(), s));
         this.assigned.putAll(state.assignedShards());
     }
@@ -76,6 +79,7 @@ final class ShardTracker {
         pending.keySet().removeIf(id -> !ids.contains(id));
         // Finished ids only matter while the shard or a child of it is still listed.
         finished.removeIf(id -> !ids.contains(id) && !parentsOfListed.contains(id));
+        finishedWithoutEnd.retainAll(finished);
         return added;
     }
 
@@ -85,13 +89,41 @@ final class ShardTracker {
 
     /** @return the ids that were not finished before */
     Set<String> onShardsFinished(Collection<String> shardIds) {
+        return onShardsFinished(shardIds, Set.of());
+    }
+
+    /**
+     * @param withoutEndMarker those of {@code shardIds} that finished without emitting an END marker
+     * @return the ids that were not finished before
+     */
+    Set<String> onShardsFinished(Collection<String> shardIds, Set<String> withoutEndMarker) {
         Set<String> newlyFinished = new HashSet<>();
         for (String id : shardIds) {
-            if (finished.add(id)) newlyFinished.add(id);
+            boolean isNew = finished.add(id);
+            if (isNew) newlyFinished.add(id);
+            if (!withoutEndMarker.contains(id)) {
+                finishedWithoutEnd.remove(id);
+            } else if (isNew) {
+                finishedWithoutEnd.add(id);
+            }
             assigned.remove(id);
             pending.remove(id);
         }
         return newlyFinished;
+    }
+
+    /**
+     * The parents a split's records wait for: those this job read to their end with an END
+     * marker in the stream (a parent that expired unread has nothing to wait for), plus any the
+     * split already awaited when it was handed out before.
+     */
+    List<String> awaitedParents(ShardSplit split) {
+        List<String> awaited = new ArrayList<>();
+        for (String p : split.parentIds()) {
+            boolean read = finished.contains(p) && !finishedWithoutEnd.contains(p);
+            if (read || split.awaitedParents().contains(p)) awaited.add(p);
+        }
+        return awaited;
     }
 
     /** Splits a failed reader had since the last checkpoint come back, with their positions. */
@@ -145,6 +177,7 @@ final class ShardTracker {
     }
 
     EnumeratorState snapshot() {
-        return new EnumeratorState(startResolved, finished, new ArrayList<>(pending.values()), assigned);
+        return new EnumeratorState(startResolved, finished, new ArrayList<>(pending.values()), assigned,
+                finishedWithoutEnd);
     }
 }

@@ -85,8 +85,10 @@ public final class DataHubSourceReader
 
     private void reportFinished(List<ShardSplit> finished) {
         Set<String> ids = finished.stream().map(ShardSplit::shardId).collect(Collectors.toSet());
+        Set<String> withoutEnd = finished.stream().filter(s -> !s.endMarkerSent()).map(ShardSplit::shardId)
+                .collect(Collectors.toSet());
         LOG.info("Reporting finished shards {} to the enumerator", ids);
-        context.sendSourceEventToCoordinator(new ShardsFinishedEvent(ids));
+        context.sendSourceEventToCoordinator(new ShardsFinishedEvent(ids, withoutEnd));
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.OnExpiredPosition;
+import io.datahubfcsync.source.LostRecordsException;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
 import io.datahubfcsync.source.client.DataHubException;
@@ -25,6 +25,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * again at once; an empty read makes it wait a little longer each time (bounded by the idle
  * backoff, a few hundred ms) so idle topics do not flood DataHub while latency stays low. When no
  * shard is due, fetch waits for the earliest one, and {@link #wakeUp()} ends that wait at once.
+ *
+ * <p>Markers: a shard that awaits parents gets its START marker ahead of anything else it emits,
+ * each time the split is taken up; a finished shard's END marker follows its last record and
+ * precedes the report that the split is finished.
  *
  * <p>Errors: throttling, 5xx and network errors back off per shard and never fail the job; a
  * rejected cursor is re-sought from the held sequence; NoSuchShard is retried for a bounded time
@@ -60,6 +65,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
     private final ReaderCounters counters;
     private final LongSupplier clock;
     private final String topicName;
+    private final ExpiredPositions expired;
 
     private final Map<String, ShardReadState> shards = new LinkedHashMap<>();
     private final Set<String> paused = new HashSet<>();
@@ -75,16 +81,32 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         this.counters = counters;
         this.clock = clock;
         this.topicName = config.project() + "/" + config.topic();
+        this.expired = new ExpiredPositions(client, config, counters);
     }
 
     @Override
     public RecordsWithSplitIds<ShardRecord> fetch() {
+        try {
+            return fetchDueShards();
+        } catch (LostRecordsException e) {
+            // no restart can bring deleted records back: fail for good, as the message says
+            throw new SuppressRestartsException(e);
+        }
+    }
+
+    private RecordsWithSplitIds<ShardRecord> fetchDueShards() {
         RecordsBySplits.Builder<ShardRecord> out = new RecordsBySplits.Builder<>();
         List<ShardReadState> order = new ArrayList<>(shards.values());
         int n = order.size();
         int gathered = 0;
         boolean anyDue = false;
         rotation = n == 0 ? 0 : (rotation + 1) % n;
+        for (ShardReadState shard : order) {
+            if (shard.startMarkerDue) {
+                out.add(shard.shardId, ShardRecord.start(shard.shardId, shard.awaitedParents.toArray(new String[0])));
+                shard.startMarkerDue = false;
+            }
+        }
         for (int i = 0; i < n && gathered < config.fetchMaxRecords(); i++) {
             if (consumeWakeUp()) {
                 return out.build();
@@ -95,6 +117,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
             gathered += readOnce(shard, out);
             if (shard.finished) {
                 shards.remove(shard.shardId);
+                out.add(shard.shardId, ShardRecord.end(shard.shardId, shard.at.lastReadSequence));
                 out.addFinishedSplit(shard.shardId);
             }
         }
@@ -108,22 +131,19 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
     private int readOnce(ShardReadState shard, RecordsBySplits.Builder<ShardRecord> out) {
         long now = clock.getAsLong();
         try {
-            if (shard.cursor == null) {
+            if (shard.at.cursor == null) {
                 ShardCursor c = seek(shard, now);
                 if (c == null) {
                     shard.nextAttemptAtMs = now + shard.idle.nextDelayMs();
                     return 0;
                 }
-                shard.cursor = c.cursor();
-                shard.position = CursorPosition.sequence(c.sequence());
+                shard.at.seeked(c);
             }
-            RecordBatch batch = client.readRecords(shard.shardId, shard.cursor, config.fetchMaxRecords());
+            RecordBatch batch = client.readRecords(shard.shardId, shard.at.cursor, config.fetchMaxRecords());
             recovered(shard);
             shard.cursorRejections = 0;
-            if (batch.nextCursor() != null) {
-                shard.cursor = batch.nextCursor();
-            }
             if (batch.isEmpty()) {
+                if (batch.nextCursor() != null) shard.at.cursor = batch.nextCursor();
                 if (stopTimeReached(shard, now)) {
                     finish(shard, "has no record before the stop time " + config.stopAtMs().getAsLong());
                 } else {
@@ -133,14 +153,14 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
             }
             return emit(shard, batch, out);
         } catch (ShardSealedException e) {
-            finish(shard, "is CLOSED and was read to its end (next sequence " + shard.position + ")");
+            finish(shard, "is CLOSED and was read to its end (next sequence " + shard.at.position + ")");
         } catch (ExpiredCursorException | PositionOutOfRangeException e) {
             // the cursor is only a handle: seek again from the sequence we hold
-            shard.cursor = null;
+            shard.at.cursor = null;
             shard.cursorRejections++;
             shard.nextAttemptAtMs = shard.cursorRejections > 1 ? now + shard.retry.nextDelayMs() : now;
             LOG.info("Cursor of shard {} of {} rejected, re-seeking {}: {}", shard.shardId, topicName,
-                    shard.position, e.getMessage());
+                    shard.at.position, e.getMessage());
         } catch (ShardNotFoundException e) {
             shardNotFound(shard, now, e);
         } catch (DataHubRetryableException e) {
@@ -150,19 +170,11 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
     }
 
     private int emit(ShardReadState shard, RecordBatch batch, RecordsBySplits.Builder<ShardRecord> out) {
-        OptionalLong stop = config.stopAtMs();
-        int added = 0;
-        for (ShardRecord record : batch.records()) {
-            if (stop.isPresent() && record.systemTime >= stop.getAsLong()) {
-                finish(shard, "reached the stop time at sequence " + record.sequence);
-                break;
-            }
-            if (record.sequence < shard.nextSequenceOrMinusOne()) {
-                continue; // never hand on a record twice, whatever the server repeats
-            }
-            out.add(shard.shardId, record);
-            shard.position = CursorPosition.sequence(record.sequence + 1);
-            added++;
+        List<ShardRecord> taken = shard.at.take(batch, config.stopAtMs());
+        for (ShardRecord record : taken) out.add(shard.shardId, record);
+        int added = taken.size();
+        if (shard.at.stopTimeReached) {
+            finish(shard, "reached the stop time after sequence " + shard.at.lastReadSequence);
         }
         shard.idle.reset();
         shard.nextAttemptAtMs = clock.getAsLong(); // a shard with data is read again at once
@@ -174,7 +186,10 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
      * not reached yet.
      */
     private ShardCursor seek(ShardReadState shard, long now) {
-        CursorPosition p = shard.position;
+        CursorPosition p = shard.at.position;
+        if (p.kind() == CursorPosition.Kind.SEQUENCE) {
+            return expired.seekSequence(shard.shardId, p.value(), "which the source was to read next");
+        }
         try {
             return client.cursorAt(shard.shardId, p);
         } catch (PositionOutOfRangeException e) {
@@ -185,32 +200,13 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
                     }
                     LOG.info("Start time {} of shard {} of {} is before DataHub's retention; reading from OLDEST",
                             p.value(), shard.shardId, topicName);
-                    shard.position = CursorPosition.oldest();
+                    shard.at.position = CursorPosition.oldest();
                     return client.cursorAt(shard.shardId, CursorPosition.oldest());
-                case SEQUENCE:
-                    return expiredPosition(shard, p.value(), e);
                 default:
                     throw new DataHubRetryableException(DataHubRetryableException.Kind.SERVER_ERROR,
                             "DataHub rejected " + p + " for shard " + shard.shardId + " of " + topicName, e);
             }
         }
-    }
-
-    private ShardCursor expiredPosition(ShardReadState shard, long sequence, PositionOutOfRangeException e) {
-        ShardCursor oldest = client.cursorAt(shard.shardId, CursorPosition.oldest());
-        String what = "The position of shard " + shard.shardId + " in DataHub project " + config.project()
-                + " topic " + config.topic() + " is no longer retained: sequence " + sequence
-                + " was to be read next, the oldest retained sequence is " + oldest.sequence() + ".";
-        if (config.onExpiredPosition() == OnExpiredPosition.FAIL) {
-            throw new DataHubFatalException(DataHubFatalException.Reason.POSITION_EXPIRED, what
-                    + " Records before it were deleted by the topic's lifecycle before this job read them."
-                    + " To continue from the oldest retained record, restart with"
-                    + " datahub.on-expired-position=oldest.", e);
-        }
-        counters.expiredPositionResets.inc();
-        LOG.warn("{} Continuing from the oldest retained record (datahub.on-expired-position=oldest); "
-                + "records in between are skipped.", what);
-        return oldest;
     }
 
     /** For an idle shard with a stop time: true when DataHub holds no record before stop after our position. */
@@ -220,7 +216,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         try {
             ShardCursor atStop = client.cursorAt(shard.shardId, CursorPosition.systemTime(stop.getAsLong()));
             // DataHub's clock is past stop, so no record before stop can still arrive
-            return atStop.sequence() <= shard.nextSequenceOrMinusOne();
+            return atStop.sequence() <= shard.at.nextSequenceOrMinusOne();
         } catch (PositionOutOfRangeException e) {
             return false; // DataHub's clock has not reached the stop time yet
         }

@@ -9,22 +9,31 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
  * in the reader's metric group.
  */
 public final class ReaderCounters {
+    /** Counters that are shown nowhere, for a reader outside the source (e.g. catch-up without metrics). */
+    public static ReaderCounters unregistered() {
+        return new ReaderCounters();
+    }
+
     /** DataHub calls that failed transiently (throttling, 5xx, network) and were retried. */
     final Counter retriedCalls = new ThreadSafeSimpleCounter();
     /** Of those, throttled by DataHub (LimitExceeded). */
     final Counter throttledCalls = new ThreadSafeSimpleCounter();
-    /** Checkpointed positions that had expired and were continued from OLDEST (datahub.on-expired-position=oldest). */
+    /** Positions that had expired and were continued from OLDEST (datahub.on-expired-position=oldest). */
     final Counter expiredPositionResets = new ThreadSafeSimpleCounter();
+    /** Records skipped because they expired before this job read them (datahub.on-expired-position=oldest). */
+    final Counter expiredRecordsSkipped = new ThreadSafeSimpleCounter();
 
     public static ReaderCounters register(MetricGroup group) {
         ReaderCounters c = new ReaderCounters();
         group.counter("dataHubRetries", c.retriedCalls);
         group.counter("dataHubThrottled", c.throttledCalls);
         group.counter("expiredPositionResets", c.expiredPositionResets);
+        group.counter("expiredRecordsSkipped", c.expiredRecordsSkipped);
         return c;
     }
 
     public long retriedCalls() { return retriedCalls.getCount(); }
     public long throttledCalls() { return throttledCalls.getCount(); }
     public long expiredPositionResets() { return expiredPositionResets.getCount(); }
+    public long expiredRecordsSkipped() { return expiredRecordsSkipped.getCount(); }
 }

@@ -1,7 +1,7 @@
 package io.datahubfcsync.source.reader;
 
-import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.split.ShardSplit;
+import java.util.List;
 
 /**
  * The fetcher thread's view of one shard: where it has read up to (ahead of what was emitted),
@@ -9,28 +9,27 @@ import io.datahubfcsync.source.split.ShardSplit;
  */
 final class ShardReadState {
     final String shardId;
-    /** Next position to read: OLDEST or SYSTEM_TIME until the first seek, then SEQUENCE. */
-    CursorPosition position;
-    /** Session handle for GetRecords; null means "seek from {@link #position} first". */
-    String cursor;
+    /** Position, cursor and last sequence read. */
+    final ShardReadCursor at;
     long nextAttemptAtMs;
     /** When DataHub first answered NoSuchShard in the current streak, -1 if not. */
     long notFoundSinceMs = -1;
     /** Consecutive cursor rejections; a second one in a row waits instead of re-seeking at once. */
     int cursorRejections;
     boolean finished;
+    /** Parents announced in the START marker; empty when the shard awaits none. */
+    final List<String> awaitedParents;
+    /** The START marker still has to go out before the shard's first record. */
+    boolean startMarkerDue;
     final Backoff idle;
     final Backoff retry;
 
     ShardReadState(ShardSplit split, long idleBackoffMaxMs, long retryBackoffMaxMs) {
         this.shardId = split.shardId();
-        this.position = split.position();
+        this.at = new ShardReadCursor(split.shardId(), split.position(), split.lastReadSequence());
+        this.awaitedParents = split.awaitedParents();
+        this.startMarkerDue = !awaitedParents.isEmpty();
         this.idle = new Backoff(Math.min(20, idleBackoffMaxMs), idleBackoffMaxMs, 0);
         this.retry = new Backoff(100, retryBackoffMaxMs, 0.2);
-    }
-
-    /** The next sequence to hand on, or -1 before the first seek; records below it are never re-emitted. */
-    long nextSequenceOrMinusOne() {
-        return position.kind() == CursorPosition.Kind.SEQUENCE ? position.value() : -1;
     }
 }

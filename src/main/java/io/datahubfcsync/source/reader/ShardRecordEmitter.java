@@ -8,11 +8,15 @@ import org.apache.flink.connector.base.source.reader.RecordEmitter;
 /**
  * Hands each record on (timestamped with its DataHub system time) and advances the shard's
  * position in the same task-thread step, so a checkpoint never holds a position ahead of or
- * behind what was emitted.
+ * behind what was emitted. Markers go out in the same order, and move no position.
  */
 public final class ShardRecordEmitter implements RecordEmitter<ShardRecord, ShardRecord, ShardSplitState> {
     @Override
     public void emitRecord(ShardRecord record, SourceOutput<ShardRecord> output, ShardSplitState state) {
+        if (record.isMarker()) {
+            output.collect(record);
+            return;
+        }
         output.collect(record, record.systemTime);
         state.recordEmitted(record);
     }

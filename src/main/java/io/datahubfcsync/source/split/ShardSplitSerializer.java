@@ -14,7 +14,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * Versioned bytes of a {@link ShardSplit}, stored in every reader checkpoint.
  *
  * <p>Version 1 layout: shard id, parent count + ids, begin and end hash key (UTF), position kind
- * ordinal (byte) + value (long), finished flag.
+ * code (byte) + value (long), finished flag.
+ *
+ * <p>Version 2 layout: the version 1 fields, then the awaited parents (count + ids), the last
+ * sequence read (long, -1 for none) and the END-marker-sent flag. A version 1 split comes from a
+ * release without delivery-order markers: it awaits no parent (its delivery never waited), its
+ * last read sequence is the one before its position, and a finished one never sent an END marker.
  *
  * <p>Evolving it: never change how version 1 is read. A version 2 writes its new layout and bumps
  * {@link #CURRENT_VERSION}; {@link #deserialize} keeps a {@code case 1} that reads the v1 layout and
@@ -25,7 +30,7 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit> {
     public static final ShardSplitSerializer INSTANCE = new ShardSplitSerializer();
 
-    static final int CURRENT_VERSION = 1;
+    static final int CURRENT_VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -41,12 +46,13 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
 
     @Override
     public ShardSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != 1) {
-            throw new IOException("Unknown DataHub shard split version " + version + " (this release reads 1); "
-                    + "the checkpoint was written by a newer release of the job");
-        }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
-        return readV1(in);
+        return switch (version) {
+            case 1 -> readV1(in);
+            case 2 -> readV2(in);
+            default -> throw new IOException("Unknown DataHub shard split version " + version
+                    + " (this release reads 1 and 2); the checkpoint was written by a newer release of the job");
+        };
     }
 
     /** Also used inside the enumerator state, which embeds splits. */
@@ -59,9 +65,32 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         out.writeByte(positionCode(split.position().kind()));
         out.writeLong(split.position().value());
         out.writeBoolean(split.isFinished());
+        out.writeInt(split.awaitedParents().size());
+        for (String p : split.awaitedParents()) out.writeUTF(p);
+        out.writeLong(split.lastReadSequence());
+        out.writeBoolean(split.endMarkerSent());
+    }
+
+    static ShardSplit readV2(DataInputView in) throws IOException {
+        ShardSplit v1 = readV1Fields(in);
+        int awaitedCount = in.readInt();
+        List<String> awaited = new ArrayList<>(awaitedCount);
+        for (int i = 0; i < awaitedCount; i++) awaited.add(in.readUTF());
+        long lastRead = in.readLong();
+        boolean endMarkerSent = in.readBoolean();
+        return new ShardSplit(v1.shardId(), v1.parentIds(), v1.beginHashKey(), v1.endHashKey(), v1.position(),
+                v1.isFinished(), awaited, lastRead, endMarkerSent);
     }
 
     static ShardSplit readV1(DataInputView in) throws IOException {
+        ShardSplit v1 = readV1Fields(in);
+        CursorPosition p = v1.position();
+        long lastRead = p.kind() == CursorPosition.Kind.SEQUENCE ? p.value() - 1 : -1;
+        return new ShardSplit(v1.shardId(), v1.parentIds(), v1.beginHashKey(), v1.endHashKey(), p, v1.isFinished(),
+                List.of(), lastRead, !v1.isFinished());
+    }
+
+    private static ShardSplit readV1Fields(DataInputView in) throws IOException {
         String shardId = in.readUTF();
         int parents = in.readInt();
         List<String> parentIds = new ArrayList<>(parents);

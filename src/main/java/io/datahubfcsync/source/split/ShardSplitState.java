@@ -10,13 +10,14 @@ import io.datahubfcsync.source.client.CursorPosition;
 public final class ShardSplitState {
     private final ShardSplit split;
     private volatile CursorPosition position;
-    private volatile long lastSequence = -1;
+    private volatile long lastSequence;
     private volatile long lastSystemTime = -1;
     private volatile long shardLatestTime = -1;
 
     public ShardSplitState(ShardSplit split) {
         this.split = split;
         this.position = split.position();
+        this.lastSequence = split.lastReadSequence();
     }
 
     /** Called by the emitter for each record it hands on. */
@@ -31,7 +32,7 @@ public final class ShardSplitState {
         return split.shardId();
     }
 
-    /** Sequence of the last emitted record, -1 before the first. */
+    /** Sequence of the last emitted record (before a restore too), -1 before the first. */
     public long lastSequence() {
         return lastSequence;
     }
@@ -44,6 +45,6 @@ public final class ShardSplitState {
     }
 
     public ShardSplit toSplit() {
-        return split.withPosition(position);
+        return split.withProgress(position, lastSequence);
     }
 }

@@ -126,8 +126,8 @@ class DataHubSplitEnumeratorTest {
         // restored enumerator: records written meanwhile are not skipped, a new shard starts at OLDEST
         hub.shard("0").appendMany(2, 2_000);
         hub.shard("2");
-        DataHubSplitEnumerator restored = enumerator(EnumeratorStateSerializer.INSTANCE.deserialize(1,
-                EnumeratorStateSerializer.INSTANCE.serialize(snapshot)), b -> b.startPosition(StartPosition.latest()));
+        DataHubSplitEnumerator restored = enumerator(EnumeratorStateSerializer.INSTANCE.deserialize(
+                EnumeratorStateSerializer.INSTANCE.getVersion(), EnumeratorStateSerializer.INSTANCE.serialize(snapshot)), b -> b.startPosition(StartPosition.latest()));
         context.runPeriodicCallable(1);
         register(restored, 0);
         register(restored, 1);
@@ -192,5 +192,72 @@ class DataHubSplitEnumeratorTest {
         assertThat(assignedTo()).as("parent 0 is listed and not finished").isEmpty();
         e.handleSourceEvent(1, new ShardsFinishedEvent(Set.of("0")));
         assertThat(assignedTo()).containsKey("2");
+    }
+
+    @Test
+    void aChildAwaitsExactlyTheParentsThisJobReadToTheirEnd() throws Throwable {
+        hub.shard("0").close();
+        hub.shard("1").close();
+        hub.shard("2", "0", "1");
+        hub.shard("3", "0");
+        hub.shard("6", "4"); // parent 4 expired out of the listing before this job read it
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
+        register(e, 0);
+        discover();
+        assertThat(assignedSplits().get("6").awaitedParents()).isEmpty();
+
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("0")));
+        assertThat(assignedSplits().get("3").awaitedParents()).containsExactly("0");
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("1")));
+        assertThat(assignedSplits().get("2").awaitedParents()).containsExactly("0", "1");
+    }
+
+    @Test
+    void aParentThatFinishedUnderAReleaseWithoutMarkersIsNotAwaited() throws Throwable {
+        hub.shard("0").close();
+        hub.shard("1").close();
+        hub.shard("2", "0", "1");
+        // version 1 state: parent 0 finished before markers existed, parent 1 is still being read
+        EnumeratorState v1 = EnumeratorStateSerializer.INSTANCE.deserialize(1, version1Bytes(Set.of("0"), Map.of("1", 0)));
+        DataHubSplitEnumerator e = enumerator(v1, b -> {});
+        register(e, 0);
+        discover();
+        // a reader restored from version 1 state re-reports a finished split that sent no END marker
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("1"), Set.of("1")));
+        assertThat(assignedSplits().get("2").awaitedParents()).isEmpty();
+    }
+
+    @Test
+    void aReturnedChildKeepsTheParentsItAwaited() throws Throwable {
+        hub.shard("0").close();
+        hub.shard("3", "0");
+        DataHubSplitEnumerator e = enumerator(EnumeratorState.initial(), b -> {});
+        register(e, 0);
+        discover();
+        e.handleSourceEvent(0, new ShardsFinishedEvent(Set.of("0")));
+        ShardSplit child = assignedSplits().get("3");
+        assertThat(child.awaitedParents()).containsExactly("0");
+
+        context.unregisterReader(0);
+        e.addSplitsBack(List.of(child), 0);
+        register(e, 1);
+        List<SplitsAssignment<ShardSplit>> seq = context.getSplitsAssignmentSequence();
+        assertThat(seq.get(seq.size() - 1).assignment().get(1)).singleElement()
+                .satisfies(s -> assertThat(s.awaitedParents()).containsExactly("0"));
+    }
+
+    /** Enumerator state exactly as version 1 lays it out: start resolved, no pending split. */
+    private static byte[] version1Bytes(Set<String> finished, Map<String, Integer> assigned) throws Exception {
+        org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        out.writeBoolean(true);
+        out.writeInt(finished.size());
+        for (String id : finished) out.writeUTF(id);
+        out.writeInt(0);
+        out.writeInt(assigned.size());
+        for (Map.Entry<String, Integer> a : assigned.entrySet()) {
+            out.writeUTF(a.getKey());
+            out.writeInt(a.getValue());
+        }
+        return out.getCopyOfBuffer();
     }
 }

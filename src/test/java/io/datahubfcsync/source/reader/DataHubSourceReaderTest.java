@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /** The finished-shard carry-over that keeps children from being stranded by a failover. */
 class DataHubSourceReaderTest {
     private final FakeDataHubClient hub = new FakeDataHubClient();
-    private final RecordingContext context = new RecordingContext();
     private final CollectingOutput output = new CollectingOutput();
+    private final RecordingContext context = new RecordingContext(output);
     private DataHubSourceReader reader;
 
     private DataHubSourceReader newReader() {
@@ -68,13 +68,16 @@ class DataHubSourceReaderTest {
         assertThat(first).extracting(ShardSplit::shardId).containsExactlyInAnyOrder("0", "1");
 
         pollUntilFinishedReported(r, "0");
-        assertThat(output.records).filteredOn(rec -> rec.shardId.equals("0")).extracting(rec -> rec.sequence)
-                .containsExactly(0L, 1L, 2L);
+        assertThat(output.records).filteredOn(rec -> rec.shardId.equals("0") && !rec.isMarker())
+                .extracting(rec -> rec.sequence).containsExactly(0L, 1L, 2L);
+        assertThat(output.markersWhenFinishedReported).as("END went out before the finish was reported")
+                .containsExactly(ShardRecord.end("0", 2));
 
         // checkpoint 1 was taken before the shard finished: its completion must not drop the marker
         r.notifyCheckpointComplete(1);
         List<ShardSplit> second = r.snapshotState(2);
-        assertThat(second).contains(split("0", CursorPosition.sequence(3), true));
+        assertThat(second).contains(new ShardSplit("0", List.of(), "0", "F", CursorPosition.sequence(3), true,
+                List.of(), 2, true));
 
         r.notifyCheckpointComplete(2);
         assertThat(r.snapshotState(3)).extracting(ShardSplit::shardId).containsExactly("1");
@@ -97,7 +100,12 @@ class DataHubSourceReaderTest {
     /** A SourceReaderContext that records the events sent to the enumerator. */
     private static final class RecordingContext implements SourceReaderContext {
         final List<SourceEvent> events = new CopyOnWriteArrayList<>();
+        private final CollectingOutput output;
         private final SourceReaderMetricGroup metrics = UnregisteredMetricsGroup.createSourceReaderMetricGroup();
+
+        RecordingContext(CollectingOutput output) {
+            this.output = output;
+        }
 
         Set<String> finishedReported() {
             return events.stream().filter(e -> e instanceof ShardsFinishedEvent)
@@ -110,7 +118,12 @@ class DataHubSourceReaderTest {
         @Override public String getLocalHostName() { return "localhost"; }
         @Override public int getIndexOfSubtask() { return 0; }
         @Override public void sendSplitRequest() {}
-        @Override public void sendSourceEventToCoordinator(SourceEvent event) { events.add(event); }
+        @Override public void sendSourceEventToCoordinator(SourceEvent event) {
+            if (event instanceof ShardsFinishedEvent && output.markersWhenFinishedReported.isEmpty()) {
+                output.records.stream().filter(ShardRecord::isMarker).forEach(output.markersWhenFinishedReported::add);
+            }
+            events.add(event);
+        }
         @Override public UserCodeClassLoader getUserCodeClassLoader() {
             return SimpleUserCodeClassLoader.create(getClass().getClassLoader());
         }
@@ -118,6 +131,8 @@ class DataHubSourceReaderTest {
 
     private static final class CollectingOutput implements ReaderOutput<ShardRecord> {
         final List<ShardRecord> records = new CopyOnWriteArrayList<>();
+        /** The markers emitted by the time the first finished shard was reported to the enumerator. */
+        final List<ShardRecord> markersWhenFinishedReported = new CopyOnWriteArrayList<>();
 
         @Override public void collect(ShardRecord record) { records.add(record); }
         @Override public void collect(ShardRecord record, long timestamp) { records.add(record); }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.LostRecordsException;
 import io.datahubfcsync.source.OnExpiredPosition;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubFatalException;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.junit.jupiter.api.Test;
 
 class DataHubSplitReaderTest {
@@ -42,14 +44,28 @@ class DataHubSplitReaderTest {
         r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit(shard, List.of(), "0", "F", position, false))));
     }
 
-    /** Drains one fetch: records per split in order, finished ids. */
+    /** Drains one fetch: records per split in order, finished ids. Markers are left out. */
     private static Set<String> drain(RecordsWithSplitIds<ShardRecord> batch, List<ShardRecord> into) {
+        List<ShardRecord> all = new ArrayList<>();
+        Set<String> finished = drainWithMarkers(batch, all);
+        all.stream().filter(r -> !r.isMarker()).forEach(into::add);
+        return finished;
+    }
+
+    /** Drains one fetch with its markers, in the order the reader emits them. */
+    private static Set<String> drainWithMarkers(RecordsWithSplitIds<ShardRecord> batch, List<ShardRecord> into) {
         for (String split = batch.nextSplit(); split != null; split = batch.nextSplit()) {
             for (ShardRecord r = batch.nextRecordFromSplit(); r != null; r = batch.nextRecordFromSplit()) {
                 into.add(r);
             }
         }
         return batch.finishedSplits();
+    }
+
+    private static String describe(ShardRecord r) {
+        if (r.isStart()) return "START " + r.shardId + " " + List.of(r.parents);
+        if (r.isEnd()) return "END " + r.shardId + " " + r.sequence;
+        return r.eventId();
     }
 
     private static List<Long> sequences(List<ShardRecord> records) {
@@ -173,22 +189,23 @@ class DataHubSplitReaderTest {
     }
 
     @Test
-    void anExpiredCheckpointedPositionFailsNamingShardSequenceAndOldestRetained() {
+    void anExpiredCheckpointedPositionFailsForGoodNamingProjectTopicShardAndTheLostRange() {
         hub.shard("3").appendMany(20, 5_000).expireBefore(12);
         DataHubSplitReader r = reader(b -> {});
         assign(r, "3", CursorPosition.sequence(7));
         assertThatThrownBy(r::fetch)
-                .isInstanceOf(DataHubFatalException.class)
+                .isInstanceOf(SuppressRestartsException.class)
+                .cause().isInstanceOf(LostRecordsException.class)
                 .hasMessageContaining("shard 3")
                 .hasMessageContaining("project p")
                 .hasMessageContaining("topic t")
-                .hasMessageContaining("sequence 7")
+                .hasMessageContaining("sequences 7..11 (5 records)")
                 .hasMessageContaining("oldest retained sequence is 12")
                 .hasMessageContaining("datahub.on-expired-position=oldest");
     }
 
     @Test
-    void anExpiredPositionContinuesFromOldestWhenConfiguredAndIsCounted() {
+    void anExpiredPositionContinuesFromOldestWhenConfiguredAndCountsTheSkippedRecords() {
         hub.shard("3").appendMany(20, 5_000).expireBefore(12);
         DataHubSplitReader r = reader(b -> b.onExpiredPosition(OnExpiredPosition.OLDEST));
         assign(r, "3", CursorPosition.sequence(7));
@@ -196,6 +213,7 @@ class DataHubSplitReaderTest {
         drain(r.fetch(), got);
         assertThat(sequences(got)).containsExactlyElementsOf(range(12, 20));
         assertThat(counters.expiredPositionResets()).isEqualTo(1);
+        assertThat(counters.expiredRecordsSkipped()).as("sequences 7..11").isEqualTo(5);
     }
 
     @Test
@@ -272,6 +290,63 @@ class DataHubSplitReaderTest {
         clock.addAndGet(6_000);
         assertThatThrownBy(r::fetch).isInstanceOf(DataHubFatalException.class)
                 .hasMessageContaining("Shard 0 of p/t is listed by DataHub");
+    }
+
+    @Test
+    void aChildThatAwaitsParentsStartsWithAStartMarkerAndAFinishedShardEndsWithAnEndMarker() {
+        hub.shard("5", "1", "2").appendMany(3, 5_000).close();
+        DataHubSplitReader r = reader(b -> {});
+        r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit("5", List.of("1", "2"), "0", "F",
+                CursorPosition.oldest(), false, List.of("2"), -1, true))));
+
+        List<ShardRecord> got = new ArrayList<>();
+        Set<String> finished = Set.of();
+        for (int i = 0; i < 5 && finished.isEmpty(); i++) {
+            finished = drainWithMarkers(r.fetch(), got);
+        }
+        assertThat(got).extracting(DataHubSplitReaderTest::describe)
+                .containsExactly("START 5 [2]", "5:0", "5:1", "5:2", "END 5 2");
+        assertThat(finished).containsExactly("5");
+    }
+
+    @Test
+    void aShardThatAwaitsNoParentGetsNoStartMarker_andAShardFinishedWithNothingReadEndsAtMinusOne() {
+        hub.shard("0").close();
+        DataHubSplitReader r = reader(b -> {});
+        assign(r, "0", CursorPosition.oldest());
+        List<ShardRecord> got = new ArrayList<>();
+        assertThat(drainWithMarkers(r.fetch(), got)).containsExactly("0");
+        assertThat(got).extracting(DataHubSplitReaderTest::describe).containsExactly("END 0 -1");
+    }
+
+    @Test
+    void theEndMarkerOfARestoredSplitNamesTheLastSequenceReadBeforeTheRestore() {
+        hub.shard("4").appendMany(10, 5_000).close();
+        DataHubSplitReader r = reader(b -> {});
+        r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit("4", List.of(), "0", "F",
+                CursorPosition.sequence(10), false, List.of(), 9, true))));
+        List<ShardRecord> got = new ArrayList<>();
+        assertThat(drainWithMarkers(r.fetch(), got)).containsExactly("4");
+        assertThat(got).extracting(DataHubSplitReaderTest::describe).containsExactly("END 4 9");
+    }
+
+    @Test
+    void theStartMarkerGoesOutAgainEachTimeTheSplitIsTakenUp() {
+        hub.shard("5", "1").appendMany(4, 5_000);
+        DataHubSplitReader first = reader(b -> b.fetchMaxRecords(2));
+        ShardSplit split = new ShardSplit("5", List.of("1"), "0", "F", CursorPosition.oldest(), false,
+                List.of("1"), -1, true);
+        first.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
+        List<ShardRecord> got = new ArrayList<>();
+        drainWithMarkers(first.fetch(), got);
+        assertThat(got).extracting(DataHubSplitReaderTest::describe).containsExactly("START 5 [1]", "5:0", "5:1");
+
+        // a restore hands the split, at its checkpointed position, to a new reader
+        DataHubSplitReader restored = reader(b -> b.fetchMaxRecords(2));
+        restored.handleSplitsChanges(new SplitsAddition<>(List.of(split.withProgress(CursorPosition.sequence(2), 1))));
+        List<ShardRecord> again = new ArrayList<>();
+        drainWithMarkers(restored.fetch(), again);
+        assertThat(again).extracting(DataHubSplitReaderTest::describe).containsExactly("START 5 [1]", "5:2", "5:3");
     }
 
     private static List<Long> range(long from, long to) {

@@ -1,0 +1,63 @@
+package io.datahubfcsync.source.reader;
+
+import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.LostRecordsException;
+import io.datahubfcsync.source.OnExpiredPosition;
+import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.source.client.DataHubClient;
+import io.datahubfcsync.source.client.PositionOutOfRangeException;
+import io.datahubfcsync.source.client.ShardCursor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Seeks a cursor at a sequence and, when DataHub no longer retains it, applies
+ * {@code datahub.on-expired-position}: {@code fail} throws a {@link LostRecordsException} naming
+ * the lost range; {@code oldest} logs, counts the skipped records and returns a cursor at the
+ * oldest retained record. Shared by the source's split reader and the catch-up reader, so both
+ * treat lost data alike.
+ */
+public final class ExpiredPositions {
+    private static final Logger LOG = LoggerFactory.getLogger(ExpiredPositions.class);
+
+    private final DataHubClient client;
+    private final DataHubSourceConfig config;
+    private final ReaderCounters counters;
+
+    public ExpiredPositions(DataHubClient client, DataHubSourceConfig config, ReaderCounters counters) {
+        this.client = client;
+        this.config = config;
+        this.counters = counters;
+    }
+
+    /** A cursor at {@code sequence}, or, under {@code oldest}, at the oldest record when it expired. */
+    ShardCursor seekSequence(String shardId, long sequence, String context) {
+        try {
+            return client.cursorAt(shardId, CursorPosition.sequence(sequence));
+        } catch (PositionOutOfRangeException e) {
+            ShardCursor oldest = client.cursorAt(shardId, CursorPosition.oldest());
+            if (oldest.sequence() <= sequence) {
+                throw e; // not expired: the sequence lies beyond the shard's end, which is not ours to judge
+            }
+            lost(shardId, sequence, oldest.sequence(), context);
+            return oldest;
+        }
+    }
+
+    /**
+     * Records {@code [firstLost, firstRetained)} of the shard can no longer be read. Throws under
+     * {@code fail}; under {@code oldest}, logs and counts them and returns normally.
+     *
+     * @param firstRetained -1 when the shard is gone altogether (the count is then unknown)
+     */
+    void lost(String shardId, long firstLost, long firstRetained, String context) {
+        if (config.onExpiredPosition() == OnExpiredPosition.FAIL) {
+            throw new LostRecordsException(config.project(), config.topic(), shardId, firstLost, firstRetained, context);
+        }
+        counters.expiredPositionResets.inc();
+        if (firstRetained > firstLost) counters.expiredRecordsSkipped.inc(firstRetained - firstLost);
+        LOG.warn("{} Continuing (datahub.on-expired-position=oldest): the lost records are skipped.",
+                LostRecordsException.describe(config.project(), config.topic(), shardId, firstLost, firstRetained,
+                        context));
+    }
+}
