@@ -314,6 +314,12 @@ class OperationsClusterIT {
                 .filter(s -> s.size() == SHARDS && s.values().stream().allMatch(v -> v == 0)));
         assertThat(prometheus.series(expr(RETRYING))).isEmpty();
         assertThat(prometheus.series(expr(LAG))).isEmpty();
+
+        // README's picture of the lag query: the backlog's rise during the storm and its drain (-Dui.screenshot=true)
+        String lagQuery = MonitoringAssets.substitute(panelQuery("Delivery lag and done-time age"), grafanaVariables(".*"));
+        UiScreenshot.take(prometheus.base(), "graph?g0.expr=" + java.net.URLEncoder.encode(lagQuery, StandardCharsets.UTF_8)
+                        + "&g0.tab=0&g0.range_input=2m", cluster.workDir().resolve("prometheus-lag.png"))
+                .ifPresent(png -> FIGURES.put("Prometheus graph screenshot", png.toString()));
     }
 
     // ---------------------------------------------------------------- a suspended shard
