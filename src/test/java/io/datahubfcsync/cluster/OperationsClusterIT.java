@@ -61,7 +61,7 @@ class OperationsClusterIT {
     private static final String STUCK_SHARD = "0";
     private static final String SUSPENDED_SHARD = "1";
     /** Long enough for the storm phase's checks before the shard would be suspended; short enough to wait for. */
-    private static final int RETRY_ATTEMPTS = 60;
+    private static final int RETRY_ATTEMPTS = 36;
     private static final String RETRY_INTERVAL = "500ms";
     private static final String REPORTER_PORT = "metrics.reporter.prom.port";
     /** The test's scrape and rule evaluation interval is 1 s; four of them, as Grafana's $__rate_interval would be. */
@@ -318,7 +318,7 @@ class OperationsClusterIT {
         // README's picture of the lag query: the backlog's rise during the storm and its drain (-Dui.screenshot=true)
         String lagQuery = MonitoringAssets.substitute(panelQuery("Delivery lag and done-time age"), grafanaVariables(".*"));
         UiScreenshot.take(prometheus.base(), "graph?g0.expr=" + java.net.URLEncoder.encode(lagQuery, StandardCharsets.UTF_8)
-                        + "&g0.tab=0&g0.range_input=2m", cluster.workDir().resolve("prometheus-lag.png"))
+                        + "&g0.tab=0&g0.range_input=40s", cluster.workDir().resolve("prometheus-lag.png"))
                 .ifPresent(png -> FIGURES.put("Prometheus graph screenshot", png.toString()));
     }
 
