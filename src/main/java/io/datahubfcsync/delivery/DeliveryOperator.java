@@ -1,5 +1,12 @@
 package io.datahubfcsync.delivery;
 
+import io.datahubfcsync.delivery.control.ShardState;
+import io.datahubfcsync.delivery.control.ShardStatus;
+import io.datahubfcsync.delivery.coordination.DeliveredShardsEvent;
+import io.datahubfcsync.delivery.coordination.ResumeCommandEvent;
+import io.datahubfcsync.delivery.coordination.ResumeReportEvent;
+import io.datahubfcsync.delivery.coordination.StatusQueryEvent;
+import io.datahubfcsync.delivery.coordination.StatusReportEvent;
 import io.datahubfcsync.event.EncodedEvent;
 import io.datahubfcsync.event.EventEncoder;
 import io.datahubfcsync.event.RecordDataException;
@@ -10,6 +17,7 @@ import io.datahubfcsync.fc.InvocationOutcome;
 import io.datahubfcsync.fc.InvocationResult;
 import io.datahubfcsync.metrics.DeliveryLagMetrics;
 import io.datahubfcsync.metrics.ShardDeliveryMetrics;
+import io.datahubfcsync.source.reader.ReaderCounters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,6 +28,10 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.operators.coordination.OperatorEvent;
+import org.apache.flink.runtime.operators.coordination.OperatorEventGateway;
+import org.apache.flink.runtime.operators.coordination.OperatorEventHandler;
+import org.apache.flink.util.FlinkRuntimeException;
 import org.apache.flink.runtime.state.CheckpointStreamFactory;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -47,13 +59,15 @@ import org.slf4j.LoggerFactory;
  * stop-with-savepoint) and {@link LaneStore} (versioned keyed state).
  */
 public final class DeliveryOperator extends AbstractStreamOperator<Void>
-        implements OneInputStreamOperator<ShardRecord, Void>, BoundedOneInput, LaneActions {
+        implements OneInputStreamOperator<ShardRecord, Void>, BoundedOneInput, OperatorEventHandler, LaneActions,
+        CatchUp.Listener {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryOperator.class);
 
     private final DeliveryConfig config;
     private final FunctionInvokerFactory invokerFactory;
     private final DeadLetterWriter.Factory deadLetterFactory; // null unless on-exhausted=dead-letter
+    private final CatchUp.Readers catchUpReaders; // null: lanes keep every record, the subtask is backpressured
     private final transient MailboxExecutor mailbox;
 
     /** Read by metric gauges on the reporter thread, hence concurrent; changed on the task thread only. */
@@ -66,6 +80,11 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient RetryPolicy retry;
     private transient Exhaustion exhaustion;
     private transient Suspension suspension;
+    private transient CatchUp catchUp;
+    private transient ParentGate gate;
+    /** The delivery coordinator; set by the factory. */
+    private transient OperatorEventGateway coordinator;
+    private transient ReaderCounters catchUpCounters;
     private transient DeadLetters deadLetters;
     private transient SavepointDrain drain;
     private transient OffTaskWork work;
@@ -80,12 +99,19 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient String runId;
 
     DeliveryOperator(StreamOperatorParameters<Void> parameters, DeliveryConfig config,
-                     FunctionInvokerFactory invokerFactory, DeadLetterWriter.Factory deadLetterFactory) {
+                     FunctionInvokerFactory invokerFactory, DeadLetterWriter.Factory deadLetterFactory,
+                     CatchUp.Readers catchUpReaders) {
         super(parameters);
         this.config = config;
         this.invokerFactory = invokerFactory;
         this.deadLetterFactory = deadLetterFactory;
+        this.catchUpReaders = catchUpReaders;
         this.mailbox = parameters.getMailboxExecutor();
+    }
+
+    /** Called by the factory, before the operator is set up. */
+    void setCoordinatorGateway(OperatorEventGateway gateway) {
+        this.coordinator = gateway;
     }
 
     // ---------------------------------------------------------------- lifecycle and state
@@ -97,6 +123,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         lanes = new ConcurrentHashMap<>();
         restoredInFlight = new HashMap<>();
         drain = new SavepointDrain(mailbox);
+        gate = new ParentGate(config.operatorName(), coordinator != null ? coordinator : event -> {});
         if (!context.isRestored()) return;
 
         for (Map.Entry<String, ShardProgress> e : store.restoreAll().entrySet()) {
@@ -129,13 +156,16 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             deadLetters = new DeadLetters(config, deadLetterWriter, work, timers, drain, this);
         }
         suspension = new Suspension(config, timers, drain, this);
+        catchUpCounters = ReaderCounters.register(getMetricGroup().addGroup("catchUp"));
+        catchUp = new CatchUp(config, catchUpReaders, work, getProcessingTimeService(), this, catchUpCounters);
         exhaustion = new Exhaustion(config, deadLetters, suspension);
         DeliveryLagMetrics.register(getMetricGroup(), this::maxMillisBehindLatest, this::syncedUpTo);
 
         for (ShardLane lane : new ArrayList<>(lanes.values())) {
             Integer inFlight = restoredInFlight.remove(lane.shardId);
             if (inFlight != null) resendRestoredBatch(lane, inFlight);
-            else tryStart(lane);
+            else advance(lane);
+            gate.reportIfDelivered(lane); // again: the report of the run before may not be in the coordinator's checkpoint
         }
     }
 
@@ -156,6 +186,19 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         super.notifyCheckpointComplete(checkpointId);
         drain.completed(checkpointId, this::startAll);
+        for (String shardId : gate.forgettable(checkpointId)) remove(shardId);
+    }
+
+    /** A shard delivered to its END, and known so to a completed checkpoint of the coordinator: its lane, state and metrics go. */
+    private void remove(String shardId) {
+        ShardLane lane = lanes.get(shardId);
+        if (lane == null || !lane.deliveredToEnd()) return;
+        lanes.remove(shardId);
+        lane.removed = true;
+        catchUp.closeReader(lane);
+        store.remove(shardId);
+        lane.metrics.close();
+        LOG.info("{}: shard {} is done with: its lane, state and metrics are gone", config.operatorName(), shardId);
     }
 
     @Override
@@ -174,7 +217,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         endOfInput = true;
         for (ShardLane lane : new ArrayList<>(lanes.values())) {
             batching.inputEnded(lane);
-            tryStart(lane);
+            advance(lane);
         }
         while (!allDeliveredOrSuspended()) mailbox.yield();
         List<ShardLane> suspended = lanes.values().stream()
@@ -194,7 +237,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     private boolean allDeliveredOrSuspended() {
         for (ShardLane lane : lanes.values()) {
-            if (!lane.pending.isEmpty() && lane.phase != ShardLane.Phase.SUSPENDED) return false;
+            if ((!lane.pending.isEmpty() || lane.hasGap()) && lane.phase != ShardLane.Phase.SUSPENDED) return false;
         }
         return true;
     }
@@ -202,6 +245,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     @Override
     public void close() throws Exception {
         try {
+            if (lanes != null && catchUp != null) lanes.values().forEach(catchUp::closeReader);
             if (work != null) work.close();
             if (invoker != null) invoker.close();
             if (deadLetterWriter != null) deadLetterWriter.close();
@@ -215,28 +259,111 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     }
 
     private void startAll() throws Exception {
-        for (ShardLane lane : new ArrayList<>(lanes.values())) tryStart(lane);
+        for (ShardLane lane : new ArrayList<>(lanes.values())) advance(lane);
     }
 
     // ---------------------------------------------------------------- records in
 
     @Override
     public void processElement(StreamRecord<ShardRecord> element) throws Exception {
-        // backpressure: let answers and timers run (they free room) instead of taking more input
-        while (buffered >= config.maxBufferedRecords()) mailbox.yield();
-
         ShardRecord record = element.getValue();
-        if (record.isMarker()) return; // START/END order markers: this operator does not gate on them
         ShardLane lane = lanes.computeIfAbsent(record.shardId, this::newLane);
+        if (record.isMarker()) {
+            onMarker(lane, record);
+            return;
+        }
         if (record.sequence <= lane.highestSequence()) {
             LOG.debug("{}: dropping {} again: shard {} already holds sequence {}", config.operatorName(), record,
                     lane.shardId, lane.highestSequence());
             return;
         }
+        if (!catchUp.available()) {
+            // nothing could read a record back: keep it, and hold up the input (yielding to answers and timers) instead
+            while (buffered >= config.maxBufferedRecords()) mailbox.yield();
+        } else {
+            // Only a lane that can move holds up the subtask, and only while it cannot take more. A lane
+            // that cannot move (retrying, suspended, waiting for parents) keeps its budget and lets the
+            // rest go, to read it back later: one stuck shard never stops the others.
+            while (!lane.hasGap() && lane.canMove() && overBudget(lane)) mailbox.yield();
+            if (lane.hasGap() || overBudget(lane)) {
+                if (!lane.hasGap()) {
+                    LOG.info("{}: shard {} holds {} records and cannot take more ({}); letting sequences from {} go, to"
+                                    + " read them back from DataHub once it can", config.operatorName(), lane.shardId,
+                            lane.pending.size(), lane.canMove() ? "over budget" : "it cannot move", record.sequence);
+                }
+                lane.letGo(record);
+                lane.metrics.letGo();
+                return;
+            }
+        }
         lane.add(record, timers.now());
         buffered++;
         batching.recordAdded(lane);
         tryStart(lane);
+    }
+
+    /** At or over the lane's budget (records or bytes), or the subtask's. */
+    private boolean overBudget(ShardLane lane) {
+        return lane.pending.size() >= recordsBudget() || lane.heldBytes >= config.maxBufferedBytesPerShard()
+                || buffered >= config.maxBufferedRecords();
+    }
+
+    /** Records one lane may hold: as configured, or a fair share of the subtask's bound. */
+    private int recordsBudget() {
+        int configured = config.maxBufferedRecordsPerShard();
+        return configured > 0 ? configured : Math.max(1, config.maxBufferedRecords() / Math.max(1, lanes.size()));
+    }
+
+    private void onMarker(ShardLane lane, ShardRecord marker) throws Exception {
+        if (marker.isEnd()) {
+            lane.endSequence = marker.sequence;
+            LOG.debug("{}: shard {} ends at sequence {}", config.operatorName(), lane.shardId, marker.sequence);
+            gate.reportIfDelivered(lane);
+        } else if (marker.isStart()) {
+            gate.started(lane, marker.parents == null ? List.of() : List.of(marker.parents));
+        }
+    }
+
+    // ---------------------------------------------------------------- coordinator events
+
+    @Override
+    public void handleOperatorEvent(OperatorEvent event) {
+        try {
+            if (event instanceof DeliveredShardsEvent delivered) {
+                for (ShardLane lane : gate.learned(delivered, new ArrayList<>(lanes.values()))) advance(lane);
+            } else if (event instanceof StatusQueryEvent query) {
+                coordinator.sendEventToCoordinator(new StatusReportEvent(query.requestId(), statuses()));
+            } else if (event instanceof ResumeCommandEvent resume) {
+                coordinator.sendEventToCoordinator(resume(resume));
+            } else {
+                LOG.warn("{}: unexpected event from the coordinator: {}", config.operatorName(), event);
+            }
+        } catch (Exception e) {
+            throw new FlinkRuntimeException(config.operatorName() + ": handling " + event + " failed", e);
+        }
+    }
+
+    private List<ShardStatus> statuses() {
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        long now = System.currentTimeMillis();
+        List<ShardStatus> out = new ArrayList<>();
+        for (ShardLane lane : lanes.values()) {
+            out.add(new ShardStatus(lane.shardId, subtask, lane.statusState(), lane.highestSequence(),
+                    lane.deliveredSequence(), lane.millisBehindLatest(), lane.consecutiveFailures(),
+                    ShardStatus.firstLine(lane.lastError), lane.lastRequestId, lane.lastErrorAtMillis, lane.parents, now));
+        }
+        return out;
+    }
+
+    private ResumeReportEvent resume(ResumeCommandEvent command) throws Exception {
+        List<String> resumed = new ArrayList<>();
+        Map<String, ShardState> notSuspended = new HashMap<>();
+        for (ShardLane lane : new ArrayList<>(lanes.values())) {
+            if (command.shardId() != null && !command.shardId().equals(lane.shardId)) continue;
+            if (suspension.resume(lane)) resumed.add(lane.shardId);
+            else if (command.shardId() != null) notSuspended.put(lane.shardId, lane.statusState());
+        }
+        return new ResumeReportEvent(command.requestId(), resumed, notSuspended);
     }
 
     private ShardLane newLane(String shardId) {
@@ -247,9 +374,12 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     // ---------------------------------------------------------------- batches out
 
-    /** Starts the lane's next batch if nothing of the shard is out and the batch is due. */
+    /** Starts the lane's next batch if nothing of the shard is out, its parents are delivered and the batch is due. */
     private void tryStart(ShardLane lane) throws Exception {
-        if (drain.holdsNewWork() || lane.phase != ShardLane.Phase.IDLE || lane.pending.isEmpty()) return;
+        if (drain.holdsNewWork() || lane.phase != ShardLane.Phase.IDLE || lane.pending.isEmpty()
+                || !lane.parentsDelivered || lane.removed) {
+            return;
+        }
         if (!batching.dueNow(lane, endOfInput, this::tryStart)) return;
         EncodedEvent event;
         try {
@@ -340,7 +470,27 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     @Override
     public void batchDone(ShardLane lane) throws Exception {
         buffered -= lane.batchDone().size();
+        advance(lane);
+        gate.reportIfDelivered(lane);
+    }
+
+    /** Whatever the lane can do next: its next batch, and reading back what it let go. */
+    private void advance(ShardLane lane) throws Exception {
         tryStart(lane);
+        catchUp.advance(lane, recordsBudget(), config.maxBufferedBytesPerShard());
+    }
+
+    @Override
+    public void reRead(ShardLane lane, int records) throws Exception {
+        buffered += records;
+        lane.metrics.reRead(records);
+        batching.recordAdded(lane);
+        tryStart(lane);
+    }
+
+    @Override
+    public void continueCatchUp(ShardLane lane) {
+        catchUp.advance(lane, recordsBudget(), config.maxBufferedBytesPerShard());
     }
 
     // ---------------------------------------------------------------- metrics
@@ -351,19 +501,29 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         return max;
     }
 
+    /**
+     * Epoch ms before which every record this subtask got was delivered: the oldest undelivered
+     * record's time, or now when nothing is undelivered (no shard, or all delivered), so that the
+     * minimum over subtasks is the job's "done time".
+     */
     private long syncedUpTo() {
         long min = Long.MAX_VALUE;
         for (ShardLane lane : lanes.values()) {
-            long t = lane.syncedUpTo();
+            long t = lane.oldestUndeliveredTime();
             if (t >= 0) min = Math.min(min, t);
         }
-        return min == Long.MAX_VALUE ? -1 : min;
+        return min == Long.MAX_VALUE ? System.currentTimeMillis() : min;
     }
 
     /** The shard's {@code state} gauge value, or -1 if this subtask holds no such shard; for tests. */
     int stateOf(String shardId) {
         ShardLane lane = lanes.get(shardId);
         return lane == null ? -1 : lane.state();
+    }
+
+    /** DataHub call counters of the lanes' re-reads (shown as {@code catchUp.*}); for tests. */
+    ReaderCounters catchUpCounters() {
+        return catchUpCounters;
     }
 
     /** Number of records this subtask holds; for tests. */

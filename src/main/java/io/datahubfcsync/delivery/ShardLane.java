@@ -3,6 +3,7 @@ package io.datahubfcsync.delivery;
 import io.datahubfcsync.event.EncodedEvent;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.metrics.ShardDeliveryMetrics;
+import io.datahubfcsync.source.reader.ShardRangeReader;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,28 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     boolean undeliverable;
     /** The lane was dropped from the operator; its timers and answers are no-ops. */
     boolean removed;
+    /** Payload bytes of all pending records (the lane's share of memory). */
+    long heldBytes;
+    /** First sequence the lane let go (over its budget) and must read back from DataHub; -1 if none. */
+    long gapFrom = -1;
+    /** Highest sequence the lane let go; meaningful only while {@link #gapFrom} ≥ 0. */
+    long gapTo = -1;
+    /** DataHub system time of the first record let go, or -1 if not known (after a restore). */
+    long gapSystemTime = -1;
+    /** The re-read of the gap, open while the lane catches up; never in state. */
+    ShardRangeReader catchUpReader;
+    /** A re-read call is on the pool or waits for its next turn. */
+    boolean catchUpBusy;
+    /** Last sequence of the shard (its END), -1 if it ended without records, {@link ShardProgress#NO_END} while open. */
+    long endSequence = ShardProgress.NO_END;
+    /** The parents (for a child shard) whose delivery the lane waits for, or waited for. */
+    List<String> parents = List.of();
+    /** False while the lane is a child waiting for its parents' delivery: none of its records may go. */
+    boolean parentsDelivered = true;
+    /** Told the coordinator it was delivered to its END (in this run of the subtask; never in state). */
+    boolean endReported;
+    /** Epoch ms of the last failed attempt, or -1. */
+    volatile long lastErrorAtMillis = -1;
     ShardDeliveryMetrics metrics;
 
     private volatile long deliveredSequence = -1;
@@ -78,6 +101,12 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
         lane.lastError = p.lastError;
         lane.lastRequestId = p.lastRequestId;
         lane.pending.addAll(p.pending);
+        for (ShardRecord r : p.pending) lane.heldBytes += payloadSize(r);
+        lane.gapFrom = p.gapFrom;
+        lane.gapTo = p.gapTo;
+        lane.endSequence = p.endSequence;
+        lane.parents = p.parents;
+        lane.parentsDelivered = p.parentsDelivered;
         lane.pendingChanged();
         return lane;
     }
@@ -89,13 +118,74 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
                 || phase == Phase.SUSPENDED);
         return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts,
                 batchOut ? inFlight.recordCount() : 0, lastError, lastRequestId, new ArrayList<>(pending), runId,
-                -1, -1, ShardProgress.NO_END, java.util.List.of(), true);
+                gapFrom, gapTo, endSequence, parents, parentsDelivered);
     }
 
-    /** Highest sequence this lane has seen (delivered or pending), to drop replays of older records. */
+    /** Highest sequence this lane has seen (delivered, pending or let go), to drop replays of older records. */
     long highestSequence() {
+        if (gapFrom >= 0) return gapTo;
         ShardRecord last = pending.peekLast();
         return last != null ? last.sequence : deliveredSequence;
+    }
+
+    /** Over its budget: the lane does not keep the record, and will read it back from DataHub. */
+    void letGo(ShardRecord r) {
+        if (gapFrom < 0) {
+            gapFrom = r.sequence;
+            gapSystemTime = r.systemTime;
+        }
+        gapTo = r.sequence;
+        long known = Math.max(r.systemTime, r.shardLatestTime);
+        if (known > newestKnownTime) newestKnownTime = known;
+    }
+
+    /**
+     * Takes records re-read from DataHub for the gap (older ones are ignored) and closes the gap
+     * once it reached what the source had sent.
+     *
+     * @return how many records were kept
+     */
+    int caughtUp(List<ShardRecord> records, long now) {
+        int kept = 0;
+        for (ShardRecord r : records) {
+            if (gapFrom < 0 || r.sequence < gapFrom) continue;
+            gapFrom = r.sequence + 1;
+            gapSystemTime = -1;
+            add(r, now);
+            kept++;
+        }
+        if (gapFrom > gapTo) closeGap();
+        return kept;
+    }
+
+    /** The re-read skipped records (expired, {@code datahub.on-expired-position=oldest}): it goes on from {@code next}. */
+    void skippedTo(long next) {
+        if (gapFrom >= 0 && next > gapFrom) gapFrom = next;
+        if (gapFrom > gapTo) closeGap();
+    }
+
+    void closeGap() {
+        gapFrom = -1;
+        gapTo = -1;
+        gapSystemTime = -1;
+    }
+
+    boolean hasGap() {
+        return gapFrom >= 0;
+    }
+
+    /**
+     * Whether the lane can deliver now: not retrying, suspended, set aside, failing or waiting for
+     * its parents. Only such a lane may hold up the subtask (backpressure); one that cannot move lets
+     * records go instead.
+     */
+    boolean canMove() {
+        return parentsDelivered && (phase == Phase.IDLE || phase == Phase.WAITING_FOR_MORE || phase == Phase.INVOKING);
+    }
+
+    /** The END was seen and every record up to it was delivered. */
+    boolean deliveredToEnd() {
+        return endSequence != ShardProgress.NO_END && pending.isEmpty() && !hasGap() && deliveredSequence >= endSequence;
     }
 
     void add(ShardRecord r, long now) {
@@ -103,7 +193,9 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
             openedAt = now; // first record that is not part of a batch
         }
         pending.addLast(r);
-        waitingPayloadBytes += payloadSize(r);
+        long size = payloadSize(r);
+        waitingPayloadBytes += size;
+        heldBytes += size;
         long known = Math.max(r.systemTime, r.shardLatestTime);
         if (known > newestKnownTime) newestKnownTime = known;
         pendingChanged();
@@ -129,7 +221,11 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     List<ShardRecord> batchDone() {
         int n = inFlight.recordCount();
         List<ShardRecord> done = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) done.add(pending.removeFirst());
+        for (int i = 0; i < n; i++) {
+            ShardRecord r = pending.removeFirst();
+            heldBytes -= payloadSize(r);
+            done.add(r);
+        }
         ShardRecord last = done.get(n - 1);
         deliveredSequence = last.sequence;
         deliveredSystemTime = last.systemTime;
@@ -154,6 +250,7 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     }
 
     void attemptFailed(String error, String requestId) {
+        lastErrorAtMillis = System.currentTimeMillis();
         failedAttempts++;
         consecutiveFailures = failedAttempts;
         lastError = error;
@@ -213,15 +310,29 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
 
     /** How far the oldest undelivered record is behind the newest one DataHub holds for this shard. */
     long millisBehindLatest() {
-        long oldest = oldestPendingSystemTime;
+        long oldest = oldestUndeliveredTime();
         long newest = newestKnownTime;
         return oldest < 0 || newest < 0 ? 0 : Math.max(0, newest - oldest);
     }
 
-    /** Epoch ms before which every record of this shard was delivered; -1 if nothing is known yet. */
-    long syncedUpTo() {
+    /** System time of the oldest record not delivered yet (pending, or let go and not read back), or -1. */
+    long oldestUndeliveredTime() {
         long oldest = oldestPendingSystemTime;
-        return oldest >= 0 ? oldest : newestKnownTime;
+        if (oldest < 0 && gapFrom >= 0) oldest = gapSystemTime >= 0 ? gapSystemTime : deliveredSystemTime;
+        return oldest;
+    }
+
+    /** Where the lane stands, as a status listing shows it. */
+    io.datahubfcsync.delivery.control.ShardState statusState() {
+        if (deliveredToEnd()) return io.datahubfcsync.delivery.control.ShardState.FINISHED;
+        return switch (phase) {
+            case SUSPENDED -> io.datahubfcsync.delivery.control.ShardState.SUSPENDED;
+            case EXHAUSTED, DEAD_LETTERING -> io.datahubfcsync.delivery.control.ShardState.EXHAUSTED;
+            case WAITING_TO_RETRY -> io.datahubfcsync.delivery.control.ShardState.RETRYING;
+            default -> !parentsDelivered ? io.datahubfcsync.delivery.control.ShardState.WAITING_FOR_PARENTS
+                    : failedAttempts > 0 ? io.datahubfcsync.delivery.control.ShardState.RETRYING
+                    : io.datahubfcsync.delivery.control.ShardState.RUNNING;
+        };
     }
 
     @Override

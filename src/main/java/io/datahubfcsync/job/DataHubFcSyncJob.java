@@ -67,7 +67,7 @@ public final class DataHubFcSyncJob {
                 .fromSource(new DataHubSource(plan.sourceConfig()), WatermarkStrategy.noWatermarks(),
                         "DataHub source " + c.project + "/" + c.topic)
                 .uid(SOURCE_UID);
-        FcDelivery.attach(records, plan.deliveryConfig(), plan.fc().invokerFactory());
+        FcDelivery.attach(records, plan.deliveryConfig(), plan.fc().invokerFactory(), plan.sourceConfig());
         LOG.info("Built {} with parameters {}", plan.jobName(), c.effectiveParameters());
     }
 

@@ -5,6 +5,7 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
 
 /**
  * The per-shard delivery metrics of SPEC §5, registered under the key/value group
@@ -38,13 +39,17 @@ public final class ShardDeliveryMetrics {
         long retryDelayMs();
     }
 
+    private final MetricGroup group;
     private final Counter invocations;
     private final Counter failedAttempts;
     private final Counter deadLettered;
+    private final Counter letGo;
+    private final Counter reRead;
     private final Histogram invokeLatencyMs;
 
     public ShardDeliveryMetrics(MetricGroup operatorGroup, String shardId, ShardStatus status) {
         MetricGroup g = operatorGroup.addGroup(SHARD_GROUP, shardId);
+        this.group = g;
         g.gauge("deliveredSequence", (Gauge<Long>) status::deliveredSequence);
         g.gauge("pendingRecords", (Gauge<Integer>) status::pendingRecords);
         g.gauge("consecutiveFailures", (Gauge<Integer>) status::consecutiveFailures);
@@ -53,6 +58,8 @@ public final class ShardDeliveryMetrics {
         invocations = g.counter("invocations");
         failedAttempts = g.counter("failedAttempts");
         deadLettered = g.counter("deadLetteredRecords");
+        letGo = g.counter("recordsLetGo");
+        reRead = g.counter("recordsReRead");
         invokeLatencyMs = g.histogram("invokeLatencyMs", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
     }
 
@@ -68,6 +75,21 @@ public final class ShardDeliveryMetrics {
 
     public void deadLettered(int records) {
         deadLettered.inc(records);
+    }
+
+    /** A record the shard did not keep (over its budget); it is read back from DataHub later. */
+    public void letGo() {
+        letGo.inc();
+    }
+
+    /** Records read back from DataHub after they were let go. */
+    public void reRead(int records) {
+        reRead.inc(records);
+    }
+
+    /** The shard is done with: its metrics leave the reporters and the UI. */
+    public void close() {
+        if (group instanceof AbstractMetricGroup<?> g) g.close();
     }
 
     public long invocationCount() {

@@ -2,6 +2,9 @@ package io.datahubfcsync.delivery;
 
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.fc.FunctionInvokerFactory;
+import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.reader.ShardRangeReader;
+import io.datahubfcsync.source.testing.FakeDataHubClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.coordination.MockOperatorEventGateway;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
@@ -32,10 +36,14 @@ final class DeliveryHarness implements AutoCloseable {
     private static final int MAX_PARALLELISM = 128;
     /** One per harness; the operator gets its own through a factory that holds only its index here (factories are serializable). */
     private static final List<HeldFunction> FUNCTIONS = new CopyOnWriteArrayList<>();
+    /** DataHub fakes that catch-up reads of a harness go to, by index (like {@link #FUNCTIONS}). */
+    private static final List<FakeDataHubClient> DATAHUBS = new CopyOnWriteArrayList<>();
 
     final List<OneInputStreamOperatorTestHarness<ShardRecord, Void>> harnesses = new ArrayList<>();
     /** The function of the harness opened last. */
     HeldFunction function;
+    /** What the operator of the harness opened last sent to its coordinator. */
+    MockOperatorEventGateway coordinator;
 
     static DeliveryConfig.Builder config() {
         return DeliveryConfig.builder().source("proj", "topic").region("cn-hangzhou").function("svc", "fn")
@@ -63,6 +71,26 @@ final class DeliveryHarness implements AutoCloseable {
     OneInputStreamOperatorTestHarness<ShardRecord, Void> open(DeliveryConfig.Builder config,
                                                               OperatorSubtaskState restoreFrom, JobID jobId,
                                                               DeadLetterWriter.Factory deadLetters) throws Exception {
+        return open(config, restoreFrom, jobId, deadLetters, null, null);
+    }
+
+    /**
+     * @param dataHub what lanes read back from when they catch up, or null for no catch-up
+     * @param source the source settings the re-reads use (expiry policy, stop time)
+     */
+    OneInputStreamOperatorTestHarness<ShardRecord, Void> open(DeliveryConfig.Builder config,
+                                                              OperatorSubtaskState restoreFrom, JobID jobId,
+                                                              DeadLetterWriter.Factory deadLetters,
+                                                              FakeDataHubClient dataHub,
+                                                              DataHubSourceConfig.Builder source) throws Exception {
+        CatchUp.Readers readers = null;
+        if (dataHub != null) {
+            DATAHUBS.add(dataHub);
+            int hub = DATAHUBS.size() - 1;
+            DataHubSourceConfig sourceConfig = source.project("proj").topic("topic")
+                    .clientFactory(() -> DATAHUBS.get(hub)).build();
+            readers = (shard, from, counters) -> new ShardRangeReader(DATAHUBS.get(hub), sourceConfig, counters, shard, from);
+        }
         function = new HeldFunction();
         FUNCTIONS.add(function);
         int index = FUNCTIONS.size() - 1;
@@ -70,13 +98,15 @@ final class DeliveryHarness implements AutoCloseable {
         MockEnvironment env = new MockEnvironmentBuilder().setJobID(jobId).setMaxParallelism(MAX_PARALLELISM)
                 .setParallelism(1).setSubtaskIndex(0).build();
         var harness = new OneInputStreamOperatorTestHarness<ShardRecord, Void>(
-                new DeliveryOperatorFactory(config.build(), invokers, deadLetters), env);
+                new DeliveryOperatorFactory(config.build(), invokers, deadLetters, readers), env);
         harness.getStreamConfig().setStatePartitioner(0, new FcDelivery.ShardIdKey());
         harness.getStreamConfig().setStateKeySerializer(
                 Types.STRING.createSerializer(harness.getExecutionConfig().getSerializerConfig()));
         harness.getStreamConfig().serializeAllConfigs();
         harnesses.add(harness);
         harness.setup();
+        coordinator = new MockOperatorEventGateway();
+        operator(harness).setCoordinatorGateway(coordinator);
         harness.initializeState(restoreFrom);
         harness.open();
         return harness;
@@ -135,5 +165,6 @@ final class DeliveryHarness implements AutoCloseable {
         for (var h : harnesses) h.close();
         FUNCTIONS.forEach(HeldFunction::close);
         FUNCTIONS.clear();
+        DATAHUBS.clear();
     }
 }

@@ -60,6 +60,12 @@ final class HeldFunction implements FunctionInvoker {
     private int maxOut;
     private int maxOutOfOneShard;
     private boolean closed;
+    private final java.util.Set<String> answeredAtOnce = new java.util.HashSet<>();
+
+    /** From now on calls of {@code shard} succeed at once, without the test answering them. */
+    synchronized void succeedAtOnce(String shard) {
+        answeredAtOnce.add(shard);
+    }
 
     @Override
     public InvocationResult invoke(byte[] event) {
@@ -71,6 +77,7 @@ final class HeldFunction implements FunctionInvoker {
             int ofShard = outPerShard.merge(call.shard, 1, Integer::sum);
             maxOutOfOneShard = Math.max(maxOutOfOneShard, ofShard);
             if (closed) call.fail("function closed", null);
+            else if (answeredAtOnce.contains(call.shard)) call.succeed();
         }
         try {
             return call.answer.join();
