@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's prometheus package (prometheus + promtool) when either is missing. The monitoring
-# cluster test (PrometheusMonitoringClusterIT) starts its own Prometheus server from it and checks the
+# cluster test (OperationsClusterIT) starts its own Prometheus server from it and checks the
 # rules and the dashboard with promtool; CI runs this before the test command.
 # The package's own service is kept from starting: the test runs a private server on a free port.
 set -euo pipefail

@@ -80,6 +80,11 @@ final class JobManagerClient {
         HttpResponse<String> response = send(HttpRequest.newBuilder(endpoint(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
+        if (response.statusCode() == 404 && response.body().contains("CoordinatorNotExistException")) {
+            throw new ShardsException(ShardsException.UNAVAILABLE, "job " + jobId + " has no delivery coordinator (operator uid "
+                    + DELIVERY_OPERATOR_UID + "): it runs a job jar from before the shards command, or is not a "
+                    + "datahub-fc-sync job; stop it with a savepoint and resume it with this jar");
+        }
         JsonNode result = json(response, "the delivery operator's coordinator of job " + jobId);
         JsonNode serialized = result.path(RESPONSE_FIELD);
         if (!serialized.isTextual()) {

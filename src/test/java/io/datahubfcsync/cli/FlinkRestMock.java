@@ -42,6 +42,7 @@ final class FlinkRestMock implements AutoCloseable {
         throw new IllegalStateException("no coordinator answer set for " + r);
     };
     private volatile String failure;
+    private volatile int failureStatus;
     private final List<CoordinationRequest> received = new ArrayList<>();
     private final List<String> coordinatorPaths = new ArrayList<>();
 
@@ -72,6 +73,11 @@ final class FlinkRestMock implements AutoCloseable {
 
     /** The coordinator call fails as Flink's handler reports an exception: HTTP 500 with the stack trace. */
     FlinkRestMock coordinatorFails(String stackTrace) {
+        return coordinatorFails(500, stackTrace);
+    }
+
+    FlinkRestMock coordinatorFails(int status, String stackTrace) {
+        this.failureStatus = status;
         this.failure = stackTrace;
         return this;
     }
@@ -108,7 +114,7 @@ final class FlinkRestMock implements AutoCloseable {
                 coordinatorPaths.add(path);
             }
             if (failure != null) {
-                respond(exchange, 500, JSON.createObjectNode().set("errors",
+                respond(exchange, failureStatus, JSON.createObjectNode().set("errors",
                         JSON.createArrayNode().add("Internal server error.").add(failure)).toString());
                 return;
             }

@@ -198,6 +198,19 @@ class ShardsTest {
     }
 
     @Test
+    void aJobWithoutTheDeliveryCoordinatorIsNamedAsSuch() {
+        // what Flink 2.3 answers when the uid resolves to an operator without a coordinator
+        flink.coordinatorFails(404, "org.apache.flink.runtime.scheduler.CoordinatorNotExistException: Coordinator of "
+                + "operator 4f73329b5eeabff95c4ff18906b8280b does not exist or the job vertex this operator belongs to is not initialized.");
+
+        assertThat(run("list")).isEqualTo(1);
+
+        assertThat(err()).isEqualTo("shards: job " + JOB + " has no delivery coordinator (operator uid fc-delivery): it runs "
+                + "a job jar from before the shards command, or is not a datahub-fc-sync job; stop it with a savepoint and "
+                + "resume it with this jar\n");
+    }
+
+    @Test
     void wrongArgumentsExitTwoWithTheUsageAndCallNothing() {
         int exit = new Shards(uri -> client(uri)).run(new String[] {"list"}, print(out), print(err));
 

@@ -36,15 +36,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Prometheus and Grafana out of the box, on a real cluster: the JobManager and two TaskManagers run Flink's Prometheus
- * reporter as {@code flink-conf/config.yaml} configures it (the reporter jar in the distribution's plugins folder), a
- * real Prometheus server (Debian's package) scrapes them with the shipped {@code deploy/monitoring/prometheus.yml} and
- * evaluates the shipped alert rules, and every query of the shipped Grafana dashboard and every alert expression is
- * run through Prometheus's HTTP API while the job delivers, while one shard retries with half an hour of backlog, and
- * after the job is cancelled. promtool checks the files and runs the rules' unit tests.
+ * Operating the job on a real cluster (a JobManager and two TaskManagers as separate JVMs running the shaded job jar):
+ * <ul>
+ *   <li>Prometheus and Grafana: the processes run Flink's Prometheus reporter as {@code flink-conf/config.yaml}
+ *   configures it (the reporter jar in the distribution's plugins folder), a real Prometheus server (Debian's
+ *   package) scrapes them with the shipped {@code deploy/monitoring/prometheus.yml} and evaluates the shipped alert
+ *   rules, and every query of the shipped Grafana dashboard and every alert expression is run through Prometheus's
+ *   HTTP API while the job delivers, while one shard retries with half an hour of backlog, while a shard is
+ *   suspended, and after the job is cancelled; promtool checks the files and runs the rules' unit tests.</li>
+ *   <li>The shards command, run as users run it ({@code java -cp <job jar> io.datahubfcsync.cli.Shards}): the list
+ *   during the retry storm, resume after a suspension, and its one-line errors.</li>
+ * </ul>
+ * One job runs through the phases in order; FC fault injection makes the storm and the suspension.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PrometheusMonitoringClusterIT {
+class OperationsClusterIT {
 
     private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "monitoring";
@@ -53,6 +59,10 @@ class PrometheusMonitoringClusterIT {
     private static final String FUNCTION = "sink";
     private static final int SHARDS = 4;
     private static final String STUCK_SHARD = "0";
+    private static final String SUSPENDED_SHARD = "1";
+    /** Long enough for the storm phase's checks before the shard would be suspended; short enough to wait for. */
+    private static final int RETRY_ATTEMPTS = 36;
+    private static final String RETRY_INTERVAL = "500ms";
     private static final String REPORTER_PORT = "metrics.reporter.prom.port";
     /** The test's scrape and rule evaluation interval is 1 s; four of them, as Grafana's $__rate_interval would be. */
     private static final String RATE_INTERVAL = "4s";
@@ -73,6 +83,7 @@ class PrometheusMonitoringClusterIT {
     private static FlinkTestCluster cluster;
     private static PrometheusServer prometheus;
     private static DemoProducer producer;
+    private static ShardsCommand shards;
     private static String jobId;
     /** The job's name as the {@code job_name} label of its series carries it. */
     private static String jobName;
@@ -112,10 +123,12 @@ class PrometheusMonitoringClusterIT {
         jobId = cluster.runJar(jarId, JOB_CLASS, List.of("--datahub.endpoint", datahub.endpoint(),
                 "--datahub.project", PROJECT, "--datahub.topic", TOPIC, "--fc.endpoint", fc.endpoint(),
                 "--fc.account-id", fc.accountId(), "--region", fc.region(), "--fc.service", SERVICE,
-                "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "20"), 2, null);
+                "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "20",
+                "--retry.interval", RETRY_INTERVAL, "--retry.max-attempts", String.valueOf(RETRY_ATTEMPTS)), 2, null);
         cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
         // Flink's reporter writes label values with every character but [a-zA-Z0-9_:] replaced by '_'
         jobName = cluster.job(jobId).path("name").asText().replaceAll("[^a-zA-Z0-9_:]", "_");
+        shards = new ShardsCommand(jar, cluster.workDir().resolve("shards-command"));
         producer = DemoProducer.start(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF,
                 CredentialsSource.fromEnvironment(Map.of(
                         CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
@@ -136,7 +149,7 @@ class PrometheusMonitoringClusterIT {
             StringBuilder report = new StringBuilder();
             FIGURES.forEach((what, value) -> report.append("FIGURE ").append(what).append(": ").append(value).append('\n'));
             Files.writeString(cluster.workDir().resolve("monitoring-figures.txt"), report);
-            System.out.print("PrometheusMonitoringClusterIT figures\n" + report);
+            System.out.print("OperationsClusterIT figures\n" + report);
         }
         if (fc != null) {
             fc.close();
@@ -202,11 +215,28 @@ class PrometheusMonitoringClusterIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void theShardsCommandRunFromTheJobJarAloneListsEveryShardRunning() {
+        ShardsCommand.Result result = shards.run(cluster.restAddress(), jobId, "list", "--json");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stderr()).isEmpty();
+        Map<String, JsonNode> rows = rowsByShard(result);
+        assertThat(rows.keySet()).containsExactly("0", "1", "2", "3");
+        assertThat(rows.values()).allSatisfy(row -> {
+            assertThat(row.path("state").asText()).isEqualTo("running");
+            assertThat(row.path("consecutiveFailures").asInt()).isZero();
+            assertThat(row.path("lastError").isNull()).isTrue();
+            assertThat(row.path("deliveredSequence").asLong()).isBetween(0L, row.path("readSequence").asLong());
+        });
+        FIGURES.put("shards list --json (JVM start included)", result.elapsed().toMillis() + " ms");
+    }
+
     // ---------------------------------------------------------------- a retry storm with a backlog
 
     @Test
-    @Order(3)
-    void duringARetryStormWithHalfAnHourOfBacklogEveryDashboardQueryReturnsSeriesAndTheRetryAndLagAlertsGoPending() {
+    @Order(4)
+    void duringARetryStormWithHalfAnHourOfBacklogEveryDashboardQueryReturnsSeriesTheRetryAndLagAlertsGoPendingAndListShowsTheShardRetrying() {
         // every call whose event holds this record of shard 0 fails: the shard retries its batch, the others go on
         long target = lastSequence(STUCK_SHARD) + 5;
         Fault storm = fc.faults().add(Fault.functionError("injected: the function fails on this batch")
@@ -251,10 +281,31 @@ class PrometheusMonitoringClusterIT {
                 .satisfies(s -> assertThat(s.path("metric").path("job_name").asText()).isEqualTo(jobName));
         assertThat(prometheus.series(expr(SUSPENDED))).as("nothing suspended: a retrying shard is state 1").isEmpty();
         assertThat(prometheus.series(expr(NOT_RUNNING))).as("the job runs").isEmpty();
+
+        // the shards command during the storm: the stuck shard retrying with its last error, the others running
+        ShardsCommand.Result json = shards.run(cluster.restAddress(), jobId, "list", "--json");
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        Map<String, JsonNode> rows = rowsByShard(json);
+        JsonNode stuck = rows.get(STUCK_SHARD);
+        assertThat(stuck.path("state").asText()).isEqualTo("retrying");
+        assertThat(stuck.path("consecutiveFailures").asInt()).isPositive();
+        assertThat(stuck.path("lastError").asText()).contains("injected: the function fails on this batch");
+        assertThat(stuck.path("lastErrorRequestId").asText()).isNotBlank();
+        assertThat(stuck.path("lastErrorTime").asText()).isNotBlank();
+        assertThat(stuck.path("deliveredSequence").asLong()).isLessThan(target);
+        assertThat(stuck.path("millisBehindLatest").asLong()).as("the 40-minute backlog").isGreaterThan(30 * 60_000L);
+        rows.forEach((shard, row) -> assertThat(row.path("state").asText()).as("shard " + shard)
+                .isEqualTo(shard.equals(STUCK_SHARD) ? "retrying" : "running"));
+        ShardsCommand.Result table = shards.run(cluster.restAddress(), jobId, "list");
+        assertThat(table.exitCode()).as(table.toString()).isZero();
+        assertThat(table.stdout().lines().filter(l -> l.startsWith(STUCK_SHARD + " ")).findFirst().orElseThrow())
+                .contains("retrying").contains("injected: the function fails on this batch");
+        FIGURES.put("shards list during the storm (" + json.elapsed().toMillis() + " ms, as a table "
+                + table.elapsed().toMillis() + " ms, JVM start included)", "\n" + table.stdout());
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void onceTheFunctionRecoversTheRetryAndLagAlertsClear() {
         fc.faults().clear();
         awaitAlert(RETRYING, "inactive");
@@ -264,18 +315,111 @@ class PrometheusMonitoringClusterIT {
                 .filter(s -> s.size() == SHARDS && s.values().stream().allMatch(v -> v == 0)));
         assertThat(prometheus.series(expr(RETRYING))).isEmpty();
         assertThat(prometheus.series(expr(LAG))).isEmpty();
+
+        // README's picture of the lag query: the backlog's rise during the storm and its drain (-Dui.screenshot=true)
+        String lagQuery = MonitoringAssets.substitute(panelQuery("Delivery lag and done-time age"), grafanaVariables(".*"));
+        UiScreenshot.take(prometheus.base(), "graph?g0.expr=" + java.net.URLEncoder.encode(lagQuery, StandardCharsets.UTF_8)
+                        + "&g0.tab=0&g0.range_input=40s", cluster.workDir().resolve("prometheus-lag.png"))
+                .ifPresent(png -> FIGURES.put("Prometheus graph screenshot", png.toString()));
+    }
+
+    // ---------------------------------------------------------------- a suspended shard
+
+    @Test
+    @Order(6)
+    void aSuspendedShardFiresTheSuspendedAlertAndResumeThroughTheShardsCommandClearsIt() {
+        long target = lastSequence(SUSPENDED_SHARD) + 5;
+        Fault broken = fc.faults().add(Fault.functionError("injected: the function is broken")
+                .whenEventId(SUSPENDED_SHARD + ":" + target).onlyFor(SERVICE, FUNCTION));
+
+        // retry.max-attempts failed attempts, then the shard stops while the others go on
+        Duration budget = Duration.ofMillis(RETRY_ATTEMPTS * 500L).plus(TIMEOUT);
+        JsonNode alert = RestPoll.until(SUSPENDED + " firing", budget, () -> {
+            JsonNode rule = prometheus.alertRule(SUSPENDED);
+            return rule.path("state").asText().equals("firing") ? Optional.of(rule.path("alerts").get(0)) : Optional.empty();
+        });
+        assertThat(alert.path("labels").path("shard").asText()).isEqualTo(SUSPENDED_SHARD);
+        assertThat(alert.path("labels").path("severity").asText()).isEqualTo("critical");
+        assertThat(broken.fired()).as("attempts before the suspension").isGreaterThanOrEqualTo(RETRY_ATTEMPTS);
+        assertThat(prometheus.series(expr(SUSPENDED))).singleElement()
+                .satisfies(s -> assertThat(s.path("metric").path("shard").asText()).isEqualTo(SUSPENDED_SHARD));
+        // the dashboard shows it: state 3 in the per-shard state panel, one shard not running
+        Map<String, String> variables = grafanaVariables(MonitoringAssets.regexLiteral(jobName));
+        assertThat(byShard(prometheus.series(MonitoringAssets.substitute(panelQuery("Shard state"), variables))))
+                .containsEntry(SUSPENDED_SHARD, 3.0);
+        assertThat(prometheus.series(MonitoringAssets.substitute(panelQuery("Shards not running"), variables)))
+                .singleElement().satisfies(s -> assertThat(s.path("value").get(1).asDouble()).isEqualTo(1.0));
+
+        ShardsCommand.Result list = shards.run(cluster.restAddress(), jobId, "list", "--json");
+        assertThat(list.exitCode()).as(list.toString()).isZero();
+        JsonNode suspended = rowsByShard(list).get(SUSPENDED_SHARD);
+        assertThat(suspended.path("state").asText()).isEqualTo("suspended");
+        assertThat(suspended.path("lastError").asText()).contains("injected: the function is broken");
+        assertThat(suspended.path("deliveredSequence").asLong()).isLessThan(target);
+
+        ShardsCommand.Result notSuspended = shards.run(cluster.restAddress(), jobId, "resume", "2");
+        assertThat(notSuspended.exitCode()).as(notSuspended.toString()).isZero();
+        assertThat(notSuspended.stdout()).isEqualTo("shard 2 is running, not suspended: nothing changed\n");
+
+        // the function is fixed; resume tries the batch at once, without a restart of the job
+        fc.faults().clear();
+        ShardsCommand.Result resumed = shards.run(cluster.restAddress(), jobId, "resume", SUSPENDED_SHARD);
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        assertThat(resumed.stdout()).startsWith("resumed shard " + SUSPENDED_SHARD);
+        FIGURES.put("shards resume", resumed.stdout().trim() + " (" + resumed.elapsed().toMillis() + " ms)");
+
+        awaitAlert(SUSPENDED, "inactive");
+        RestPoll.until("shard " + SUSPENDED_SHARD + " delivered past the broken batch", TIMEOUT, () -> Optional.of(
+                byShard(prometheus.series("max by (shard) (flink_taskmanager_job_task_operator_shard_deliveredSequence)")))
+                .filter(s -> s.getOrDefault(SUSPENDED_SHARD, -1.0) > target));
+        assertThat(byShard(prometheus.series("max by (shard) (" + SHARD_STATE + ")"))).containsEntry(SUSPENDED_SHARD, 0.0);
+        assertThat(cluster.jobStatus(jobId)).isEqualTo("RUNNING");
+        assertThat(RestPoll.until("numRestarts reported", TIMEOUT, () -> cluster.jobMetric(jobId, "numRestarts")))
+                .as("resumed without a restart").isZero();
+
+        ShardsCommand.Result nothing = shards.run(cluster.restAddress(), jobId, "resume", "--all");
+        assertThat(nothing.exitCode()).as(nothing.toString()).isZero();
+        assertThat(nothing.stdout()).isEqualTo("no shard is suspended: nothing changed\n");
+    }
+
+    @Test
+    @Order(7)
+    void theShardsCommandAnswersAWrongJobIdAnUnreachableJobManagerAndWrongArgumentsWithOneLine() throws IOException {
+        ShardsCommand.Result wrongJob = shards.run(cluster.restAddress(), "0123456789abcdef0123456789abcdef", "list");
+        assertThat(wrongJob.exitCode()).as(wrongJob.toString()).isEqualTo(1);
+        assertThat(wrongJob.stderr().lines().toList()).singleElement().asString()
+                .startsWith("shards: no job 0123456789abcdef0123456789abcdef at the JobManager " + cluster.restAddress());
+        assertThat(wrongJob.stdout()).isEmpty();
+
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ShardsCommand.Result unreachable = shards.run(java.net.URI.create("http://127.0.0.1:" + closedPort), jobId, "list");
+        assertThat(unreachable.exitCode()).as(unreachable.toString()).isEqualTo(1);
+        assertThat(unreachable.stderr().lines().toList()).singleElement().asString()
+                .startsWith("shards: cannot reach the JobManager at http://127.0.0.1:" + closedPort);
+
+        ShardsCommand.Result wrongArguments = shards.runRaw(List.of("--job", "42", "list"));
+        assertThat(wrongArguments.exitCode()).as(wrongArguments.toString()).isEqualTo(2);
+        assertThat(wrongArguments.stderr()).contains("--jobmanager is missing").contains("--job '42' is not a job id");
     }
 
     // ---------------------------------------------------------------- the job gone
 
     @Test
-    @Order(5)
-    void aCancelledJobMakesTheJobNotRunningAlertGoPending() {
+    @Order(8)
+    void aCancelledJobMakesTheJobNotRunningAlertGoPendingAndTheShardsCommandSaysSo() {
         assertThat(prometheus.alertState(NOT_RUNNING)).isEqualTo("inactive");
         cluster.cancel(jobId, TIMEOUT);
         JsonNode alert = awaitAlert(NOT_RUNNING, "pending");
         FIGURES.put("job-not-running alert after cancel", alert.path("labels").toString());
         assertThat(prometheus.series(expr(NOT_RUNNING))).isNotEmpty();
+
+        ShardsCommand.Result result = shards.run(cluster.restAddress(), jobId, "list");
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.stderr().lines().toList()).singleElement().asString()
+                .startsWith("shards: job " + jobId + " (").contains("is CANCELED, not RUNNING");
     }
 
     // ---------------------------------------------------------------- helpers
@@ -318,6 +462,25 @@ class PrometheusMonitoringClusterIT {
             }
             return Optional.of(state.equals("inactive") ? rule : rule.path("alerts").get(0));
         });
+    }
+
+    /** {@code list --json}'s rows by shard id. */
+    private static Map<String, JsonNode> rowsByShard(ShardsCommand.Result result) {
+        Map<String, JsonNode> rows = new TreeMap<>();
+        try {
+            for (JsonNode row : new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.stdout())) {
+                rows.put(row.path("shard").asText(), row);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("list --json printed no JSON array: " + result, e);
+        }
+        return rows;
+    }
+
+    /** The (single) query of the dashboard panel with this title. */
+    private static String panelQuery(String title) {
+        return ASSETS.dashboardQueries().stream().filter(q -> q.panel().equals(title)).findFirst()
+                .orElseThrow(() -> new AssertionError("no dashboard panel '" + title + "'")).expr();
     }
 
     private static Map<String, Double> byShard(List<JsonNode> series) {
