@@ -2,6 +2,7 @@ package io.datahubfcsync.delivery;
 
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.event.BlobEncoding;
+import io.datahubfcsync.progress.SubscriptionMirror;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ public final class DeliveryConfig implements Serializable {
     private final int maxBufferedRecordsPerShard;
     private final long maxBufferedBytesPerShard;
     private final Duration suspendProbeInterval;
+    private final SubscriptionMirror.Factory progressMirror;
 
     private DeliveryConfig(Builder b) {
         project = b.project;
@@ -61,7 +63,11 @@ public final class DeliveryConfig implements Serializable {
         maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
         maxBufferedBytesPerShard = b.maxBufferedBytesPerShard;
         suspendProbeInterval = b.suspendProbeInterval;
+        progressMirror = b.progressMirror;
     }
+
+    /** Where delivered positions are mirrored for watching in DataHub's console, or null. */
+    public SubscriptionMirror.Factory progressMirror() { return progressMirror; }
 
     public static Builder builder() {
         return new Builder();
@@ -138,6 +144,8 @@ public final class DeliveryConfig implements Serializable {
         private int maxBufferedRecordsPerShard;
         private long maxBufferedBytesPerShard;
         private Duration suspendProbeInterval = Duration.ofMinutes(10);
+
+        private SubscriptionMirror.Factory progressMirror;
 
         private Builder() {}
 
@@ -229,6 +237,12 @@ public final class DeliveryConfig implements Serializable {
         }
 
         /** {@code on-exhausted=dead-letter} with {@code dead-letter.topic} (a BLOB topic in the source project). */
+        /** Mirror delivered positions into a DataHub subscription after each completed checkpoint (null: don't). */
+        public Builder mirrorProgressTo(SubscriptionMirror.Factory mirror) {
+            this.progressMirror = mirror;
+            return this;
+        }
+
         public Builder deadLetter(String topic, DataHubConnection connection) {
             this.onExhausted = OnExhausted.DEAD_LETTER;
             this.deadLetterTopic = topic;

@@ -17,6 +17,8 @@ import io.datahubfcsync.fc.InvocationOutcome;
 import io.datahubfcsync.fc.InvocationResult;
 import io.datahubfcsync.metrics.DeliveryLagMetrics;
 import io.datahubfcsync.metrics.ShardDeliveryMetrics;
+import io.datahubfcsync.progress.DeliveredPosition;
+import io.datahubfcsync.progress.ProgressPublisher;
 import io.datahubfcsync.source.reader.ReaderCounters;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -90,6 +92,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient OffTaskWork work;
     private transient FunctionInvoker invoker;
     private transient DeadLetterWriter deadLetterWriter;
+    /** Mirrors delivered positions into a DataHub subscription; null unless {@code datahub.subscription} is set. */
+    private transient ProgressPublisher progress;
     /** Records held by all lanes (pending, including batches that are out). */
     private transient int buffered;
     /** Invocations on the wire. */
@@ -160,6 +164,11 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         catchUp = new CatchUp(config, catchUpReaders, work, getProcessingTimeService(), this, catchUpCounters);
         exhaustion = new Exhaustion(config, deadLetters, suspension);
         DeliveryLagMetrics.register(getMetricGroup(), this::maxMillisBehindLatest, this::syncedUpTo);
+        if (config.progressMirror() != null) {
+            progress = new ProgressPublisher(config.progressMirror().create(), config.operatorName() + " (subtask "
+                    + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ") subscription commits");
+            progress.registerMetrics(getMetricGroup());
+        }
 
         for (ShardLane lane : new ArrayList<>(lanes.values())) {
             Integer inFlight = restoredInFlight.remove(lane.shardId);
@@ -180,12 +189,20 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         for (ShardLane lane : lanes.values()) store.write(lane.shardId, lane.snapshot(runId));
+        if (progress != null) {
+            List<DeliveredPosition> positions = new ArrayList<>();
+            for (ShardLane lane : lanes.values()) {
+                positions.add(new DeliveredPosition(lane.shardId, lane.deliveredSequence(), lane.deliveredSystemTime));
+            }
+            progress.checkpointTaken(context.getCheckpointId(), positions);
+        }
     }
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         super.notifyCheckpointComplete(checkpointId);
         drain.completed(checkpointId, this::startAll);
+        if (progress != null) progress.checkpointCompleted(checkpointId);
         for (String shardId : gate.forgettable(checkpointId)) remove(shardId);
     }
 
@@ -205,6 +222,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     public void notifyCheckpointAborted(long checkpointId) throws Exception {
         super.notifyCheckpointAborted(checkpointId);
         drain.aborted(checkpointId, this::startAll);
+        if (progress != null) progress.checkpointAborted(checkpointId);
     }
 
     /**
@@ -249,6 +267,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             if (work != null) work.close();
             if (invoker != null) invoker.close();
             if (deadLetterWriter != null) deadLetterWriter.close();
+            if (progress != null) progress.close();
         } finally {
             super.close();
         }

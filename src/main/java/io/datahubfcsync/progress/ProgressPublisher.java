@@ -95,9 +95,17 @@ public final class ProgressPublisher implements AutoCloseable {
         return commits.get();
     }
 
+    /** Lets a commit that is due or running finish (a few seconds at most), then stops. */
     @Override
     public void close() {
-        committer.shutdownNow();
-        mirror.close();
+        committer.shutdown();
+        try {
+            if (!committer.awaitTermination(5, TimeUnit.SECONDS)) committer.shutdownNow();
+        } catch (InterruptedException e) {
+            committer.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            mirror.close();
+        }
     }
 }
