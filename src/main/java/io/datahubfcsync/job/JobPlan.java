@@ -48,6 +48,7 @@ public final class JobPlan {
                 .shardDiscoveryInterval(config.shardDiscoveryInterval)
                 .fetchMaxRecords(config.fetchMaxRecords)
                 .onExpiredPosition(config.onExpiredPosition)
+                .credentialsFailureGrace(config.credentialsFailureGrace)
                 .build();
     }
 

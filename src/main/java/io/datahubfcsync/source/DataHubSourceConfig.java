@@ -1,5 +1,6 @@
 package io.datahubfcsync.source;
 
+import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.source.client.DataHubClientFactory;
 import io.datahubfcsync.source.client.SdkDataHubClientFactory;
@@ -29,6 +30,8 @@ public final class DataHubSourceConfig implements Serializable {
     private final long idleBackoffMaxMs;
     private final long retryBackoffMaxMs;
     private final long shardNotFoundTimeoutMs;
+    private final long credentialsFailureGraceMs;
+    private final CredentialsSource credentials; // null when built from a client factory alone
 
     private DataHubSourceConfig(Builder b) {
         this.project = require(b.project, "datahub.project");
@@ -56,6 +59,12 @@ public final class DataHubSourceConfig implements Serializable {
         this.idleBackoffMaxMs = positive(b.idleBackoffMaxMs, "idle backoff");
         this.retryBackoffMaxMs = positive(b.retryBackoffMaxMs, "retry backoff");
         this.shardNotFoundTimeoutMs = positive(b.shardNotFoundTimeoutMs, "shard-not-found timeout");
+        if (b.credentialsFailureGraceMs < 0) {
+            throw new IllegalArgumentException("credentials.failure-grace must not be negative, got "
+                    + b.credentialsFailureGraceMs + " ms");
+        }
+        this.credentialsFailureGraceMs = b.credentialsFailureGraceMs;
+        this.credentials = b.connection != null ? b.connection.credentials() : null;
         if (stopAtMs != null && startPosition.kind() == StartPosition.Kind.TIMESTAMP
                 && stopAtMs <= startPosition.timestampMs()) {
             throw new IllegalArgumentException("stop (" + stopAtMs + ") must be later than start ("
@@ -93,6 +102,20 @@ public final class DataHubSourceConfig implements Serializable {
     /** How long a shard may be unknown to DataHub (right after resharding) before the job fails. */
     public long shardNotFoundTimeoutMs() { return shardNotFoundTimeoutMs; }
 
+    /** How long DataHub may refuse the credentials before the source fails ({@code credentials.failure-grace}). */
+    public long credentialsFailureGraceMs() { return credentialsFailureGraceMs; }
+
+    /** Where the credentials come from, in words, for messages; never a secret. */
+    public String describeCredentials() {
+        if (credentials == null) return "the configured credentials";
+        try {
+            credentials.current(); // so a chain can say which of its sources answered
+        } catch (RuntimeException missing) {
+            // the description alone still says where they were looked for
+        }
+        return credentials.describe();
+    }
+
     @Override
     public String toString() {
         return "DataHubSourceConfig{" + project + "/" + topic + ", start=" + startPosition
@@ -115,6 +138,7 @@ public final class DataHubSourceConfig implements Serializable {
         private long idleBackoffMaxMs = 300;
         private long retryBackoffMaxMs = 10_000;
         private long shardNotFoundTimeoutMs = 60_000;
+        private long credentialsFailureGraceMs = 5 * 60_000;
 
         private Builder() {}
 
@@ -136,6 +160,7 @@ public final class DataHubSourceConfig implements Serializable {
         public Builder idleBackoffMax(Duration d) { this.idleBackoffMaxMs = d.toMillis(); return this; }
         public Builder retryBackoffMax(Duration d) { this.retryBackoffMaxMs = d.toMillis(); return this; }
         public Builder shardNotFoundTimeout(Duration d) { this.shardNotFoundTimeoutMs = d.toMillis(); return this; }
+        public Builder credentialsFailureGrace(Duration d) { this.credentialsFailureGraceMs = d.toMillis(); return this; }
 
         public DataHubSourceConfig build() {
             return new DataHubSourceConfig(this);

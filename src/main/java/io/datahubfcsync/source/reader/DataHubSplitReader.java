@@ -6,6 +6,7 @@ import io.datahubfcsync.source.OnExpiredPosition;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
 import io.datahubfcsync.source.client.DataHubException;
+import io.datahubfcsync.source.client.DataHubAuthException;
 import io.datahubfcsync.source.client.DataHubFatalException;
 import io.datahubfcsync.source.client.DataHubRetryableException;
 import io.datahubfcsync.source.client.ExpiredCursorException;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * backoff, a few hundred ms) so idle topics do not flood DataHub while latency stays low. When no
  * shard is due, fetch waits for the earliest one, and {@link #wakeUp()} ends that wait at once.
  *
- * <p>Errors: throttling, 5xx and network errors back off per shard and never fail the job; a
+ * <p>Errors: throttling, 5xx and network errors back off per shard and never fail the job; refused
+ * credentials back off too and fail only after {@code credentials.failure-grace} ({@link CredentialFailures}); a
  * rejected cursor is re-sought from the held sequence; NoSuchShard is retried for a bounded time
  * and then checked against the shard listing; an expired position follows
  * {@code datahub.on-expired-position}; everything else fails the job with DataHub's message.
@@ -58,6 +60,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
     private final DataHubClient client;
     private final DataHubSourceConfig config;
     private final ReaderCounters counters;
+    private final CredentialFailures credentialFailures;
     private final LongSupplier clock;
     private final String topicName;
 
@@ -73,6 +76,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         this.client = client;
         this.config = config;
         this.counters = counters;
+        this.credentialFailures = new CredentialFailures(config, counters);
         this.clock = clock;
         this.topicName = config.project() + "/" + config.topic();
     }
@@ -118,6 +122,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
                 shard.position = CursorPosition.sequence(c.sequence());
             }
             RecordBatch batch = client.readRecords(shard.shardId, shard.cursor, config.fetchMaxRecords());
+            credentialFailures.accepted();
             recovered(shard);
             shard.cursorRejections = 0;
             if (batch.nextCursor() != null) {
@@ -145,6 +150,9 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
             shardNotFound(shard, now, e);
         } catch (DataHubRetryableException e) {
             retryLater(shard, now, e);
+        } catch (DataHubAuthException e) {
+            credentialFailures.refused(shard.shardId, now, e);
+            shard.nextAttemptAtMs = now + shard.retry.nextDelayMs();
         }
         return 0;
     }

@@ -15,16 +15,20 @@ public final class ReaderCounters {
     final Counter throttledCalls = new ThreadSafeSimpleCounter();
     /** Checkpointed positions that had expired and were continued from OLDEST (datahub.on-expired-position=oldest). */
     final Counter expiredPositionResets = new ThreadSafeSimpleCounter();
+    /** DataHub calls refused for the credentials (rejected key, expired token, no permission), retried within the grace. */
+    final Counter credentialFailures = new ThreadSafeSimpleCounter();
 
     public static ReaderCounters register(MetricGroup group) {
         ReaderCounters c = new ReaderCounters();
         group.counter("dataHubRetries", c.retriedCalls);
         group.counter("dataHubThrottled", c.throttledCalls);
         group.counter("expiredPositionResets", c.expiredPositionResets);
+        group.counter("credentialFailures", c.credentialFailures);
         return c;
     }
 
     public long retriedCalls() { return retriedCalls.getCount(); }
     public long throttledCalls() { return throttledCalls.getCount(); }
     public long expiredPositionResets() { return expiredPositionResets.getCount(); }
+    public long credentialFailures() { return credentialFailures.getCount(); }
 }
