@@ -57,7 +57,7 @@ public enum JobOption {
     DATAHUB_SUBSCRIPTION("datahub.subscription", "none",
             "a subscription id of the topic, or `auto` (one named after the job, created at the first start): after each completed checkpoint the delivered position of every shard is committed there, so DataHub's console shows the job's progress; only for watching, positions come from Flink state"),
     CREDENTIALS_FILE("credentials.file", "none",
-            "file with `access_key_id`, `access_key_secret`, optional `security_token`, re-read when it changes; default: the `ALIBABA_CLOUD_*` environment variables"),
+            "file with `access_key_id`, `access_key_secret`, optional `security_token`, re-read when it changes, instead of the standard Alibaba Cloud credential chain (the default; see below)"),
     CREDENTIALS_FAILURE_GRACE("credentials.failure-grace", "5min",
             "how long DataHub or FC may keep rejecting the credentials (expired token, unknown key, wrong secret, access denied) while the job backs off and re-reads them; such failures never spend a batch's attempts; after it the job fails naming the credential source");
 

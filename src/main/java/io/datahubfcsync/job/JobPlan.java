@@ -72,6 +72,7 @@ public final class JobPlan {
                 .fetchMaxRecords(config.fetchMaxRecords)
                 .fetchConcurrency(config.fetchConcurrency)
                 .onExpiredPosition(config.onExpiredPosition)
+                .credentialsFailureGrace(config.credentialsFailureGrace)
                 .build();
     }
 

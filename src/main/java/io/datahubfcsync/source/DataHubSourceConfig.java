@@ -1,5 +1,6 @@
 package io.datahubfcsync.source;
 
+import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.source.client.DataHubClientFactory;
 import io.datahubfcsync.source.client.SdkDataHubClientFactory;
@@ -33,6 +34,8 @@ public final class DataHubSourceConfig implements Serializable {
     private final long retryBackoffMaxMs;
     private final long shardNotFoundTimeoutMs;
     private final ResolvedStart resolvedStart;
+    private final long credentialsFailureGraceMs;
+    private final CredentialsSource credentials; // null when built from a client factory alone
 
     private DataHubSourceConfig(Builder b) {
         this.project = require(b.project, "datahub.project");
@@ -70,6 +73,12 @@ public final class DataHubSourceConfig implements Serializable {
             throw new IllegalArgumentException("The resolved start (" + resolvedStart + ") is not of start "
                     + startPosition);
         }
+        if (b.credentialsFailureGraceMs < 0) {
+            throw new IllegalArgumentException("credentials.failure-grace must not be negative, got "
+                    + b.credentialsFailureGraceMs + " ms");
+        }
+        this.credentialsFailureGraceMs = b.credentialsFailureGraceMs;
+        this.credentials = b.connection != null ? b.connection.credentials() : b.credentials;
         if (stopAtMs != null && startPosition.kind() == StartPosition.Kind.TIMESTAMP
                 && stopAtMs <= startPosition.timestampMs()) {
             throw new IllegalArgumentException("stop (" + stopAtMs + ") must be later than start ("
@@ -133,7 +142,23 @@ public final class DataHubSourceConfig implements Serializable {
         b.retryBackoffMaxMs = retryBackoffMaxMs;
         b.shardNotFoundTimeoutMs = shardNotFoundTimeoutMs;
         b.resolvedStart = resolvedStart;
+        b.credentialsFailureGraceMs = credentialsFailureGraceMs;
+        b.credentials = credentials;
         return b;
+    }
+
+    /** How long DataHub may refuse the credentials before the source fails ({@code credentials.failure-grace}). */
+    public long credentialsFailureGraceMs() { return credentialsFailureGraceMs; }
+
+    /** Where the credentials come from, in words, for messages; never a secret. */
+    public String describeCredentials() {
+        if (credentials == null) return "the configured credentials";
+        try {
+            credentials.current(); // so a chain can say which of its sources answered
+        } catch (RuntimeException missing) {
+            // the description alone still says where they were looked for
+        }
+        return credentials.describe();
     }
 
     @Override
@@ -161,6 +186,9 @@ public final class DataHubSourceConfig implements Serializable {
         private long retryBackoffMaxMs = 10_000;
         private long shardNotFoundTimeoutMs = 60_000;
         private ResolvedStart resolvedStart;
+        private long credentialsFailureGraceMs = 5 * 60_000;
+        /** Where the credentials come from, when the config is copied without its connection. */
+        private CredentialsSource credentials;
 
         private Builder() {}
 
@@ -183,6 +211,7 @@ public final class DataHubSourceConfig implements Serializable {
         public Builder idleBackoffMax(Duration d) { this.idleBackoffMaxMs = d.toMillis(); return this; }
         public Builder retryBackoffMax(Duration d) { this.retryBackoffMaxMs = d.toMillis(); return this; }
         public Builder shardNotFoundTimeout(Duration d) { this.shardNotFoundTimeoutMs = d.toMillis(); return this; }
+        public Builder credentialsFailureGrace(Duration d) { this.credentialsFailureGraceMs = d.toMillis(); return this; }
 
         /** The start as resolved before submission (normally set by {@link DataHubSource}). */
         public Builder resolvedStart(ResolvedStart resolved) { this.resolvedStart = resolved; return this; }

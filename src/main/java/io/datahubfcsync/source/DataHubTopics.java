@@ -1,6 +1,7 @@
 package io.datahubfcsync.source;
 
 import io.datahubfcsync.datahub.DataHubConnection;
+import io.datahubfcsync.source.client.DataHubAuthException;
 import io.datahubfcsync.source.client.DataHubClient;
 import io.datahubfcsync.source.client.DataHubException;
 import io.datahubfcsync.source.client.DataHubFatalException;
@@ -21,6 +22,10 @@ public final class DataHubTopics {
             return client.describeTopic();
         } catch (DataHubFatalException e) {
             throw new TopicCheckException(e.reason().name(), e.getMessage(), e);
+        } catch (DataHubAuthException e) {
+            // before submission credentials are not expected to rotate in: fail at once, saying where they came from
+            throw new TopicCheckException(e.reason().name(), e.getMessage() + " Credentials from "
+                    + connection.credentials().describe() + ".", e);
         } catch (DataHubRetryableException e) {
             String reason = e.kind() == DataHubRetryableException.Kind.NETWORK ? "ENDPOINT_UNREACHABLE" : e.kind().name();
             throw new TopicCheckException(reason, "DataHub at " + connection.endpoint() + " could not be reached or "

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import com.aliyun.fc.runtime.StreamRequestHandler;
+import io.datahubfcsync.fc.FcApiVersion;
+import io.datahubfcsync.fc.FcConnection;
 
 /** The local kit set up for a benchmark: a TUPLE topic pre-loaded with ~100-byte records, an FC function. */
 final class BenchKit implements AutoCloseable {
@@ -22,6 +25,9 @@ final class BenchKit implements AutoCloseable {
     static final String TOPIC = "orders";
     static final String SERVICE = "svc";
     static final String FUNCTION = "fn";
+    /** Which FC API the job and the baseline call: {@code -Dbench.fc.api-version}, FC 2.0 unless told. */
+    static final FcApiVersion API = FcApiVersion.byId(System.getProperty("bench.fc.api-version", "2016-08-15"))
+            .orElseThrow(() -> new IllegalArgumentException("bench.fc.api-version must be 2016-08-15 or 2023-03-30"));
 
     final DataHubEmulator datahub = DataHubEmulator.start();
     final FcEmulator fc = FcEmulator.builder().invocationLogCapacity(2_000_000).start();
@@ -31,11 +37,13 @@ final class BenchKit implements AutoCloseable {
     BenchKit(int shards) {
         datahub.createProject(PROJECT);
         datahub.createTopic(PROJECT, TOPIC, shards, schema());
-        fc.createService(SERVICE);
-        fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> {
+        StreamRequestHandler answerAtOnce = (in, out, ctx) -> {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             out.write('1');
-        });
+        };
+        fc.createService(SERVICE);
+        fc.deployFunction(SERVICE, FUNCTION, answerAtOnce);
+        fc.deployFunction3(FUNCTION, answerAtOnce);
     }
 
     /** Five fields that render to about 100 bytes of event JSON per record. */
@@ -69,9 +77,22 @@ final class BenchKit implements AutoCloseable {
         List<String> a = new ArrayList<>(List.of(
                 "--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
                 "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.service", SERVICE, "--fc.function", function, "--start", "OLDEST"));
+                "--fc.api-version", API.id(), "--fc.function", function, "--start", "OLDEST"));
+        if (API == FcApiVersion.V2_2016_08_15) a.addAll(List.of("--fc.service", SERVICE));
         a.addAll(List.of(extra));
         return a.toArray(new String[0]);
+    }
+
+    /** The FC connection the baselines use: the same API as the job. */
+    FcConnection.Builder fcConnection() {
+        FcConnection.Builder b = FcConnection.builder().apiVersion(API).endpoint(fc.endpoint()).accountId(fc.accountId())
+                .region(fc.region()).function(FUNCTION);
+        return API == FcApiVersion.V2_2016_08_15 ? b.service(SERVICE) : b;
+    }
+
+    /** A results name that says which FC API the figures are for. */
+    static String resultsName(String benchmark) {
+        return API == FcApiVersion.V2_2016_08_15 ? benchmark : benchmark + "-fc3";
     }
 
     /** Runs the job to its stop time on a local Flink (parallelism p) and returns the records/s FC saw. */

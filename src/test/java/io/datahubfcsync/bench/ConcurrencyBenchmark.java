@@ -18,7 +18,8 @@ public final class ConcurrencyBenchmark {
     private static final Duration LATENCY = Duration.ofMillis(50);
 
     public static void main(String[] args) throws Exception {
-        BenchResults results = new BenchResults("b5-concurrency", COMMAND);
+        BenchResults results = new BenchResults(BenchKit.resultsName("b5-concurrency"), COMMAND
+                + " -Dbench.fc.api-version=" + BenchKit.API.id());
         double ideal = SHARDS * BATCH / (LATENCY.toMillis() / 1000.0);
         try (BenchKit kit = new BenchKit(SHARDS)) {
             kit.preload(SHARDS, PER_SHARD);

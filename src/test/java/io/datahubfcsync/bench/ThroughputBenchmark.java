@@ -32,7 +32,8 @@ public final class ThroughputBenchmark {
     private static final int TOTAL_RECORDS = 100_000; // a window of a few seconds: steadier than a 1 s one
 
     public static void main(String[] args) throws Exception {
-        BenchResults results = new BenchResults("b1-throughput", COMMAND);
+        BenchResults results = new BenchResults(BenchKit.resultsName("b1-throughput"), COMMAND
+                + " -Dbench.fc.api-version=" + BenchKit.API.id());
         for (int shards : new int[] {1, 4, 16}) {
             int perShard = TOTAL_RECORDS / shards;
             try (BenchKit kit = new BenchKit(shards)) {
@@ -59,9 +60,7 @@ public final class ThroughputBenchmark {
         DatahubClient dh = new DataHubConnection(kit.datahub.endpoint(), DataHubProtocol.PROTOBUF, credentials).createSdkClient();
         RecordSchema schema = dh.getTopic(BenchKit.PROJECT, BenchKit.TOPIC).getRecordSchema();
         EventEncoder encoder = new EventEncoder(BenchKit.PROJECT, BenchKit.TOPIC, kit.fc.region(), BlobEncoding.UTF8);
-        try (FunctionInvoker fc = FcConnection.builder().endpoint(kit.fc.endpoint()).accountId(kit.fc.accountId())
-                .region(kit.fc.region()).service(BenchKit.SERVICE).function(BenchKit.FUNCTION).credentials(credentials)
-                .build().invokerFactory().create()) {
+        try (FunctionInvoker fc = kit.fcConnection().credentials(credentials).build().invokerFactory().create()) {
             long delivered = 0;
             long start = System.nanoTime();
             for (int s = 0; s < shards; s++) {

@@ -92,6 +92,17 @@ class LocalRunnerTest {
         }
     }
 
+    @Test
+    void theDemoAlsoRunsAgainstTheFc2FunctionOfAService() throws Exception {
+        LocalRunner runner = new LocalRunner(new String[] {
+            "--duration", "8s", "--ui.port", "0", "--demo.rate", "200", "--fc.api-version", "2016-08-15"});
+        try {
+            assertThat(runner.run()).as("LocalRunner exit code over FC 2.0 (service demo_service)").isZero();
+        } finally {
+            runner.close();
+        }
+    }
+
     /** Waits for the UI port to be chosen and the REST API to answer; gives up after 60 s. */
     private static String pollOverview(LocalRunner runner) {
         HttpClient http = HttpClient.newHttpClient();

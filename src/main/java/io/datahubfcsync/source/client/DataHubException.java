@@ -9,7 +9,7 @@ package io.datahubfcsync.source.client;
  */
 public abstract sealed class DataHubException extends RuntimeException
         permits DataHubRetryableException, ShardSealedException, ExpiredCursorException,
-                PositionOutOfRangeException, ShardNotFoundException, DataHubFatalException {
+                PositionOutOfRangeException, ShardNotFoundException, DataHubFatalException, DataHubAuthException {
     private static final long serialVersionUID = 1L;
 
     protected DataHubException(String message, Throwable cause) {

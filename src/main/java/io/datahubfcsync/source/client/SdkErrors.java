@@ -32,7 +32,8 @@ final class SdkErrors {
     static DataHubException map(RuntimeException e, String what) {
         MissingCredentialsException missing = findCause(e, MissingCredentialsException.class);
         if (missing != null) {
-            return new DataHubFatalException(Reason.CREDENTIALS_REJECTED, what + " failed: " + missing.getMessage(), e);
+            return new DataHubAuthException(DataHubAuthException.Reason.CREDENTIALS_MISSING,
+                    what + " failed: " + missing.getMessage(), e);
         }
         if (!(e instanceof DatahubClientException sdk)) {
             return new DataHubRetryableException(Kind.NETWORK, what + " failed: " + e, e);
@@ -64,13 +65,18 @@ final class SdkErrors {
             // briefly unknown right after a split or merge.
             return new ShardNotFoundException(what + ": resource not found (" + detail + ")", e);
         }
-        if (sdk instanceof AuthorizationFailureException) {
-            return new DataHubFatalException(Reason.CREDENTIALS_REJECTED, what
-                    + " failed: DataHub rejected the credentials (" + detail + "). Check the access key in "
-                    + "ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET or the credentials file.", e);
+        if (sdk instanceof AuthorizationFailureException || isCredentialCode(sdk.getErrorCode())) {
+            return new DataHubAuthException(DataHubAuthException.Reason.CREDENTIALS_REJECTED, what
+                    + " failed: DataHub rejected the credentials (" + detail + "). Check the access key id and"
+                    + " secret (and the STS token) where the job takes them from.", e);
+        }
+        if (sdk instanceof ExpiredAccessTokenException) {
+            return new DataHubAuthException(DataHubAuthException.Reason.TOKEN_EXPIRED, what
+                    + " failed: the STS token has expired (" + detail + "); the credential source must hand out a"
+                    + " fresh one.", e);
         }
         if (sdk instanceof NoPermissionException) {
-            return new DataHubFatalException(Reason.PERMISSION_DENIED, what
+            return new DataHubAuthException(DataHubAuthException.Reason.PERMISSION_DENIED, what
                     + " failed: the access key has no permission (" + detail + "). Grant the RAM user DataHub "
                     + "read access (GetTopic, ListShard, GetCursor, GetRecords) on the topic.", e);
         }
@@ -81,7 +87,7 @@ final class SdkErrors {
         if (sdk instanceof LimitExceededException) {
             return new DataHubRetryableException(Kind.THROTTLED, what + " throttled (" + detail + ")", e);
         }
-        if (sdk instanceof ExpiredAccessTokenException || sdk instanceof ResourceOfflineException) {
+        if (sdk instanceof ResourceOfflineException) {
             return new DataHubRetryableException(Kind.TEMPORARILY_UNAVAILABLE, what + " failed (" + detail + ")", e);
         }
         if (sdk.getErrorCode() == null && sdk.getHttpStatus() == SDK_CLIENT_ERROR_STATUS) {
@@ -91,6 +97,28 @@ final class SdkErrors {
             return new DataHubRetryableException(Kind.SERVER_ERROR, what + " failed: server error (" + detail + ")", e);
         }
         return new DataHubFatalException(Reason.INVALID_REQUEST, what + " failed: " + detail, e);
+    }
+
+    /**
+     * DataHub's codes for refused credentials that the SDK may report without its own exception type
+     * (its mapping covers only some of them).
+     */
+    private static boolean isCredentialCode(String code) {
+        if (code == null) return false;
+        switch (code) {
+            case "InvalidAccessKeyId":
+            case "InvalidAccessKeyId.NotFound":
+            case "InvalidAccessKeyId.Inactive":
+            case "SignatureNotMatch":
+            case "SignatureDoesNotMatch":
+            case "InvalidSecurityToken":
+            case "InvalidSecurityToken.Expired":
+            case "SecurityTokenExpired":
+            case "Unauthorized":
+                return true;
+            default:
+                return false;
+        }
     }
 
     /** The parts of an SDK exception worth a log line: status, code, message, request id. */

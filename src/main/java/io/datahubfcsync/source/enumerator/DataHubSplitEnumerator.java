@@ -5,6 +5,7 @@ import io.datahubfcsync.source.LostRecordsException;
 import io.datahubfcsync.source.OnExpiredPosition;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
+import io.datahubfcsync.source.client.DataHubAuthException;
 import io.datahubfcsync.source.client.DataHubFatalException;
 import io.datahubfcsync.source.split.ShardSplit;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
     private boolean noMoreSplits;
     /** Shards deleted with their data before they were read (datahub.on-expired-position=oldest). */
     private final Counter vanishedShardsSkipped = new SimpleCounter();
+    private long credentialsRefusedSinceMs = -1; // while shard listing is refused for the credentials
 
     public DataHubSplitEnumerator(SplitEnumeratorContext<ShardSplit> context, DataHubSourceConfig config,
                                   EnumeratorState state) {
@@ -70,6 +72,21 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
 
     private void onShardsListed(@Nullable ShardListing listing, @Nullable Throwable error) {
         if (error != null) {
+            if (error instanceof DataHubAuthException) {
+                // refused credentials may be rotated in: list again next interval, fail only after the grace
+                long now = System.currentTimeMillis();
+                if (credentialsRefusedSinceMs < 0) credentialsRefusedSinceMs = now;
+                if (now - credentialsRefusedSinceMs >= config.credentialsFailureGraceMs()) {
+                    throw new FlinkRuntimeException("Shard discovery of " + config.project() + "/" + config.topic()
+                            + " failed: DataHub has refused the credentials from " + config.describeCredentials()
+                            + " for " + (now - credentialsRefusedSinceMs) / 1000 + " s (credentials.failure-grace): "
+                            + error.getMessage(), error);
+                }
+                LOG.warn("Shard discovery of {}/{}: DataHub refused the credentials from {}, trying again in {} ms: {}",
+                        config.project(), config.topic(), config.describeCredentials(),
+                        config.shardDiscoveryIntervalMs(), error.getMessage());
+                return;
+            }
             if (error instanceof DataHubFatalException) {
                 // thrown in the coordinator thread: fails the job with this message
                 throw new FlinkRuntimeException("Shard discovery of " + config.project() + "/" + config.topic()
@@ -79,6 +96,7 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
                     config.shardDiscoveryIntervalMs(), error.toString());
             return;
         }
+        credentialsRefusedSinceMs = -1;
         ShardTracker.ListingChanges changes = tracker.onShardsListed(listing.shards(), listing.initialPositions());
         List<String> added = changes.added();
         if (tracker.startResolved()) {

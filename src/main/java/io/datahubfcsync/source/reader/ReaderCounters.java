@@ -22,6 +22,8 @@ public final class ReaderCounters {
     final Counter expiredPositionResets = new ThreadSafeSimpleCounter();
     /** Records skipped because they expired before this job read them (datahub.on-expired-position=oldest). */
     final Counter expiredRecordsSkipped = new ThreadSafeSimpleCounter();
+    /** DataHub calls refused for the credentials (rejected key, expired token, no permission), retried within the grace. */
+    final Counter credentialFailures = new ThreadSafeSimpleCounter();
 
     public static ReaderCounters register(MetricGroup group) {
         ReaderCounters c = new ReaderCounters();
@@ -29,6 +31,7 @@ public final class ReaderCounters {
         group.counter("dataHubThrottled", c.throttledCalls);
         group.counter("expiredPositionResets", c.expiredPositionResets);
         group.counter("expiredRecordsSkipped", c.expiredRecordsSkipped);
+        group.counter("credentialFailures", c.credentialFailures);
         return c;
     }
 
@@ -36,4 +39,5 @@ public final class ReaderCounters {
     public long throttledCalls() { return throttledCalls.getCount(); }
     public long expiredPositionResets() { return expiredPositionResets.getCount(); }
     public long expiredRecordsSkipped() { return expiredRecordsSkipped.getCount(); }
+    public long credentialFailures() { return credentialFailures.getCount(); }
 }

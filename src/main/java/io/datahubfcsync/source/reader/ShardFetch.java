@@ -3,6 +3,7 @@ package io.datahubfcsync.source.reader;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.source.client.DataHubAuthException;
 import io.datahubfcsync.source.client.DataHubClient;
 import io.datahubfcsync.source.client.DataHubException;
 import io.datahubfcsync.source.client.DataHubFatalException;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Runs on the split reader's call threads, one call per shard at a time, so it touches only the
  * shard it is given (and thread-safe counters).
  *
- * <p>Errors: throttling, 5xx and network errors back off per shard and never fail the job; a
+ * <p>Errors: throttling, 5xx and network errors back off per shard and never fail the job; refused
+ * credentials back off too and fail only after {@code credentials.failure-grace} ({@link CredentialFailures}); a
  * rejected cursor is re-sought from the held sequence; NoSuchShard is retried for a bounded time
  * and then checked against the shard listing; an expired position follows
  * {@code datahub.on-expired-position}; everything else fails the job with DataHub's message.
@@ -41,6 +43,7 @@ final class ShardFetch {
     private final ReaderCounters counters;
     private final LongSupplier clock;
     private final ExpiredPositions expired;
+    private final CredentialFailures credentials;
     private final String topicName;
 
     ShardFetch(DataHubClient client, DataHubSourceConfig config, ReaderCounters counters, LongSupplier clock) {
@@ -49,6 +52,7 @@ final class ShardFetch {
         this.counters = counters;
         this.clock = clock;
         this.expired = new ExpiredPositions(client, config, counters);
+        this.credentials = new CredentialFailures(config, counters);
         this.topicName = config.project() + "/" + config.topic();
     }
 
@@ -66,6 +70,7 @@ final class ShardFetch {
                 shard.at.seeked(c);
             }
             RecordBatch batch = client.readRecords(shard.shardId, shard.at.cursor, config.fetchMaxRecords());
+            credentials.accepted();
             shard.knownLatestSequence = Math.max(shard.knownLatestSequence, batch.latestSequence());
             recovered(shard);
             shard.cursorRejections = 0;
@@ -98,6 +103,9 @@ final class ShardFetch {
             shardNotFound(shard, now, e);
         } catch (DataHubRetryableException e) {
             retryLater(shard, now, e);
+        } catch (DataHubAuthException e) {
+            credentials.refused(shard.shardId, now, e);
+            shard.nextAttemptAtMs = now + shard.retry.nextDelayMs();
         }
         return List.of();
     }
