@@ -72,6 +72,10 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     boolean parentsDelivered = true;
     /** Told the coordinator it was delivered to its END (in this run of the subtask; never in state). */
     boolean endReported;
+    /** Processing time since which FC has refused the credentials for this lane's calls, or -1. */
+    long credentialsRefusedSince = -1;
+    /** Refusals of the credentials in a row (none of them is a failed attempt). */
+    int credentialRefusals;
     /** Epoch ms of the last failed attempt, or -1. */
     volatile long lastErrorAtMillis = -1;
     ShardDeliveryMetrics metrics;
