@@ -120,7 +120,9 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
         boolean batchOut = inFlight != null
                 && (phase == Phase.INVOKING || phase == Phase.WAITING_TO_RETRY || phase == Phase.DEAD_LETTERING
                 || phase == Phase.SUSPENDED);
-        return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts,
+        // a retry on the wire counts as spent: after a failover the function may have seen it
+        int attempts = failedAttempts + (phase == Phase.INVOKING && failedAttempts > 0 ? 1 : 0);
+        return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, attempts,
                 batchOut ? inFlight.recordCount() : 0, lastError, lastRequestId, new ArrayList<>(pending), runId,
                 gapFrom, gapTo, endSequence, parents, parentsDelivered);
     }
