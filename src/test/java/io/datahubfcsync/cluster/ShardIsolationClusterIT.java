@@ -153,20 +153,22 @@ class ShardIsolationClusterIT {
         deploy(topic);
         Fault poison = fc.faults().add(Fault.functionError("still broken").whenEventId("1:5").onlyFor(SERVICE, topic));
         append(topic, 20);
-        jobId = startJob(topic, "--retry.max-attempts", String.valueOf(maxAttempts), "--retry.interval", "1s",
+        jobId = startJob(topic, "--retry.max-attempts", String.valueOf(maxAttempts), "--retry.interval", "2s",
                 "--suspend.probe-interval", "0");
         Await.until("4 failed attempts", TIMEOUT, () -> poison.fired() >= 4);
 
-        // kill right after a checkpoint that followed the latest attempt: it holds every attempt FC saw
+        // Kill right after a checkpoint that was triggered after the latest attempt reached FC: that
+        // checkpoint holds every attempt FC saw (one completing meanwhile may have been triggered before).
         int before;
         while (true) {
             before = poison.fired();
             long checkpoints = cluster.completedCheckpoints(jobId);
             int seen = before;
-            RestPoll.until("a checkpoint after attempt " + seen, TIMEOUT,
+            RestPoll.until("two checkpoints after attempt " + seen, TIMEOUT,
                     () -> cluster.completedCheckpoints(jobId) >= checkpoints + 2 || poison.fired() != seen);
             if (poison.fired() == before) break;
         }
+        assertThat(before).as("killed while the batch still retries").isLessThan(maxAttempts);
         String fcVertex = cluster.vertex(jobId, "FC " + SERVICE + "/" + topic).id();
         String victim = cluster.taskManagersRunning(jobId, fcVertex).iterator().next();
         cluster.killTaskManager(victim);
