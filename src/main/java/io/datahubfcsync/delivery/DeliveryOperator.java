@@ -1,10 +1,7 @@
 package io.datahubfcsync.delivery;
 
-import io.datahubfcsync.delivery.control.ShardState;
-import io.datahubfcsync.delivery.control.ShardStatus;
 import io.datahubfcsync.delivery.coordination.DeliveredShardsEvent;
 import io.datahubfcsync.delivery.coordination.ResumeCommandEvent;
-import io.datahubfcsync.delivery.coordination.ResumeReportEvent;
 import io.datahubfcsync.delivery.coordination.StatusQueryEvent;
 import io.datahubfcsync.delivery.coordination.StatusReportEvent;
 import io.datahubfcsync.event.EncodedEvent;
@@ -21,19 +18,15 @@ import io.datahubfcsync.progress.DeliveredPosition;
 import io.datahubfcsync.progress.ProgressPublisher;
 import io.datahubfcsync.source.reader.ReaderCounters;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
-import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.operators.coordination.OperatorEvent;
 import org.apache.flink.runtime.operators.coordination.OperatorEventGateway;
 import org.apache.flink.runtime.operators.coordination.OperatorEventHandler;
-import org.apache.flink.util.FlinkRuntimeException;
 import org.apache.flink.runtime.state.CheckpointStreamFactory;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -43,6 +36,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.OperatorSnapshotFutures;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.FlinkRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +49,12 @@ import org.slf4j.LoggerFactory;
  * pauses and {@code batch.max-wait} timers come back as mails on the task's mailbox.
  *
  * <p>This class drives the lanes through Flink's operator life cycle and leaves each concern to its
- * own part: {@link ShardLane} (one shard's state machine), {@link Batching} (when a batch is due and
- * what it holds), {@link RetryPolicy} (attempt accounting and pauses), {@link Exhaustion} (what
- * {@code on-exhausted} does), {@link DeadLetters}, {@link SavepointDrain} (exactly-once
+ * own part: {@link ShardLane} (one shard's state machine), {@link FlowControl} (per-shard budgets),
+ * {@link CatchUp} (reading back what a lane let go), {@link Batching} (when a batch is due and what
+ * it holds), {@link RetryPolicy} (attempt accounting), {@link CredentialRefusals},
+ * {@link Exhaustion} (what {@code on-exhausted} does), {@link Suspension}, {@link DeadLetters},
+ * {@link ParentGate} (order across split and merge, with the operator's coordinator),
+ * {@link ControlRequests} (status and resume), {@link SavepointDrain} (exactly-once
  * stop-with-savepoint) and {@link LaneStore} (versioned keyed state).
  */
 public final class DeliveryOperator extends AbstractStreamOperator<Void>
@@ -80,9 +77,12 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient LaneTimers timers;
     private transient Batching batching;
     private transient RetryPolicy retry;
+    private transient CredentialRefusals credentials;
     private transient Exhaustion exhaustion;
     private transient Suspension suspension;
     private transient CatchUp catchUp;
+    private transient FlowControl flow;
+    private transient ControlRequests control;
     private transient ParentGate gate;
     /** The delivery coordinator; set by the factory. */
     private transient OperatorEventGateway coordinator;
@@ -150,6 +150,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         batching = new Batching(config,
                 new EventEncoder(config.project(), config.topic(), config.region(), config.blobEncoding()), timers);
         retry = new RetryPolicy(config);
+        credentials = new CredentialRefusals(config);
         runId = getRuntimeContext().getJobInfo().getJobId().toHexString();
         work = new OffTaskWork(config.operatorName() + " (subtask "
                 + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ") invoker ",
@@ -160,6 +161,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             deadLetters = new DeadLetters(config, deadLetterWriter, work, timers, drain, this);
         }
         suspension = new Suspension(config, timers, drain, this);
+        control = new ControlRequests(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), suspension);
+        flow = new FlowControl(config, catchUpReaders != null, mailbox, () -> buffered, () -> lanes.size());
         catchUpCounters = ReaderCounters.register(getMetricGroup().addGroup("catchUp"));
         catchUp = new CatchUp(config, catchUpReaders, work, getProcessingTimeService(), this, catchUpCounters);
         exhaustion = new Exhaustion(config, deadLetters, suspension);
@@ -238,19 +241,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             advance(lane);
         }
         while (!allDeliveredOrSuspended()) mailbox.yield();
-        List<ShardLane> suspended = lanes.values().stream()
-                .filter(l -> l.phase == ShardLane.Phase.SUSPENDED).sorted(Comparator.comparing(l -> l.shardId)).toList();
-        if (!suspended.isEmpty()) {
-            String which = suspended.stream().map(l -> "shard " + l.shardId + " from sequence " + l.inFlight.firstSequence()
-                    + " (" + l.pending.size() + " records; last error: " + l.lastError + ")").collect(Collectors.joining(", "));
-            String message = String.format("%s: the bounded run (stop) of DataHub project %s, topic %s cannot finish:"
-                            + " %d suspended shard(s) were not delivered: %s. Everything else was delivered. Fix the"
-                            + " function, then resume from the latest retained checkpoint (a new run gives each"
-                            + " suspended batch its full retry.max-attempts).",
-                    config.operatorName(), config.project(), config.topic(), suspended.size(), which);
-            LOG.error(message);
-            throw new SuppressRestartsException(new ShardExhaustedException(message));
-        }
+        suspension.failIfAnySuspended(lanes.values());
     }
 
     private boolean allDeliveredOrSuspended() {
@@ -296,41 +287,11 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
                     lane.shardId, lane.highestSequence());
             return;
         }
-        if (!catchUp.available()) {
-            // nothing could read a record back: keep it, and hold up the input (yielding to answers and timers) instead
-            while (buffered >= config.maxBufferedRecords()) mailbox.yield();
-        } else {
-            // Only a lane that can move holds up the subtask, and only while it cannot take more. A lane
-            // that cannot move (retrying, suspended, waiting for parents) keeps its budget and lets the
-            // rest go, to read it back later: one stuck shard never stops the others.
-            while (!lane.hasGap() && lane.canMove() && overBudget(lane)) mailbox.yield();
-            if (lane.hasGap() || overBudget(lane)) {
-                if (!lane.hasGap()) {
-                    LOG.info("{}: shard {} holds {} records and cannot take more ({}); letting sequences from {} go, to"
-                                    + " read them back from DataHub once it can", config.operatorName(), lane.shardId,
-                            lane.pending.size(), lane.canMove() ? "over budget" : "it cannot move", record.sequence);
-                }
-                lane.letGo(record);
-                lane.metrics.letGo();
-                return;
-            }
-        }
+        if (!flow.keep(lane, record)) return;
         lane.add(record, timers.now());
         buffered++;
         batching.recordAdded(lane);
         tryStart(lane);
-    }
-
-    /** At or over the lane's budget (records or bytes), or the subtask's. */
-    private boolean overBudget(ShardLane lane) {
-        return lane.pending.size() >= recordsBudget() || lane.heldBytes >= config.maxBufferedBytesPerShard()
-                || buffered >= config.maxBufferedRecords();
-    }
-
-    /** Records one lane may hold: as configured, or a fair share of the subtask's bound. */
-    private int recordsBudget() {
-        int configured = config.maxBufferedRecordsPerShard();
-        return configured > 0 ? configured : Math.max(1, config.maxBufferedRecords() / Math.max(1, lanes.size()));
     }
 
     private void onMarker(ShardLane lane, ShardRecord marker) throws Exception {
@@ -351,38 +312,15 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             if (event instanceof DeliveredShardsEvent delivered) {
                 for (ShardLane lane : gate.learned(delivered, new ArrayList<>(lanes.values()))) advance(lane);
             } else if (event instanceof StatusQueryEvent query) {
-                coordinator.sendEventToCoordinator(new StatusReportEvent(query.requestId(), statuses()));
+                coordinator.sendEventToCoordinator(new StatusReportEvent(query.requestId(), control.statuses(lanes.values())));
             } else if (event instanceof ResumeCommandEvent resume) {
-                coordinator.sendEventToCoordinator(resume(resume));
+                coordinator.sendEventToCoordinator(control.resume(resume, lanes.values()));
             } else {
                 LOG.warn("{}: unexpected event from the coordinator: {}", config.operatorName(), event);
             }
         } catch (Exception e) {
             throw new FlinkRuntimeException(config.operatorName() + ": handling " + event + " failed", e);
         }
-    }
-
-    private List<ShardStatus> statuses() {
-        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        long now = System.currentTimeMillis();
-        List<ShardStatus> out = new ArrayList<>();
-        for (ShardLane lane : lanes.values()) {
-            out.add(new ShardStatus(lane.shardId, subtask, lane.statusState(), lane.highestSequence(),
-                    lane.deliveredSequence(), lane.millisBehindLatest(), lane.consecutiveFailures(),
-                    ShardStatus.firstLine(lane.lastError), lane.lastRequestId, lane.lastErrorAtMillis, lane.parents, now));
-        }
-        return out;
-    }
-
-    private ResumeReportEvent resume(ResumeCommandEvent command) throws Exception {
-        List<String> resumed = new ArrayList<>();
-        Map<String, ShardState> notSuspended = new HashMap<>();
-        for (ShardLane lane : new ArrayList<>(lanes.values())) {
-            if (command.shardId() != null && !command.shardId().equals(lane.shardId)) continue;
-            if (suspension.resume(lane)) resumed.add(lane.shardId);
-            else if (command.shardId() != null) notSuspended.put(lane.shardId, lane.statusState());
-        }
-        return new ResumeReportEvent(command.requestId(), resumed, notSuspended);
     }
 
     private ShardLane newLane(String shardId) {
@@ -455,6 +393,15 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private void onAnswer(ShardLane lane, InvocationResult result) throws Exception {
         if (lane.phase != ShardLane.Phase.INVOKING) return;
         lane.metrics.invoked(result.latencyNanos() > 0 ? result.latencyNanos() : System.nanoTime() - lane.invokeStartedNanos);
+        if (result.outcome().isAuthFailure()) {
+            long pause = credentials.refused(lane, result, timers.now());
+            lane.retryIn(pause);
+            timers.after(lane, pause, () -> drain.runOrDefer(() -> {
+                if (lane.phase == ShardLane.Phase.WAITING_TO_RETRY) invoke(lane);
+            }));
+            return;
+        }
+        credentials.accepted(lane);
         if (result.isSuccess()) {
             batchDone(lane);
             return;
@@ -496,7 +443,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     /** Whatever the lane can do next: its next batch, and reading back what it let go. */
     private void advance(ShardLane lane) throws Exception {
         tryStart(lane);
-        catchUp.advance(lane, recordsBudget(), config.maxBufferedBytesPerShard());
+        catchUp.advance(lane, flow.recordsBudget(), flow.bytesBudget());
     }
 
     @Override
@@ -509,7 +456,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     @Override
     public void continueCatchUp(ShardLane lane) {
-        catchUp.advance(lane, recordsBudget(), config.maxBufferedBytesPerShard());
+        catchUp.advance(lane, flow.recordsBudget(), flow.bytesBudget());
     }
 
     // ---------------------------------------------------------------- metrics
@@ -532,6 +479,11 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             if (t >= 0) min = Math.min(min, t);
         }
         return min == Long.MAX_VALUE ? System.currentTimeMillis() : min;
+    }
+
+    /** The shard's lane, or null; for tests. */
+    ShardLane lane(String shardId) {
+        return lanes.get(shardId);
     }
 
     /** The shard's {@code state} gauge value, or -1 if this subtask holds no such shard; for tests. */

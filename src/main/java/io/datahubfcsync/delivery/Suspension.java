@@ -1,6 +1,11 @@
 package io.datahubfcsync.delivery;
 
 import io.datahubfcsync.event.EncodedEvent;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +54,25 @@ final class Suspension {
                 if (lane.phase == ShardLane.Phase.SUSPENDED) actions.invoke(lane); // one attempt: a failure suspends again
             }));
         }
+    }
+
+    /**
+     * The end of a bounded run: one that would end with suspended shards fails instead, naming them
+     * (ending "finished" would lose their records).
+     */
+    void failIfAnySuspended(Collection<ShardLane> lanes) {
+        List<ShardLane> suspended = lanes.stream().filter(l -> l.phase == ShardLane.Phase.SUSPENDED)
+                .sorted(Comparator.comparing(l -> l.shardId)).toList();
+        if (suspended.isEmpty()) return;
+        String which = suspended.stream().map(l -> "shard " + l.shardId + " from sequence " + l.inFlight.firstSequence()
+                + " (" + l.pending.size() + " records; last error: " + l.lastError + ")").collect(Collectors.joining(", "));
+        String message = String.format("%s: the bounded run (stop) of DataHub project %s, topic %s cannot finish:"
+                        + " %d suspended shard(s) were not delivered: %s. Everything else was delivered. Fix the"
+                        + " function, then resume from the latest retained checkpoint (a new run gives each"
+                        + " suspended batch its full retry.max-attempts).",
+                config.operatorName(), config.project(), config.topic(), suspended.size(), which);
+        LOG.error(message);
+        throw new SuppressRestartsException(new ShardExhaustedException(message));
     }
 
     /**

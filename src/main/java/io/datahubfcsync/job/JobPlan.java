@@ -92,7 +92,8 @@ public final class JobPlan {
                 .maxBufferedRecordsPerShard(config.maxBufferedRecordsPerShard)
                 .maxBufferedBytesPerShard(config.maxBufferedBytesPerShard)
                 .suspendProbeInterval(config.suspendProbeInterval)
-                .mirrorProgressTo(subscriptionMirror());
+                .mirrorProgressTo(subscriptionMirror())
+                .credentials(config.credentialsSource().describe(), config.credentialsFailureGrace);
         switch (config.onExhausted) {
             case DEAD_LETTER -> b.deadLetter(config.deadLetterTopic, datahub);
             case FAIL -> b.failOnExhausted();
