@@ -39,6 +39,8 @@ public final class DeliveryConfig implements Serializable {
     private final int maxBufferedRecordsPerShard;
     private final long maxBufferedBytesPerShard;
     private final Duration suspendProbeInterval;
+    private final String credentialSource;
+    private final Duration credentialsFailureGrace;
 
     private DeliveryConfig(Builder b) {
         project = b.project;
@@ -61,6 +63,8 @@ public final class DeliveryConfig implements Serializable {
         maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
         maxBufferedBytesPerShard = b.maxBufferedBytesPerShard;
         suspendProbeInterval = b.suspendProbeInterval;
+        credentialSource = b.credentialSource;
+        credentialsFailureGrace = b.credentialsFailureGrace;
     }
 
     public static Builder builder() {
@@ -92,6 +96,10 @@ public final class DeliveryConfig implements Serializable {
     public long maxBufferedBytesPerShard() {
         return maxBufferedBytesPerShard > 0 ? maxBufferedBytesPerShard : 2 * batchMaxBytes;
     }
+    /** Where the FC credentials come from, for messages (never a secret). */
+    public String credentialSource() { return credentialSource; }
+    /** How long FC may keep refusing the credentials before the job fails. */
+    public Duration credentialsFailureGrace() { return credentialsFailureGrace; }
     /** How often a suspended shard's batch is tried once; zero: never. */
     public Duration suspendProbeInterval() { return suspendProbeInterval; }
 
@@ -138,6 +146,8 @@ public final class DeliveryConfig implements Serializable {
         private int maxBufferedRecordsPerShard;
         private long maxBufferedBytesPerShard;
         private Duration suspendProbeInterval = Duration.ofMinutes(10);
+        private String credentialSource = "the configured credentials";
+        private Duration credentialsFailureGrace = Duration.ofMinutes(5);
 
         private Builder() {}
 
@@ -213,6 +223,16 @@ public final class DeliveryConfig implements Serializable {
             return this;
         }
 
+        /**
+         * @param source where the credentials come from, as a message names it (never a secret)
+         * @param failureGrace {@code credentials.failure-grace}
+         */
+        public Builder credentials(String source, Duration failureGrace) {
+            this.credentialSource = source;
+            this.credentialsFailureGrace = failureGrace;
+            return this;
+        }
+
         /** {@code delivery.max-buffered-records-per-shard}; 0: a fair share. */
         public Builder maxBufferedRecordsPerShard(int n) {
             this.maxBufferedRecordsPerShard = n;
@@ -284,6 +304,9 @@ public final class DeliveryConfig implements Serializable {
             if (maxBufferedBytesPerShard != 0 && maxBufferedBytesPerShard < batchMaxBytes) {
                 problems.add("delivery.max-buffered-bytes-per-shard must be at least batch.max-bytes (" + batchMaxBytes
                         + "), got " + maxBufferedBytesPerShard);
+            }
+            if (credentialsFailureGrace == null || credentialsFailureGrace.isNegative()) {
+                problems.add("credentials.failure-grace must be 0 ms or more");
             }
             if (suspendProbeInterval == null || suspendProbeInterval.isNegative()) {
                 problems.add("suspend.probe-interval must be 0 ms (never) or more");

@@ -78,6 +78,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient LaneTimers timers;
     private transient Batching batching;
     private transient RetryPolicy retry;
+    private transient CredentialRefusals credentials;
     private transient Exhaustion exhaustion;
     private transient Suspension suspension;
     private transient CatchUp catchUp;
@@ -146,6 +147,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         batching = new Batching(config,
                 new EventEncoder(config.project(), config.topic(), config.region(), config.blobEncoding()), timers);
         retry = new RetryPolicy(config);
+        credentials = new CredentialRefusals(config);
         runId = getRuntimeContext().getJobInfo().getJobId().toHexString();
         work = new OffTaskWork(config.operatorName() + " (subtask "
                 + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ") invoker ",
@@ -436,6 +438,15 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private void onAnswer(ShardLane lane, InvocationResult result) throws Exception {
         if (lane.phase != ShardLane.Phase.INVOKING) return;
         lane.metrics.invoked(result.latencyNanos() > 0 ? result.latencyNanos() : System.nanoTime() - lane.invokeStartedNanos);
+        if (result.outcome().isAuthFailure()) {
+            long pause = credentials.refused(lane, result, timers.now());
+            lane.retryIn(pause);
+            timers.after(lane, pause, () -> drain.runOrDefer(() -> {
+                if (lane.phase == ShardLane.Phase.WAITING_TO_RETRY) invoke(lane);
+            }));
+            return;
+        }
+        credentials.accepted(lane);
         if (result.isSuccess()) {
             batchDone(lane);
             return;
@@ -513,6 +524,11 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             if (t >= 0) min = Math.min(min, t);
         }
         return min == Long.MAX_VALUE ? System.currentTimeMillis() : min;
+    }
+
+    /** The shard's lane, or null; for tests. */
+    ShardLane lane(String shardId) {
+        return lanes.get(shardId);
     }
 
     /** The shard's {@code state} gauge value, or -1 if this subtask holds no such shard; for tests. */

@@ -72,6 +72,10 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     boolean parentsDelivered = true;
     /** Told the coordinator it was delivered to its END (in this run of the subtask; never in state). */
     boolean endReported;
+    /** Processing time since which FC has refused the credentials for this lane's calls, or -1. */
+    long credentialsRefusedSince = -1;
+    /** Refusals of the credentials in a row (none of them is a failed attempt). */
+    int credentialRefusals;
     /** Epoch ms of the last failed attempt, or -1. */
     volatile long lastErrorAtMillis = -1;
     ShardDeliveryMetrics metrics;
@@ -116,7 +120,9 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
         boolean batchOut = inFlight != null
                 && (phase == Phase.INVOKING || phase == Phase.WAITING_TO_RETRY || phase == Phase.DEAD_LETTERING
                 || phase == Phase.SUSPENDED);
-        return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts,
+        // a retry on the wire counts as spent: after a failover the function may have seen it
+        int attempts = failedAttempts + (phase == Phase.INVOKING && failedAttempts > 0 ? 1 : 0);
+        return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, attempts,
                 batchOut ? inFlight.recordCount() : 0, lastError, lastRequestId, new ArrayList<>(pending), runId,
                 gapFrom, gapTo, endSequence, parents, parentsDelivered);
     }

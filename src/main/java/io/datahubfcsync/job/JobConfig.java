@@ -59,6 +59,7 @@ public final class JobConfig {
     public final int maxConcurrency;
     public final int maxBufferedRecords;
     public final String credentialsFile; // null: environment
+    public final Duration credentialsFailureGrace;
 
     /** Parses {@code --key value} arguments. */
     public static JobConfig fromArgs(String[] args) {
@@ -127,6 +128,7 @@ public final class JobConfig {
         maxBufferedBytesPerShard = p.given.containsKey(DELIVERY_MAX_BUFFERED_BYTES_PER_SHARD)
                 ? p.bytes(DELIVERY_MAX_BUFFERED_BYTES_PER_SHARD, Math.min(batchMaxBytes, MAX_EVENT_BYTES), 1L << 40) : 0;
         credentialsFile = p.optionalName(CREDENTIALS_FILE);
+        credentialsFailureGrace = p.duration(CREDENTIALS_FAILURE_GRACE, Duration.ZERO, Duration.ofDays(1));
 
         // FC endpoint, account id and region belong together
         String fcUrl = p.endpoint(FC_ENDPOINT);

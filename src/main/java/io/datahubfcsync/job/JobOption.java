@@ -51,7 +51,9 @@ public enum JobOption {
     DATAHUB_FETCH_MAX_RECORDS("datahub.fetch-max-records", "1000", "records per GetRecords call, 1..1000"),
     DATAHUB_PROTOCOL("datahub.protocol", "protobuf", "`protobuf` or `json`"),
     CREDENTIALS_FILE("credentials.file", "none",
-            "file with `access_key_id`, `access_key_secret`, optional `security_token`, re-read when it changes; default: the `ALIBABA_CLOUD_*` environment variables");
+            "file with `access_key_id`, `access_key_secret`, optional `security_token`, re-read when it changes; default: the `ALIBABA_CLOUD_*` environment variables"),
+    CREDENTIALS_FAILURE_GRACE("credentials.failure-grace", "5min",
+            "how long DataHub or FC may keep rejecting the credentials (expired token, unknown key, wrong secret, access denied) while the job backs off and re-reads them; such failures never spend a batch's attempts; after it the job fails naming the credential source");
 
     private final String key;
     private final String defaultText; // null: required

@@ -65,7 +65,8 @@ public final class JobPlan {
                 .maxBufferedRecords(config.maxBufferedRecords)
                 .maxBufferedRecordsPerShard(config.maxBufferedRecordsPerShard)
                 .maxBufferedBytesPerShard(config.maxBufferedBytesPerShard)
-                .suspendProbeInterval(config.suspendProbeInterval);
+                .suspendProbeInterval(config.suspendProbeInterval)
+                .credentials(config.credentialsSource().describe(), config.credentialsFailureGrace);
         switch (config.onExhausted) {
             case DEAD_LETTER -> b.deadLetter(config.deadLetterTopic, datahub);
             case FAIL -> b.failOnExhausted();

@@ -22,6 +22,7 @@ final class Units {
             case "min": return Duration.ofMinutes(n);
             case "h": return Duration.ofHours(n);
             case "":
+                if (n == 0) return Duration.ZERO; // zero is zero in every unit (e.g. suspend.probe-interval 0 = never)
                 throw new IllegalArgumentException("a unit is required: ms, s, min or h (e.g. " + n + "ms or " + n + "s)");
             default:
                 throw new IllegalArgumentException("unknown unit '" + m.group(2) + "': use ms, s, min or h");

@@ -44,6 +44,7 @@ public final class ShardDeliveryMetrics {
     private final Counter failedAttempts;
     private final Counter deadLettered;
     private final Counter letGo;
+    private final Counter credentialFailures;
     private final Counter reRead;
     private final Histogram invokeLatencyMs;
 
@@ -59,6 +60,7 @@ public final class ShardDeliveryMetrics {
         failedAttempts = g.counter("failedAttempts");
         deadLettered = g.counter("deadLetteredRecords");
         letGo = g.counter("recordsLetGo");
+        credentialFailures = g.counter("credentialFailures");
         reRead = g.counter("recordsReRead");
         invokeLatencyMs = g.histogram("invokeLatencyMs", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
     }
@@ -75,6 +77,15 @@ public final class ShardDeliveryMetrics {
 
     public void deadLettered(int records) {
         deadLettered.inc(records);
+    }
+
+    /** FC refused the credentials for a call of this shard (not a failed attempt of the batch). */
+    public void credentialFailure() {
+        credentialFailures.inc();
+    }
+
+    public long credentialFailureCount() {
+        return credentialFailures.getCount();
     }
 
     /** A record the shard did not keep (over its budget); it is read back from DataHub later. */

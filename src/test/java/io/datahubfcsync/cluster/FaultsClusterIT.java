@@ -18,7 +18,6 @@ import io.datahubfcsync.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -242,13 +241,10 @@ class FaultsClusterIT {
 
         assertThat(report.orderViolations()).as("records of parents and children each in sequence order").isEmpty();
         assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
-        // Reported, not asserted here: delivery does not yet hold a child back until its parents' last batch was
-        // answered (README "Known limit"); even with a fast function a child's first call can overtake a parent's last
-        // answer by milliseconds (seen in CI: 19 ms). aChildWaitsForItsParentsLastDeliveryWhenFcIsSlow asserts it and
-        // is disabled until delivery coordinates across shards.
+        // a child's records wait (through the delivery coordinator) until each parent's last batch was answered
         List<String> lineageViolations = lineageViolations(lane, shards);
-        FIGURES.put("split and merge: children invoked before a parent's last delivery (known limit)",
-                lineageViolations.toString());
+        FIGURES.put("split and merge: children invoked before a parent's last delivery", lineageViolations.toString());
+        assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
         assertStillRunningWithoutRestart();
     }
 
@@ -260,11 +256,6 @@ class FaultsClusterIT {
      */
     @Test
     @Order(4)
-    @Disabled("Known gap, reproduced by this test: the FC operator keys each shard to its own lane and knows nothing of "
-            + "lineage, so when a parent's tail is still queued (FC slower than the producer), a child's first batch is "
-            + "invoked seconds before the parent's last one; per-key order across a split is lost. The source only "
-            + "guarantees 'read after the parents were read to their end' (SPEC section 4). Fixing it needs the child's "
-            + "assignment or delivery gated on the parents' delivery progress across subtasks, not a local change.")
     void aChildWaitsForItsParentsLastDeliveryWhenFcIsSlow() {
         Lane lane = lane("slow_reshard", 2);
         jobId = startJob(lane, "--datahub.shard-discovery-interval", "1s");

@@ -1,0 +1,218 @@
+package io.datahubfcsync.delivery;
+
+import static io.datahubfcsync.delivery.DeliveredBatches.deliveredPerShard;
+import static io.datahubfcsync.delivery.DeliveredBatches.range;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aliyun.datahub.client.model.Field;
+import com.aliyun.datahub.client.model.FieldType;
+import com.aliyun.datahub.client.model.RecordSchema;
+import io.datahubfcsync.delivery.DeliveredBatches.Batch;
+import io.datahubfcsync.delivery.control.ResumeRequest;
+import io.datahubfcsync.delivery.control.ResumeResponse;
+import io.datahubfcsync.delivery.control.ShardState;
+import io.datahubfcsync.delivery.control.ShardStatus;
+import io.datahubfcsync.delivery.control.ShardStatusRequest;
+import io.datahubfcsync.delivery.control.ShardStatusResponse;
+import io.datahubfcsync.job.DataHubFcSyncJob;
+import io.datahubfcsync.job.JobPlan;
+import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.local.fc.Fault;
+import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.local.function.DemoFunction;
+import io.datahubfcsync.testing.Await;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.InjectClusterRESTAddress;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Shard isolation, on a MiniCluster with the whole job against both emulators through the real
+ * SDKs: one shard that cannot deliver keeps its budget and never slows the others, which deliver
+ * every record produced live; suspended shards are listed and resumed through the delivery
+ * operator's coordinator, as a client of the running job would.
+ */
+class ShardIsolationITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final List<String> SHARDS = List.of("0", "1", "2", "3");
+    private static final int BUDGET = 20;
+    private DataHubEmulator datahub;
+    private FcEmulator fc;
+    private final Map<String, AtomicLong> produced = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void startKit() {
+        datahub = DataHubEmulator.start();
+        datahub.createProject("shop");
+        RecordSchema schema = new RecordSchema();
+        schema.addField(new Field("id", FieldType.BIGINT));
+        schema.addField(new Field("name", FieldType.STRING));
+        datahub.createTopic("shop", "orders", SHARDS.size(), schema);
+        fc = FcEmulator.start();
+        fc.createService("svc");
+        fc.deployFunction("svc", "fn", new DemoFunction());
+        SHARDS.forEach(s -> produced.put(s, new AtomicLong()));
+    }
+
+    @AfterEach
+    void stopKit() {
+        fc.close();
+        datahub.close();
+    }
+
+    @Test
+    void aShardThatAlwaysFailsKeepsItsBudgetWhileTheOthersDeliverEveryLiveRecordAndCheckpointsComplete(
+            @InjectClusterRESTAddress URI rest) throws Exception {
+        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("0:5"));
+        produce(10);
+        JobClient job = start("--retry.max-attempts", "1000000", "--retry.interval", "100ms");
+        JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
+        try {
+            Await.until("shard 0 stuck at its poisoned batch", TIMEOUT, () -> poison.fired() >= 3);
+            long checkpointsBefore = metrics.completedCheckpoints();
+            long maxHeld = 0;
+            // live records for 60 s: 40 per second per shard, 120 times shard 0's budget of 20 by the end
+            AtomicBoolean producing = new AtomicBoolean(true);
+            Thread producer = new Thread(() -> {
+                while (producing.get()) {
+                    produce(1);
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(25)); // pacing of the producer
+                }
+            }, "live producer");
+            producer.start();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < end) {
+                maxHeld = Math.max(maxHeld, metrics.metric("shard.0.pendingRecords", "max").orElse(0L));
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500)); // sampling pace
+            }
+            producing.set(false);
+            producer.join();
+            long checkpointsDuring = metrics.completedCheckpoints() - checkpointsBefore;
+
+            for (String shard : List.of("1", "2", "3")) {
+                long n = produced.get(shard).get();
+                Await.until("shard " + shard + " delivered all " + n + " records", TIMEOUT,
+                        () -> range(0, n).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get(shard)));
+            }
+            assertThat(produced.get("0").get()).as("records produced for the stuck shard").isGreaterThan(10L * BUDGET);
+            assertThat(maxHeld).as("the stuck shard never held more than its budget").isBetween(1L, (long) BUDGET);
+            assertThat(metrics.metric("shard.0.recordsLetGo", "max").orElse(0L)).isPositive();
+            assertThat(checkpointsDuring).as("checkpoints kept completing (every 500 ms) while shard 0 was stuck")
+                    .isGreaterThanOrEqualTo(30);
+            List<Long> before = deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0");
+            assertThat(before).as("shard 0 delivered nothing from its poisoned batch on")
+                    .isEqualTo(range(0, before.size())).doesNotContain(5L);
+
+            // the function is fixed: shard 0 goes on and reads what it let go back from DataHub, in order
+            fc.faults().remove(poison);
+            long n0 = produced.get("0").get();
+            Await.until("shard 0 delivered all " + n0 + " records", TIMEOUT,
+                    () -> range(0, n0).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0")));
+            assertThat(metrics.metric("shard.0.recordsReRead", "max").orElse(0L)).isPositive();
+            assertNoShardDeliveredTwice();
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aSuspendedShardIsListedAndResumedOnRequestWhileTheOthersGoOn(
+            @InjectClusterClient RestClusterClient<?> client) throws Exception {
+        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("2:3"));
+        produce(10);
+        JobClient job = start("--retry.max-attempts", "3", "--retry.interval", "100ms",
+                "--suspend.probe-interval", "0");
+        JobID id = job.getJobID();
+        try {
+            ShardStatus suspended = Await.value("shard 2 suspended", TIMEOUT, () -> status(client, id, "2"),
+                    s -> s.isPresent() && s.get().state() == ShardState.SUSPENDED).orElseThrow();
+            assertThat(poison.fired()).as("exactly retry.max-attempts attempts, then no more").isEqualTo(3);
+            assertThat(suspended.lastError()).contains("poison pill");
+            assertThat(suspended.consecutiveFailures()).isEqualTo(3);
+            assertThat(suspended.deliveredSequence()).isLessThan(3);
+            produce(10);
+            for (String shard : List.of("0", "1", "3")) {
+                Await.until("shard " + shard + " delivers while shard 2 is suspended", TIMEOUT,
+                        () -> range(0, 20).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get(shard)));
+            }
+            assertThat(poison.fired()).as("no probe with suspend.probe-interval=0").isEqualTo(3);
+
+            ResumeResponse notSuspended = (ResumeResponse) client.sendCoordinationRequest(id, FcDelivery.UID,
+                    ResumeRequest.shard("1")).get(30, TimeUnit.SECONDS);
+            assertThat(notSuspended.resumed()).isEmpty();
+            assertThat(notSuspended.summary()).contains("shard 1 is running, not suspended: nothing changed");
+
+            fc.faults().remove(poison);
+            ResumeResponse resumed = (ResumeResponse) client.sendCoordinationRequest(id, FcDelivery.UID,
+                    ResumeRequest.allSuspended()).get(30, TimeUnit.SECONDS);
+            assertThat(resumed.resumed()).containsExactly("2");
+            Await.until("shard 2 delivered everything after the resume", TIMEOUT,
+                    () -> range(0, 20).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("2")));
+            Await.value("shard 2 running again", TIMEOUT, () -> status(client, id, "2"),
+                    s -> s.isPresent() && s.get().state() == ShardState.RUNNING);
+            assertNoShardDeliveredTwice();
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private JobClient start(String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "shop", "--datahub.topic", "orders",
+                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", "cn-shanghai",
+                "--fc.service", "svc", "--fc.function", "fn", "--start", "OLDEST", "--batch.max-records", "5",
+                "--datahub.fetch-max-records", "50", "--datahub.protocol", "json",
+                "--delivery.max-buffered-records-per-shard", String.valueOf(BUDGET)));
+        args.addAll(List.of(extra));
+        JobPlan plan = DataHubFcSyncJob.prepare(args.toArray(String[]::new));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        DataHubFcSyncJob.build(env, plan);
+        return env.executeAsync(plan.jobName());
+    }
+
+    private void produce(int perShard) {
+        for (int i = 0; i < perShard; i++) {
+            for (String shard : SHARDS) {
+                long n = produced.get(shard).getAndIncrement();
+                datahub.appendTuple("shop", "orders", shard, String.valueOf(n), "r" + n);
+            }
+        }
+    }
+
+    private static Optional<ShardStatus> status(RestClusterClient<?> client, JobID id, String shard) throws Exception {
+        ShardStatusResponse r = (ShardStatusResponse) client.sendCoordinationRequest(id, FcDelivery.UID,
+                new ShardStatusRequest()).get(30, TimeUnit.SECONDS);
+        return r.shards().stream().filter(s -> s.shardId().equals(shard)).findFirst();
+    }
+
+    /** Every successful delivery of a shard follows the previous one: no record reached the function twice in a success. */
+    private void assertNoShardDeliveredTwice() {
+        List<Batch> batches = DeliveredBatches.of(fc.invocations().all());
+        deliveredPerShard(batches).forEach((shard, seqs) ->
+                assertThat(seqs).as("shard %s in order, once", shard).isEqualTo(range(0, seqs.size())));
+    }
+}
