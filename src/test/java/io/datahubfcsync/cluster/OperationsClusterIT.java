@@ -59,8 +59,7 @@ class OperationsClusterIT {
     private static final String FUNCTION = "sink";
     private static final int SHARDS = 4;
     private static final String STUCK_SHARD = "0";
-    private static final String SUSPENDED_SHARD = "1";
-    /** Long enough for the storm phase's checks before the shard would be suspended; short enough to wait for. */
+    /** Long enough for the storm's checks before the stuck shard is suspended; short enough to wait for. */
     private static final int RETRY_ATTEMPTS = 36;
     private static final String RETRY_INTERVAL = "500ms";
     private static final String REPORTER_PORT = "metrics.reporter.prom.port";
@@ -84,6 +83,9 @@ class OperationsClusterIT {
     private static PrometheusServer prometheus;
     private static DemoProducer producer;
     private static ShardsCommand shards;
+    /** The record of the stuck shard whose batch FC fails from the storm until the function is fixed. */
+    private static long stuckSequence;
+    private static Fault storm;
     private static String jobId;
     /** The job's name as the {@code job_name} label of its series carries it. */
     private static String jobName;
@@ -238,9 +240,9 @@ class OperationsClusterIT {
     @Order(4)
     void duringARetryStormWithHalfAnHourOfBacklogEveryDashboardQueryReturnsSeriesTheRetryAndLagAlertsGoPendingAndListShowsTheShardRetrying() {
         // every call whose event holds this record of shard 0 fails: the shard retries its batch, the others go on
-        long target = lastSequence(STUCK_SHARD) + 5;
-        Fault storm = fc.faults().add(Fault.functionError("injected: the function fails on this batch")
-                .whenEventId(STUCK_SHARD + ":" + target).onlyFor(SERVICE, FUNCTION));
+        stuckSequence = lastSequence(STUCK_SHARD) + 5;
+        storm = fc.faults().add(Fault.functionError("injected: the function fails on this batch")
+                .whenEventId(STUCK_SHARD + ":" + stuckSequence).onlyFor(SERVICE, FUNCTION));
         Await.until("the stuck batch failed twice", TIMEOUT, () -> storm.fired() >= 2);
         // records written from now on are 40 minutes younger than the stuck one: a backlog without the wait
         dataHubClock.advance(Duration.ofMinutes(40));
@@ -292,7 +294,7 @@ class OperationsClusterIT {
         assertThat(stuck.path("lastError").asText()).contains("injected: the function fails on this batch");
         assertThat(stuck.path("lastErrorRequestId").asText()).isNotBlank();
         assertThat(stuck.path("lastErrorTime").asText()).isNotBlank();
-        assertThat(stuck.path("deliveredSequence").asLong()).isLessThan(target);
+        assertThat(stuck.path("deliveredSequence").asLong()).isLessThan(stuckSequence);
         assertThat(stuck.path("millisBehindLatest").asLong()).as("the 40-minute backlog").isGreaterThan(30 * 60_000L);
         rows.forEach((shard, row) -> assertThat(row.path("state").asText()).as("shard " + shard)
                 .isEqualTo(shard.equals(STUCK_SHARD) ? "retrying" : "running"));
@@ -304,75 +306,67 @@ class OperationsClusterIT {
                 + table.elapsed().toMillis() + " ms, JVM start included)", "\n" + table.stdout());
     }
 
+    // ---------------------------------------------------------------- the storm outlasts the retry budget
+
     @Test
     @Order(5)
-    void onceTheFunctionRecoversTheRetryAndLagAlertsClear() {
-        fc.faults().clear();
-        awaitAlert(RETRYING, "inactive");
-        awaitAlert(LAG, "inactive");
-        RestPoll.until("every shard running again", TIMEOUT, () -> Optional.of(
-                byShard(prometheus.series("max by (shard) (" + SHARD_STATE + ")")))
-                .filter(s -> s.size() == SHARDS && s.values().stream().allMatch(v -> v == 0)));
-        assertThat(prometheus.series(expr(RETRYING))).isEmpty();
-        assertThat(prometheus.series(expr(LAG))).isEmpty();
-
-        // README's picture of the lag query: the backlog's rise during the storm and its drain (-Dui.screenshot=true)
-        String lagQuery = MonitoringAssets.substitute(panelQuery("Delivery lag and done-time age"), grafanaVariables(".*"));
-        UiScreenshot.take(prometheus.base(), "graph?g0.expr=" + java.net.URLEncoder.encode(lagQuery, StandardCharsets.UTF_8)
-                        + "&g0.tab=0&g0.range_input=40s", cluster.workDir().resolve("prometheus-lag.png"))
-                .ifPresent(png -> FIGURES.put("Prometheus graph screenshot", png.toString()));
-    }
-
-    // ---------------------------------------------------------------- a suspended shard
-
-    @Test
-    @Order(6)
-    void aSuspendedShardFiresTheSuspendedAlertAndResumeThroughTheShardsCommandClearsIt() {
-        long target = lastSequence(SUSPENDED_SHARD) + 5;
-        Fault broken = fc.faults().add(Fault.functionError("injected: the function is broken")
-                .whenEventId(SUSPENDED_SHARD + ":" + target).onlyFor(SERVICE, FUNCTION));
-
+    void aStormThatOutlastsTheRetryBudgetSuspendsTheShardFiresTheSuspendedAlertAndListShowsIt() {
         // retry.max-attempts failed attempts, then the shard stops while the others go on
-        Duration budget = Duration.ofMillis(RETRY_ATTEMPTS * 500L).plus(TIMEOUT);
-        JsonNode alert = RestPoll.until(SUSPENDED + " firing", budget, () -> {
+        JsonNode alert = RestPoll.until(SUSPENDED + " firing", Duration.ofMillis(RETRY_ATTEMPTS * 500L).plus(TIMEOUT), () -> {
             JsonNode rule = prometheus.alertRule(SUSPENDED);
             return rule.path("state").asText().equals("firing") ? Optional.of(rule.path("alerts").get(0)) : Optional.empty();
         });
-        assertThat(alert.path("labels").path("shard").asText()).isEqualTo(SUSPENDED_SHARD);
+        assertThat(alert.path("labels").path("shard").asText()).isEqualTo(STUCK_SHARD);
         assertThat(alert.path("labels").path("severity").asText()).isEqualTo("critical");
-        assertThat(broken.fired()).as("attempts before the suspension").isGreaterThanOrEqualTo(RETRY_ATTEMPTS);
+        assertThat(storm.fired()).as("attempts before the suspension").isGreaterThanOrEqualTo(RETRY_ATTEMPTS);
         assertThat(prometheus.series(expr(SUSPENDED))).singleElement()
-                .satisfies(s -> assertThat(s.path("metric").path("shard").asText()).isEqualTo(SUSPENDED_SHARD));
+                .satisfies(s -> assertThat(s.path("metric").path("shard").asText()).isEqualTo(STUCK_SHARD));
+        // a suspended shard is no longer retrying: that alert goes back to inactive
+        awaitAlert(RETRYING, "inactive");
         // the dashboard shows it: state 3 in the per-shard state panel, one shard not running
         Map<String, String> variables = grafanaVariables(MonitoringAssets.regexLiteral(jobName));
         assertThat(byShard(prometheus.series(MonitoringAssets.substitute(panelQuery("Shard state"), variables))))
-                .containsEntry(SUSPENDED_SHARD, 3.0);
+                .containsEntry(STUCK_SHARD, 3.0);
         assertThat(prometheus.series(MonitoringAssets.substitute(panelQuery("Shards not running"), variables)))
                 .singleElement().satisfies(s -> assertThat(s.path("value").get(1).asDouble()).isEqualTo(1.0));
 
         ShardsCommand.Result list = shards.run(cluster.restAddress(), jobId, "list", "--json");
         assertThat(list.exitCode()).as(list.toString()).isZero();
-        JsonNode suspended = rowsByShard(list).get(SUSPENDED_SHARD);
+        Map<String, JsonNode> rows = rowsByShard(list);
+        JsonNode suspended = rows.get(STUCK_SHARD);
         assertThat(suspended.path("state").asText()).isEqualTo("suspended");
-        assertThat(suspended.path("lastError").asText()).contains("injected: the function is broken");
-        assertThat(suspended.path("deliveredSequence").asLong()).isLessThan(target);
+        assertThat(suspended.path("consecutiveFailures").asInt()).isEqualTo(RETRY_ATTEMPTS);
+        assertThat(suspended.path("lastError").asText()).contains("injected: the function fails on this batch");
+        assertThat(suspended.path("deliveredSequence").asLong()).isLessThan(stuckSequence);
+        rows.forEach((shard, row) -> assertThat(row.path("state").asText()).as("shard " + shard)
+                .isEqualTo(shard.equals(STUCK_SHARD) ? "suspended" : "running"));
 
         ShardsCommand.Result notSuspended = shards.run(cluster.restAddress(), jobId, "resume", "2");
         assertThat(notSuspended.exitCode()).as(notSuspended.toString()).isZero();
         assertThat(notSuspended.stdout()).isEqualTo("shard 2 is running, not suspended: nothing changed\n");
+    }
 
-        // the function is fixed; resume tries the batch at once, without a restart of the job
+    @Test
+    @Order(6)
+    void onceTheFunctionIsFixedResumeThroughTheShardsCommandClearsTheSuspendedAndLagAlertsWithoutARestart() {
         fc.faults().clear();
-        ShardsCommand.Result resumed = shards.run(cluster.restAddress(), jobId, "resume", SUSPENDED_SHARD);
+        ShardsCommand.Result resumed = shards.run(cluster.restAddress(), jobId, "resume", STUCK_SHARD);
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
-        assertThat(resumed.stdout()).startsWith("resumed shard " + SUSPENDED_SHARD);
+        assertThat(resumed.stdout()).startsWith("resumed shard " + STUCK_SHARD);
         FIGURES.put("shards resume", resumed.stdout().trim() + " (" + resumed.elapsed().toMillis() + " ms)");
 
         awaitAlert(SUSPENDED, "inactive");
-        RestPoll.until("shard " + SUSPENDED_SHARD + " delivered past the broken batch", TIMEOUT, () -> Optional.of(
+        awaitAlert(LAG, "inactive");
+        RestPoll.until("shard " + STUCK_SHARD + " delivered past the failing batch", TIMEOUT, () -> Optional.of(
                 byShard(prometheus.series("max by (shard) (flink_taskmanager_job_task_operator_shard_deliveredSequence)")))
-                .filter(s -> s.getOrDefault(SUSPENDED_SHARD, -1.0) > target));
-        assertThat(byShard(prometheus.series("max by (shard) (" + SHARD_STATE + ")"))).containsEntry(SUSPENDED_SHARD, 0.0);
+                .filter(s -> s.getOrDefault(STUCK_SHARD, -1.0) > stuckSequence));
+        RestPoll.until("every shard running again", TIMEOUT, () -> Optional.of(
+                byShard(prometheus.series("max by (shard) (" + SHARD_STATE + ")")))
+                .filter(s -> s.size() == SHARDS && s.values().stream().allMatch(v -> v == 0)));
+        assertThat(prometheus.alertState(RETRYING)).isEqualTo("inactive");
+        assertThat(prometheus.series(expr(SUSPENDED))).isEmpty();
+        assertThat(prometheus.series(expr(RETRYING))).isEmpty();
+        assertThat(prometheus.series(expr(LAG))).isEmpty();
         assertThat(cluster.jobStatus(jobId)).isEqualTo("RUNNING");
         assertThat(RestPoll.until("numRestarts reported", TIMEOUT, () -> cluster.jobMetric(jobId, "numRestarts")))
                 .as("resumed without a restart").isZero();
@@ -380,6 +374,12 @@ class OperationsClusterIT {
         ShardsCommand.Result nothing = shards.run(cluster.restAddress(), jobId, "resume", "--all");
         assertThat(nothing.exitCode()).as(nothing.toString()).isZero();
         assertThat(nothing.stdout()).isEqualTo("no shard is suspended: nothing changed\n");
+
+        // README's picture of the lag query: the backlog's rise during the storm and its drain (-Dui.screenshot=true)
+        String lagQuery = MonitoringAssets.substitute(panelQuery("Delivery lag and done-time age"), grafanaVariables(".*"));
+        UiScreenshot.take(prometheus.base(), "graph?g0.expr=" + java.net.URLEncoder.encode(lagQuery, StandardCharsets.UTF_8)
+                        + "&g0.tab=0&g0.range_input=1m", cluster.workDir().resolve("prometheus-lag.png"))
+                .ifPresent(png -> FIGURES.put("Prometheus graph screenshot", png.toString()));
     }
 
     @Test
