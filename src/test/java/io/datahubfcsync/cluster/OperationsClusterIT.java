@@ -9,6 +9,7 @@ import io.datahubfcsync.local.datahub.DemoProducer;
 import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -25,11 +26,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,7 +130,8 @@ class OperationsClusterIT {
                 "--datahub.project", PROJECT, "--datahub.topic", TOPIC, "--fc.endpoint", fc.endpoint(),
                 "--fc.account-id", fc.accountId(), "--region", fc.region(), "--fc.service", SERVICE,
                 "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "20",
-                "--retry.interval", RETRY_INTERVAL, "--retry.max-attempts", String.valueOf(RETRY_ATTEMPTS)), 2, null);
+                "--retry.interval", RETRY_INTERVAL, "--retry.max-attempts", String.valueOf(RETRY_ATTEMPTS),
+                "--datahub.subscription", "auto"), 2, null);
         cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
         // Flink's reporter writes label values with every character but [a-zA-Z0-9_:] replaced by '_'
         jobName = cluster.job(jobId).path("name").asText().replaceAll("[^a-zA-Z0-9_:]", "_");
@@ -232,6 +237,37 @@ class OperationsClusterIT {
             assertThat(row.path("deliveredSequence").asLong()).isBetween(0L, row.path("readSequence").asLong());
         });
         FIGURES.put("shards list --json (JVM start included)", result.elapsed().toMillis() + " ms");
+    }
+
+    @Test
+    @Order(3)
+    void theDataHubSubscriptionShowsEveryShardsDeliveredPositionNeverAheadOfFc() {
+        List<String> ids = List.of("0", "1", "2", "3");
+        assertThat(datahub.subscriptionIds(PROJECT, TOPIC)).as("datahub.subscription=auto created one").hasSize(1);
+        String subId = datahub.subscriptionIds(PROJECT, TOPIC).get(0);
+        Map<String, Long> firstSeen = Await.value("every shard's delivered position in the subscription", TIMEOUT,
+                () -> datahub.committedSequences(PROJECT, TOPIC, subId, ids), m -> m.values().stream().allMatch(v -> v >= 0));
+        Map<String, Long> acknowledged = acknowledgedBySuccess();
+        firstSeen.forEach((shard, committed) -> assertThat(committed)
+                .as("shard %s: committed no further than FC acknowledged", shard)
+                .isLessThanOrEqualTo(acknowledged.getOrDefault(shard, -1L)));
+        // the producer goes on: later checkpoints move every shard's position on
+        Await.until("every shard's committed position moving on", TIMEOUT, () -> {
+            Map<String, Long> now = datahub.committedSequences(PROJECT, TOPIC, subId, ids);
+            return ids.stream().allMatch(s -> now.get(s) > firstSeen.get(s));
+        });
+    }
+
+    /** Highest sequence per shard inside the events FC answered with success. */
+    private static Map<String, Long> acknowledgedBySuccess() {
+        Map<String, Long> max = new HashMap<>();
+        Pattern eventId = Pattern.compile("\"eventId\":\"(\\d+):(\\d+)\"");
+        for (InvocationRecord inv : fc.invocations().all()) {
+            if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
+            Matcher m = eventId.matcher(inv.payloadUtf8());
+            while (m.find()) max.merge(m.group(1), Long.parseLong(m.group(2)), Math::max);
+        }
+        return max;
     }
 
     // ---------------------------------------------------------------- a retry storm with a backlog
