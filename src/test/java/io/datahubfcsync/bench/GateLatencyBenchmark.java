@@ -111,7 +111,7 @@ public final class GateLatencyBenchmark {
     private static Map<String, Instant> firstInvocations(BenchKit kit) {
         Map<String, Instant> first = new HashMap<>();
         for (InvocationRecord inv : kit.fc.invocations().all()) {
-            String shard = IsolationBenchmark.shardOf(inv);
+            String shard = shardOf(inv);
             if (shard != null) first.merge(shard, inv.received(), (a, b) -> a.isBefore(b) ? a : b);
         }
         return first;
@@ -120,7 +120,7 @@ public final class GateLatencyBenchmark {
     private static List<Double> gapsMillis(BenchKit kit, Map<String, List<String>> parentsOf) {
         Map<String, Instant> lastAck = new HashMap<>();
         for (InvocationRecord inv : kit.fc.invocations().all()) {
-            String shard = IsolationBenchmark.shardOf(inv);
+            String shard = shardOf(inv);
             if (shard != null && inv.outcome() == InvocationRecord.Outcome.SUCCESS) {
                 lastAck.merge(shard, inv.finished(), (a, b) -> a.isAfter(b) ? a : b);
             }
@@ -134,6 +134,15 @@ public final class GateLatencyBenchmark {
             if (parentsDone != null && start != null) gaps.add(Duration.between(parentsDone, start).toNanos() / 1e6);
         });
         return gaps;
+    }
+
+    /** The shard of an event: the part before ':' of its first eventId. */
+    private static String shardOf(InvocationRecord inv) {
+        String body = inv.payloadUtf8();
+        int at = body.indexOf("\"eventId\":\"");
+        if (at < 0) return null;
+        int from = at + "\"eventId\":\"".length();
+        return body.substring(from, body.indexOf(':', from));
     }
 
     /** Nearest-rank percentile of sorted values. */

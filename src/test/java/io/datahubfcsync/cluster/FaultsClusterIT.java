@@ -15,6 +15,7 @@ import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -280,6 +281,49 @@ class FaultsClusterIT {
         assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
         assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
         assertStillRunningWithoutRestart();
+    }
+
+    /**
+     * The same claim across a failover: the TaskManager holding the split parent's delivery is killed
+     * (kill -9) while the parent still drains under a slow function. The restarted job replays the
+     * parent's tail; its children still wait for its last acknowledgement.
+     */
+    @Test
+    @Order(5)
+    void aKillMinus9OfTheTaskManagerHoldingADrainingParentStillKeepsItsChildrenBehindItsLastDelivery() {
+        Lane lane = lane("kill_reshard", 2);
+        jobId = startJob(lane, "--datahub.shard-discovery-interval", "1s");
+        fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
+
+        List<ShardSnapshot> children;
+        try (DemoProducer producer = producer(lane.topic(), 300)) {
+            Await.until("900 records produced", TIMEOUT, () -> producer.written() >= 900);
+            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            for (ShardSnapshot child : children) {
+                awaitRecordsIn(lane, child.shardId(), 30);
+            }
+        }
+        String fcVertex = cluster.vertex(jobId, fcName(lane)).id();
+        int parentSubtask = KeyGroupRangeAssignment.assignKeyToParallelOperator("0",
+                KeyGroupRangeAssignment.computeDefaultMaxParallelism(2), 2);
+        String victim = cluster.rest().get("/jobs/" + jobId + "/vertices/" + fcVertex).path("subtasks")
+                .get(parentSubtask).path("taskmanager-id").asText();
+        long parentRecords = datahub.records(PROJECT, lane.topic(), "0").size();
+        long parentUndelivered = DeliveryLedger.reconcile(Map.of("0", produced(lane).get("0")),
+                fc.invocations().of(SERVICE, lane.function())).missingCount();
+        assertThat(parentUndelivered).as("the parent still drains at the kill").isPositive();
+        cluster.killTaskManager(victim);
+        cluster.startTaskManager();
+        RestPoll.until("the job restarted", TIMEOUT, () -> cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1));
+
+        DeliveryLedger.Report report = awaitEverythingDelivered(lane);
+        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
+        List<String> lineageViolations = lineageViolations(lane, shards);
+        FIGURES.put("split, kill -9 of the parent's TaskManager while it drains (" + parentRecords + " records, "
+                + parentUndelivered + " undelivered at the kill)", report.toString() + ", shards " + lineage(shards));
+        FIGURES.put("split and kill -9: children invoked before a parent's last delivery", lineageViolations.toString());
+        assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
+        assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -3,6 +3,7 @@ package io.datahubfcsync.delivery;
 import static io.datahubfcsync.delivery.DeliveredBatches.deliveredPerShard;
 import static io.datahubfcsync.delivery.DeliveredBatches.range;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
@@ -20,6 +21,7 @@ import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
+import io.datahubfcsync.source.LostRecordsException;
 import io.datahubfcsync.testing.Await;
 import java.net.URI;
 import java.time.Duration;
@@ -34,7 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
@@ -176,6 +180,61 @@ class ShardIsolationITCase {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aLetGoRangeThatExpiredBeforeItWasReadBackFailsTheJobUnderFailNamingShardAndRange(
+            @InjectClusterRESTAddress URI rest) throws Exception {
+        JobClient job = stuckShardLettingGoThenExpired(rest);
+        Throwable failure = catchThrowable(() -> job.getJobExecutionResult().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        LostRecordsException lost = ExceptionUtils.findThrowable(failure, LostRecordsException.class).orElseThrow(
+                () -> new AssertionError("expected the job to fail with the lost range, got " + failure));
+        assertThat(lost.getMessage()).contains("shop", "orders", "shard 0", "datahub.on-expired-position=oldest");
+        assertThat(ExceptionUtils.findThrowable(failure, SuppressRestartsException.class))
+                .as("retrying cannot bring expired records back: no restart").isPresent();
+    }
+
+    @Test
+    void underOldestALetGoRangeThatExpiredIsSkippedCountedAndTheShardGoesOn(@InjectClusterRESTAddress URI rest)
+            throws Exception {
+        JobClient job = stuckShardLettingGoThenExpired(rest, "--datahub.on-expired-position", "oldest");
+        try {
+            long n0 = produced.get("0").get();
+            Await.until("shard 0 delivered up to its newest record", TIMEOUT, () -> {
+                List<Long> d = deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0");
+                return d != null && d.get(d.size() - 1) == n0 - 1;
+            });
+            List<Long> delivered = deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0");
+            assertThat(delivered).as("in order, once").isSorted().doesNotHaveDuplicates();
+            assertThat(delivered).as("what expired before it was read back is skipped").doesNotContain(EXPIRED_BELOW - 1)
+                    .contains(EXPIRED_BELOW);
+            JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
+            long lost = Await.value("expiredRecordsSkipped reported", TIMEOUT,
+                    () -> metrics.metric("catchUp.expiredRecordsSkipped", "sum"), v -> v.isPresent() && v.get() > 0).get();
+            long kept = delivered.stream().filter(s -> s < EXPIRED_BELOW).count();
+            assertThat(lost).as("every skipped record counted").isEqualTo(EXPIRED_BELOW - kept);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final long EXPIRED_BELOW = 60;
+
+    /** Shard 0 retries its batch at 0:5 while 100 more records arrive, letting most go; then those below 60 expire and the function is fixed. */
+    private JobClient stuckShardLettingGoThenExpired(URI rest, String... extra) throws Exception {
+        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("0:5"));
+        produce(10);
+        List<String> args = new ArrayList<>(List.of("--retry.max-attempts", "1000000", "--retry.interval", "100ms"));
+        args.addAll(List.of(extra));
+        JobClient job = start(args.toArray(String[]::new));
+        JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
+        Await.until("shard 0 stuck at its poisoned batch", TIMEOUT, () -> poison.fired() >= 3);
+        produce(100);
+        Await.value("shard 0 let records go", TIMEOUT, () -> metrics.metric("shard.0.recordsLetGo", "max"),
+                v -> v.isPresent() && v.get() >= 60);
+        assertThat(datahub.expireBefore("shop", "orders", "0", EXPIRED_BELOW)).isEqualTo((int) EXPIRED_BELOW);
+        fc.faults().remove(poison);
+        return job;
     }
 
     private JobClient start(String... extra) throws Exception {
