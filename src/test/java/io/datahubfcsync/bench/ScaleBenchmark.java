@@ -16,6 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -51,9 +54,12 @@ public final class ScaleBenchmark {
     public static void main(String[] args) throws Exception {
         BenchResults results = new BenchResults("b4-scale", COMMAND);
         // one cluster for all runs, so the heap measured around a run is the job's, not a cluster's start-up
+        Configuration conf = new Configuration();
+        // the REST metric store refreshes every 10 s by default, longer than a run
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(200));
         MiniClusterWithClientResource flink = new MiniClusterWithClientResource(
                 new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                        .build());
+                        .setConfiguration(conf).build());
         flink.before();
         try {
             run(flink, 16, 2); // warm-up: classes and one-time caches of Flink and the SDKs would count as the first run's heap
