@@ -125,7 +125,12 @@ public final class ScaleBenchmark {
             long getRecordsCalls = kit.datahub.calls().of(DataHubAction.GET_RECORDS);
             // every shard is drained now: what polling idle shards costs
             long idleFrom = System.nanoTime();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(IDLE_WINDOW_MS));
+            long idleUntil = idleFrom + TimeUnit.MILLISECONDS.toNanos(IDLE_WINDOW_MS);
+            while (System.nanoTime() < idleUntil) { // the shards stay open while idle: their spread can still be read
+                maxShards = Math.max(maxShards, rest.maxOpenShardsPerSourceSubtask());
+                LockSupport.parkNanos(Math.min(200_000_000L, Math.max(0, idleUntil - System.nanoTime())));
+            }
+            if (maxShards == 0) throw new IllegalStateException("the source's openShards gauge was never reported");
             long idleCalls = kit.datahub.calls().of(DataHubAction.GET_RECORDS) - getRecordsCalls;
             double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
             // a checkpoint completed after the drain: every shard has state (positions, delivered sequence)

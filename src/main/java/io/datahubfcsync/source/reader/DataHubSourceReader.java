@@ -52,8 +52,9 @@ public final class DataHubSourceReader
     /** The usual way in: SDK-backed split readers built in this TaskManager. */
     public static DataHubSourceReader create(DataHubSourceConfig config, SourceReaderContext context) {
         ReaderCounters counters = ReaderCounters.register(context.metricGroup());
+        SourceBacklog backlog = SourceBacklog.register(context.metricGroup());
         return new DataHubSourceReader(
-                () -> new DataHubSplitReader(config.clientFactory().create(), config, counters,
+                () -> new DataHubSplitReader(config.clientFactory().create(), config, counters, backlog,
                         System::currentTimeMillis),
                 context.getConfiguration(), context);
     }
