@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source reader of one subtask: one fetcher thread reads all its shards.
+ * The source reader of one subtask: one fetcher thread schedules the reads of all its shards (made
+ * on a small pool of call threads, see {@link DataHubSplitReader}).
  *
  * <p>Finished shards are reported to the enumerator and <em>also kept in this reader's checkpoint</em>
  * (as finished splits) until a checkpoint taken after the finish completes. The enumerator's
