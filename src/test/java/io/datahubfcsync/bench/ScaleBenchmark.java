@@ -9,13 +9,12 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,7 +25,7 @@ import org.apache.flink.test.util.MiniClusterWithClientResource;
  * MiniCluster, the same records in every run. Reports, each as a figure of one run:
  * <ul>
  *   <li>the most shards any source subtask holds against the ideal ceil(shards / parallelism)
- *       (the source's {@code openShards} gauge, read over REST while the job runs);</li>
+ *       (the source's {@code openShards} gauge, read in-process by {@link OpenShardsReporter});</li>
  *   <li>throughput, and at 256 and 1,024 shards as a ratio to 16 shards (targets ≥ 0.9 and ≥ 0.8),
  *       and parallelism 2 against 1;</li>
  *   <li>the GetRecords calls an idle shard costs per second once every shard is drained (target ≤ 4);</li>
@@ -51,9 +50,11 @@ public final class ScaleBenchmark {
     public static void main(String[] args) throws Exception {
         BenchResults results = new BenchResults("b4-scale", COMMAND);
         // one cluster for all runs, so the heap measured around a run is the job's, not a cluster's start-up
+        Configuration conf = new Configuration();
+        conf.setString("metrics.reporter.open-shards.factory.class", OpenShardsReporter.Factory.class.getName());
         MiniClusterWithClientResource flink = new MiniClusterWithClientResource(
                 new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                        .build());
+                        .setConfiguration(conf).build());
         flink.before();
         try {
             run(flink, 16, 2); // warm-up: classes and one-time caches of Flink and the SDKs would count as the first run's heap
@@ -103,23 +104,28 @@ public final class ScaleBenchmark {
             env.setParallelism(parallelism);
             env.enableCheckpointing(1_000);
             JobClient job = DataHubFcSyncJob.start(env, plan);
-            Rest rest = new Rest(flink.getRestAddress(), job);
+            Rest rest = new Rest(flink.getRestAddress());
             long total = (long) shards * (TOTAL_RECORDS / shards);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             int maxShards = 0;
             while (kit.deliveredRecords() < total && System.nanoTime() < deadline) {
-                maxShards = Math.max(maxShards, rest.maxOpenShardsPerSourceSubtask());
+                maxShards = Math.max(maxShards, OpenShardsReporter.maxOpenShards());
                 LockSupport.parkNanos(100_000_000L);
             }
             if (kit.deliveredRecords() != total) {
                 throw new IllegalStateException("delivered " + kit.deliveredRecords() + " records, expected " + total);
             }
-            maxShards = Math.max(maxShards, rest.maxOpenShardsPerSourceSubtask());
+            maxShards = Math.max(maxShards, OpenShardsReporter.maxOpenShards());
             double recordsPerSecond = kit.recordsPerSecond(total);
             long getRecordsCalls = kit.datahub.calls().of(DataHubAction.GET_RECORDS);
             // every shard is drained now: what polling idle shards costs
             long idleFrom = System.nanoTime();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(IDLE_WINDOW_MS));
+            long idleUntil = idleFrom + TimeUnit.MILLISECONDS.toNanos(IDLE_WINDOW_MS);
+            while (System.nanoTime() < idleUntil) { // the shards stay open while idle: their spread can still be read
+                maxShards = Math.max(maxShards, OpenShardsReporter.maxOpenShards());
+                LockSupport.parkNanos(Math.min(200_000_000L, Math.max(0, idleUntil - System.nanoTime())));
+            }
+            if (maxShards == 0) throw new IllegalStateException("the source's openShards gauge was never reported");
             long idleCalls = kit.datahub.calls().of(DataHubAction.GET_RECORDS) - getRecordsCalls;
             double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
             // a checkpoint completed after the drain: every shard has state (positions, delivered sequence)
@@ -147,41 +153,18 @@ public final class ScaleBenchmark {
         }
     }
 
-    /** The few REST calls the benchmark makes to the MiniCluster. */
+    /** The REST calls the benchmark makes to the MiniCluster (checkpoints). */
     private static final class Rest {
         private final HttpClient http = HttpClient.newHttpClient();
         private final URI base;
-        private final JobClient job;
-        private String sourceVertex;
-        private String openShardsMetric;
 
-        Rest(URI base, JobClient job) {
+        Rest(URI base) {
             this.base = base;
-            this.job = job;
         }
 
         JsonNode get(String path) throws Exception {
             return JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve(path)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
-        }
-
-        /** The source's {@code openShards} gauge, the largest over its subtasks; 0 until it is reported. */
-        int maxOpenShardsPerSourceSubtask() throws Exception {
-            if (sourceVertex == null) {
-                for (JsonNode v : get("/jobs/" + job.getJobID()).path("vertices")) {
-                    if (v.path("name").asText().contains("DataHub source")) sourceVertex = v.path("id").asText();
-                }
-                if (sourceVertex == null) return 0;
-            }
-            String metrics = "/jobs/" + job.getJobID() + "/vertices/" + sourceVertex + "/subtasks/metrics";
-            if (openShardsMetric == null) {
-                for (JsonNode m : get(metrics)) {
-                    if (m.path("id").asText().endsWith(".openShards")) openShardsMetric = m.path("id").asText();
-                }
-                if (openShardsMetric == null) return 0;
-            }
-            JsonNode values = get(metrics + "?agg=max&get=" + URLEncoder.encode(openShardsMetric, StandardCharsets.UTF_8));
-            return values.isArray() && values.size() > 0 ? (int) values.get(0).path("max").asDouble() : 0;
         }
     }
 

@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source reader of one subtask: one fetcher thread reads all its shards.
+ * The source reader of one subtask: one fetcher thread schedules the reads of all its shards (made
+ * on a small pool of call threads, see {@link DataHubSplitReader}).
  *
  * <p>Finished shards are reported to the enumerator and <em>also kept in this reader's checkpoint</em>
  * (as finished splits) until a checkpoint taken after the finish completes. The enumerator's
@@ -52,8 +53,9 @@ public final class DataHubSourceReader
     /** The usual way in: SDK-backed split readers built in this TaskManager. */
     public static DataHubSourceReader create(DataHubSourceConfig config, SourceReaderContext context) {
         ReaderCounters counters = ReaderCounters.register(context.metricGroup());
+        SourceBacklog backlog = SourceBacklog.register(context.metricGroup());
         return new DataHubSourceReader(
-                () -> new DataHubSplitReader(config.clientFactory().create(), config, counters,
+                () -> new DataHubSplitReader(config.clientFactory().create(), config, counters, backlog,
                         System::currentTimeMillis),
                 context.getConfiguration(), context);
     }

@@ -59,6 +59,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
     private final ShardFetch reads;
     private final ExecutorService calls;
     private final int concurrency;
+    private final SourceBacklog backlog;
 
     private final Map<String, ShardReadState> shards = new LinkedHashMap<>();
     private final Set<String> paused = new HashSet<>();
@@ -74,6 +75,12 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
 
     public DataHubSplitReader(DataHubClient client, DataHubSourceConfig config, ReaderCounters counters,
                               LongSupplier clock) {
+        this(client, config, counters, new SourceBacklog(), clock);
+    }
+
+    public DataHubSplitReader(DataHubClient client, DataHubSourceConfig config, ReaderCounters counters,
+                              SourceBacklog backlog, LongSupplier clock) {
+        this.backlog = backlog;
         this.client = client;
         this.config = config;
         this.clock = clock;
@@ -184,7 +191,12 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         if (shards.get(shard.shardId) != shard) return false; // the split was removed meanwhile
         if (c.failure() != null) throw c.failure();
         for (ShardRecord r : c.records()) out.add(shard.shardId, r);
+        backlog.shardRead(shard.shardId, shard.knownLatestSequence, shard.at.lastReadSequence);
+        if (!c.records().isEmpty()) {
+            backlog.recordFetched(c.records().get(c.records().size() - 1).systemTime, clock.getAsLong());
+        }
         if (shard.finished) {
+            backlog.shardGone(shard.shardId);
             shards.remove(shard.shardId);
             out.add(shard.shardId, ShardRecord.end(shard.shardId, shard.at.lastReadSequence));
             out.addFinishedSplit(shard.shardId);
@@ -213,6 +225,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
             }
         } else if (change instanceof SplitsRemoval) {
             change.splits().forEach(s -> {
+                backlog.shardGone(s.shardId());
                 shards.remove(s.shardId());
                 paused.remove(s.shardId());
             });

@@ -464,6 +464,25 @@ class DataHubSplitReaderTest {
         r.close();
     }
 
+    @Test
+    void pendingRecordsAreWhatDataHubHoldsAfterTheLastRecordReadOverTheReadersShards() {
+        hub.shard("0").appendMany(25, 5_000);
+        hub.shard("1").appendMany(4, 5_000);
+        SourceBacklog backlog = new SourceBacklog();
+        clock.set(5_100);
+        DataHubSplitReader r = new DataHubSplitReader(hub, DataHubSourceConfig.builder().project("p").topic("t")
+                .clientFactory(() -> hub).fetchMaxRecords(10).fetchConcurrency(1).build(), counters, backlog, clock::get);
+        assign(r, "0", CursorPosition.oldest());
+        assign(r, "1", CursorPosition.oldest());
+        List<ShardRecord> got = new ArrayList<>();
+        for (int i = 0; i < 10 && got.size() < 14; i++) drain(r.fetch(), got);
+        // shard 1 is read to its end: what is pending is what DataHub holds of shard 0 after the last record read
+        assertThat(backlog.pendingRecords()).isEqualTo(25 - 1 - got.stream()
+                .filter(rec -> rec.shardId.equals("0")).mapToLong(rec -> rec.sequence).max().orElseThrow());
+        for (int i = 0; i < 20 && got.size() < 29; i++) drain(r.fetch(), got);
+        assertThat(backlog.pendingRecords()).isZero();
+    }
+
     private static List<Long> range(long from, long to) {
         List<Long> l = new ArrayList<>();
         for (long i = from; i < to; i++) l.add(i);

@@ -1,0 +1,187 @@
+package io.datahubfcsync.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datahubfcsync.credentials.CredentialsSource;
+import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.local.fc.InvocationRecord;
+import io.datahubfcsync.testing.Await;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The case {@code datahub.on-expired-position} exists for, on a real cluster (JobManager + 2
+ * TaskManagers as separate JVMs, the shaded job jar): the job is stopped with a savepoint, records
+ * after the saved position expire in DataHub, and the job is resumed from the savepoint. Under
+ * {@code fail} the job fails at once without a restart (the harness's restart strategy would
+ * restart an ordinary failure), naming project, topic, shard and the lost range; under
+ * {@code oldest} it resumes from the oldest retained record and counts the records it skipped.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExpiredPositionClusterIT {
+    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
+    private static final String PROJECT = "shop";
+    private static final String TOPIC = "orders";
+    private static final String SERVICE = "svc";
+    private static final String FUNCTION = "fn";
+    private static final int FIRST = 50;
+    private static final int MORE = 100;
+    private static final long EXPIRED_BEFORE = 120; // shard 0 loses 50..119 after the savepoint
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static DataHubEmulator datahub;
+    private static FcEmulator fc;
+    private static FlinkTestCluster cluster;
+    private static String jarId;
+    private static String savepoint;
+    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() {
+        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
+        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
+        datahub = DataHubEmulator.start();
+        datahub.createProject(PROJECT);
+        datahub.createTopic(PROJECT, TOPIC, 2, null);
+        append(FIRST);
+        fc = FcEmulator.start();
+        fc.createService(SERVICE);
+        fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+        cluster = FlinkTestCluster.builder().name("expired").taskManagers(2)
+                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
+                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
+                .start();
+        jarId = cluster.uploadJar(jar);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (!FIGURES.isEmpty()) {
+            StringBuilder report = new StringBuilder("ExpiredPositionClusterIT figures\n");
+            FIGURES.forEach((k, v) -> report.append(k).append(": ").append(v).append('\n'));
+            System.out.print(report);
+        }
+        if (cluster != null) cluster.close();
+        if (fc != null) fc.close();
+        if (datahub != null) datahub.close();
+    }
+
+    private static void append(int perShard) {
+        for (int i = 0; i < perShard; i++) {
+            for (String s : List.of("0", "1")) {
+                datahub.appendBlob(PROJECT, TOPIC, s, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aResumeWhoseSavedPositionExpiredFailsWithoutRestartNamingTheLostRange() {
+        String first = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, null);
+        cluster.awaitJobStatus(first, "RUNNING", TIMEOUT);
+        Await.until("the first " + 2 * FIRST + " records delivered", TIMEOUT,
+                () -> delivered("0").size() == FIRST && delivered("1").size() == FIRST);
+        savepoint = cluster.stopWithSavepoint(first, TIMEOUT);
+
+        append(MORE);
+        datahub.expireBefore(PROJECT, TOPIC, "0", EXPIRED_BEFORE);
+        fc.invocations().clear();
+
+        String resumed = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, savepoint);
+        long started = System.nanoTime();
+        cluster.awaitJobStatus(resumed, "FAILED", TIMEOUT);
+        FIGURES.put("resume to FAILED", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+
+        JsonNode history = cluster.exceptions(resumed).path("exceptionHistory").path("entries");
+        assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
+        assertThat(subtaskAttempts(resumed)).as("every subtask still in its first attempt").isNotEmpty().containsOnly(0);
+        assertThat(history.toString())
+                .contains("Records of shard 0 in DataHub project " + PROJECT + " topic " + TOPIC)
+                .contains("sequences 50..119 (70 records)")
+                .contains("the oldest retained sequence is 120")
+                .contains("datahub.on-expired-position=oldest");
+        assertThat(delivered("0")).as("nothing of shard 0 delivered past the gap").isEmpty();
+        String text = history.toString();
+        int at = text.indexOf("Records of shard 0");
+        FIGURES.put("failure", text.substring(at, text.indexOf("retained sequence is 120", at) + 24));
+    }
+
+    @Test
+    @Order(2)
+    void underOldestTheResumeGoesOnFromTheOldestRetainedRecordAndCountsTheSkippedRecords() {
+        List<String> args = new ArrayList<>(jobArgs());
+        args.addAll(List.of("--datahub.on-expired-position", "oldest"));
+        fc.invocations().clear();
+        String resumed = cluster.runJar(jarId, JOB_CLASS, args, 2, savepoint);
+        cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
+        RestPoll.until("shard 0 from 120 and shard 1 from 50 delivered", TIMEOUT,
+                () -> delivered("0").size() >= FIRST + MORE - EXPIRED_BEFORE && delivered("1").size() >= MORE);
+        assertThat(new TreeSet<>(delivered("0"))).first().isEqualTo(EXPIRED_BEFORE);
+        assertThat(new TreeSet<>(delivered("0"))).hasSize((int) (FIRST + MORE - EXPIRED_BEFORE));
+        assertThat(new TreeSet<>(delivered("1"))).first().isEqualTo((long) FIRST);
+
+        String sourceVertex = cluster.vertex(resumed, "DataHub source").id();
+        String skipped = RestPoll.until("the expiredRecordsSkipped metric", TIMEOUT,
+                () -> cluster.vertexMetricIds(resumed, sourceVertex).stream()
+                        .filter(id -> id.endsWith(".expiredRecordsSkipped"))
+                        .map(id -> id.substring(id.indexOf('.') + 1)).findFirst());
+        double count = RestPoll.until("70 skipped records reported", TIMEOUT,
+                () -> cluster.aggregatedMetric(resumed, sourceVertex, skipped, "sum").filter(n -> n > 0));
+        assertThat(count).as("records 50..119 of shard 0").isEqualTo(70.0);
+        FIGURES.put("expiredRecordsSkipped", String.valueOf((long) count));
+        cluster.cancel(resumed, TIMEOUT);
+    }
+
+    private static List<String> jobArgs() {
+        return List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
+                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
+                "--fc.service", SERVICE, "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "10");
+    }
+
+    /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */
+    private static List<Integer> subtaskAttempts(String jobId) {
+        List<Integer> attempts = new ArrayList<>();
+        for (FlinkTestCluster.JobVertex v : cluster.vertices(jobId)) {
+            for (JsonNode subtask : cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
+                attempts.add(subtask.path("attempt").asInt(-1));
+            }
+        }
+        return attempts;
+    }
+
+    /** Sequences of the shard FC received in successful invocations since the log was last cleared. */
+    private static List<Long> delivered(String shard) {
+        List<Long> out = new ArrayList<>();
+        for (InvocationRecord inv : fc.invocations().all()) {
+            if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
+            try {
+                for (JsonNode r : JSON.readTree(inv.payload()).path("records")) {
+                    String[] id = r.path("eventId").asText().split(":");
+                    if (id[0].equals(shard)) out.add(Long.parseLong(id[1]));
+                }
+            } catch (IOException e) {
+                throw new AssertionError("not an event: " + inv, e);
+            }
+        }
+        return out;
+    }
+}
