@@ -18,13 +18,14 @@ import java.util.Objects;
  * headers and runtime-options objects. Every call is one HTTP request: the SDK's retry is off
  * ({@link Fc3Clients#singleAttempt}), so the job's retry policy governs every attempt. The
  * credentials are read from the connection's source for every request, so rotated ones are used
- * without a new client.
+ * without a new client. After the first call its connections set TCP_NODELAY ({@link TeaTcpNoDelay}).
  */
 public final class Fc3FunctionInvoker implements FunctionInvoker {
     private final FcConnection connection;
     private final Client client;
     private final RuntimeOptions runtime;
     private volatile boolean closed;
+    private volatile boolean noDelay; // the Tea runtime's OkHttp client for this endpoint sets TCP_NODELAY
 
     public Fc3FunctionInvoker(FcConnection connection) {
         this.connection = Objects.requireNonNull(connection);
@@ -47,9 +48,11 @@ public final class Fc3FunctionInvoker implements FunctionInvoker {
             InvokeFunctionResponse response = client.invokeFunctionWithOptions(connection.function(), request, headers,
                     runtime);
             byte[] body = readAll(response.getBody());
+            if (!noDelay) noDelay = TeaTcpNoDelay.apply(); // the runtime creates its client on the first call
             return Fc3Outcomes.fromResponse(response.getStatusCode(), response.getHeaders(), body,
                     System.nanoTime() - start);
         } catch (Exception e) {
+            if (!noDelay) noDelay = TeaTcpNoDelay.apply();
             return Fc3Outcomes.fromException(e, System.nanoTime() - start);
         }
     }

@@ -25,8 +25,10 @@ final class BenchKit implements AutoCloseable {
     static final String TOPIC = "orders";
     static final String SERVICE = "svc";
     static final String FUNCTION = "fn";
-    /** Which FC API the job and the baseline call: {@code -Dbench.fc.api-version}, FC 2.0 unless told. */
-    static final FcApiVersion API = FcApiVersion.byId(System.getProperty("bench.fc.api-version", "2016-08-15"))
+    /** {@code -Dbench.fc.api-version} as given, empty when not: FC 2.0, under the benchmark's plain name. */
+    private static final String API_GIVEN = System.getProperty("bench.fc.api-version", "").trim();
+    /** Which FC API the job and the baseline call. */
+    static final FcApiVersion API = API_GIVEN.isEmpty() ? FcApiVersion.V2_2016_08_15 : FcApiVersion.byId(API_GIVEN)
             .orElseThrow(() -> new IllegalArgumentException("bench.fc.api-version must be 2016-08-15 or 2023-03-30"));
 
     final DataHubEmulator datahub = DataHubEmulator.start();
@@ -90,9 +92,15 @@ final class BenchKit implements AutoCloseable {
         return API == FcApiVersion.V2_2016_08_15 ? b.service(SERVICE) : b;
     }
 
-    /** A results name that says which FC API the figures are for. */
+    /** The {@code -D} option that chose the API, for the recorded command; empty when none was given. */
+    static String commandOption() {
+        return API_GIVEN.isEmpty() ? "" : " -Dbench.fc.api-version=" + API.id();
+    }
+
+    /** A results name that says which FC API the figures are for, when one was asked for. */
     static String resultsName(String benchmark) {
-        return API == FcApiVersion.V2_2016_08_15 ? benchmark : benchmark + "-fc3";
+        if (API_GIVEN.isEmpty()) return benchmark;
+        return benchmark + (API == FcApiVersion.V2_2016_08_15 ? "-fc2" : "-fc3");
     }
 
     /** Runs the job to its stop time on a local Flink (parallelism p) and returns the records/s FC saw. */

@@ -18,8 +18,7 @@ public final class ConcurrencyBenchmark {
     private static final Duration LATENCY = Duration.ofMillis(50);
 
     public static void main(String[] args) throws Exception {
-        BenchResults results = new BenchResults(BenchKit.resultsName("b5-concurrency"), COMMAND
-                + " -Dbench.fc.api-version=" + BenchKit.API.id());
+        BenchResults results = new BenchResults(BenchKit.resultsName("b5-concurrency"), COMMAND + BenchKit.commandOption());
         double ideal = SHARDS * BATCH / (LATENCY.toMillis() / 1000.0);
         try (BenchKit kit = new BenchKit(SHARDS)) {
             kit.preload(SHARDS, PER_SHARD);

@@ -32,8 +32,7 @@ public final class ThroughputBenchmark {
     private static final int TOTAL_RECORDS = 100_000; // a window of a few seconds: steadier than a 1 s one
 
     public static void main(String[] args) throws Exception {
-        BenchResults results = new BenchResults(BenchKit.resultsName("b1-throughput"), COMMAND
-                + " -Dbench.fc.api-version=" + BenchKit.API.id());
+        BenchResults results = new BenchResults(BenchKit.resultsName("b1-throughput"), COMMAND + BenchKit.commandOption());
         for (int shards : new int[] {1, 4, 16}) {
             int perShard = TOTAL_RECORDS / shards;
             try (BenchKit kit = new BenchKit(shards)) {

@@ -3,6 +3,7 @@ package io.datahubfcsync.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.TestFunctions;
 import io.datahubfcsync.testing.Await;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every source of the standard Alibaba Cloud credential chain that can be served on 127.0.0.1, end
  * to end: a separate JVM ({@link ChainProbe}) with exactly the environment, system properties and
  * home directory a test gives it takes credentials from the chain as the job does and signs FC 3.0
- * calls to the emulator with them. The ECS instance-metadata source is switched off in every child
+ * calls, FC 2.0 calls and DataHub calls to the emulators with them; a line counts only when all
+ * three were accepted. The ECS instance-metadata source is switched off in every child
  * ({@code ALIBABA_CLOUD_ECS_METADATA_DISABLED=true}): it would talk to an address outside this machine.
  */
 class StandardCredentialChainTest {
@@ -42,6 +44,7 @@ class StandardCredentialChainTest {
     Path home;
 
     private FcEmulator fc;
+    private DataHubEmulator datahub;
     private Process child;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
@@ -49,6 +52,25 @@ class StandardCredentialChainTest {
     void start() {
         fc = FcEmulator.start();
         fc.deployFunction3("fn", new TestFunctions.Echo());
+        fc.deployFunction("svc", "fn", new TestFunctions.Echo());
+        datahub = DataHubEmulator.start();
+        datahub.createProject("chain").createTopic("chain", "events", 1, null);
+    }
+
+    /** Both services accept this key pair (with this STS token, if not null). */
+    private void accept(String id, String secret, String token) {
+        if (token == null) {
+            fc.addAccessKey(id, secret);
+            datahub.acceptCredentials(id, secret);
+        } else {
+            fc.addStsCredentials(id, secret, token);
+            datahub.acceptStsCredentials(id, secret, token);
+        }
+    }
+
+    private void revoke(String id) {
+        fc.removeAccessKey(id);
+        datahub.revokeCredentials(id);
     }
 
     @AfterEach
@@ -58,6 +80,7 @@ class StandardCredentialChainTest {
             if (!child.waitFor(10, TimeUnit.SECONDS)) child.destroyForcibly();
         }
         fc.close();
+        datahub.close();
     }
 
     /** Starts the probe with only {@code environment} (no ALIBABA_CLOUD_* of this JVM) and a fresh home. */
@@ -65,7 +88,7 @@ class StandardCredentialChainTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Duser.home=" + home));
         cmd.addAll(List.of(systemProperties));
-        cmd.addAll(List.of(ChainProbe.class.getName(), fc.endpoint(), fc.accountId(), "fn"));
+        cmd.addAll(List.of(ChainProbe.class.getName(), fc.endpoint(), fc.accountId(), "fn", datahub.endpoint()));
         ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
         b.environment().keySet().removeIf(k -> k.startsWith("ALIBABA_CLOUD_"));
         b.environment().put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
@@ -104,55 +127,55 @@ class StandardCredentialChainTest {
 
     @Test
     void environmentVariablesWithAnStsTokenSignCalls() throws IOException {
-        fc.addStsCredentials("STS.env-key", "env-secret", "env-token");
+        accept("STS.env-key", "env-secret", "env-token");
 
         probe(Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.env-key", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret",
                 "ALIBABA_CLOUD_SECURITY_TOKEN", "env-token"));
 
-        String call = awaitLine("a call signed with the environment's STS key", "CALL SUCCESS", "key=STS.env-key");
+        String call = awaitLine("a call signed with the environment's STS key", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=STS.env-key");
         assertThat(call).contains("source=the standard Alibaba Cloud credential chain (environment variables)");
     }
 
     @Test
     void javaSystemPropertiesComeFirst() throws IOException {
-        fc.addAccessKey("LTAI-sysprop", "sysprop-secret");
+        accept("LTAI-sysprop", "sysprop-secret", null);
 
         probe(Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI-env-not-used", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "unused"),
                 "-Dalibabacloud.accessKeyId=LTAI-sysprop", "-Dalibabacloud.accessKeySecret=sysprop-secret");
 
-        assertThat(awaitLine("a call signed with the system properties' key", "CALL SUCCESS", "key=LTAI-sysprop"))
+        assertThat(awaitLine("a call signed with the system properties' key", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=LTAI-sysprop"))
                 .contains("(Java system properties)");
     }
 
     @Test
     void theCliProfileInTheHomeDirectorySignsCalls() throws IOException {
-        fc.addAccessKey("LTAI-cli", "cli-secret");
+        accept("LTAI-cli", "cli-secret", null);
         Files.createDirectories(home.resolve(".aliyun"));
         Files.writeString(home.resolve(".aliyun/config.json"), "{\"current\":\"default\",\"profiles\":[{\"name\":"
                 + "\"default\",\"mode\":\"AK\",\"access_key_id\":\"LTAI-cli\",\"access_key_secret\":\"cli-secret\"}]}");
 
         probe(Map.of());
 
-        assertThat(awaitLine("a call signed with the CLI profile's key", "CALL SUCCESS", "key=LTAI-cli"))
+        assertThat(awaitLine("a call signed with the CLI profile's key", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=LTAI-cli"))
                 .contains("(the Alibaba Cloud CLI profile)");
     }
 
     @Test
     void theCredentialsFileNamedByTheEnvironmentSignsCalls() throws IOException {
-        fc.addAccessKey("LTAI-ini", "ini-secret");
+        accept("LTAI-ini", "ini-secret", null);
         Path ini = home.resolve("credentials.ini");
         Files.writeString(ini, "[default]\nenable = true\ntype = access_key\naccess_key_id = LTAI-ini\n"
                 + "access_key_secret = ini-secret\n");
 
         probe(Map.of("ALIBABA_CLOUD_CREDENTIALS_FILE", ini.toString(), "ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"));
 
-        assertThat(awaitLine("a call signed with the credentials.ini key", "CALL SUCCESS", "key=LTAI-ini"))
+        assertThat(awaitLine("a call signed with the credentials.ini key", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=LTAI-ini"))
                 .contains("(the credentials file (credentials.ini))");
     }
 
     @Test
     void theCredentialsUriIsFollowedThroughARotationWithoutARestart() throws IOException {
-        fc.addStsCredentials("STS.uri-1", "uri-secret-1", "uri-token-1");
+        accept("STS.uri-1", "uri-secret-1", "uri-token-1");
         AtomicReference<String> served = new AtomicReference<>(uriAnswer("STS.uri-1", "uri-secret-1", "uri-token-1"));
         HttpServer uri = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         uri.createContext("/credentials", exchange -> {
@@ -168,15 +191,15 @@ class StandardCredentialChainTest {
             probe(Map.of("ALIBABA_CLOUD_CREDENTIALS_URI",
                     "http://127.0.0.1:" + uri.getAddress().getPort() + "/credentials",
                     "ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"));
-            assertThat(awaitLine("a call signed with the URI's first key", "CALL SUCCESS", "key=STS.uri-1"))
+            assertThat(awaitLine("a call signed with the URI's first key", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=STS.uri-1"))
                     .contains("(ALIBABA_CLOUD_CREDENTIALS_URI)");
 
             // rotation: the service stops accepting the old key, the URI hands out the new one
-            fc.addStsCredentials("STS.uri-2", "uri-secret-2", "uri-token-2");
+            accept("STS.uri-2", "uri-secret-2", "uri-token-2");
             served.set(uriAnswer("STS.uri-2", "uri-secret-2", "uri-token-2"));
-            fc.removeAccessKey("STS.uri-1");
+            revoke("STS.uri-1");
 
-            awaitLine("a call signed with the rotated key, same JVM", "CALL SUCCESS", "key=STS.uri-2");
+            awaitLine("a call signed with the rotated key, same JVM", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=STS.uri-2");
         } finally {
             uri.stop(0);
         }

@@ -76,6 +76,21 @@ class Fc3FunctionInvokerTest {
     }
 
     @Test
+    void afterTheFirstCallTheSdksConnectionsSetTcpNoDelay() {
+        try (FunctionInvoker invoker = connection("echo").build().invokerFactory().create()) {
+            invoker.invoke(EVENT);
+
+            assertThat(TeaTcpNoDelay.applied()).as("every OkHttp client of the Tea runtime makes TCP_NODELAY sockets")
+                    .isTrue();
+            byte[] large = new byte[64 * 1024];
+            java.util.Arrays.fill(large, (byte) 'x');
+            assertThat(invoker.invoke(large).outcome()).as("a body of several TCP segments on the new sockets")
+                    .isEqualTo(InvocationOutcome.SUCCESS);
+        }
+        assertThat(fc.invocations().all().get(1).payload()).hasSize(64 * 1024);
+    }
+
+    @Test
     void aServiceWithFc3IsRejectedSayingWhy() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> connection("echo").service("svc").build())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -44,6 +44,7 @@ public final class Fault {
 
     private String service; // null: any
     private String function; // null: any
+    private boolean fc3Only; // function names an FC 3.0 function
     private String eventId; // null: any payload
     private int remaining = -1; // -1: unlimited
     private double probability = 1.0;
@@ -116,6 +117,14 @@ public final class Fault {
         return new Fault(Kind.DROP_CONNECTION, null, 0, null, null, null, 0);
     }
 
+    /** Applies only to calls of this FC 3.0 function (the 2023-03-30 API, which has no services). */
+    public Fault onlyForFunction3(String function) {
+        this.service = null;
+        this.function = Objects.requireNonNull(function);
+        this.fc3Only = true;
+        return this;
+    }
+
     /** Applies only to calls of this service and function. */
     public Fault onlyFor(String service, String function) {
         this.service = Objects.requireNonNull(service);
@@ -148,6 +157,7 @@ public final class Fault {
     synchronized boolean fire(InvocationTarget target) {
         if (remaining == 0) return false;
         if (service != null && !(service.equals(target.service()) && function.equals(target.function()))) return false;
+        if (fc3Only && !(target.service() == null && function.equals(target.function()))) return false;
         if (eventId != null && !target.eventIds().contains(eventId)) return false;
         if (random != null && random.nextDouble() >= probability) return false;
         if (remaining > 0) remaining--;
