@@ -122,7 +122,8 @@ class ShardIsolationITCase {
             }
             assertThat(produced.get("0").get()).as("records produced for the stuck shard").isGreaterThan(10L * BUDGET);
             assertThat(maxHeld).as("the stuck shard never held more than its budget").isBetween(1L, (long) BUDGET);
-            assertThat(metrics.metric("shard.0.recordsLetGo", "max").orElse(0L)).isPositive();
+            // the REST API serves metrics fetched every few seconds: wait for the count to show
+            Await.value("shard 0's recordsLetGo metric", TIMEOUT, () -> metrics.metric("shard.0.recordsLetGo", "max").orElse(0L), n -> n > 0);
             assertThat(checkpointsDuring).as("checkpoints kept completing (every 500 ms) while shard 0 was stuck")
                     .isGreaterThanOrEqualTo(30);
             List<Long> before = deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0");
@@ -134,7 +135,8 @@ class ShardIsolationITCase {
             long n0 = produced.get("0").get();
             Await.until("shard 0 delivered all " + n0 + " records", TIMEOUT,
                     () -> range(0, n0).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0")));
-            assertThat(metrics.metric("shard.0.recordsReRead", "max").orElse(0L)).isPositive();
+            // the REST API serves metrics fetched every few seconds: wait for the count to show
+            Await.value("shard 0's recordsReRead metric", TIMEOUT, () -> metrics.metric("shard.0.recordsReRead", "max").orElse(0L), n -> n > 0);
             assertNoShardDeliveredTwice();
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
