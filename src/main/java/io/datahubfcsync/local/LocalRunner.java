@@ -28,8 +28,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -65,7 +68,15 @@ public final class LocalRunner {
     private FcEmulator fc;
     private DemoFunction demo;
     private DemoProducer producer;
+    private JobPlan plan;
     private JobClient job;
+    /**
+     * Completes when the job ends. The embedded cluster of a local run shuts down right after that,
+     * so once it is done the job's status is read from it, never from the cluster.
+     */
+    private CompletableFuture<JobExecutionResult> jobResult;
+    /** First line of the job's failure, or null while it has not failed. */
+    private volatile String failure;
     private int actualUiPort;
 
     LocalRunner(String[] args) {
@@ -106,12 +117,13 @@ public final class LocalRunner {
     int run() throws Exception {
         boolean kit = !jobArgs.containsKey("datahub.endpoint");
         if (kit) startKit();
-        JobPlan plan = DataHubFcSyncJob.prepare(toArgs(jobArgs));
+        plan = DataHubFcSyncJob.prepare(toArgs(jobArgs));
         actualUiPort = uiPort == 0 ? freePort() : checkPortFree(uiPort);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
         env.setParallelism(parallelism);
         job = DataHubFcSyncJob.start(env, plan);
+        jobResult = job.getJobExecutionResult();
         LOG.info("Job {} submitted. Flink web UI: http://localhost:{}/#/job/running/{}/overview",
                 plan.jobName(), actualUiPort, job.getJobID());
 
@@ -119,10 +131,12 @@ public final class LocalRunner {
         Thread hook = new Thread(stop::countDown, "ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        JobStatus ended = null;
         while (!stop.await(5, TimeUnit.SECONDS)) {
-            printProgress();
-            if (job.getJobStatus().get().isGloballyTerminalState()) {
-                LOG.info("Job ended: {}", job.getJobStatus().get());
+            JobStatus status = jobStatus();
+            printProgress(status);
+            if (status.isGloballyTerminalState()) {
+                ended = status;
                 break;
             }
             if (System.nanoTime() > deadline) break;
@@ -132,7 +146,59 @@ public final class LocalRunner {
         } catch (IllegalStateException shuttingDown) {
             // Ctrl-C: the JVM is already exiting; close() below still runs in this thread first
         }
-        return kit ? drainAndReport() : 0;
+        int code = kit ? drainAndReport() : 0;
+        if (ended == null) ended = jobStatus();
+        if (ended == JobStatus.FAILED) {
+            System.err.println("Job " + plan.jobName() + " FAILED: " + failure);
+            return 1;
+        }
+        if (ended == JobStatus.FINISHED) LOG.info("Job {} FINISHED (bounded run: every shard passed `stop`)", plan.jobName());
+        return code;
+    }
+
+    /**
+     * The job's status; once the job has ended, from its result, because the embedded cluster has
+     * shut down by then and can no longer be asked.
+     */
+    JobStatus jobStatus() throws InterruptedException {
+        if (!jobResult.isDone()) {
+            try {
+                return job.getJobStatus().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                     | IllegalStateException e) {
+                if (!jobResult.isDone()) throw new IllegalStateException("The local Flink cluster does not answer", e);
+                // it ended while we asked: fall through to its result
+            }
+        }
+        try {
+            jobResult.join();
+            return JobStatus.FINISHED;
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            if (failure == null) failure = firstLineOfFailure(e);
+            return isCancellation(e) ? JobStatus.CANCELED : JobStatus.FAILED;
+        }
+    }
+
+    /** The first line of the most telling message: this project's own exception if there is one, else the root cause. */
+    static String firstLineOfFailure(Throwable t) {
+        Throwable pick = null;
+        Throwable root = t;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (pick == null && c.getClass().getName().startsWith("io.datahubfcsync.")) pick = c;
+            root = c;
+        }
+        if (pick == null) pick = root;
+        String message = pick.getMessage() == null ? pick.getClass().getName() : pick.getMessage();
+        int eol = message.indexOf('\n');
+        return eol < 0 ? message : message.substring(0, eol);
+    }
+
+    private static boolean isCancellation(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.util.concurrent.CancellationException
+                    || c.getClass().getSimpleName().equals("JobCancellationException")) return true;
+        }
+        return false;
     }
 
     private void startKit() throws IOException {
@@ -203,8 +269,8 @@ public final class LocalRunner {
         return Configuration.fromMap(m);
     }
 
-    private void printProgress() throws Exception {
-        String status = job.getJobStatus().get().name();
+    private void printProgress(JobStatus jobStatus) {
+        String status = jobStatus.name();
         if (demo == null) {
             LOG.info("job {}", status);
             return;
@@ -224,27 +290,46 @@ public final class LocalRunner {
                 status, produced, delivered, lag, failed, demo.summaryLine());
     }
 
-    /** Stops producing, waits (bounded) until everything produced was delivered, and reports. */
+    /**
+     * Stops producing, waits (bounded) until everything the job is meant to deliver was delivered,
+     * and reports: every record produced, or in a bounded run ({@code --stop}) every record before
+     * the stop time.
+     */
     private int drainAndReport() throws Exception {
         producer.close();
-        long produced = 0;
-        for (ShardSnapshot s : datahub.shards(DEMO_PROJECT, DEMO_TOPIC)) produced += s.nextSequence();
+        Long stopMs = plan.config().stopMs;
+        long expected = expectedDeliveries(stopMs);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         long delivered;
         do {
             delivered = 0;
             for (DemoFunction.ShardSummary s : demo.summary().values()) delivered += s.lastSequence() + 1;
-            if (delivered >= produced || job.getJobStatus().get().isGloballyTerminalState()) break;
+            if (delivered >= expected || jobResult.isDone()) break;
             TimeUnit.MILLISECONDS.sleep(200); // polling the function's tally, bounded by the deadline above
         } while (System.nanoTime() < deadline);
         long gapsOrReorders = demo.summary().values().stream().mapToLong(s -> s.gaps() + s.reorders()).sum();
-        LOG.info("Done: produced {}, delivered {} in order per shard ({} gaps or reorders). {}", produced, delivered,
-                gapsOrReorders, demo.summaryLine());
-        return delivered >= produced && gapsOrReorders == 0 ? 0 : 1;
+        LOG.info("Done: {} {}, delivered {} in order per shard ({} gaps or reorders). {}",
+                stopMs == null ? "produced" : "produced before the stop time", expected, delivered, gapsOrReorders,
+                demo.summaryLine());
+        return delivered >= expected && gapsOrReorders == 0 ? 0 : 1;
+    }
+
+    /** Records of the demo topic the job must deliver: all, or those before {@code stopMs}. */
+    private long expectedDeliveries(Long stopMs) {
+        long expected = 0;
+        for (ShardSnapshot s : datahub.shards(DEMO_PROJECT, DEMO_TOPIC)) {
+            if (stopMs == null) {
+                expected += s.nextSequence();
+            } else {
+                expected += datahub.records(DEMO_PROJECT, DEMO_TOPIC, s.shardId()).stream()
+                        .filter(r -> r.systemTime() < stopMs).count();
+            }
+        }
+        return expected;
     }
 
     void close() {
-        if (job != null) {
+        if (job != null && !jobResult.isDone()) {
             try {
                 if (!job.getJobStatus().get(5, TimeUnit.SECONDS).isGloballyTerminalState()) {
                     job.cancel().get(20, TimeUnit.SECONDS);
@@ -261,6 +346,11 @@ public final class LocalRunner {
             }
         }
         resources.clear();
+    }
+
+    /** First line of the job's failure, or null if it did not fail. */
+    String failureLine() {
+        return failure;
     }
 
     int uiPort() {

@@ -61,10 +61,15 @@ final class BenchKit implements AutoCloseable {
     }
 
     String[] jobArgs(String... extra) {
+        return jobArgsFor(FUNCTION, extra);
+    }
+
+    /** The job's parameters against the kit, invoking {@code function} of the kit's service. */
+    String[] jobArgsFor(String function, String... extra) {
         List<String> a = new ArrayList<>(List.of(
                 "--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
                 "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.service", SERVICE, "--fc.function", FUNCTION, "--start", "OLDEST"));
+                "--fc.service", SERVICE, "--fc.function", function, "--start", "OLDEST"));
         a.addAll(List.of(extra));
         return a.toArray(new String[0]);
     }
