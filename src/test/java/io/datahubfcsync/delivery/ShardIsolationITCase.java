@@ -35,7 +35,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.rest.RestClusterClient;
+import java.nio.file.Path;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.util.ExceptionUtils;
@@ -47,6 +51,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shard isolation, on a MiniCluster with the whole job against both emulators through the real
@@ -122,8 +127,9 @@ class ShardIsolationITCase {
             }
             assertThat(produced.get("0").get()).as("records produced for the stuck shard").isGreaterThan(10L * BUDGET);
             assertThat(maxHeld).as("the stuck shard never held more than its budget").isBetween(1L, (long) BUDGET);
-            // the REST API serves metrics fetched every few seconds: wait for the count to show
-            Await.value("shard 0's recordsLetGo metric", TIMEOUT, () -> metrics.metric("shard.0.recordsLetGo", "max").orElse(0L), n -> n > 0);
+            // metrics reach the REST API with a delay (the web UI's fetch interval): wait for the value
+            Await.value("shard 0 recordsLetGo reported", TIMEOUT, () -> metrics.metric("shard.0.recordsLetGo", "max"),
+                    v -> v.isPresent() && v.get() > 0);
             assertThat(checkpointsDuring).as("checkpoints kept completing (every 500 ms) while shard 0 was stuck")
                     .isGreaterThanOrEqualTo(30);
             List<Long> before = deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0");
@@ -135,8 +141,8 @@ class ShardIsolationITCase {
             long n0 = produced.get("0").get();
             Await.until("shard 0 delivered all " + n0 + " records", TIMEOUT,
                     () -> range(0, n0).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0")));
-            // the REST API serves metrics fetched every few seconds: wait for the count to show
-            Await.value("shard 0's recordsReRead metric", TIMEOUT, () -> metrics.metric("shard.0.recordsReRead", "max").orElse(0L), n -> n > 0);
+            Await.value("shard 0 recordsReRead reported", TIMEOUT, () -> metrics.metric("shard.0.recordsReRead", "max"),
+                    v -> v.isPresent() && v.get() > 0);
             assertNoShardDeliveredTwice();
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
@@ -181,6 +187,39 @@ class ShardIsolationITCase {
             assertNoShardDeliveredTwice();
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aSuspendedShardsBatchIsSentAgainAfterAStopWithSavepointAndAResumeAndEverythingArrivesOnceInOrder(
+            @TempDir Path savepoints, @InjectClusterClient RestClusterClient<?> client) throws Exception {
+        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("2:3"));
+        produce(10);
+        String[] args = {"--retry.max-attempts", "3", "--retry.interval", "100ms", "--suspend.probe-interval", "0"};
+        JobClient job = start(args);
+        Await.value("shard 2 suspended", TIMEOUT, () -> status(client, job.getJobID(), "2"),
+                s -> s.isPresent() && s.get().state() == ShardState.SUSPENDED);
+        produce(10);
+        for (String shard : List.of("0", "1", "3")) {
+            Await.until("shard " + shard + " delivers while shard 2 is suspended", TIMEOUT,
+                    () -> range(0, 20).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get(shard)));
+        }
+        String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(60, TimeUnit.SECONDS);
+        job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        assertThat(poison.fired()).as("exactly retry.max-attempts attempts before the stop").isEqualTo(3);
+
+        fc.faults().remove(poison); // the function was fixed; the job is resubmitted from the savepoint
+        produce(5);
+        JobClient resumed = startFrom(savepoint, args);
+        try {
+            for (String shard : SHARDS) {
+                Await.until("shard " + shard + " delivered all 25 records", TIMEOUT,
+                        () -> range(0, 25).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get(shard)));
+            }
+            assertNoShardDeliveredTwice();
+        } finally {
+            resumed.cancel().get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -240,6 +279,11 @@ class ShardIsolationITCase {
     }
 
     private JobClient start(String... extra) throws Exception {
+        return startFrom(null, extra);
+    }
+
+    /** Submits the job, restored from {@code savepoint} unless it is null. */
+    private JobClient startFrom(String savepoint, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of(
                 "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "shop", "--datahub.topic", "orders",
                 "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", "cn-shanghai",
@@ -248,7 +292,9 @@ class ShardIsolationITCase {
                 "--delivery.max-buffered-records-per-shard", String.valueOf(BUDGET)));
         args.addAll(List.of(extra));
         JobPlan plan = DataHubFcSyncJob.prepare(args.toArray(String[]::new));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = new Configuration();
+        if (savepoint != null) conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(500);
         DataHubFcSyncJob.build(env, plan);
