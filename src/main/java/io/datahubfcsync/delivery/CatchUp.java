@@ -76,6 +76,10 @@ final class CatchUp {
      * @param bytesBudget payload bytes the lane may hold
      */
     void advance(ShardLane lane, int recordsBudget, long bytesBudget) {
+        if (lane.catchUpFailure != null) {
+            if (lane.pending.isEmpty()) failForGood(lane, lane.catchUpFailure);
+            return;
+        }
         if (readers == null || !lane.hasGap() || lane.catchUpBusy || lane.removed || !lane.canMove()) return;
         boolean drained = lane.pending.size() <= recordsBudget / 2 && lane.heldBytes <= bytesBudget / 2;
         if (!drained && !lane.pending.isEmpty()) return;
@@ -134,10 +138,11 @@ final class CatchUp {
     private void failed(ShardLane lane, RuntimeException failure) throws Exception {
         if (failure instanceof LostRecordsException) {
             closeReader(lane);
-            String message = config.operatorName() + ": shard " + lane.shardId + " let records " + lane.gapFrom + ".."
-                    + lane.gapTo + " go while it could not move, and cannot read them back: " + failure.getMessage();
-            LOG.error(message);
-            throw new SuppressRestartsException(failure);
+            if (!lane.pending.isEmpty()) { // deliver what the lane kept first; advance() fails once it is empty
+                lane.catchUpFailure = failure;
+                return;
+            }
+            failForGood(lane, failure);
         }
         if (failure instanceof DataHubFatalException) {
             closeReader(lane);
@@ -147,6 +152,14 @@ final class CatchUp {
                 lane.shardId, lane.gapFrom, config.retryInterval().toMillis(), failure.toString());
         closeReader(lane);
         later(lane, Math.max(config.retryInterval().toMillis(), 100));
+    }
+
+    /** Records the lane let go are gone from DataHub: no restart can bring them back. */
+    private void failForGood(ShardLane lane, RuntimeException lost) {
+        String message = config.operatorName() + ": shard " + lane.shardId + " let records " + lane.gapFrom + ".."
+                + lane.gapTo + " go while it could not move, and cannot read them back: " + lost.getMessage();
+        LOG.error(message);
+        throw new SuppressRestartsException(lost);
     }
 
     /** Continues the lane's re-read after {@code delayMs}, or at once (if it has room). */

@@ -64,6 +64,11 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     ShardRangeReader catchUpReader;
     /** A re-read call is on the pool or waits for its next turn. */
     boolean catchUpBusy;
+    /**
+     * The let-go range turned out to be lost (expired, under {@code datahub.on-expired-position=fail}):
+     * the job fails once the records the lane kept are delivered, so nothing before the loss waits on it.
+     */
+    RuntimeException catchUpFailure;
     /** Last sequence of the shard (its END), -1 if it ended without records, {@link ShardProgress#NO_END} while open. */
     long endSequence = ShardProgress.NO_END;
     /** The parents (for a child shard) whose delivery the lane waits for, or waited for. */
