@@ -7,7 +7,7 @@ import io.datahubfcsync.local.fc.FcEmulator;
 import java.util.Arrays;
 
 /**
- * The two invokers alone, head to head in one JVM: sequential calls with 100-byte and 10 KB events
+ * The two invokers alone, head to head in one JVM: sequential calls with 100-byte, 10 KB and 40 KB events
  * to a function that answers at once, FC 2.0 (API 2016-08-15) and FC 3.0 (2023-03-30) in turn.
  * Milliseconds per call; what a shard waits per batch beyond the function's own time.
  *
@@ -30,7 +30,7 @@ public final class InvokerBenchmark {
                 in.readAllBytes();
                 out.write('1');
             });
-            for (int size : new int[] {100, 10_000}) {
+            for (int size : new int[] {100, 10_000, 40_000}) {
                 byte[] event = new byte[size];
                 Arrays.fill(event, (byte) 'x');
                 for (FcApiVersion api : FcApiVersion.values()) {
