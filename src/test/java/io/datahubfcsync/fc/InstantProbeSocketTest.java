@@ -17,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +25,12 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.SocketFactory;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -32,12 +39,13 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link InstantProbeSocket} over loopback TCP: OkHttp 3's 1 ms connection check answered from what
  * has arrived (healthy, data, or closed), every other read as a plain socket's; and OkHttp itself,
  * on sockets from {@link TeaSockets.Factory}, reusing a healthy pooled connection and replacing one
- * the server closed.
+ * the server closed; and the same over TLS layered on these sockets, as HTTPS endpoints use them.
  */
 class InstantProbeSocketTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -165,6 +173,77 @@ class InstantProbeSocketTest {
             assertThat(http.connections.get()).isEqualTo(2);
             assertThat(sockets).hasSize(2);
         }
+    }
+
+    @Test
+    void overTlsTheProbeIsAnsweredAtOnceRealReadsTimeOutAsBeforeAndTheServersCloseIsSeen(@TempDir Path dir)
+            throws Exception {
+        SSLContext tls = selfSignedTls(dir);
+        try (SSLServerSocket tlsServer = (SSLServerSocket) tls.getServerSocketFactory()
+                .createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            SynchronousQueue<Socket> serverSide = new SynchronousQueue<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    Socket s = tlsServer.accept();
+                    s.getInputStream().read();
+                    s.getOutputStream().write("pong".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    serverSide.put(s);
+                } catch (Exception e) {
+                    serverSide.offer(new Socket());
+                }
+            });
+            acceptor.start();
+            Socket raw = new TeaSockets.Factory().createSocket();
+            raw.connect(tlsServer.getLocalSocketAddress(), 5_000);
+            try (SSLSocket c = (SSLSocket) tls.getSocketFactory().createSocket(raw, "127.0.0.1", tlsServer.getLocalPort(),
+                    true)) {
+                SSLParameters verifyHost = c.getSSLParameters();
+                verifyHost.setEndpointIdentificationAlgorithm("HTTPS");
+                c.setSSLParameters(verifyHost);
+                c.getOutputStream().write('p');
+                c.getOutputStream().flush();
+                c.setSoTimeout(5_000);
+                assertThat(new String(c.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("pong");
+                Socket accepted = serverSide.poll(10, TimeUnit.SECONDS);
+
+                assertThatThrownBy(() -> probe(c, new byte[16])).as("the probe over TLS of the idle connection")
+                        .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("without waiting");
+                c.setSoTimeout(200);
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> c.getInputStream().read()).isInstanceOf(SocketTimeoutException.class)
+                        .hasMessageNotContaining("without waiting");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+
+                accepted.close();
+                int n = Await.value("the probe over TLS sees the server's close", WAIT, () -> probeOrZeroOnTimeout(c),
+                        r -> r != 0);
+                assertThat(n).isEqualTo(-1);
+            }
+            acceptor.join();
+        }
+    }
+
+    /** A TLS context that trusts one self-signed certificate for 127.0.0.1, made by the JDK's keytool. */
+    private static SSLContext selfSignedTls(Path dir) throws Exception {
+        Path store = dir.resolve("tls.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor()).as("keytool: %s", output).isZero();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory km = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        km.init(keys, "changeit".toCharArray());
+        TrustManagerFactory tm = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tm.init(keys);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(km.getKeyManagers(), tm.getTrustManagers(), null);
+        return tls;
     }
 
     private int probeOrZeroOnTimeout() throws IOException {
