@@ -18,14 +18,15 @@ import java.util.Objects;
  * headers and runtime-options objects. Every call is one HTTP request: the SDK's retry is off
  * ({@link Fc3Clients#singleAttempt}), so the job's retry policy governs every attempt. The
  * credentials are read from the connection's source for every request, so rotated ones are used
- * without a new client. After the first call its connections set TCP_NODELAY ({@link TeaTcpNoDelay}).
+ * without a new client. After the first call its connections set TCP_NODELAY and OkHttp 3's check
+ * of a pooled connection does not wait ({@link TeaSockets}).
  */
 public final class Fc3FunctionInvoker implements FunctionInvoker {
     private final FcConnection connection;
     private final Client client;
     private final RuntimeOptions runtime;
     private volatile boolean closed;
-    private volatile boolean noDelay; // the Tea runtime's OkHttp client for this endpoint sets TCP_NODELAY
+    private volatile boolean tuned; // the Tea runtime's OkHttp client for this endpoint uses TeaSockets
 
     public Fc3FunctionInvoker(FcConnection connection) {
         this.connection = Objects.requireNonNull(connection);
@@ -48,11 +49,11 @@ public final class Fc3FunctionInvoker implements FunctionInvoker {
             InvokeFunctionResponse response = client.invokeFunctionWithOptions(connection.function(), request, headers,
                     runtime);
             byte[] body = readAll(response.getBody());
-            if (!noDelay) noDelay = TeaTcpNoDelay.apply(); // the runtime creates its client on the first call
+            if (!tuned) tuned = TeaSockets.apply(); // the runtime creates its client on the first call
             return Fc3Outcomes.fromResponse(response.getStatusCode(), response.getHeaders(), body,
                     System.nanoTime() - start);
         } catch (Exception e) {
-            if (!noDelay) noDelay = TeaTcpNoDelay.apply();
+            if (!tuned) tuned = TeaSockets.apply();
             return Fc3Outcomes.fromException(e, System.nanoTime() - start);
         }
     }

@@ -122,7 +122,8 @@ class Fc3ClusterIT {
     void anAlwaysFailingBatchFailsTheJobWithoutRestartNamingShardAndSequences() {
         fc.invocations().clear();
         Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("1:30"));
-        String jobId = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, null);
+        // on-exhausted=suspend is the default: this case is the one that fails the job
+        String jobId = cluster.runJar(jarId, JOB_CLASS, with("--on-exhausted", "fail"), 2, null);
         cluster.awaitJobStatus(jobId, "FAILED", TIMEOUT);
 
         JsonNode history = cluster.exceptions(jobId).path("exceptionHistory").path("entries");

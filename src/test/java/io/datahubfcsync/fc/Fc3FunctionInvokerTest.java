@@ -76,18 +76,23 @@ class Fc3FunctionInvokerTest {
     }
 
     @Test
-    void afterTheFirstCallTheSdksConnectionsSetTcpNoDelay() {
+    void afterTheFirstCallTheSdksConnectionsAreTeaSockets() {
         try (FunctionInvoker invoker = connection("echo").build().invokerFactory().create()) {
             invoker.invoke(EVENT);
 
-            assertThat(TeaTcpNoDelay.applied()).as("every OkHttp client of the Tea runtime makes TCP_NODELAY sockets")
+            assertThat(TeaSockets.applied()).as("every OkHttp client of the Tea runtime makes TeaSockets sockets")
                     .isTrue();
             byte[] large = new byte[64 * 1024];
             java.util.Arrays.fill(large, (byte) 'x');
             assertThat(invoker.invoke(large).outcome()).as("a body of several TCP segments on the new sockets")
                     .isEqualTo(InvocationOutcome.SUCCESS);
+            for (int i = 0; i < 20; i++) {
+                assertThat(invoker.invoke(EVENT).outcome()).as("call %d over a pooled connection checked by OkHttp", i)
+                        .isEqualTo(InvocationOutcome.SUCCESS);
+            }
         }
         assertThat(fc.invocations().all().get(1).payload()).hasSize(64 * 1024);
+        assertThat(fc.invocations().total()).isEqualTo(22);
     }
 
     @Test
