@@ -36,6 +36,7 @@ public final class DeliveryConfig implements Serializable {
     private final DataHubConnection deadLetterConnection;
     private final BlobEncoding blobEncoding;
     private final int maxConcurrency;
+    private final long maxRecordsPerSecond;
     private final int maxBufferedRecords;
     private final int maxBufferedRecordsPerShard;
     private final long maxBufferedBytesPerShard;
@@ -61,6 +62,7 @@ public final class DeliveryConfig implements Serializable {
         deadLetterConnection = b.deadLetterConnection;
         blobEncoding = b.blobEncoding;
         maxConcurrency = b.maxConcurrency;
+        maxRecordsPerSecond = b.maxRecordsPerSecond;
         maxBufferedRecords = b.maxBufferedRecords;
         maxBufferedRecordsPerShard = b.maxBufferedRecordsPerShard;
         maxBufferedBytesPerShard = b.maxBufferedBytesPerShard;
@@ -95,6 +97,8 @@ public final class DeliveryConfig implements Serializable {
     public DataHubConnection deadLetterConnection() { return deadLetterConnection; }
     public BlobEncoding blobEncoding() { return blobEncoding; }
     public int maxConcurrency() { return maxConcurrency; }
+    /** {@code delivery.max-records-per-second} over the whole job; 0: unlimited. */
+    public long maxRecordsPerSecond() { return maxRecordsPerSecond; }
     public int maxBufferedRecords() { return maxBufferedRecords; }
     /** Records one shard may hold; 0: a fair share of {@link #maxBufferedRecords()} over the subtask's shards. */
     public int maxBufferedRecordsPerShard() { return maxBufferedRecordsPerShard; }
@@ -123,6 +127,7 @@ public final class DeliveryConfig implements Serializable {
                 + (deadLetterTopic != null ? ", dead-letter.topic=" + deadLetterTopic : "")
                 + ", event.blob-encoding=" + blobEncoding.key() + ", delivery.max-concurrency=" + maxConcurrency
                 + ", delivery.max-buffered-records=" + maxBufferedRecords
+                + ", delivery.max-records-per-second=" + (maxRecordsPerSecond > 0 ? Long.toString(maxRecordsPerSecond) : "unlimited")
                 + ", delivery.max-buffered-records-per-shard="
                 + (maxBufferedRecordsPerShard > 0 ? Integer.toString(maxBufferedRecordsPerShard) : "fair share")
                 + ", delivery.max-buffered-bytes-per-shard=" + maxBufferedBytesPerShard()
@@ -148,6 +153,7 @@ public final class DeliveryConfig implements Serializable {
         private DataHubConnection deadLetterConnection;
         private BlobEncoding blobEncoding = BlobEncoding.UTF8;
         private int maxConcurrency = 64;
+        private long maxRecordsPerSecond;
         private int maxBufferedRecords = 10_000;
         private int maxBufferedRecordsPerShard;
         private long maxBufferedBytesPerShard;
@@ -280,6 +286,12 @@ public final class DeliveryConfig implements Serializable {
             return this;
         }
 
+        /** {@code delivery.max-records-per-second} over the whole job; 0: unlimited. */
+        public Builder maxRecordsPerSecond(long n) {
+            this.maxRecordsPerSecond = n;
+            return this;
+        }
+
         public Builder maxBufferedRecords(int n) {
             this.maxBufferedRecords = n;
             return this;
@@ -311,6 +323,10 @@ public final class DeliveryConfig implements Serializable {
             }
             if (blobEncoding == null) problems.add("event.blob-encoding must be utf8 or base64");
             if (maxConcurrency < 1) problems.add("delivery.max-concurrency must be at least 1, got " + maxConcurrency);
+            if (maxRecordsPerSecond < 0) {
+                problems.add("delivery.max-records-per-second must be at least 1 (or left out: unlimited), got "
+                        + maxRecordsPerSecond);
+            }
             if (maxBufferedRecords < 1) {
                 problems.add("delivery.max-buffered-records must be at least 1, got " + maxBufferedRecords);
             }

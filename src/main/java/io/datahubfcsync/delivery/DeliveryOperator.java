@@ -90,6 +90,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient DeadLetters deadLetters;
     private transient SavepointDrain drain;
     private transient OffTaskWork work;
+    /** {@code delivery.max-records-per-second} of this subtask; null when unlimited. */
+    private transient Pacer pacer;
     private transient FunctionInvoker invoker;
     private transient DeadLetterWriter deadLetterWriter;
     /** Mirrors delivered positions into a DataHub subscription; null unless {@code datahub.subscription} is set. */
@@ -156,6 +158,12 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
                 + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ") invoker ",
                 config.maxConcurrency(), mailbox);
         invoker = invokerFactory.create();
+        if (config.maxRecordsPerSecond() > 0) {
+            int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+            pacer = new Pacer((double) config.maxRecordsPerSecond() / parallelism,
+                    Pacer.Clock.of(getProcessingTimeService()), this::tryStart);
+            getMetricGroup().gauge("pacedRecordsPerSecond", pacer::currentRatePerSecond);
+        }
         if (deadLetterFactory != null) {
             deadLetterWriter = deadLetterFactory.create();
             deadLetters = new DeadLetters(config, deadLetterWriter, work, timers, drain, this);
@@ -215,6 +223,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         if (lane == null || !lane.deliveredToEnd()) return;
         lanes.remove(shardId);
         lane.removed = true;
+        if (pacer != null) pacer.forget(lane);
         catchUp.closeReader(lane);
         store.remove(shardId);
         lane.metrics.close();
@@ -338,6 +347,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             return;
         }
         if (!batching.dueNow(lane, endOfInput, this::tryStart)) return;
+        if (pacer != null && !pacer.admit(lane)) return;
         EncodedEvent event;
         try {
             event = batching.cut(lane);
@@ -345,6 +355,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             exhaustion.undeliverable(lane, e, batching.encoder().encodeRejected(lane.pending.peekFirst()));
             return;
         }
+        if (pacer != null) pacer.took(event.recordCount());
         lane.batchStarted(event);
         invoke(lane);
     }
@@ -402,6 +413,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             return;
         }
         credentials.accepted(lane);
+        if (pacer != null && result.outcome() == InvocationOutcome.THROTTLED) pacer.throttled();
         if (result.isSuccess()) {
             batchDone(lane);
             return;

@@ -5,8 +5,9 @@ import io.datahubfcsync.delivery.FcDelivery;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSource;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 import org.slf4j.Logger;
@@ -22,6 +23,8 @@ public final class DataHubFcSyncJob {
 
     /** Stable uid of the source: savepoints map shard positions back to it. Never change it. */
     public static final String SOURCE_UID = "datahub-source";
+    /** How long a partly filled buffer of the source's output may wait, unless {@code execution.buffer-timeout} is set. */
+    static final long SOURCE_BUFFER_TIMEOUT_MS = 5;
 
     private DataHubFcSyncJob() {}
 
@@ -63,10 +66,15 @@ public final class DataHubFcSyncJob {
         JobConfig c = plan.config();
         // Shown in the Flink UI's job configuration: parameters only, there are no secrets among them.
         env.getConfig().setGlobalJobParameters(ParameterTool.fromMap(c.effectiveParameters()));
-        DataStream<ShardRecord> records = env
+        SingleOutputStreamOperator<ShardRecord> records = env
                 .fromSource(new DataHubSource(plan.sourceConfig()), WatermarkStrategy.noWatermarks(),
                         "DataHub source " + c.project + "/" + c.topic)
                 .uid(SOURCE_UID);
+        if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
+            // Flink's default sends a partly filled network buffer after up to 100 ms, which at a
+            // trickle of records is most of the time from DataHub to the function; full buffers go at once
+            records.setBufferTimeout(SOURCE_BUFFER_TIMEOUT_MS);
+        }
         FcDelivery.attach(records, plan.deliveryConfig(), plan.fc().invokerFactory(), plan.sourceConfig());
         LOG.info("Built {} with parameters {}", plan.jobName(), c.effectiveParameters());
     }

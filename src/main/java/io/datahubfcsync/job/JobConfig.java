@@ -61,6 +61,7 @@ public final class JobConfig {
     public final long maxBufferedBytesPerShard; // 0: twice batch.max-bytes
     public final BlobEncoding blobEncoding;
     public final int maxConcurrency;
+    public final long maxRecordsPerSecond; // 0: unlimited
     public final int maxBufferedRecords;
     public final String credentialsFile; // null: environment
     public final Duration credentialsFailureGrace;
@@ -130,6 +131,8 @@ public final class JobConfig {
         blobEncoding = p.choice(EVENT_BLOB_ENCODING, BlobEncoding.class);
         maxConcurrency = p.integer(DELIVERY_MAX_CONCURRENCY, 1, 1024);
         maxBufferedRecords = p.integer(DELIVERY_MAX_BUFFERED_RECORDS, 1, 10_000_000);
+        maxRecordsPerSecond = p.given.containsKey(DELIVERY_MAX_RECORDS_PER_SECOND)
+                ? p.integer(DELIVERY_MAX_RECORDS_PER_SECOND, 1, 100_000_000) : 0;
         maxBufferedRecordsPerShard = p.given.containsKey(DELIVERY_MAX_BUFFERED_RECORDS_PER_SHARD)
                 ? p.integer(DELIVERY_MAX_BUFFERED_RECORDS_PER_SHARD, 1, 10_000_000) : 0;
         maxBufferedBytesPerShard = p.given.containsKey(DELIVERY_MAX_BUFFERED_BYTES_PER_SHARD)

@@ -41,6 +41,8 @@ public enum JobOption {
     FC_READ_TIMEOUT("fc.read-timeout", "10min", "per invocation; a timeout is a failed attempt"),
     DELIVERY_MAX_CONCURRENCY("delivery.max-concurrency", "64",
             "invocations in flight at once per subtask (never more than one per shard)"),
+    DELIVERY_MAX_RECORDS_PER_SECOND("delivery.max-records-per-second", "unlimited",
+            "records invoked per second by the whole job, e.g. to keep a backfill from `OLDEST` from flooding the function; each delivery subtask paces to its parallel share, serving its shards in turn; a throttled function (429) halves a subtask's rate, which then grows back by a tenth of the setting per second"),
     DELIVERY_MAX_BUFFERED_RECORDS("delivery.max-buffered-records", "10000",
             "records buffered per subtask; above it the operator applies backpressure"),
     DELIVERY_MAX_BUFFERED_RECORDS_PER_SHARD("delivery.max-buffered-records-per-shard", "a fair share",

@@ -88,6 +88,7 @@ public final class JobPlan {
                 .retryMaxAttempts(config.retryMaxAttempts)
                 .blobEncoding(config.blobEncoding)
                 .maxConcurrency(config.maxConcurrency)
+                .maxRecordsPerSecond(config.maxRecordsPerSecond)
                 .maxBufferedRecords(config.maxBufferedRecords)
                 .maxBufferedRecordsPerShard(config.maxBufferedRecordsPerShard)
                 .maxBufferedBytesPerShard(config.maxBufferedBytesPerShard)

@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 
 /** Reads a running job's delivery metrics and checkpoint counts over Flink's REST API, as the web UI does. */
-final class JobRest {
+public final class JobRest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI base;
@@ -21,14 +21,14 @@ final class JobRest {
     private final String operatorName;
     private String vertexId;
 
-    JobRest(URI base, JobID jobId, String operatorName) {
+    public JobRest(URI base, JobID jobId, String operatorName) {
         this.base = base;
         this.jobId = jobId;
         this.operatorName = operatorName;
     }
 
     /** The delivery metric ending with {@code .suffix} aggregated over the subtasks ({@code max}, {@code sum}, ...), if reported. */
-    Optional<Long> metric(String suffix, String agg) throws IOException, InterruptedException {
+    public Optional<Long> metric(String suffix, String agg) throws IOException, InterruptedException {
         String id = null;
         for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + vertex() + "/subtasks/metrics")) {
             if (m.path("id").asText().endsWith("." + suffix)) id = m.path("id").asText();

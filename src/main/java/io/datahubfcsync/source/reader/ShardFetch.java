@@ -79,16 +79,20 @@ final class ShardFetch {
                 if (stopTimeReached(shard, now)) {
                     finish(shard, "has no record before the stop time " + config.stopAtMs().getAsLong());
                 } else {
-                    shard.nextAttemptAtMs = now + shard.idle.nextDelayMs();
+                    long paced = shard.pace.pauseAfterEmptyMs(now);
+                    shard.nextAttemptAtMs = now + (paced >= 0 ? paced : shard.idle.nextDelayMs());
                 }
                 return List.of();
             }
             List<ShardRecord> taken = shard.at.take(batch, config.stopAtMs());
+            shard.pace.read(taken, now);
             if (shard.at.stopTimeReached) {
                 finish(shard, "reached the stop time after sequence " + shard.at.lastReadSequence);
             }
             shard.idle.reset();
-            shard.nextAttemptAtMs = clock.getAsLong(); // a shard with data is read again at once
+            // a shard with more data is read again at once; one caught up when its next record is due
+            shard.nextAttemptAtMs = clock.getAsLong() + shard.pace.pauseAfterDataMs(batch.records().size(),
+                    config.fetchMaxRecords());
             return taken;
         } catch (ShardSealedException e) {
             finish(shard, "is CLOSED and was read to its end (next sequence " + shard.at.position + ")");

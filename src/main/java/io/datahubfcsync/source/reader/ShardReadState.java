@@ -29,6 +29,8 @@ final class ShardReadState {
     boolean startMarkerDue;
     final Backoff idle;
     final Backoff retry;
+    /** How fast records arrive, to poll a busy shard at their pace rather than by {@link #idle}. */
+    final ArrivalPace pace;
 
     ShardReadState(ShardSplit split, long idleBackoffMaxMs, long retryBackoffMaxMs) {
         this.shardId = split.shardId();
@@ -37,5 +39,6 @@ final class ShardReadState {
         this.startMarkerDue = !awaitedParents.isEmpty();
         this.idle = new Backoff(Math.min(20, idleBackoffMaxMs), idleBackoffMaxMs, 0);
         this.retry = new Backoff(100, retryBackoffMaxMs, 0.2);
+        this.pace = new ArrivalPace(idleBackoffMaxMs);
     }
 }

@@ -1,0 +1,152 @@
+package io.datahubfcsync.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datahubfcsync.delivery.DeliveredBatches.Batch;
+import io.datahubfcsync.local.fc.Fault;
+import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.local.fc.InvocationRecord;
+import io.datahubfcsync.local.fc.TestFunctions;
+import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.TestRecordSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code delivery.max-records-per-second} on a MiniCluster at parallelism 2, with a backlog far
+ * larger than the paced window: the real FC SDK invokes a function hosted by the FC emulator, and
+ * the rate is what the emulator received.
+ */
+class PacedDeliveryITCase {
+    private static final int SHARDS = 8;
+    private static final int RATE = 300;
+    private static final int BATCH = 10;
+    /** The first seconds are left out: start-up, and the tokens a bucket holds before it is used. */
+    private static final Duration WARM_UP = Duration.ofSeconds(3);
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(fastMetricFetcher()).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static FcEmulator fc;
+
+    private static Configuration fastMetricFetcher() {
+        Configuration conf = new Configuration();
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(200));
+        return conf;
+    }
+
+    @BeforeAll
+    static void startFc() {
+        fc = FcEmulator.builder().invocationLogCapacity(100_000).start();
+        fc.deployFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION, new TestFunctions.Echo());
+    }
+
+    @AfterAll
+    static void stopFc() {
+        if (fc != null) fc.close();
+    }
+
+    @BeforeEach
+    void resetFc() {
+        fc.faults().clear();
+        fc.invocations().clear();
+    }
+
+    @Test
+    void aBacklogIsDeliveredAtTheConfiguredRateWithinTenPercentOverThirtySeconds() throws Exception {
+        Duration window = Duration.ofSeconds(30);
+        JobClient job = startPacedJob(SHARDS * 3_000); // 24,000 records: 80 s at the paced rate
+        try {
+            Instant from = firstCall().plus(WARM_UP);
+            Instant to = from.plus(window);
+            List<Batch> calls = callsBetween(from, to);
+
+            long delivered = calls.stream().filter(Batch::succeeded).mapToLong(b -> b.sequences().size()).sum();
+            double rate = delivered / (double) window.toSeconds();
+            System.out.printf("paced at %d/s: %.1f records/s delivered over %s%n", RATE, rate, window);
+            assertThat(rate).as("records delivered per second over %s (%d records)", window, delivered)
+                    .isBetween(RATE * 0.9, RATE * 1.1);
+            assertThat(calls).as("every call succeeded").allMatch(Batch::succeeded);
+            assertThat(calls.stream().map(Batch::shard).distinct().count())
+                    .as("every shard had its turn").isEqualTo(SHARDS);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aThrottlingFunctionSlowsThePaceBelowTheSettingAndItGrowsBackAfterwards(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        Duration window = Duration.ofSeconds(20);
+        Fault throttled = fc.faults().add(Fault.throttled().withProbability(0.2, 42));
+        JobClient job = startPacedJob(SHARDS * 3_000);
+        try {
+            JobRest rest = new JobRest(cluster.getRestAddress().get(30, TimeUnit.SECONDS), job.getJobID(),
+                    "FC " + FcTestBed.SERVICE + "/" + FcTestBed.FUNCTION);
+            Instant from = firstCall().plus(WARM_UP);
+            Instant to = from.plus(window);
+            List<Batch> calls = callsBetween(from, to);
+
+            long delivered = calls.stream().filter(Batch::succeeded).mapToLong(b -> b.sequences().size()).sum();
+            System.out.printf("paced at %d/s with 20%% of calls throttled: %.1f records/s delivered, %.1f calls/s%n",
+                    RATE, delivered / (double) window.toSeconds(), calls.size() / (double) window.toSeconds());
+            assertThat(throttled.fired()).as("429s answered").isPositive();
+            assertThat(delivered / (double) window.toSeconds()).as("records delivered per second while FC throttles")
+                    .isPositive().isLessThan(RATE * 0.5);
+            assertThat(calls.size() / (double) window.toSeconds())
+                    .as("calls per second, throttled ones included: no storm of quick retries")
+                    .isLessThan(RATE / (double) BATCH * 0.5);
+            long share = RATE / 2;
+            Await.value("a subtask's paced rate below its share", Duration.ofSeconds(30), Duration.ofMillis(200),
+                    () -> rest.metric("pacedRecordsPerSecond", "max"), v -> v.isPresent() && v.get() < share * 0.5);
+
+            fc.faults().remove(throttled);
+            Await.value("both subtasks back at their share once FC accepts the calls", Duration.ofSeconds(60),
+                    Duration.ofMillis(500), () -> rest.metric("pacedRecordsPerSecond", "min"),
+                    (Optional<Long> v) -> v.isPresent() && v.get() == share);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static JobClient startPacedJob(int records) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        DeliveryConfig config = FcTestBed.config().batchMaxRecords(BATCH).maxRecordsPerSecond(RATE)
+                .retryMaxAttempts(100_000).build();
+        FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(SHARDS),
+                records, 0)), config, FcTestBed.invokers(fc));
+        return env.executeAsync("paced delivery");
+    }
+
+    private static Instant firstCall() {
+        return Await.value("the first invocation", Duration.ofSeconds(60),
+                () -> fc.invocations().all(), all -> !all.isEmpty()).get(0).received();
+    }
+
+    /** Every call FC received in [from, to), once a later one shows the window is over. */
+    private static List<Batch> callsBetween(Instant from, Instant to) {
+        Await.value("an invocation after " + to, Duration.ofSeconds(120), Duration.ofMillis(500),
+                () -> fc.invocations().all(),
+                all -> all.stream().map(InvocationRecord::received).anyMatch(t -> !t.isBefore(to)));
+        return DeliveredBatches.of(fc.invocations().all()).stream()
+                .filter(b -> !b.received().isBefore(from) && b.received().isBefore(to)).toList();
+    }
+}
