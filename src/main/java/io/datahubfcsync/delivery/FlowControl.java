@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
  * Per-shard flow control: whether a lane keeps an arriving record. Each lane has a budget of
  * records ({@code delivery.max-buffered-records-per-shard}, by default a fair share of
  * {@code delivery.max-buffered-records} over the subtask's shards) and bytes
- * ({@code delivery.max-buffered-bytes-per-shard}). Only a lane that can move holds up the input
- * while it is full (backpressure: its function is slower than DataHub); a lane that cannot move
+ * ({@code delivery.max-buffered-bytes-per-shard}). Only a lane that can move holds up the input,
+ * while it is at its bytes budget or the subtask at its bound (backpressure: the function is slower
+ * than DataHub); the records budget binds it only once it stops moving. A lane that cannot move
  * (retrying, suspended, waiting for its parents) keeps its budget and lets the rest go, to read it
  * back later ({@link CatchUp}), so one stuck shard never stops the others or the checkpoints.
  * Without a way to read records back, every record is kept and a full subtask holds up the input.
@@ -47,8 +48,8 @@ final class FlowControl {
             while (buffered.getAsInt() >= config.maxBufferedRecords()) mailbox.yield();
             return true;
         }
-        while (!lane.hasGap() && lane.canMove() && full(lane)) mailbox.yield();
-        if (!lane.hasGap() && !full(lane)) return true;
+        while (!lane.hasGap() && lane.canMove() && fullForAMovingLane(lane)) mailbox.yield();
+        if (!lane.hasGap() && (lane.canMove() ? !fullForAMovingLane(lane) : !full(lane))) return true;
         if (!lane.hasGap()) {
             LOG.info("{}: shard {} holds {} records and cannot take more ({}); letting sequences from {} go, to read"
                             + " them back from DataHub once it can", config.operatorName(), lane.shardId,
@@ -67,6 +68,16 @@ final class FlowControl {
 
     long bytesBudget() {
         return config.maxBufferedBytesPerShard();
+    }
+
+    /**
+     * For a lane that can move: at or over its bytes budget, or the subtask at its bound. Its records
+     * budget is not a limit while it moves: input arrives in bursts of one shard (a GetRecords call's
+     * worth), and holding up the subtask for one busy lane would starve the others; the subtask's
+     * bound still caps memory.
+     */
+    private boolean fullForAMovingLane(ShardLane lane) {
+        return lane.heldBytes >= bytesBudget() || buffered.getAsInt() >= config.maxBufferedRecords();
     }
 
     /** At or over the lane's budget (records or bytes), or the subtask's. */

@@ -326,6 +326,50 @@ class FaultsClusterIT {
         assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
     }
 
+    /**
+     * The same claim across stop-with-savepoint in the middle of a reshard: the job is stopped while the
+     * split parent still drains under a slow function, resumed at parallelism 3, stopped again and
+     * resumed at parallelism 1. Every record reaches the function once, each shard in order, and every
+     * child's first delivery comes after each parent's last.
+     */
+    @Test
+    @Order(6)
+    void aStopWithSavepointInTheMiddleOfAReshardResumedAtParallelism3AndThen1KeepsChildrenBehindTheirParents() {
+        Lane lane = lane("savepoint_reshard", 2);
+        String discovery = "--datahub.shard-discovery-interval";
+        jobId = startJob(lane, discovery, "1s");
+        fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
+
+        List<ShardSnapshot> children;
+        long parentUndelivered;
+        try (DemoProducer producer = producer(lane.topic(), 300)) {
+            Await.until("900 records produced", TIMEOUT, () -> producer.written() >= 900);
+            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            for (ShardSnapshot child : children) {
+                awaitRecordsIn(lane, child.shardId(), 30);
+            }
+            parentUndelivered = DeliveryLedger.reconcile(Map.of("0", produced(lane).get("0")),
+                    fc.invocations().of(SERVICE, lane.function())).missingCount();
+            assertThat(parentUndelivered).as("the parent still drains at the first stop").isPositive();
+            String first = cluster.stopWithSavepoint(jobId, TIMEOUT);
+            jobId = startJob(lane, 3, first, discovery, "1s");
+            int before = fc.invocations().of(SERVICE, lane.function()).size();
+            Await.until("delivery going on at parallelism 3", TIMEOUT,
+                    () -> fc.invocations().of(SERVICE, lane.function()).size() >= before + 5);
+            String second = cluster.stopWithSavepoint(jobId, TIMEOUT);
+            jobId = startJob(lane, 1, second, discovery, "1s");
+        }
+        DeliveryLedger.Report report = awaitEverythingDelivered(lane);
+        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
+        List<String> lineageViolations = lineageViolations(lane, shards);
+        FIGURES.put("split, stop-with-savepoint while the parent drains (" + parentUndelivered
+                + " undelivered), resumed at p=3, stopped again, resumed at p=1", report.toString() + ", shards " + lineage(shards));
+        FIGURES.put("split and two stop-with-savepoint: children invoked before a parent's last delivery", lineageViolations.toString());
+        assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
+        assertThat(report.repeatedExamples()).as("stop-with-savepoint is exactly-once: no record twice").isEmpty();
+        assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** One scenario's topic and function, named after the scenario. */
@@ -346,12 +390,17 @@ class FaultsClusterIT {
     }
 
     private static String startJob(Lane lane, String... extraArgs) {
+        return startJob(lane, 2, null, extraArgs);
+    }
+
+    /** Submits the job at {@code parallelism}, from {@code savepoint} when not null. */
+    private static String startJob(Lane lane, int parallelism, String savepoint, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT,
                 "--datahub.topic", lane.topic(), "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(),
                 "--region", fc.region(), "--fc.service", SERVICE, "--fc.function", lane.function(),
                 "--start", "OLDEST", "--batch.max-records", "50"));
         args.addAll(List.of(extraArgs));
-        String id = cluster.runJar(jarId, JOB_CLASS, args, 2, null);
+        String id = cluster.runJar(jarId, JOB_CLASS, args, parallelism, savepoint);
         cluster.awaitJobStatus(id, "RUNNING", TIMEOUT);
         return id;
     }
