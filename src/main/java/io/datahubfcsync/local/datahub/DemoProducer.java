@@ -40,11 +40,11 @@ public final class DemoProducer implements AutoCloseable {
     private double owed; // fractional records carried between ticks, so low rates still produce
     private long next;
 
-    private DemoProducer(DataHubConnection connection, String project, String topic, double recordsPerSecond) {
+    private DemoProducer(DatahubClient client, String project, String topic, double recordsPerSecond) {
         if (!(recordsPerSecond > 0)) {
             throw new IllegalArgumentException("recordsPerSecond must be > 0, was " + recordsPerSecond);
         }
-        this.client = connection.createSdkClient();
+        this.client = client;
         this.project = project;
         this.topic = topic;
         this.schema = client.getTopic(project, topic).getRecordSchema(); // fails fast on a wrong topic or key
@@ -57,9 +57,23 @@ public final class DemoProducer implements AutoCloseable {
         timer.scheduleAtFixedRate(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts writing to {@code project/topic} at about {@code recordsPerSecond}. */
+    /**
+     * Starts writing to {@code project/topic} at about {@code recordsPerSecond} through {@code client}, an
+     * SDK client the caller built for the emulator (or a real DataHub endpoint).
+     */
+    public static DemoProducer start(DatahubClient client, String project, String topic, double recordsPerSecond) {
+        return new DemoProducer(client, project, topic, recordsPerSecond);
+    }
+
+    /**
+     * Starts writing through a client built from the job's connection settings.
+     *
+     * @deprecated the kit must not depend on the job's classes: pass {@code connection.createSdkClient()} to
+     *     {@link #start(DatahubClient, String, String, double)} instead. Kept only until the local runner does.
+     */
+    @Deprecated
     public static DemoProducer start(DataHubConnection connection, String project, String topic, double recordsPerSecond) {
-        return new DemoProducer(connection, project, topic, recordsPerSecond);
+        return start(connection.createSdkClient(), project, topic, recordsPerSecond);
     }
 
     /** Records the service accepted so far. */

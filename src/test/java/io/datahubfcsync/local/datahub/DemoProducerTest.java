@@ -22,7 +22,7 @@ class DemoProducerTest {
             DataHubConnection connection = new DataHubConnection(dh.endpoint(), DataHubProtocol.PROTOBUF,
                     CredentialsSource.fromEnvironment());
             long written;
-            try (DemoProducer producer = DemoProducer.start(connection, "demo", "events", 500)) {
+            try (DemoProducer producer = DemoProducer.start(connection.createSdkClient(), "demo", "events", 500)) {
                 Await.until("60 demo records written", Duration.ofSeconds(20), () -> producer.written() >= 60);
                 producer.close();
                 written = producer.written();
@@ -46,7 +46,7 @@ class DemoProducerTest {
             dh.createProject("demo");
             DataHubConnection connection = new DataHubConnection(dh.endpoint(), DataHubProtocol.JSON,
                     CredentialsSource.fromEnvironment());
-            assertThatThrownBy(() -> DemoProducer.start(connection, "demo", "nope", 10))
+            assertThatThrownBy(() -> DemoProducer.start(connection.createSdkClient(), "demo", "nope", 10))
                     .isInstanceOf(ResourceNotFoundException.class);
         }
     }
