@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.flink.annotation.VisibleForTesting;
 
 /**
  * Where the job finds its Alibaba Cloud credentials, resolved on every TaskManager at run time.
@@ -70,7 +71,8 @@ public final class CredentialsSource implements Serializable {
         return new CredentialsSource(path, false, System::getenv);
     }
 
-    /** For tests: an environment given as a map. */
+    /** Credentials from an environment given as a map. */
+    @VisibleForTesting
     public static CredentialsSource fromEnvironment(Map<String, String> environment) {
         return new CredentialsSource(null, false, environment::get);
     }

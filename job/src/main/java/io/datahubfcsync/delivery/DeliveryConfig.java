@@ -12,7 +12,8 @@ import java.util.Objects;
 /**
  * Everything the delivery operator needs, travelling in the job graph: no secrets (the dead-letter
  * {@link DataHubConnection} only says where credentials are). Built with {@link #builder()}; the
- * defaults are the ones of SPEC §3, and every check names the job parameter a user would change.
+ * defaults are the job parameters' defaults (README's parameter table), and every check names the
+ * job parameter a user would change.
  */
 public final class DeliveryConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -135,7 +136,7 @@ public final class DeliveryConfig implements Serializable {
                 + '}';
     }
 
-    /** Builder with the SPEC §3 defaults. */
+    /** Builder with the job parameters' defaults. */
     public static final class Builder {
         private String project;
         private String topic;

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
 import org.apache.flink.runtime.operators.coordination.OperatorEvent;
@@ -493,23 +494,27 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         return min == Long.MAX_VALUE ? System.currentTimeMillis() : min;
     }
 
-    /** The shard's lane, or null; for tests. */
+    /** The shard's lane, or null. */
+    @VisibleForTesting
     ShardLane lane(String shardId) {
         return lanes.get(shardId);
     }
 
-    /** The shard's {@code state} gauge value, or -1 if this subtask holds no such shard; for tests. */
+    /** The shard's {@code state} gauge value, or -1 if this subtask holds no such shard. */
+    @VisibleForTesting
     int stateOf(String shardId) {
         ShardLane lane = lanes.get(shardId);
         return lane == null ? -1 : lane.state();
     }
 
-    /** DataHub call counters of the lanes' re-reads (shown as {@code catchUp.*}); for tests. */
+    /** DataHub call counters of the lanes' re-reads (shown as {@code catchUp.*}). */
+    @VisibleForTesting
     ReaderCounters catchUpCounters() {
         return catchUpCounters;
     }
 
-    /** Number of records this subtask holds; for tests. */
+    /** Number of records this subtask holds. */
+    @VisibleForTesting
     int bufferedRecords() {
         return buffered;
     }

@@ -3,6 +3,7 @@ package io.datahubfcsync.delivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.checkpoint.SnapshotType;
@@ -83,7 +84,8 @@ final class SavepointDrain {
         }
     }
 
-    /** Id of the stop's savepoint, or -1; for tests. */
+    /** Id of the stop's savepoint, or -1. */
+    @VisibleForTesting
     long stoppedAt() {
         return stoppedAt;
     }

@@ -13,7 +13,8 @@ import java.util.Iterator;
 import java.util.Objects;
 
 /**
- * Writes the DataHub event JSON of SPEC §2, byte for byte what DataHub's own FC connector sends:
+ * Writes the DataHub event JSON, byte for byte what DataHub's own FC connector sends (its event
+ * structure: https://www.alibabacloud.com/help/en/datahub/user-guide/synchronize-data-to-function-compute):
  *
  * <pre>{"eventSource":"acs:datahub","eventName":"acs:datahub:putRecord","eventSourceARN":"/projects/p/topics/t",
  * "region":"r","records":[{"eventId":"0:12345","systemTime":1463000123000,"data":"[\"v1\",null]"}]}</pre>

@@ -7,7 +7,7 @@ import java.util.Arrays;
  *
  * <p>A Flink POJO (public no-arg constructor, public fields) so that it crosses the {@code keyBy}
  * without Kryo. For a record, exactly one of {@link #tuple} (TUPLE topics: one string or null per
- * schema field, already rendered per SPEC §2) and {@link #blob} (BLOB topics: raw bytes) is set.
+ * schema field, already rendered as the event carries it) and {@link #blob} (BLOB topics: raw bytes) is set.
  *
  * <p>Markers travel the same way, keyed by the shard they are about, so they reach the shard's
  * delivery lane in order with its records:

@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Turns whatever the FC SDK returned or threw into an {@link InvocationResult}
- * (reference: fc-protocol.md §3 and the outcome matrix of §6).
+ * Turns whatever the FC 2.0 SDK returned or threw into an {@link InvocationResult}. The SDK returns
+ * every 2xx, a function error included (then with {@code X-Fc-Error-Type}); it throws
+ * {@code ClientException} for a 4xx and for a failure without an answer (status 0,
+ * {@code SDK.ServerUnreachable}: refused, reset or timed out), {@code ServerException} for a 5xx, and
+ * other RuntimeExceptions where its own parsing fails (see {@code unexpected}).
  */
 final class FcOutcomes {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -20,10 +20,16 @@ import java.util.Objects;
  * <p>No hidden re-sends: on a 5xx the SDK would send the same request up to 3 times in total, at
  * once, and each time the function may run again. {@link SingleSendInvokeRequest} keeps those
  * re-sends off the wire, so every attempt is exactly one HTTP request and the job's retry policy
- * ({@code retry.interval}, {@code retry.max-attempts}) governs every one of them. Below the SDK,
- * the JDK's {@code HttpURLConnection} would re-send a POST once by itself when a connection closes
- * without an answer ({@code sun.net.http.retryPost}); {@link JdkHttpSettings} turns that off before
- * the first call (unless the operator set it), so a dropped connection is one visible failed attempt.
+ * ({@code retry.interval}, {@code retry.max-attempts}) governs every one of them.
+ *
+ * <p>Below the SDK, the JDK's {@code HttpURLConnection} re-sends a request once by itself when the
+ * connection fails before the answer's status line arrives (closed or reset, not a read timeout),
+ * POSTs included unless {@code -Dsun.net.http.retryPost=false}. The SDK sends its body unstreamed, so
+ * this re-send applies to every invocation and would run the function again unseen. The JDK reads the
+ * property once per JVM, when the first HTTP URL connection is opened; {@link JdkHttpSettings} sets it
+ * when absent, which takes effect only if this JVM has made no HTTP URL connection yet. What makes a
+ * dropped connection exactly one visible failed attempt on every TaskManager is the flag on the JVM's
+ * command line ({@code env.java.opts.all} in {@code flink-conf/config.yaml}).
  */
 public final class SdkFunctionInvoker implements FunctionInvoker {
     private final FcConnection connection;

@@ -14,7 +14,7 @@ public final class SdkFunctionInvokerFactory implements FunctionInvokerFactory {
 
     @Override
     public FunctionInvoker create() {
-        JdkHttpSettings.apply(); // before the JDK's HTTP classes read them, i.e. before the first call
+        JdkHttpSettings.apply(); // effective only if this JVM has opened no HTTP URL connection yet
         return new SdkFunctionInvoker(connection);
     }
 

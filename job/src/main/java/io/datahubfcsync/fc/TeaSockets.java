@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
+import org.apache.flink.annotation.VisibleForTesting;
 
 /**
  * Gives the FC 3.0 SDK's connections the sockets an invocation needs: TCP_NODELAY, and OkHttp 3's
@@ -54,7 +55,8 @@ final class TeaSockets {
         return all;
     }
 
-    /** True when the Tea runtime's clients all use {@link Factory} (for tests). */
+    /** True when the Tea runtime's clients all use {@link Factory}. */
+    @VisibleForTesting
     static boolean applied() {
         return !ClientHelper.clients.isEmpty() && ClientHelper.clients.values().stream()
                 .allMatch(c -> c.socketFactory() instanceof Factory);

@@ -4,6 +4,7 @@ import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.delivery.FcDelivery;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSource;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -62,6 +63,7 @@ public final class DataHubFcSyncJob {
     }
 
     /** Adds the pipeline to {@code env}; also used by the local runner and the tests. */
+    @Internal
     public static void build(StreamExecutionEnvironment env, JobPlan plan) {
         JobConfig c = plan.config();
         // Shown in the Flink UI's job configuration: parameters only, there are no secrets among them.
@@ -80,6 +82,7 @@ public final class DataHubFcSyncJob {
     }
 
     /** Submits without blocking; for the local runner. */
+    @Internal
     public static JobClient start(StreamExecutionEnvironment env, JobPlan plan) throws Exception {
         build(env, plan);
         return env.executeAsync(plan.jobName());

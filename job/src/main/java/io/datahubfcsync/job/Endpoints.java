@@ -8,7 +8,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The endpoint rules of SPEC §3: HTTPS to Alibaba Cloud, plain HTTP only to this machine (the local kit). */
+/**
+ * The rules for {@code datahub.endpoint} and {@code fc.endpoint}: HTTPS to Alibaba Cloud, plain HTTP only
+ * to this machine (the local kit).
+ */
 final class Endpoints {
     /** {@code <account>.<region>-internal.fc.aliyuncs.com} (internal) or {@code <account>.<region>.fc.aliyuncs.com} (public). */
     private static final Pattern FC_HOST = Pattern.compile("(\\d+)\\.([a-z0-9-]+?)(-internal)?\\.fc\\.aliyuncs\\.com");

@@ -4,7 +4,10 @@ import java.util.function.LongSupplier;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 
-/** Operator-wide lag gauges of SPEC §5 (per subtask; aggregate with max / min across subtasks). */
+/**
+ * The delivery operator's lag gauges {@code maxMillisBehindLatest} and {@code syncedUpTo} (per subtask;
+ * aggregate with max / min across subtasks).
+ */
 public final class DeliveryLagMetrics {
     private DeliveryLagMetrics() {}
 

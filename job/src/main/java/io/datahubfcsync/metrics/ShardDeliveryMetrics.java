@@ -8,7 +8,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
 
 /**
- * The per-shard delivery metrics of SPEC §5, registered under the key/value group
+ * The per-shard delivery metrics, registered under the key/value group
  * {@code shard=<id>} of the delivery operator, so the Flink UI lists them as
  * {@code <operator>.shard.<id>.<metric>}.
  */

@@ -170,7 +170,7 @@ public final class DataHubSourceConfig implements Serializable {
                 + ", " + clientFactory + '}';
     }
 
-    /** Builder; defaults follow SPEC §3. */
+    /** Builder with the job parameters' defaults. */
     public static final class Builder {
         private DataHubConnection connection;
         private DataHubClientFactory clientFactory;

@@ -32,11 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 6 on a real cluster: the shaded job jar, submitted over REST to a JobManager and two TaskManagers (separate
- * JVMs), reads the DataHub emulator through the real SDK and invokes the FC emulator. Records are produced through
- * the real DataHub SDK; the claims are checked from the FC emulator's record of invocations. The steps share one
- * cluster and one growing topic, hence the order: normal delivery and metrics, stop-with-savepoint and a rescaled
- * resume, kill -9 of a TaskManager, and finally where the secret must not appear.
+ * The whole pipeline on a real cluster: the shaded job jar, submitted over REST to a JobManager and two
+ * TaskManagers (separate JVMs), reads the DataHub emulator through the real SDK and invokes the FC emulator.
+ * Records are produced through the real DataHub SDK; the claims are checked from the FC emulator's record of
+ * invocations. The steps share one cluster and one growing topic, hence the order: normal delivery and metrics,
+ * stop-with-savepoint and a rescaled resume, kill -9 of a TaskManager, and finally where the secret must not appear.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DataHubFcSyncClusterIT {
@@ -115,7 +115,7 @@ class DataHubFcSyncClusterIT {
         assertThat(report.orderViolations()).isEmpty();
         assertThat(report.repeatedExamples()).as("no failure happened, so nothing may repeat").isEmpty();
 
-        // SPEC §5: per shard, deliveredSequence reaches the last produced sequence; lag ~0 when idle
+        // per shard, deliveredSequence reaches the last produced sequence; lag ~0 when idle
         String fcVertex = cluster.vertex(jobId, FC_NAME).id();
         for (ShardSnapshot shard : datahub.shards(PROJECT, TOPIC)) {
             long last = lastSequence(shard.shardId());

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Compares what was produced into DataHub with what the FC emulator received, the way issue 6 states the claim:
+ * Compares what was produced into DataHub with what the FC emulator received, against the delivery claim:
  * every produced record delivered at least once; per shard, first deliveries in sequence order; every repeat
  * counted, never hidden.
  */

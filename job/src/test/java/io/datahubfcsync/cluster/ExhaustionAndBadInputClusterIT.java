@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Issue 6, scenarios 5 and 7 on a real cluster (JobManager + 2 TaskManagers as separate JVMs, the
+ * Exhaustion and bad input on a real cluster (JobManager + 2 TaskManagers as separate JVMs, the
  * shaded job jar): a batch that always fails ends the job FAILED without a restart, naming shard and
  * sequence range, with nothing later of that shard delivered; after the function is fixed the job is
  * resumed from the retained checkpoint ({@code flink run -s}) and everything is delivered. Then bad

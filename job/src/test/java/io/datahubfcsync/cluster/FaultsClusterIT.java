@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 6, scenarios 2 to 4, on a real cluster (a JobManager and two TaskManagers as separate JVMs running the shaded
+ * Faults and resharding on a real cluster (a JobManager and two TaskManagers as separate JVMs running the shaded
  * job jar): FC faults, DataHub faults, and a split and a merge while the job runs. Each scenario has its own topic,
  * function and job (cancelled afterwards), produces records through the real DataHub SDK and checks the claims from
  * the FC emulator's record of invocations: every record delivered, first deliveries per shard in sequence order, and
@@ -111,7 +111,7 @@ class FaultsClusterIT {
         jobId = null;
     }
 
-    // ---------------------------------------------------------------- scenario 2
+    // ---------------------------------------------------------------- FC faults
 
     @Test
     @Order(1)
@@ -158,7 +158,7 @@ class FaultsClusterIT {
         FIGURES.put("FC faults: failedAttempts metric (sum over shards)", String.valueOf(failedAttempts));
     }
 
-    // ---------------------------------------------------------------- scenario 3
+    // ---------------------------------------------------------------- DataHub faults
 
     @Test
     @Order(2)
@@ -213,7 +213,7 @@ class FaultsClusterIT {
                 + (long) throttledCalls);
     }
 
-    // ---------------------------------------------------------------- scenario 4
+    // ---------------------------------------------------------------- a split and a merge
 
     @Test
     @Order(3)

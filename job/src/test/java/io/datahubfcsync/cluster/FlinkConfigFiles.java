@@ -17,7 +17,7 @@ final class FlinkConfigFiles {
 
     private static final String LOG4J = """
             # append = true: a second log4j context (Pekko's isolated RPC classloader) reopens the file; with
-            # append = false the log is cut to its last lines at shutdown (reference/flink-2.3.md §3.4).
+            # append = false the log is cut to its last lines at shutdown.
             rootLogger.level = INFO
             rootLogger.appenderRef.file.ref = MainAppender
             appender.main.name = MainAppender

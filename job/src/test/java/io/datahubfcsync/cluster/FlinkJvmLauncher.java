@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds and starts the java command lines that {@code bin/jobmanager.sh}, {@code bin/taskmanager.sh} and
  * {@code bin/flink} would run, from the jars in the Maven-built distribution folder (flink-dist is not on Maven
- * Central). See reference/flink-2.3.md §3.
+ * Central).
  */
 final class FlinkJvmLauncher {
 

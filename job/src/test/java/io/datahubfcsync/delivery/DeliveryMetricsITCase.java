@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The SPEC §5 delivery metrics as a user sees them: read back through the MiniCluster's REST API
- * (what the Flink web UI shows) while one shard retries and after everything was delivered, and
- * checked against what the FC emulator actually received.
+ * The delivery metrics, per shard and operator-wide, as a user sees them: read back through the
+ * MiniCluster's REST API (what the Flink web UI shows) while one shard retries and after everything
+ * was delivered, and checked against what the FC emulator actually received.
  */
 class DeliveryMetricsITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);

@@ -165,7 +165,7 @@ class DeliveryOperatorTest {
     }
 
     /**
-     * What makes stop-with-savepoint then resume deliver exactly once (SPEC §4), at operator level: a
+     * What makes stop-with-savepoint then resume deliver each record exactly once, at operator level: a
      * savepoint waits until the call on the wire is answered, a success during that wait does not
      * launch the shard's next batch, the savepoint holds no batch in flight, and delivery resumes
      * after it.

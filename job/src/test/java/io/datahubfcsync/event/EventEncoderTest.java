@@ -13,7 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Golden tests of the SPEC §2 event, byte for byte. */
+/** Golden tests of the DataHub event JSON, byte for byte. */
 class EventEncoderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HEADER = "{\"eventSource\":\"acs:datahub\",\"eventName\":\"acs:datahub:putRecord\","

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real FC SDK, through {@link SdkFunctionInvoker}, against the FC emulator over HTTP: every row of
- * the outcome matrix in reference/fc-protocol.md §6 that can reach the invoker.
+ * The real FC SDK, through {@link SdkFunctionInvoker}, against the FC emulator over HTTP: every kind of
+ * answer an invocation can get (success, function errors, 429, 404, 5xx with a JSON, HTML or empty body,
+ * a non-JSON 4xx, a read timeout, a refused or dropped connection, refused credentials) and the
+ * outcome and attempt count the job makes of it.
  */
 class SdkFunctionInvokerTest {
     private static final byte[] EVENT = "{\"records\":[{\"eventId\":\"0:1\"}]}".getBytes(StandardCharsets.UTF_8);

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §4: stop-with-savepoint then resume delivers each record exactly once — also when the
+ * Stop-with-savepoint then resume delivers each record exactly once — also when the
  * function is slow, so that batches are on the wire at the moment the savepoint is taken.
  */
 class StopWithSavepointITCase {

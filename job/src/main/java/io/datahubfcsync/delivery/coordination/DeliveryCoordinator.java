@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.operators.coordination.CoordinationRequest;
 import org.apache.flink.runtime.operators.coordination.CoordinationRequestHandler;
@@ -278,7 +279,8 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
         });
     }
 
-    /** Shards known to be delivered to their END; for tests. */
+    /** Shards known to be delivered to their END. */
+    @VisibleForTesting
     synchronized Set<String> deliveredShards() {
         return new TreeSet<>(delivered);
     }

@@ -23,8 +23,8 @@ public interface DataHubClient extends AutoCloseable {
 
     /**
      * Up to {@code limit} records from the cursor on. TUPLE topics are read with the schema and
-     * their values rendered to strings per SPEC §2. A {@link ShardSealedException} means a CLOSED
-     * shard has no more records.
+     * their values rendered to the strings the DataHub event carries. A {@link ShardSealedException}
+     * means a CLOSED shard has no more records.
      */
     RecordBatch readRecords(String shardId, String cursor, int limit);
 

@@ -4,8 +4,8 @@ import com.aliyun.datahub.client.model.FieldType;
 import java.math.BigDecimal;
 
 /**
- * Renders one TUPLE value, as the SDK decoded it, to the string the DataHub event carries
- * (SPEC §2): integers as decimal digits, DOUBLE/FLOAT with Java's shortest round-trip form (what
+ * Renders one TUPLE value, as the SDK decoded it, to the string the DataHub event carries in its
+ * {@code data} array: integers as decimal digits, DOUBLE/FLOAT with Java's shortest round-trip form (what
  * DataHub's Java SDK writes), DECIMAL as plain text keeping its scale, BOOLEAN as true/false,
  * TIMESTAMP as microseconds since the epoch, STRING as is, and null as null.
  */

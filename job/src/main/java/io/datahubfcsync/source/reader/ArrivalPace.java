@@ -2,6 +2,7 @@ package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.event.ShardRecord;
 import java.util.List;
+import org.apache.flink.annotation.VisibleForTesting;
 
 /**
  * How often records arrive on one shard, learnt from their DataHub system times, so that a shard
@@ -65,7 +66,8 @@ final class ArrivalPace {
         return Math.max(MIN_POLL_MS, Math.min(idleMaxMs, pause));
     }
 
-    /** The learnt interval between records, ms, or -1; for tests. */
+    /** The learnt interval between records, ms, or -1. */
+    @VisibleForTesting
     double intervalMs() {
         return intervalMs;
     }

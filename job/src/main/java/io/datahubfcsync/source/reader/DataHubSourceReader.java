@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
@@ -143,7 +144,8 @@ public final class DataHubSourceReader
         return state.toSplit();
     }
 
-    /** Finished splits still carried in checkpoints (visible for tests). */
+    /** Finished splits still carried in checkpoints. */
+    @VisibleForTesting
     List<ShardSplit> finishedSplitsAwaitingCheckpoint() {
         List<ShardSplit> all = new ArrayList<>();
         finishedAwaitingCheckpoint.values().forEach(all::addAll);

@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
@@ -205,12 +206,14 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         return !c.records().isEmpty();
     }
 
-    /** When the shard is next due, relative to the reader's clock (visible for tests). */
+    /** When the shard is next due, relative to the reader's clock. */
+    @VisibleForTesting
     long millisUntilDue(String shardId) {
         return shards.get(shardId).nextAttemptAtMs - clock.getAsLong();
     }
 
-    /** GetRecords and seek calls made for the shard so far (visible for tests). */
+    /** GetRecords and seek calls made for the shard so far. */
+    @VisibleForTesting
     int callsOf(String shardId) {
         return shards.get(shardId).calls;
     }

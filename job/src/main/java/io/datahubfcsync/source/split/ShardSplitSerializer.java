@@ -55,7 +55,10 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         };
     }
 
-    /** Also used inside the enumerator state, which embeds splits. */
+    /**
+     * The current (version 2) layout of one split. The enumerator state does not call this: it embeds
+     * each pending split as the versioned bytes of {@link #serialize}, so the split format evolves on its own.
+     */
     static void write(ShardSplit split, DataOutputView out) throws IOException {
         out.writeUTF(split.shardId());
         out.writeInt(split.parentIds().size());

@@ -158,7 +158,7 @@ final class DataHubHttpHandler implements HttpHandler {
                         ? ProtobufWire.putRequest(ProtobufWire.unframe(req.body), t.recordType)
                         : JsonWire.putRequest(req.json());
                 t.putToShard(req.shard, records);
-                // The SDK ignores this body; an empty 200 is what it was captured against.
+                // The SDK ignores this body; an empty 200 is all it needs.
                 return new Reply(JSON, new byte[0]);
             }
             case SPLIT_SHARD: {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * DataHub's JSON bodies (reference: the captured SDK traffic). Field names are DataHub's
+ * DataHub's JSON bodies, as the DataHub Java SDK writes and reads them. Field names are DataHub's
  * PascalCase; the SDK ignores unknown response fields, and unknown request fields (the SDK sends
  * e.g. {@code estimateSize}) are ignored here.
  */
@@ -188,20 +188,19 @@ final class JsonWire {
     static ObjectNode split(List<ShardSnapshot> children) {
         ObjectNode n = MAPPER.createObjectNode();
         ArrayNode arr = n.putArray("NewShards");
-        for (ShardSnapshot s : children) {
-            ObjectNode e = arr.addObject();
-            e.put("ShardId", s.shardId());
-            e.put("BeginHashKey", s.beginHashKey());
-            e.put("EndHashKey", s.endHashKey());
-        }
+        for (ShardSnapshot s : children) putShardRange(arr.addObject(), s);
         return n;
     }
 
     static ObjectNode merge(ShardSnapshot child) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("ShardId", child.shardId());
-        n.put("BeginHashKey", child.beginHashKey());
-        n.put("EndHashKey", child.endHashKey());
+        return putShardRange(MAPPER.createObjectNode(), child);
+    }
+
+    /** A new shard as split and merge answer it: its id and hash key range. */
+    private static ObjectNode putShardRange(ObjectNode n, ShardSnapshot s) {
+        n.put("ShardId", s.shardId());
+        n.put("BeginHashKey", s.beginHashKey());
+        n.put("EndHashKey", s.endHashKey());
         return n;
     }
 

@@ -3,8 +3,8 @@
  * io.datahubfcsync.local.datahub.DataHubEmulator} serves the HTTP API that the real DataHub Java SDK
  * (2.21.6-public) uses, in JSON and protobuf ({@code DHUB} frame, CRC-32C) mode, on 127.0.0.1.
  *
- * <p>Faithful where the job depends on it (captured from the SDK, see the project's DataHub
- * protocol notes): signatures (HmacSHA1, STS token header signed; {@code Unauthorized} otherwise),
+ * <p>Faithful where the job depends on it (checked against the SDK's own requests and the
+ * service's answers to them): signatures (HmacSHA1, STS token header signed; {@code Unauthorized} otherwise),
  * error bodies with {@code Content-Type: application/json} exactly so the SDK raises its typed
  * exceptions, shard life cycle (split/merge close the parents, children carry parent ids and key
  * ranges, a CLOSED shard read past its end answers {@code InvalidShardOperation} =
@@ -27,9 +27,11 @@
  *       io.datahubfcsync.local.datahub.DataHubEmulator#expireBefore}, {@link
  *       io.datahubfcsync.local.datahub.DataHubEmulator#expireOlderThan}), never by the topic's
  *       lifecycle. The request {@code Date} is signed but not checked against the clock.</li>
+ *   <li>Subscriptions: create, get, list, state, open a session, get and commit offsets (with the
+ *       service's session, reset and offline errors); deleting one is not implemented.</li>
  *   <li>Not implemented (answered with {@code InvalidParameter}): compressed request bodies,
- *       batch/schema-registry mode ({@code application/x-binary}), extendShard, subscriptions
- *       and connectors.</li>
+ *       batch/schema-registry mode ({@code application/x-binary}), extendShard, connectors, and
+ *       any other call not listed in {@link io.datahubfcsync.local.datahub.DataHubAction}.</li>
  * </ul>
  *
  * <p>Measured with the SDK: a request dropped without a response ({@link

@@ -26,7 +26,10 @@ public final class Fault {
         FUNCTION_ERROR,
         /** HTTP 200 + {@code X-Fc-Error-Type: HandledInvocationError}. */
         HANDLED_FUNCTION_ERROR,
-        /** An FC error status with an {@code {"ErrorCode","ErrorMessage"}} body, or a raw body. */
+        /**
+         * An FC error status with the API's JSON error body ({@code ErrorCode}/{@code ErrorMessage} for
+         * FC 2.0, {@code Code}/{@code Message}/{@code RequestId} for FC 3.0), or a raw body.
+         */
         HTTP_ERROR,
         /** Delay before answering; the call then proceeds. */
         LATENCY,
@@ -35,9 +38,9 @@ public final class Fault {
     }
 
     private final Kind kind;
-    private final String message; // function error message or FC ErrorMessage (null: standard text)
+    private final String message; // function error message or FC error message (null: standard text)
     private final int status;
-    private final String errorCode; // FC ErrorCode for HTTP_ERROR with a JSON body
+    private final String errorCode; // FC error code for HTTP_ERROR with a JSON body
     private final String rawContentType; // raw HTTP_ERROR: content type, null for none
     private final byte[] rawBody; // raw HTTP_ERROR body (may be empty), null for a JSON error body
     private final long latencyMillis;

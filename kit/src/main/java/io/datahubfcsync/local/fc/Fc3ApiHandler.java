@@ -2,12 +2,12 @@ package io.datahubfcsync.local.fc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datahubfcsync.local.fc.InvocationAnswers.Answer;
+import io.datahubfcsync.local.fc.InvocationAnswers.Lookup;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -15,29 +15,28 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * FC 3.0's HTTP API (2023-03-30) as far as the project uses it: {@code POST
  * /2023-03-30/functions/{name}/invocations} and {@code GET /2023-03-30/functions/{name}}, both with an
  * optional {@code ?qualifier=}. Requests are authenticated with ACS3-HMAC-SHA256 as the service
- * does; error answers carry FC 3.0's body {@code {"Code","Message","RequestId"}}. Functions, faults and
- * the invocation log are the emulator's, shared with the FC 2.0 API.
+ * does; answers are written the FC 3.0 way ({@link FcWire#FC3}): lower-case {@code x-fc-*} headers, error
+ * body {@code {"Code","Message","RequestId"}}. Functions, faults and the invocation log are the
+ * emulator's, shared with the FC 2.0 API; {@link InvocationAnswers} answers an invocation for both.
  */
 final class Fc3ApiHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(Fc3ApiHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final FcWire WIRE = FcWire.FC3;
     static final String API_VERSION = "2023-03-30";
     static final String API_PREFIX = "/" + API_VERSION + "/functions/";
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
     private final FcEmulator fc;
-    private final ExecutorService asyncRuns;
+    private final InvocationAnswers answers;
 
     Fc3ApiHandler(FcEmulator fc, ExecutorService asyncRuns) {
         this.fc = fc;
-        this.asyncRuns = asyncRuns;
+        this.answers = new InvocationAnswers(fc, WIRE, asyncRuns);
     }
 
     HttpMessage.Response handle(HttpMessage.Request req) throws Exception {
@@ -60,100 +59,20 @@ final class Fc3ApiHandler {
             HttpMessage.Response authError = authenticate(req, rawPath, rawQuery, "GetFunction", requestId);
             return authError != null ? authError : getFunction(function, qualifier, requestId);
         }
-        Instant received = Instant.now();
-        long index = fc.invocations().nextIndex();
-        fc.invocations().enter();
-        try {
-            Answer answer = invoke(req, rawPath, rawQuery, function, qualifier, requestId);
-            fc.invocations().add(new InvocationRecord(index, null, qualifier, function, req.body(), received,
-                    Instant.now(), answer.outcome, answer.response.status(), requestId, answer.errorType,
-                    answer.injected));
-            return answer.response;
-        } finally {
-            fc.invocations().exit();
-        }
+        InvocationAnswers.Call call = new InvocationAnswers.Call(requestId, null, qualifier, function);
+        return answers.recorded(req, call, () -> invoke(req, rawPath, rawQuery, call));
     }
 
-    private Answer invoke(HttpMessage.Request req, String rawPath, String rawQuery, String function, String qualifier,
-                          String requestId) throws Exception {
+    private Answer invoke(HttpMessage.Request req, String rawPath, String rawQuery, InvocationAnswers.Call call)
+            throws Exception {
+        String requestId = call.requestId();
         HttpMessage.Response authError = authenticate(req, rawPath, rawQuery, "InvokeFunction", requestId);
-        if (authError != null) return Answer.httpError(authError, codeOf(authError));
-        String invocationType = req.header("x-fc-invocation-type");
-        boolean async = "Async".equals(invocationType);
-        if (invocationType != null && !async && !"Sync".equals(invocationType)) {
-            return Answer.httpError(error(requestId, 400, "InvalidArgument", "InvocationType is set to an invalid"
-                    + " value (allowed: Sync | Async, actual: '" + invocationType + "')"), "InvalidArgument");
-        }
-        String logType = req.header("x-fc-log-type");
-        if (logType != null && !logType.equals("Tail") && !logType.equals("None")) {
-            return Answer.httpError(error(requestId, 400, "InvalidArgument",
-                    "LogType is set to an invalid value (allowed: Tail | None, actual: '" + logType + "')"), "InvalidArgument");
-        }
-        int limit = async ? FcEmulator.MAX_ASYNC_PAYLOAD_BYTES : FcEmulator.MAX_SYNC_PAYLOAD_BYTES;
-        if (req.bodyLength() > limit) {
-            return Answer.httpError(error(requestId, 400, "EntityTooLarge",
-                    "payload size exceeds maximum allowed size (" + limit + " bytes)"), "EntityTooLarge");
-        }
-        DeployedFunction deployed = fc.functions3().functions(qualifier).get(function);
-        if (deployed == null) {
-            HttpMessage.Response notFound = notFound(function, qualifier, requestId);
-            return Answer.httpError(notFound, codeOf(notFound));
-        }
-
-        FaultPlan.Decision decision = fc.faults().decide(new InvocationTarget(null, function, req.body()));
-        if (decision.latencyMillis() > 0) Thread.sleep(decision.latencyMillis());
-        Fault fault = decision.answer();
-        if (fault != null) return injected(fault, function, requestId);
-
-        LocalContext context = new LocalContext(requestId, deployed, qualifier);
-        if (async) {
-            asyncRuns.execute(() -> {
-                DeployedFunction.Result r = deployed.invoke(req.body(), context);
-                if (r.failed()) LOG.warn("async invocation {} of {} failed: {}", requestId, function,
-                        new String(r.body(), StandardCharsets.UTF_8));
-            });
-            return new Answer(base(202, requestId).build(), InvocationRecord.Outcome.ACCEPTED_ASYNC, null, false);
-        }
-        DeployedFunction.Result result = deployed.invoke(req.body(), context);
-        HttpMessage.Response.Builder response = base(200, requestId)
-                .header("Content-Type", result.failed() ? "application/json" : "application/octet-stream");
-        if ("Tail".equals(logType)) response.header("x-fc-log-result", FcApiHandler.logTail(context.logText()));
-        if (result.failed()) {
-            response.header("x-fc-error-type", "UnhandledInvocationError");
-            return new Answer(response.body(result.body()).build(), InvocationRecord.Outcome.FUNCTION_ERROR,
-                    "UnhandledInvocationError", false);
-        }
-        return new Answer(response.body(result.body()).build(), InvocationRecord.Outcome.SUCCESS, null, false);
-    }
-
-    private Answer injected(Fault fault, String function, String requestId) {
-        switch (fault.kind()) {
-            case DROP_CONNECTION:
-                return new Answer(HttpMessage.Response.DROP, InvocationRecord.Outcome.DROPPED, null, true);
-            case FUNCTION_ERROR:
-            case HANDLED_FUNCTION_ERROR: {
-                String type = fault.kind() == Fault.Kind.FUNCTION_ERROR ? "UnhandledInvocationError"
-                        : "HandledInvocationError";
-                byte[] body = DeployedFunction.errorBody(fault.message(), "java.lang.RuntimeException", null, null);
-                HttpMessage.Response r = base(200, requestId).header("Content-Type", "application/json")
-                        .header("x-fc-error-type", type).body(body).build();
-                return new Answer(r, InvocationRecord.Outcome.FUNCTION_ERROR, type, true);
-            }
-            case HTTP_ERROR: {
-                if (fault.rawBody() != null) {
-                    HttpMessage.Response.Builder b = base(fault.status(), requestId).body(fault.rawBody());
-                    if (fault.rawContentType() != null) b.header("Content-Type", fault.rawContentType());
-                    return new Answer(b.build(), InvocationRecord.Outcome.HTTP_ERROR, null, true);
-                }
-                String message = fault.message() != null ? fault.message()
-                        : "FunctionNotFound".equals(fault.errorCode()) ? "function '" + function + "' does not exist."
-                        : fault.errorCode();
-                return new Answer(error(requestId, fault.status(), fault.errorCode(), message),
-                        InvocationRecord.Outcome.HTTP_ERROR, fault.errorCode(), true);
-            }
-            default:
-                throw new IllegalStateException("not an answering fault: " + fault);
-        }
+        if (authError != null) return answers.httpError(authError);
+        Answer rejected = answers.rejected(req, requestId);
+        if (rejected != null) return rejected;
+        Lookup found = lookup(call.function(), call.qualifier(), requestId);
+        if (found.error() != null) return answers.httpError(found.error());
+        return answers.run(req, call, found.function());
     }
 
     /**
@@ -228,19 +147,24 @@ final class Fc3ApiHandler {
                 + " signature you provided. Check your access key and signing method");
     }
 
-    private HttpMessage.Response notFound(String function, String qualifier, String requestId) {
+    private Lookup lookup(String function, String qualifier, String requestId) {
+        DeployedFunction f = fc.functions3().functions(qualifier).get(function);
+        if (f != null) return Lookup.found(f);
         // FC 3.0 versions and aliases belong to a function: a missing qualifier of an existing function
         if (qualifier != null && fc.functions3().functions(null).containsKey(function)) {
             boolean version = qualifier.chars().allMatch(Character::isDigit);
-            return error(requestId, 404, version ? "VersionNotFound" : "AliasNotFound",
-                    (version ? "version '" : "alias '") + qualifier + "' of function '" + function + "' does not exist");
+            return Lookup.error(error(requestId, 404, version ? "VersionNotFound" : "AliasNotFound",
+                    (version ? "version '" : "alias '") + qualifier + "' of function '" + function
+                            + "' does not exist"));
         }
-        return error(requestId, 404, "FunctionNotFound", "function '" + function + "' does not exist.");
+        return Lookup.error(error(requestId, 404, "FunctionNotFound",
+                WIRE.standardMessage("FunctionNotFound", null, function)));
     }
 
     private HttpMessage.Response getFunction(String function, String qualifier, String requestId) {
-        DeployedFunction f = fc.functions3().functions(qualifier).get(function);
-        if (f == null) return notFound(function, qualifier, requestId);
+        Lookup found = lookup(function, qualifier, requestId);
+        if (found.error() != null) return found.error();
+        DeployedFunction f = found.function();
         ObjectNode body = JSON.createObjectNode();
         body.put("functionId", f.functionId());
         body.put("functionName", f.name());
@@ -259,7 +183,7 @@ final class Fc3ApiHandler {
         body.put("lastModifiedTime", f.created().toString());
         body.putObject("environmentVariables");
         body.put("instanceConcurrency", 1);
-        return base(200, requestId).header("Content-Type", "application/json").body(body.toString()).build();
+        return WIRE.json(200, requestId, body);
     }
 
     private static Map<String, String> query(String rawQuery) {
@@ -273,32 +197,7 @@ final class Fc3ApiHandler {
         return m;
     }
 
-    private static HttpMessage.Response.Builder base(int status, String requestId) {
-        return HttpMessage.Response.status(status)
-                .header("x-fc-request-id", requestId)
-                .header("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
-    }
-
     static HttpMessage.Response error(String requestId, int status, String code, String message) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("Code", code);
-        body.put("Message", message);
-        body.put("RequestId", requestId);
-        return base(status, requestId).header("Content-Type", "application/json").body(body.toString()).build();
-    }
-
-    private static String codeOf(HttpMessage.Response response) {
-        try {
-            return JSON.readTree(response.body()).path("Code").asText(null);
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
-    private record Answer(HttpMessage.Response response, InvocationRecord.Outcome outcome, String errorType,
-                          boolean injected) {
-        static Answer httpError(HttpMessage.Response response, String code) {
-            return new Answer(response, InvocationRecord.Outcome.HTTP_ERROR, code, false);
-        }
+        return WIRE.error(requestId, status, code, message);
     }
 }

@@ -113,13 +113,7 @@ public final class FcEmulator implements AutoCloseable {
                                      int timeoutSeconds) {
         requireName("service", service);
         requireName("function", function);
-        if (qualifier != null && (!QUALIFIER.matcher(qualifier).matches() || qualifier.equals("LATEST"))) {
-            throw new IllegalArgumentException("qualifier '" + qualifier + "' must match " + QUALIFIER
-                    + " (use null for LATEST)");
-        }
-        if (timeoutSeconds < 1 || timeoutSeconds > 86_400) {
-            throw new IllegalArgumentException("timeoutSeconds must be in 1..86400, got " + timeoutSeconds);
-        }
+        requireDeployable(qualifier, timeoutSeconds);
         services.computeIfAbsent(service, ServiceEntry::new).functions(qualifier).put(function,
                 new DeployedFunction(service, qualifier, function, handler, timeoutSeconds, 512));
         return this;
@@ -141,13 +135,7 @@ public final class FcEmulator implements AutoCloseable {
     public FcEmulator deployFunction3(String function, String qualifier, StreamRequestHandler handler,
                                       int timeoutSeconds) {
         requireName("function", function);
-        if (qualifier != null && (!QUALIFIER.matcher(qualifier).matches() || qualifier.equals("LATEST"))) {
-            throw new IllegalArgumentException("qualifier '" + qualifier + "' must match " + QUALIFIER
-                    + " (use null for LATEST)");
-        }
-        if (timeoutSeconds < 1 || timeoutSeconds > 86_400) {
-            throw new IllegalArgumentException("timeoutSeconds must be in 1..86400, got " + timeoutSeconds);
-        }
+        requireDeployable(qualifier, timeoutSeconds);
         functions3.functions(qualifier).put(function,
                 new DeployedFunction(null, qualifier, function, handler, timeoutSeconds, 512));
         return this;
@@ -210,6 +198,17 @@ public final class FcEmulator implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+    }
+
+    /** A qualifier FC accepts (null for LATEST, which cannot be named) and a timeout within FC's range. */
+    private static void requireDeployable(String qualifier, int timeoutSeconds) {
+        if (qualifier != null && (!QUALIFIER.matcher(qualifier).matches() || qualifier.equals("LATEST"))) {
+            throw new IllegalArgumentException("qualifier '" + qualifier + "' must match " + QUALIFIER
+                    + " (use null for LATEST)");
+        }
+        if (timeoutSeconds < 1 || timeoutSeconds > 86_400) {
+            throw new IllegalArgumentException("timeoutSeconds must be in 1..86400, got " + timeoutSeconds);
+        }
     }
 
     private static void requireName(String what, String name) {

@@ -2,15 +2,12 @@ package io.datahubfcsync.local.fc;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * FC 2.0 request signature, computed the way the service does: HMAC-SHA256 over
@@ -36,22 +33,12 @@ public final class FcSignature {
     }
 
     public static String sign(String accessKeySecret, String stringToSign) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(accessKeySecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return Base64.getEncoder().encodeToString(Digests.hmacSha256(accessKeySecret, stringToSign));
     }
 
     /** Base64 of the raw MD5 digest, the form FC expects in {@code Content-MD5}. */
     public static String contentMd5(byte[] body) {
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("MD5 unavailable", e);
-        }
+        return Base64.getEncoder().encodeToString(Digests.digest("MD5", body));
     }
 
     /** The path the signature covers: percent-decoded, '+' kept literally (it is not a query string). */

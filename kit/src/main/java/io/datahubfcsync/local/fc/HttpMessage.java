@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * Plain HTTP/1.1 request and response values for {@link RawHttpServer}. Header names keep the case
- * they were written with: FC's SDK looks up {@code X-Fc-Request-Id} and {@code X-Fc-Error-Type}
- * case-sensitively, which is the whole reason this server exists.
+ * they were written with: FC 2.0's SDK looks up {@code X-Fc-Request-Id} only as written so, and
+ * {@code X-Fc-Error-Type} as written so or in lower case, which is the whole reason this server exists.
  */
 public final class HttpMessage {
     private HttpMessage() {}

@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param received when the request was parsed
  * @param finished when the answer was ready (after injected latency and the function's run)
  * @param httpStatus status sent, 0 when the connection was dropped
- * @param errorType {@code X-Fc-Error-Type} sent, or the FC {@code ErrorCode} of an error status, else null
+ * @param errorType the function error type sent ({@code X-Fc-Error-Type}), or the FC error code of an error
+ *     status ({@code ErrorCode} in FC 2.0's body, {@code Code} in FC 3.0's), else null
  * @param injected true when a {@link Fault} decided the answer
  */
 public record InvocationRecord(
