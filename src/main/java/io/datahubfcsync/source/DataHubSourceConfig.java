@@ -1,9 +1,9 @@
 package io.datahubfcsync.source;
 
 import io.datahubfcsync.credentials.CredentialsSource;
+import io.datahubfcsync.datahub.DataHubClientFactory;
 import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.source.client.DataHubClientFactory;
-import io.datahubfcsync.source.client.SdkDataHubClientFactory;
+import io.datahubfcsync.datahub.SdkDataHubClientFactory;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;

@@ -2,8 +2,8 @@ package io.datahubfcsync.credentials;
 
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
+import io.datahubfcsync.datahub.SdkDataHubClient;
 import io.datahubfcsync.fc.FcConnection;
-import io.datahubfcsync.source.client.SdkDataHubClient;
 import io.datahubfcsync.fc.FunctionInvoker;
 import io.datahubfcsync.fc.InvocationResult;
 import java.nio.charset.StandardCharsets;

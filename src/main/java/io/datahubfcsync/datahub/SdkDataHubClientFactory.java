@@ -1,6 +1,5 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
-import io.datahubfcsync.datahub.DataHubConnection;
 import java.util.Objects;
 
 /** Builds {@link SdkDataHubClient}s for one project/topic from a serializable connection. */

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 import com.aliyun.datahub.client.DatahubClient;
 import com.aliyun.datahub.client.model.BlobRecordData;
@@ -13,9 +13,8 @@ import com.aliyun.datahub.client.model.RecordSchema;
 import com.aliyun.datahub.client.model.RecordType;
 import com.aliyun.datahub.client.model.ShardEntry;
 import com.aliyun.datahub.client.model.TupleRecordData;
-import io.datahubfcsync.datahub.DataHubConnection;
+import io.datahubfcsync.datahub.DataHubFatalException.Reason;
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.client.DataHubFatalException.Reason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

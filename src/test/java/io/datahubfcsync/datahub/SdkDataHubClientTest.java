@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,8 +7,6 @@ import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
 import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 import com.aliyun.datahub.client.exception.AuthorizationFailureException;
 import com.aliyun.datahub.client.exception.DatahubClientException;
@@ -11,8 +11,8 @@ import com.aliyun.datahub.client.exception.ResourceNotFoundException;
 import com.aliyun.datahub.client.exception.ResourceOfflineException;
 import com.aliyun.datahub.client.exception.SeekOutOfRangeException;
 import io.datahubfcsync.credentials.CredentialsSource.MissingCredentialsException;
-import io.datahubfcsync.source.client.DataHubFatalException.Reason;
-import io.datahubfcsync.source.client.DataHubRetryableException.Kind;
+import io.datahubfcsync.datahub.DataHubFatalException.Reason;
+import io.datahubfcsync.datahub.DataHubRetryableException.Kind;
 
 /**
  * Maps the SDK's exceptions to {@link DataHubException} subtypes. The SDK maps by DataHub's

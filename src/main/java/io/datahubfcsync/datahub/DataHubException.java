@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 /**
  * What can go wrong when talking to DataHub, in the terms the source reacts to. The SDK's own
