@@ -40,8 +40,19 @@ public final class DataHubConnection implements Serializable {
     public DataHubProtocol protocol() { return protocol; }
     public CredentialsSource credentials() { return credentials; }
 
+    /** The topic {@code project/topic} through this connection: reads, its description, writes. */
+    public DataHubClient client(String project, String topic) {
+        return new SdkDataHubClient(createSdkClient(), project, topic);
+    }
+
+    /** The subscriptions of {@code project/topic} through this connection. */
+    public DataHubSubscriptions subscriptions(String project, String topic) {
+        return new SdkDataHubSubscriptions(createSdkClient(), project, topic);
+    }
+
     /**
-     * A new SDK client. The SDK's own retry is left off (maxRetryCount 1): the callers back off
+     * A new SDK client, for the local runner and tests that write to DataHub with the SDK itself;
+     * job code goes through {@link #client} and {@link #subscriptions}. The SDK's own retry is left off (maxRetryCount 1): the callers back off
      * themselves, per error kind, and count what they retry.
      */
     public DatahubClient createSdkClient() {

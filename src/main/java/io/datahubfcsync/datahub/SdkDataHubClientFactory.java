@@ -18,7 +18,7 @@ public final class SdkDataHubClientFactory implements DataHubClientFactory {
 
     @Override
     public DataHubClient create() {
-        return new SdkDataHubClient(connection, project, topic);
+        return connection.client(project, topic);
     }
 
     @Override

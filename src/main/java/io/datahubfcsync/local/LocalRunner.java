@@ -239,7 +239,7 @@ public final class LocalRunner {
         jobArgs.putAll(kitArgs);
 
         producer = DemoProducer.start(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF,
-                CredentialsSource.fromFile(credentials.toString())), DEMO_PROJECT, DEMO_TOPIC, demoRate);
+                CredentialsSource.fromFile(credentials.toString())).createSdkClient(), DEMO_PROJECT, DEMO_TOPIC, demoRate);
         resources.add(producer);
         LOG.info("Local kit: DataHub emulator {} (topic {}/{}, {} shards, producing {} records/s), FC emulator {}"
                         + " (FC 3.0 function {}, FC 2.0 function {}/{} = {})", datahub.endpoint(), DEMO_PROJECT,

@@ -6,7 +6,6 @@ import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubException;
 import io.datahubfcsync.datahub.DataHubFatalException;
 import io.datahubfcsync.datahub.DataHubRetryableException;
-import io.datahubfcsync.datahub.SdkDataHubClient;
 import io.datahubfcsync.datahub.TopicDescription;
 
 /** The start-up check of the source topic, run on the client before the job is submitted. */
@@ -18,7 +17,7 @@ public final class DataHubTopics {
      * wrong (project/topic not found, credentials rejected, endpoint unreachable) and what to check.
      */
     public static TopicDescription describe(DataHubConnection connection, String project, String topic) {
-        try (DataHubClient client = new SdkDataHubClient(connection, project, topic)) {
+        try (DataHubClient client = connection.client(project, topic)) {
             return client.describeTopic();
         } catch (DataHubFatalException e) {
             throw new TopicCheckException(e.reason().name(), e.getMessage(), e);

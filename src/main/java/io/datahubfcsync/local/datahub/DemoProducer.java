@@ -7,7 +7,6 @@ import com.aliyun.datahub.client.model.PutRecordsResult;
 import com.aliyun.datahub.client.model.RecordEntry;
 import com.aliyun.datahub.client.model.RecordSchema;
 import com.aliyun.datahub.client.model.TupleRecordData;
-import io.datahubfcsync.datahub.DataHubConnection;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,11 +39,11 @@ public final class DemoProducer implements AutoCloseable {
     private double owed; // fractional records carried between ticks, so low rates still produce
     private long next;
 
-    private DemoProducer(DataHubConnection connection, String project, String topic, double recordsPerSecond) {
+    private DemoProducer(DatahubClient client, String project, String topic, double recordsPerSecond) {
         if (!(recordsPerSecond > 0)) {
             throw new IllegalArgumentException("recordsPerSecond must be > 0, was " + recordsPerSecond);
         }
-        this.client = connection.createSdkClient();
+        this.client = client;
         this.project = project;
         this.topic = topic;
         this.schema = client.getTopic(project, topic).getRecordSchema(); // fails fast on a wrong topic or key
@@ -57,9 +56,12 @@ public final class DemoProducer implements AutoCloseable {
         timer.scheduleAtFixedRate(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts writing to {@code project/topic} at about {@code recordsPerSecond}. */
-    public static DemoProducer start(DataHubConnection connection, String project, String topic, double recordsPerSecond) {
-        return new DemoProducer(connection, project, topic, recordsPerSecond);
+    /**
+     * Starts writing to {@code project/topic} at about {@code recordsPerSecond}, with an SDK client
+     * the caller built for the DataHub (or emulator) it means.
+     */
+    public static DemoProducer start(DatahubClient client, String project, String topic, double recordsPerSecond) {
+        return new DemoProducer(client, project, topic, recordsPerSecond);
     }
 
     /** Records the service accepted so far. */

@@ -23,6 +23,7 @@ import io.datahubfcsync.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -413,6 +414,9 @@ class DataHubSplitReaderTest {
         @Override public List<ShardInfo> listShards() { return hub.listShards(); }
         @Override public ShardCursor cursorAt(String shardId, CursorPosition p) { return hub.cursorAt(shardId, p); }
         @Override public void close() {}
+        @Override public void putBlob(String key, byte[] data, Map<String, String> attributes) {
+            hub.putBlob(key, data, attributes);
+        }
 
         @Override
         public RecordBatch readRecords(String shardId, String cursor, int limit) {

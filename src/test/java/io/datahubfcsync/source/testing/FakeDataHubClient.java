@@ -168,4 +168,15 @@ public final class FakeDataHubClient implements DataHubClient {
 
     @Override
     public void close() {}
+
+    /** One {@link #putBlob} call, as it was made. */
+    public record Put(String partitionKey, byte[] data, Map<String, String> attributes) {}
+
+    /** Every {@link #putBlob} so far, in call order. */
+    public final List<Put> puts = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void putBlob(String partitionKey, byte[] data, Map<String, String> attributes) {
+        puts.add(new Put(partitionKey, data.clone(), Map.copyOf(attributes)));
+    }
 }
