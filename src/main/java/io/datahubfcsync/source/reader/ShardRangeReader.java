@@ -10,6 +10,7 @@ import io.datahubfcsync.datahub.RecordBatch;
 import io.datahubfcsync.datahub.ShardNotFoundException;
 import io.datahubfcsync.datahub.ShardSealedException;
 import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.retry.Backoff;
 import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.LostRecordsException;
 import java.util.List;
