@@ -10,9 +10,10 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * Everything needed to build a DataHub SDK client on a TaskManager: endpoint, wire protocol and
- * where the credentials are. Serializable and secret-free; the SDK client itself is not
- * serializable and is built where it is used.
+ * Everything needed to reach DataHub from a TaskManager: endpoint, wire protocol and where the
+ * credentials are; builds the seam's {@link DataHubClient}s and {@link DataHubSubscriptions}.
+ * Serializable and secret-free; the clients themselves are not serializable and are built where
+ * they are used.
  */
 public final class DataHubConnection implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -40,9 +41,29 @@ public final class DataHubConnection implements Serializable {
     public DataHubProtocol protocol() { return protocol; }
     public CredentialsSource credentials() { return credentials; }
 
+    /** The topic {@code project/topic} through this connection: reads, its description, writes. */
+    public DataHubClient client(String project, String topic) {
+        return new SdkDataHubClient(createSdkClient(), project, topic);
+    }
+
     /**
-     * A new SDK client. The SDK's own retry is left off (maxRetryCount 1): the callers back off
-     * themselves, per error kind, and count what they retry.
+     * Builds {@link #client}s of {@code project/topic} where they are used; serializable, so it
+     * travels in the job graph instead of the client.
+     */
+    public DataHubClientFactory clientFactory(String project, String topic) {
+        return new SdkDataHubClientFactory(this, project, topic);
+    }
+
+    /** The subscriptions of {@code project/topic} through this connection. */
+    public DataHubSubscriptions subscriptions(String project, String topic) {
+        return new SdkDataHubSubscriptions(createSdkClient(), project, topic);
+    }
+
+    /**
+     * A new SDK client, for the local runner and tests that write to DataHub with the SDK itself;
+     * job code goes through {@link #client} and {@link #subscriptions}. The SDK's own retry is left
+     * off (maxRetryCount 1): the callers back off themselves, per error kind, and count what they
+     * retry.
      */
     public DatahubClient createSdkClient() {
         DatahubConfig config = new DatahubConfig(endpoint, new RotatingAccount(credentials),

@@ -1,47 +1,36 @@
 package io.datahubfcsync.delivery;
 
-import com.aliyun.datahub.client.DatahubClient;
-import com.aliyun.datahub.client.model.BlobRecordData;
-import com.aliyun.datahub.client.model.PutErrorEntry;
-import com.aliyun.datahub.client.model.PutRecordsResult;
-import com.aliyun.datahub.client.model.RecordEntry;
+import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.datahub.DataHubConnection;
-import java.util.List;
 
-/** Puts each dead letter as one BLOB record, with its error metadata as attributes, with the real DataHub SDK. */
+/**
+ * Puts each dead letter as one BLOB record of the dead-letter topic, keyed by its source shard, with
+ * its error metadata as attributes.
+ */
 final class DataHubDeadLetterWriter implements DeadLetterWriter {
-    private final DatahubClient client;
-    private final String project;
-    private final String topic;
+    private final DataHubClient topic;
 
-    DataHubDeadLetterWriter(DatahubClient client, String project, String topic) {
-        this.client = client;
-        this.project = project;
+    DataHubDeadLetterWriter(DataHubClient topic) {
         this.topic = topic;
     }
 
     static Factory factory(DataHubConnection connection, String project, String topic) {
-        return () -> new DataHubDeadLetterWriter(connection.createSdkClient(), project, topic);
+        return () -> new DataHubDeadLetterWriter(connection.client(project, topic));
+    }
+
+    /** @throws io.datahubfcsync.datahub.DataHubException if DataHub refused the call or the record */
+    @Override
+    public void write(DeadLetter letter) {
+        topic.putBlob(letter.shardId, letter.event, letter.attributes);
     }
 
     @Override
-    public void write(DeadLetter letter) {
-        RecordEntry entry = new RecordEntry();
-        entry.setRecordData(new BlobRecordData(letter.event));
-        entry.setPartitionKey(letter.shardId);
-        letter.attributes.forEach(entry::addAttribute);
-        PutRecordsResult result = client.putRecords(project, topic, List.of(entry));
-        if (result.getFailedRecordCount() > 0) {
-            List<PutErrorEntry> errors = result.getPutErrorEntries();
-            String why = errors == null || errors.isEmpty() ? "no reason given"
-                    : errors.get(0).getErrorcode() + ": " + errors.get(0).getMessage();
-            throw new IllegalStateException("DataHub rejected the dead letter for /projects/" + project + "/topics/"
-                    + topic + ": " + why);
-        }
+    public void close() {
+        topic.close();
     }
 
     @Override
     public String toString() {
-        return "DataHubDeadLetterWriter{/projects/" + project + "/topics/" + topic + '}';
+        return "DataHubDeadLetterWriter{" + topic + '}';
     }
 }

@@ -3,7 +3,7 @@ package io.datahubfcsync.job;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.delivery.DeliveryConfig;
 import io.datahubfcsync.fc.FcConnection;
-import io.datahubfcsync.progress.SdkSubscriptionMirror;
+import io.datahubfcsync.progress.DataHubSubscriptionMirror;
 import io.datahubfcsync.progress.SubscriptionMirror;
 import io.datahubfcsync.source.DataHubSourceConfig;
 
@@ -54,7 +54,7 @@ public final class JobPlan {
     /** Mirrors for the delivery operator's subtasks, or null when no subscription is configured. */
     public SubscriptionMirror.Factory subscriptionMirror() {
         return subscriptionId == null ? null
-                : SdkSubscriptionMirror.factory(datahub, config.project, config.topic, subscriptionId);
+                : DataHubSubscriptionMirror.factory(datahub, config.project, config.topic, subscriptionId);
     }
 
     public JobConfig config() { return config; }

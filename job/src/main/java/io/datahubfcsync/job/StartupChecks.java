@@ -2,9 +2,9 @@ package io.datahubfcsync.job;
 
 import io.datahubfcsync.credentials.AccessCredentials;
 import io.datahubfcsync.credentials.CredentialsSource;
+import io.datahubfcsync.datahub.TopicDescription;
 import io.datahubfcsync.fc.FcStartupCheck;
 import io.datahubfcsync.source.DataHubTopics;
-import io.datahubfcsync.source.client.TopicDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

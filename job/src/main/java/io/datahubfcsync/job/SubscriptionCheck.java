@@ -1,6 +1,7 @@
 package io.datahubfcsync.job;
 
-import com.aliyun.datahub.client.exception.DatahubClientException;
+import io.datahubfcsync.datahub.DataHubException;
+import io.datahubfcsync.datahub.DataHubSubscriptions;
 import io.datahubfcsync.progress.SubscriptionResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,17 +18,17 @@ final class SubscriptionCheck {
     static JobPlan resolve(JobPlan plan) {
         JobConfig c = plan.config();
         if (c.datahubSubscription == null) return plan;
-        try {
-            String subId = SubscriptionResolver.resolve(plan.datahub().createSdkClient(), c.project, c.topic,
-                    c.datahubSubscription, plan.jobName());
+        try (DataHubSubscriptions subscriptions = plan.datahub().subscriptions(c.project, c.topic)) {
+            String subId = SubscriptionResolver.resolve(subscriptions, c.project, c.topic, c.datahubSubscription,
+                    plan.jobName());
             LOG.info("Delivered positions are mirrored to DataHub subscription {} of {}/{}", subId, c.project, c.topic);
             return plan.withSubscriptionId(subId);
         } catch (IllegalArgumentException e) {
             throw new JobStartupException(e.getMessage(), null);
-        } catch (DatahubClientException e) {
+        } catch (DataHubException e) {
             throw new JobStartupException("datahub.subscription: the subscriptions of topic " + c.project + "/"
-                    + c.topic + " cannot be read (" + e.getErrorCode() + ": " + e.getErrorMessage()
-                    + "); check the endpoint, the credentials' RAM permissions, or leave datahub.subscription out", e);
+                    + c.topic + " cannot be read (" + e.getMessage() + "); check the endpoint, the credentials'"
+                    + " RAM permissions, or leave datahub.subscription out", e);
         }
     }
 }

@@ -1,10 +1,7 @@
 package io.datahubfcsync.progress;
 
-import com.aliyun.datahub.client.DatahubClient;
-import com.aliyun.datahub.client.exception.DatahubClientException;
-import com.aliyun.datahub.client.exception.ResourceNotFoundException;
-import com.aliyun.datahub.client.model.ListSubscriptionResult;
-import com.aliyun.datahub.client.model.SubscriptionEntry;
+import io.datahubfcsync.datahub.DataHubException;
+import io.datahubfcsync.datahub.DataHubSubscriptions;
 
 /**
  * Turns {@code datahub.subscription} into a subscription id before the job is submitted: an id is
@@ -13,7 +10,6 @@ import com.aliyun.datahub.client.model.SubscriptionEntry;
  */
 public final class SubscriptionResolver {
     public static final String AUTO = "auto";
-    private static final int PAGE_SIZE = 100;
 
     private SubscriptionResolver() {}
 
@@ -23,34 +19,29 @@ public final class SubscriptionResolver {
     }
 
     /**
+     * @param subscriptions the subscriptions of {@code project/topic}
      * @return the subscription id to commit to
-     * @throws IllegalArgumentException naming the option, when the given id does not exist
+     * @throws IllegalArgumentException naming the option, when the given id does not exist or
+     *     {@code auto} cannot create one
+     * @throws DataHubException when the subscriptions cannot be read
      */
-    public static String resolve(DatahubClient client, String project, String topic, String option, String jobName) {
+    public static String resolve(DataHubSubscriptions subscriptions, String project, String topic, String option,
+                                 String jobName) {
         if (!AUTO.equals(option)) {
-            try {
-                client.getSubscription(project, topic, option);
-                return option;
-            } catch (ResourceNotFoundException e) {
-                throw new IllegalArgumentException("datahub.subscription '" + option + "' does not exist in topic "
-                        + project + "/" + topic + ": create it in the DataHub console and pass its id, or pass `auto`"
-                        + " to let the job create one");
-            }
+            if (subscriptions.exists(option)) return option;
+            throw new IllegalArgumentException("datahub.subscription '" + option + "' does not exist in topic "
+                    + project + "/" + topic + ": create it in the DataHub console and pass its id, or pass `auto`"
+                    + " to let the job create one");
         }
         String comment = commentFor(jobName);
-        for (int page = 1; ; page++) {
-            ListSubscriptionResult result = client.listSubscription(project, topic, page, PAGE_SIZE);
-            for (SubscriptionEntry s : result.getSubscriptions()) {
-                if (comment.equals(s.getComment())) return s.getSubId();
+        return subscriptions.findByComment(comment).orElseGet(() -> {
+            try {
+                return subscriptions.create(comment);
+            } catch (DataHubException e) {
+                throw new IllegalArgumentException("datahub.subscription=auto: creating a subscription of topic "
+                        + project + "/" + topic + " failed (" + e.getMessage() + "); create one in the DataHub"
+                        + " console and pass its id");
             }
-            if (result.getSubscriptions().size() < PAGE_SIZE) break;
-        }
-        try {
-            return client.createSubscription(project, topic, comment).getSubId();
-        } catch (DatahubClientException e) {
-            throw new IllegalArgumentException("datahub.subscription=auto: creating a subscription of topic " + project
-                    + "/" + topic + " failed (" + e.getErrorCode() + ": " + e.getErrorMessage() + "); create one in"
-                    + " the DataHub console and pass its id");
-        }
+        });
     }
 }

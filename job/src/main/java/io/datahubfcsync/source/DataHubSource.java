@@ -1,12 +1,12 @@
 package io.datahubfcsync.source;
 
+import io.datahubfcsync.datahub.DataHubClient;
+import io.datahubfcsync.datahub.DataHubRetryableException;
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.client.DataHubClient;
-import io.datahubfcsync.source.client.DataHubRetryableException;
-import io.datahubfcsync.source.enumerator.StartPositionResolver;
 import io.datahubfcsync.source.enumerator.DataHubSplitEnumerator;
 import io.datahubfcsync.source.enumerator.EnumeratorState;
 import io.datahubfcsync.source.enumerator.EnumeratorStateSerializer;
+import io.datahubfcsync.source.enumerator.StartPositionResolver;
 import io.datahubfcsync.source.reader.DataHubSourceReader;
 import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.source.split.ShardSplitSerializer;

@@ -1,9 +1,8 @@
 package io.datahubfcsync.source;
 
 import io.datahubfcsync.credentials.CredentialsSource;
+import io.datahubfcsync.datahub.DataHubClientFactory;
 import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.source.client.DataHubClientFactory;
-import io.datahubfcsync.source.client.SdkDataHubClientFactory;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,7 +42,7 @@ public final class DataHubSourceConfig implements Serializable {
         if (b.clientFactory != null) {
             this.clientFactory = b.clientFactory;
         } else if (b.connection != null) {
-            this.clientFactory = new SdkDataHubClientFactory(b.connection, project, topic);
+            this.clientFactory = b.connection.clientFactory(project, topic);
         } else {
             throw new IllegalArgumentException("A DataHub connection (datahub.endpoint) is required");
         }

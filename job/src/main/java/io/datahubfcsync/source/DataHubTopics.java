@@ -1,13 +1,12 @@
 package io.datahubfcsync.source;
 
+import io.datahubfcsync.datahub.DataHubAuthException;
+import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.source.client.DataHubAuthException;
-import io.datahubfcsync.source.client.DataHubClient;
-import io.datahubfcsync.source.client.DataHubException;
-import io.datahubfcsync.source.client.DataHubFatalException;
-import io.datahubfcsync.source.client.DataHubRetryableException;
-import io.datahubfcsync.source.client.SdkDataHubClient;
-import io.datahubfcsync.source.client.TopicDescription;
+import io.datahubfcsync.datahub.DataHubException;
+import io.datahubfcsync.datahub.DataHubFatalException;
+import io.datahubfcsync.datahub.DataHubRetryableException;
+import io.datahubfcsync.datahub.TopicDescription;
 
 /** The start-up check of the source topic, run on the client before the job is submitted. */
 public final class DataHubTopics {
@@ -18,7 +17,7 @@ public final class DataHubTopics {
      * wrong (project/topic not found, credentials rejected, endpoint unreachable) and what to check.
      */
     public static TopicDescription describe(DataHubConnection connection, String project, String topic) {
-        try (DataHubClient client = new SdkDataHubClient(connection, project, topic)) {
+        try (DataHubClient client = connection.client(project, topic)) {
             return client.describeTopic();
         } catch (DataHubFatalException e) {
             throw new TopicCheckException(e.reason().name(), e.getMessage(), e);

@@ -1,6 +1,6 @@
 package io.datahubfcsync.source;
 
-import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.datahub.CursorPosition;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Map;

@@ -211,7 +211,8 @@ class DataHubFcSyncClusterIT {
         CredentialsSource credentials = CredentialsSource.fromEnvironment(Map.of(
                 CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
                 CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET));
-        return DemoProducer.start(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF, credentials).createSdkClient(),
+        return DemoProducer.start(
+                new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF, credentials).createSdkClient(),
                 PROJECT, TOPIC, recordsPerSecond);
     }
 

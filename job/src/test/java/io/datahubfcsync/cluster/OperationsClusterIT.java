@@ -140,8 +140,8 @@ class OperationsClusterIT {
         producer = DemoProducer.start(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF,
                 CredentialsSource.fromEnvironment(Map.of(
                         CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
-                        CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET))).createSdkClient(),
-                PROJECT, TOPIC, 80);
+                        CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)))
+                .createSdkClient(), PROJECT, TOPIC, 80);
     }
 
     @AfterAll

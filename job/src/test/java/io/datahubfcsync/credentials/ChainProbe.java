@@ -1,9 +1,9 @@
 package io.datahubfcsync.credentials;
 
+import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.fc.FcConnection;
-import io.datahubfcsync.source.client.SdkDataHubClient;
 import io.datahubfcsync.fc.FunctionInvoker;
 import io.datahubfcsync.fc.InvocationResult;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +30,8 @@ public final class ChainProbe {
                 .function(function).readTimeout(Duration.ofSeconds(5)).credentials(credentials).build();
         FcConnection c2 = FcConnection.builder().endpoint(endpoint).accountId(accountId).region("cn-hangzhou")
                 .service("svc").function(function).readTimeout(Duration.ofSeconds(5)).credentials(credentials).build();
-        SdkDataHubClient datahub = new SdkDataHubClient(new DataHubConnection(datahubEndpoint, DataHubProtocol.PROTOBUF,
-                credentials), "chain", "events");
+        DataHubClient datahub = new DataHubConnection(datahubEndpoint, DataHubProtocol.PROTOBUF, credentials)
+                .client("chain", "events");
         Thread watchdog = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {

@@ -41,7 +41,8 @@ class DeliveryConfigTest {
 
     @Test
     void throttlingAndPlatformErrorsBackOffLongerUpToTheLimitOtherFailuresWaitTheInterval() {
-        RetryBackoff backoff = new RetryBackoff(1000, 30_000);
+        RetryPolicy backoff = new RetryPolicy(valid().retryInterval(Duration.ofSeconds(1))
+                .maxThrottleBackoff(Duration.ofSeconds(30)).build());
         assertThat(backoff.delayMs(InvocationOutcome.FUNCTION_ERROR, 7)).isEqualTo(1000);
         assertThat(backoff.delayMs(InvocationOutcome.TIMEOUT, 3)).isEqualTo(1000);
         assertThat(backoff.delayMs(InvocationOutcome.THROTTLED, 1)).isEqualTo(1000);

@@ -76,6 +76,22 @@ class SubscriptionCheckTest {
     }
 
     @Test
+    void subscriptionsDataHubWillNotListFailTheStartNamingTheOptionAndWhatToCheck() {
+        try (DataHubEmulator refusing = DataHubEmulator.builder().withoutTestCredentials().start()) {
+            refusing.createProject("proj").createTopic("proj", "orders", 2, null);
+            String[] a = args("--datahub.subscription", "auto");
+            a[1] = refusing.endpoint();
+            assertThatThrownBy(() -> SubscriptionCheck.resolve(JobPlan.of(JobConfig.fromMap(JobConfig.parseArgs(a)))))
+                    .isInstanceOf(JobStartupException.class)
+                    .hasMessageContaining("datahub.subscription: the subscriptions of topic proj/orders cannot be read")
+                    .hasMessageContaining("rejected the credentials")
+                    .hasMessageContaining("RAM permissions")
+                    .hasMessageNotContaining(DataHubEmulator.TEST_ACCESS_KEY_SECRET);
+            assertThat(refusing.subscriptionIds("proj", "orders")).isEmpty();
+        }
+    }
+
+    @Test
     void aValueThatCannotBeAnIdIsAParameterError() {
         assertThatThrownBy(() -> JobConfig.fromMap(JobConfig.parseArgs(args("--datahub.subscription", "my sub!"))))
                 .isInstanceOf(ConfigException.class)

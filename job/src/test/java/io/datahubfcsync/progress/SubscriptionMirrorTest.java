@@ -7,6 +7,7 @@ import com.aliyun.datahub.client.DatahubClient;
 import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
+import io.datahubfcsync.datahub.DataHubSubscriptions;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.testing.Await;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class SubscriptionMirrorTest {
     @Test
     void deliveredPositionsAreWhatTheConsoleShowsAndShardsWithNothingDeliveredAreLeftAlone() {
         String subId = datahub.createSubscription(P, T, "console");
-        try (SubscriptionMirror mirror = SdkSubscriptionMirror.factory(connection, P, T, subId).create()) {
+        try (SubscriptionMirror mirror = DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
             assertThat(mirror.commit(List.of(new DeliveredPosition("0", 41, 1_000), new DeliveredPosition("1", -1, -1))))
                     .isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
             assertThat(datahub.committedSequences(P, T, subId, SHARDS)).containsEntry("0", 41L).containsEntry("1", -1L);
@@ -55,7 +56,7 @@ class SubscriptionMirrorTest {
     @Test
     void aSessionTakenOverByAnotherConsumerIsOpenedAgain() {
         String subId = datahub.createSubscription(P, T, "console");
-        try (SubscriptionMirror mirror = SdkSubscriptionMirror.factory(connection, P, T, subId).create()) {
+        try (SubscriptionMirror mirror = DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
             mirror.commit(List.of(new DeliveredPosition("0", 1, 1_000)));
             DatahubClient other = connection.createSdkClient();
             other.openSubscriptionSession(P, T, subId, List.of("0"));
@@ -69,7 +70,7 @@ class SubscriptionMirrorTest {
     @Test
     void aConsoleResetIsCountedAndOverwrittenWithTheJobsRealPosition() {
         String subId = datahub.createSubscription(P, T, "console");
-        try (SubscriptionMirror mirror = SdkSubscriptionMirror.factory(connection, P, T, subId).create()) {
+        try (SubscriptionMirror mirror = DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
             mirror.commit(List.of(new DeliveredPosition("0", 41, 1_000)));
             datahub.resetSubscriptionOffset(P, T, subId, "0", 3);
             assertThat(mirror.commit(List.of(new DeliveredPosition("0", 50, 1_000))))
@@ -82,7 +83,7 @@ class SubscriptionMirrorTest {
     @Test
     void anOfflineSubscriptionIsReportedNotThrownAndCommitsResumeOnceOnline() {
         String subId = datahub.createSubscription(P, T, "console");
-        try (SubscriptionMirror mirror = SdkSubscriptionMirror.factory(connection, P, T, subId).create()) {
+        try (SubscriptionMirror mirror = DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
             mirror.commit(List.of(new DeliveredPosition("0", 1, 1_000)));
             datahub.setSubscriptionOnline(P, T, subId, false);
             assertThat(mirror.commit(List.of(new DeliveredPosition("0", 2, 1_000))))
@@ -98,7 +99,7 @@ class SubscriptionMirrorTest {
     void theNewestCompletedCheckpointIsCommittedAndAnOlderOneNever() {
         String subId = datahub.createSubscription(P, T, "console");
         try (ProgressPublisher publisher = new ProgressPublisher(
-                SdkSubscriptionMirror.factory(connection, P, T, subId).create(), "test committer")) {
+                DataHubSubscriptionMirror.factory(connection, P, T, subId).create(), "test committer")) {
             publisher.checkpointTaken(1, List.of(new DeliveredPosition("0", 10, 1_000)));
             publisher.checkpointTaken(2, List.of(new DeliveredPosition("0", 20, 2_000)));
             publisher.checkpointTaken(3, List.of(new DeliveredPosition("0", 30, 3_000)));
@@ -115,7 +116,7 @@ class SubscriptionMirrorTest {
 
     @Test
     void autoCreatesOneSubscriptionPerJobAndFindsItAgainAtTheNextStart() {
-        DatahubClient client = connection.createSdkClient();
+        DataHubSubscriptions client = connection.subscriptions(P, T);
         datahub.createSubscription(P, T, "someone else's");
         String first = SubscriptionResolver.resolve(client, P, T, "auto", "datahub-fc-sync p/t -> fn");
         String again = SubscriptionResolver.resolve(client, P, T, "auto", "datahub-fc-sync p/t -> fn");

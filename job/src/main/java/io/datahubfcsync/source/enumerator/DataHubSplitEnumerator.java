@@ -1,12 +1,12 @@
 package io.datahubfcsync.source.enumerator;
 
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.DataHubAuthException;
+import io.datahubfcsync.datahub.DataHubClient;
+import io.datahubfcsync.datahub.DataHubFatalException;
 import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.LostRecordsException;
 import io.datahubfcsync.source.OnExpiredPosition;
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.DataHubClient;
-import io.datahubfcsync.source.client.DataHubAuthException;
-import io.datahubfcsync.source.client.DataHubFatalException;
 import io.datahubfcsync.source.split.ShardSplit;
 import java.util.ArrayList;
 import java.util.HashMap;

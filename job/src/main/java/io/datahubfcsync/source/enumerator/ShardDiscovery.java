@@ -1,9 +1,9 @@
 package io.datahubfcsync.source.enumerator;
 
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.DataHubClient;
+import io.datahubfcsync.datahub.ShardInfo;
 import io.datahubfcsync.source.ResolvedStart;
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.DataHubClient;
-import io.datahubfcsync.source.client.ShardInfo;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package io.datahubfcsync.source.enumerator;
 
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.ShardInfo;
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.ShardInfo;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.datahubfcsync.source.enumerator;
 
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.ShardInfo;
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.ShardInfo;
 import io.datahubfcsync.source.split.ShardSplit;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,15 +1,15 @@
 package io.datahubfcsync.source.enumerator;
 
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.DataHubClient;
+import io.datahubfcsync.datahub.PositionOutOfRangeException;
+import io.datahubfcsync.datahub.RecordBatch;
+import io.datahubfcsync.datahub.ShardCursor;
+import io.datahubfcsync.datahub.ShardInfo;
+import io.datahubfcsync.datahub.ShardSealedException;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.ResolvedStart;
 import io.datahubfcsync.source.StartPosition;
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.DataHubClient;
-import io.datahubfcsync.source.client.PositionOutOfRangeException;
-import io.datahubfcsync.source.client.RecordBatch;
-import io.datahubfcsync.source.client.ShardCursor;
-import io.datahubfcsync.source.client.ShardInfo;
-import io.datahubfcsync.source.client.ShardSealedException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.datahubfcsync.source.reader;
 
+import io.datahubfcsync.datahub.DataHubAuthException;
+import io.datahubfcsync.datahub.DataHubFatalException;
 import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.client.DataHubAuthException;
-import io.datahubfcsync.source.client.DataHubFatalException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,12 +1,12 @@
 package io.datahubfcsync.source.reader;
 
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.DataHubClient;
+import io.datahubfcsync.datahub.PositionOutOfRangeException;
+import io.datahubfcsync.datahub.ShardCursor;
 import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.LostRecordsException;
 import io.datahubfcsync.source.OnExpiredPosition;
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.DataHubClient;
-import io.datahubfcsync.source.client.PositionOutOfRangeException;
-import io.datahubfcsync.source.client.ShardCursor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

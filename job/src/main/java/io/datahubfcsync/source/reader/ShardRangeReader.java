@@ -1,17 +1,18 @@
 package io.datahubfcsync.source.reader;
 
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.DataHubClient;
+import io.datahubfcsync.datahub.DataHubFatalException;
+import io.datahubfcsync.datahub.DataHubRetryableException;
+import io.datahubfcsync.datahub.ExpiredCursorException;
+import io.datahubfcsync.datahub.PositionOutOfRangeException;
+import io.datahubfcsync.datahub.RecordBatch;
+import io.datahubfcsync.datahub.ShardNotFoundException;
+import io.datahubfcsync.datahub.ShardSealedException;
 import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.retry.Backoff;
 import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.LostRecordsException;
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.DataHubClient;
-import io.datahubfcsync.source.client.DataHubFatalException;
-import io.datahubfcsync.source.client.DataHubRetryableException;
-import io.datahubfcsync.source.client.ExpiredCursorException;
-import io.datahubfcsync.source.client.PositionOutOfRangeException;
-import io.datahubfcsync.source.client.RecordBatch;
-import io.datahubfcsync.source.client.ShardNotFoundException;
-import io.datahubfcsync.source.client.ShardSealedException;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;

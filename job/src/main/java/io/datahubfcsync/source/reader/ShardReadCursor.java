@@ -1,9 +1,9 @@
 package io.datahubfcsync.source.reader;
 
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.RecordBatch;
+import io.datahubfcsync.datahub.ShardCursor;
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.RecordBatch;
-import io.datahubfcsync.source.client.ShardCursor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;

@@ -1,5 +1,6 @@
 package io.datahubfcsync.source.reader;
 
+import io.datahubfcsync.retry.Backoff;
 import io.datahubfcsync.source.split.ShardSplit;
 import java.util.List;
 

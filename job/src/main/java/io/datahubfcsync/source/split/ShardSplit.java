@@ -1,6 +1,6 @@
 package io.datahubfcsync.source.split;
 
-import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.datahub.CursorPosition;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.connector.source.SourceSplit;

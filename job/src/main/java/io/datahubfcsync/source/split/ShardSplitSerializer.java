@@ -1,6 +1,6 @@
 package io.datahubfcsync.source.split;
 
-import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.datahub.CursorPosition;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

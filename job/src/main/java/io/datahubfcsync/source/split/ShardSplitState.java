@@ -1,7 +1,7 @@
 package io.datahubfcsync.source.split;
 
+import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.client.CursorPosition;
 
 /**
  * The mutable, task-thread side of a split: advanced by the record emitter as each record goes

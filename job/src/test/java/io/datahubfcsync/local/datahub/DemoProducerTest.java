@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aliyun.datahub.client.exception.ResourceNotFoundException;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.testing.Await;
 import java.time.Duration;
@@ -19,10 +17,9 @@ class DemoProducerTest {
     void writesValidTuplesSpreadOverTheShards() {
         try (DataHubEmulator dh = DataHubEmulator.start()) {
             dh.createProject("demo").createTopic("demo", "events", 2, SdkClients.everyTypeSchema());
-            DataHubConnection connection = new DataHubConnection(dh.endpoint(), DataHubProtocol.PROTOBUF,
-                    CredentialsSource.fromEnvironment());
             long written;
-            try (DemoProducer producer = DemoProducer.start(connection.createSdkClient(), "demo", "events", 500)) {
+            try (DemoProducer producer = DemoProducer.start(SdkClients.client(dh, DataHubProtocol.PROTOBUF), "demo",
+                    "events", 500)) {
                 Await.until("60 demo records written", Duration.ofSeconds(20), () -> producer.written() >= 60);
                 producer.close();
                 written = producer.written();
@@ -44,9 +41,7 @@ class DemoProducerTest {
     void aMissingTopicFailsAtStart() {
         try (DataHubEmulator dh = DataHubEmulator.start()) {
             dh.createProject("demo");
-            DataHubConnection connection = new DataHubConnection(dh.endpoint(), DataHubProtocol.JSON,
-                    CredentialsSource.fromEnvironment());
-            assertThatThrownBy(() -> DemoProducer.start(connection.createSdkClient(), "demo", "nope", 10))
+            assertThatThrownBy(() -> DemoProducer.start(SdkClients.client(dh, DataHubProtocol.JSON), "demo", "nope", 10))
                     .isInstanceOf(ResourceNotFoundException.class);
         }
     }

@@ -3,7 +3,7 @@ package io.datahubfcsync.source.enumerator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.source.split.ShardSplitSerializer;
 import java.io.IOException;

@@ -2,9 +2,9 @@ package io.datahubfcsync.source.reader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.enumerator.ReaderSplitsEvent;
 import io.datahubfcsync.source.enumerator.ShardsFinishedEvent;
 import io.datahubfcsync.source.split.ShardSplit;

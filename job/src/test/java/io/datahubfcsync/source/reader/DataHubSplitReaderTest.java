@@ -3,26 +3,27 @@ package io.datahubfcsync.source.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.DataHubClient;
+import io.datahubfcsync.datahub.DataHubFatalException;
+import io.datahubfcsync.datahub.DataHubRetryableException;
+import io.datahubfcsync.datahub.ExpiredCursorException;
+import io.datahubfcsync.datahub.RecordBatch;
+import io.datahubfcsync.datahub.ShardCursor;
+import io.datahubfcsync.datahub.ShardInfo;
+import io.datahubfcsync.datahub.ShardNotFoundException;
+import io.datahubfcsync.datahub.TopicDescription;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.LostRecordsException;
 import io.datahubfcsync.source.OnExpiredPosition;
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.DataHubClient;
-import io.datahubfcsync.source.client.RecordBatch;
-import io.datahubfcsync.source.client.ShardCursor;
-import io.datahubfcsync.source.client.ShardInfo;
-import io.datahubfcsync.source.client.TopicDescription;
-import io.datahubfcsync.source.client.DataHubFatalException;
-import io.datahubfcsync.source.client.DataHubRetryableException;
-import io.datahubfcsync.source.client.ExpiredCursorException;
-import io.datahubfcsync.source.client.ShardNotFoundException;
 import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
 import io.datahubfcsync.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -413,6 +414,9 @@ class DataHubSplitReaderTest {
         @Override public List<ShardInfo> listShards() { return hub.listShards(); }
         @Override public ShardCursor cursorAt(String shardId, CursorPosition p) { return hub.cursorAt(shardId, p); }
         @Override public void close() {}
+        @Override public void putBlob(String key, byte[] data, Map<String, String> attributes) {
+            hub.putBlob(key, data, attributes);
+        }
 
         @Override
         public RecordBatch readRecords(String shardId, String cursor, int limit) {

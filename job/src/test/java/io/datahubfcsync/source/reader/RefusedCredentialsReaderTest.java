@@ -3,11 +3,11 @@ package io.datahubfcsync.source.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.DataHubAuthException;
+import io.datahubfcsync.datahub.DataHubFatalException;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.DataHubAuthException;
-import io.datahubfcsync.source.client.DataHubFatalException;
 import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.datahubfcsync.source.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.datahubfcsync.source.client.CursorPosition;
+import io.datahubfcsync.datahub.CursorPosition;
 import java.io.IOException;
 import java.util.List;
 import org.apache.flink.core.memory.DataOutputSerializer;

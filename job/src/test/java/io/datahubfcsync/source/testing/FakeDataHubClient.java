@@ -1,17 +1,17 @@
 package io.datahubfcsync.source.testing;
 
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.DataHubClient;
+import io.datahubfcsync.datahub.DataHubException;
+import io.datahubfcsync.datahub.ExpiredCursorException;
+import io.datahubfcsync.datahub.PositionOutOfRangeException;
+import io.datahubfcsync.datahub.RecordBatch;
+import io.datahubfcsync.datahub.ShardCursor;
+import io.datahubfcsync.datahub.ShardInfo;
+import io.datahubfcsync.datahub.ShardNotFoundException;
+import io.datahubfcsync.datahub.ShardSealedException;
+import io.datahubfcsync.datahub.TopicDescription;
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.client.CursorPosition;
-import io.datahubfcsync.source.client.DataHubClient;
-import io.datahubfcsync.source.client.DataHubException;
-import io.datahubfcsync.source.client.ExpiredCursorException;
-import io.datahubfcsync.source.client.PositionOutOfRangeException;
-import io.datahubfcsync.source.client.RecordBatch;
-import io.datahubfcsync.source.client.ShardCursor;
-import io.datahubfcsync.source.client.ShardInfo;
-import io.datahubfcsync.source.client.ShardNotFoundException;
-import io.datahubfcsync.source.client.ShardSealedException;
-import io.datahubfcsync.source.client.TopicDescription;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -168,4 +168,15 @@ public final class FakeDataHubClient implements DataHubClient {
 
     @Override
     public void close() {}
+
+    /** One {@link #putBlob} call, as it was made. */
+    public record Put(String partitionKey, byte[] data, Map<String, String> attributes) {}
+
+    /** Every {@link #putBlob} so far, in call order. */
+    public final List<Put> puts = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void putBlob(String partitionKey, byte[] data, Map<String, String> attributes) {
+        puts.add(new Put(partitionKey, data.clone(), Map.copyOf(attributes)));
+    }
 }

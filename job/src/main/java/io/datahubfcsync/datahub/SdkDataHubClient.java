@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 import com.aliyun.datahub.client.DatahubClient;
 import com.aliyun.datahub.client.model.BlobRecordData;
@@ -7,38 +7,37 @@ import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.GetCursorResult;
 import com.aliyun.datahub.client.model.GetRecordsResult;
 import com.aliyun.datahub.client.model.GetTopicResult;
+import com.aliyun.datahub.client.model.PutErrorEntry;
+import com.aliyun.datahub.client.model.PutRecordsResult;
 import com.aliyun.datahub.client.model.RecordData;
 import com.aliyun.datahub.client.model.RecordEntry;
 import com.aliyun.datahub.client.model.RecordSchema;
 import com.aliyun.datahub.client.model.RecordType;
 import com.aliyun.datahub.client.model.ShardEntry;
 import com.aliyun.datahub.client.model.TupleRecordData;
-import io.datahubfcsync.datahub.DataHubConnection;
+import io.datahubfcsync.datahub.DataHubFatalException.Reason;
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.client.DataHubFatalException.Reason;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@link DataHubClient} over the DataHub Java SDK, for one project/topic.
+ * {@link DataHubClient} over the DataHub Java SDK, for one project/topic; built by
+ * {@link DataHubConnection#client}.
  *
  * <p>The topic's schema is fetched once, on first need, and every read of a TUPLE topic passes it
  * (the 6-argument getRecords): without it the SDK fails or, for one-field tuples, silently returns
  * BLOB data. Safe for concurrent calls: the split reader keeps several reads of one instance in
  * flight (the SDK client is thread-safe, and the schema is fetched once under a lock).
  */
-public final class SdkDataHubClient implements DataHubClient {
+final class SdkDataHubClient implements DataHubClient {
     private final DatahubClient sdk;
     private final String project;
     private final String topic;
 
     private volatile RecordType recordType;
     private volatile RecordSchema schema;
-
-    public SdkDataHubClient(DataHubConnection connection, String project, String topic) {
-        this(connection.createSdkClient(), project, topic);
-    }
 
     SdkDataHubClient(DatahubClient sdk, String project, String topic) {
         this.sdk = Objects.requireNonNull(sdk, "sdk");
@@ -158,6 +157,27 @@ public final class SdkDataHubClient implements DataHubClient {
         }
         rec.shardLatestTime = latestTime;
         return rec;
+    }
+
+    @Override
+    public void putBlob(String partitionKey, byte[] data, Map<String, String> attributes) {
+        RecordEntry entry = new RecordEntry();
+        entry.setRecordData(new BlobRecordData(data));
+        entry.setPartitionKey(partitionKey);
+        attributes.forEach(entry::addAttribute);
+        String what = "putRecords to " + project + "/" + topic;
+        PutRecordsResult result;
+        try {
+            result = sdk.putRecords(project, topic, List.of(entry));
+        } catch (RuntimeException e) {
+            throw SdkErrors.map(e, what);
+        }
+        if (result.getFailedRecordCount() > 0) {
+            List<PutErrorEntry> errors = result.getPutErrorEntries();
+            PutErrorEntry first = errors == null || errors.isEmpty() ? null : errors.get(0);
+            throw SdkErrors.refusedRecord(first == null ? null : first.getErrorcode(),
+                    first == null ? null : first.getMessage(), what);
+        }
     }
 
     /** The SDK shares one connection pool per process and has nothing per client to release. */

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 /** A failure that retrying cannot fix; the job fails with this message. */
 public final class DataHubFatalException extends DataHubException {

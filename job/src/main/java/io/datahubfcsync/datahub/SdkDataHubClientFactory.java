@@ -1,17 +1,16 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
-import io.datahubfcsync.datahub.DataHubConnection;
 import java.util.Objects;
 
 /** Builds {@link SdkDataHubClient}s for one project/topic from a serializable connection. */
-public final class SdkDataHubClientFactory implements DataHubClientFactory {
+final class SdkDataHubClientFactory implements DataHubClientFactory {
     private static final long serialVersionUID = 1L;
 
     private final DataHubConnection connection;
     private final String project;
     private final String topic;
 
-    public SdkDataHubClientFactory(DataHubConnection connection, String project, String topic) {
+    SdkDataHubClientFactory(DataHubConnection connection, String project, String topic) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.project = Objects.requireNonNull(project, "project");
         this.topic = Objects.requireNonNull(topic, "topic");
@@ -19,7 +18,7 @@ public final class SdkDataHubClientFactory implements DataHubClientFactory {
 
     @Override
     public DataHubClient create() {
-        return new SdkDataHubClient(connection, project, topic);
+        return connection.client(project, topic);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 /** The shard is CLOSED and every record in it has been read: the shard is finished. */
 public final class ShardSealedException extends DataHubException {

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 /**
  * DataHub no longer accepts the cursor (DataHub's {@code InvalidCursor}). Cursors are only a

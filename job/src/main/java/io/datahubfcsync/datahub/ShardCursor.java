@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 /**
  * A read cursor for a shard and the position it points at. The cursor string is an opaque,

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 /**
  * The requested position is outside what the shard retains (DataHub's {@code SeekOutOfRange}): a

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 import com.aliyun.datahub.client.model.FieldType;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 /**
  * DataHub does not know the shard. Happens briefly right after a split or merge, so it is retried

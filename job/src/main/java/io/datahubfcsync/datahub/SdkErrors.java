@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 import com.aliyun.datahub.client.exception.AuthorizationFailureException;
 import com.aliyun.datahub.client.exception.DatahubClientException;
@@ -10,9 +10,12 @@ import com.aliyun.datahub.client.exception.NoPermissionException;
 import com.aliyun.datahub.client.exception.ResourceNotFoundException;
 import com.aliyun.datahub.client.exception.ResourceOfflineException;
 import com.aliyun.datahub.client.exception.SeekOutOfRangeException;
+import com.aliyun.datahub.client.exception.SubscriptionOfflineException;
+import com.aliyun.datahub.client.exception.SubscriptionOffsetResetException;
+import com.aliyun.datahub.client.exception.SubscriptionSessionInvalidException;
 import io.datahubfcsync.credentials.CredentialsSource.MissingCredentialsException;
-import io.datahubfcsync.source.client.DataHubFatalException.Reason;
-import io.datahubfcsync.source.client.DataHubRetryableException.Kind;
+import io.datahubfcsync.datahub.DataHubFatalException.Reason;
+import io.datahubfcsync.datahub.DataHubRetryableException.Kind;
 
 /**
  * Maps the SDK's exceptions to {@link DataHubException} subtypes. The SDK maps by DataHub's
@@ -41,6 +44,18 @@ final class SdkErrors {
         String detail = describe(sdk);
         if (sdk instanceof com.aliyun.datahub.client.exception.ShardSealedException) {
             return new ShardSealedException(what + ": shard is CLOSED and fully read (" + detail + ")", e);
+        }
+        if (sdk instanceof SubscriptionSessionInvalidException) {
+            return new SubscriptionStateException(SubscriptionStateException.Reason.SESSION_TAKEN_OVER,
+                    what + ": another consumer holds the session (" + detail + ")", e);
+        }
+        if (sdk instanceof SubscriptionOffsetResetException) {
+            return new SubscriptionStateException(SubscriptionStateException.Reason.OFFSET_RESET,
+                    what + ": the offset was reset after the session was opened (" + detail + ")", e);
+        }
+        if (sdk instanceof SubscriptionOfflineException) {
+            return new SubscriptionStateException(SubscriptionStateException.Reason.OFFLINE,
+                    what + ": the subscription is OFFLINE (" + detail + ")", e);
         }
         if (sdk instanceof SeekOutOfRangeException) {
             return new PositionOutOfRangeException(what + ": position not retained (" + detail + ")", e);
@@ -97,6 +112,24 @@ final class SdkErrors {
             return new DataHubRetryableException(Kind.SERVER_ERROR, what + " failed: server error (" + detail + ")", e);
         }
         return new DataHubFatalException(Reason.INVALID_REQUEST, what + " failed: " + detail, e);
+    }
+
+    /**
+     * A record PutRecords refused while the call itself succeeded; DataHub reports these per record,
+     * with an error code but no exception.
+     */
+    static DataHubException refusedRecord(String code, String message, String what) {
+        String detail = code == null ? "no reason given" : code + ": " + message;
+        String text = what + ": DataHub refused the record (" + detail + ")";
+        if (code == null) {
+            return new DataHubFatalException(Reason.INVALID_REQUEST, text, null);
+        }
+        return switch (code) {
+            case "LimitExceeded" -> new DataHubRetryableException(Kind.THROTTLED, text, null);
+            case "InternalServerError" -> new DataHubRetryableException(Kind.SERVER_ERROR, text, null);
+            case "MalformedRecord" -> new DataHubFatalException(Reason.MALFORMED_RECORD, text, null);
+            default -> new DataHubFatalException(Reason.INVALID_REQUEST, text, null);
+        };
     }
 
     /**

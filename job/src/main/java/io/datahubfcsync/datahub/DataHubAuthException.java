@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 /**
  * DataHub refused the credentials: an unknown or disabled access key, a signature made with another

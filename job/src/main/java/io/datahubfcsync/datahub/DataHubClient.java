@@ -1,10 +1,12 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * The source's view of one DataHub topic: the few calls it needs, in its own small types, so the
- * Flink code never sees an SDK class and unit tests can replace DataHub with a fake.
+ * The job's view of one DataHub topic: the few calls the source and the dead-letter writer need, in
+ * their own small types, so the Flink code never sees an SDK class and unit tests can replace
+ * DataHub with a fake. (Subscriptions, a service of their own, are behind {@link DataHubSubscriptions}.)
  *
  * <p>Every method throws a {@link DataHubException} subtype; which one tells the caller whether to
  * retry, re-seek, finish the shard or fail. Implementations are not serializable: build them where
@@ -27,6 +29,14 @@ public interface DataHubClient extends AutoCloseable {
      * means a CLOSED shard has no more records.
      */
     RecordBatch readRecords(String shardId, String cursor, int limit);
+
+    /**
+     * Writes one BLOB record with these attributes; records with the same partition key go to the
+     * same shard, in order. DataHub refusing the record is a {@link DataHubException} like a failed
+     * call: {@link DataHubRetryableException} for throttling or a server error, else
+     * {@link DataHubFatalException}.
+     */
+    void putBlob(String partitionKey, byte[] data, Map<String, String> attributes);
 
     @Override
     void close();

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 /** A transient failure: throttling, a DataHub 5xx, a network error. Back off and try again. */
 public final class DataHubRetryableException extends DataHubException {

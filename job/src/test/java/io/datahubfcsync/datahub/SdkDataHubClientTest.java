@@ -1,4 +1,4 @@
-package io.datahubfcsync.source.client;
+package io.datahubfcsync.datahub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,13 +7,13 @@ import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
 import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.local.datahub.StoredRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,15 +50,15 @@ class SdkDataHubClientTest {
         emulator.close();
     }
 
-    private static SdkDataHubClient client(DataHubProtocol protocol, String topic) {
-        return new SdkDataHubClient(new DataHubConnection(emulator.endpoint(), protocol,
-                CredentialsSource.fromEnvironment()), "proj", topic);
+    private static DataHubClient client(DataHubProtocol protocol, String topic) {
+        return new DataHubConnection(emulator.endpoint(), protocol, CredentialsSource.fromEnvironment())
+                .client("proj", topic);
     }
 
     @ParameterizedTest
     @EnumSource(DataHubProtocol.class)
     void readsTupleRecordsWithTheSchemaAndRendersValuesAsStrings(DataHubProtocol protocol) {
-        SdkDataHubClient c = client(protocol, "tuples");
+        DataHubClient c = client(protocol, "tuples");
         TopicDescription d = c.describeTopic();
         assertThat(d.isTuple()).isTrue();
         assertThat(d.fieldNames()).containsExactly("id", "price", "ok", "at", "name", "amount", "small", "ratio");
@@ -78,7 +78,7 @@ class SdkDataHubClientTest {
     @ParameterizedTest
     @EnumSource(DataHubProtocol.class)
     void readsBlobsAndMapsTheShardLifecycleToOurExceptions(DataHubProtocol protocol) {
-        SdkDataHubClient c = client(protocol, "blobs");
+        DataHubClient c = client(protocol, "blobs");
         assertThat(c.listShards()).extracting(ShardInfo::shardId).containsExactly("0", "1");
         RecordBatch batch = c.readRecords("1", c.cursorAt("1", CursorPosition.oldest()).cursor(), 10);
         assertThat(batch.records()).extracting(r -> r.blob).containsExactly("a".getBytes(StandardCharsets.UTF_8),
@@ -90,5 +90,30 @@ class SdkDataHubClientTest {
         assertThatThrownBy(() -> c.cursorAt("77", CursorPosition.oldest())).isInstanceOf(ShardNotFoundException.class);
         assertThatThrownBy(() -> c.cursorAt("0", CursorPosition.systemTime(System.currentTimeMillis() + 3_600_000)))
                 .isInstanceOf(PositionOutOfRangeException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DataHubProtocol.class)
+    void putsABlobWithItsAttributesAndMapsARefusedRecordOrAMissingTopicToOurExceptions(DataHubProtocol protocol) {
+        String topic = "letters_" + protocol.key();
+        emulator.createTopic("proj", topic, 1, null);
+        DataHubClient letters = client(protocol, topic);
+        letters.putBlob("7", new byte[] {'{', 0, (byte) 0xff}, Map.of("reason", "exhausted", "shardId", "7"));
+        letters.putBlob("7", "second".getBytes(StandardCharsets.UTF_8), Map.of("reason", "data-error"));
+
+        List<StoredRecord> stored = emulator.records("proj", topic, "0");
+        assertThat(stored).extracting(StoredRecord::blob)
+                .containsExactly(new byte[] {'{', 0, (byte) 0xff}, "second".getBytes(StandardCharsets.UTF_8));
+        assertThat(stored.get(0).attributes()).containsEntry("reason", "exhausted").containsEntry("shardId", "7");
+        assertThat(stored.get(1).attributes()).containsEntry("reason", "data-error");
+
+        DataHubClient tuples = client(protocol, "tuples");
+        assertThatThrownBy(() -> tuples.putBlob("7", new byte[] {1}, Map.of()))
+                .isInstanceOfSatisfying(DataHubFatalException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DataHubFatalException.Reason.MALFORMED_RECORD))
+                .hasMessageContaining("putRecords to proj/tuples").hasMessageContaining("MalformedRecord");
+        assertThatThrownBy(() -> client(protocol, "no_such_topic").putBlob("7", new byte[] {1}, Map.of()))
+                .isInstanceOfSatisfying(DataHubFatalException.class, e -> assertThat(e.reason())
+                        .isEqualTo(DataHubFatalException.Reason.PROJECT_OR_TOPIC_NOT_FOUND));
     }
 }
