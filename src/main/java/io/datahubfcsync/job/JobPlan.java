@@ -5,7 +5,7 @@ import io.datahubfcsync.delivery.DeliveryConfig;
 import io.datahubfcsync.fc.FcConnection;
 import io.datahubfcsync.progress.SdkSubscriptionMirror;
 import io.datahubfcsync.progress.SubscriptionMirror;
-import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
 
 /**
  * The validated {@link JobConfig} translated into the settings of each part of the pipeline: the

@@ -3,6 +3,8 @@ package io.datahubfcsync.source;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.client.DataHubClient;
 import io.datahubfcsync.source.client.DataHubRetryableException;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.source.config.ResolvedStart;
 import io.datahubfcsync.source.enumerator.StartPositionResolver;
 import io.datahubfcsync.source.enumerator.DataHubSplitEnumerator;
 import io.datahubfcsync.source.enumerator.EnumeratorState;

@@ -1,6 +1,6 @@
 package io.datahubfcsync.source.enumerator;
 
-import io.datahubfcsync.source.ResolvedStart;
+import io.datahubfcsync.source.config.ResolvedStart;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
 import io.datahubfcsync.source.client.ShardInfo;

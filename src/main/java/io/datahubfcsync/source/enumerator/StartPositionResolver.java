@@ -1,8 +1,8 @@
 package io.datahubfcsync.source.enumerator;
 
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.ResolvedStart;
-import io.datahubfcsync.source.StartPosition;
+import io.datahubfcsync.source.config.ResolvedStart;
+import io.datahubfcsync.source.config.StartPosition;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
 import io.datahubfcsync.source.client.PositionOutOfRangeException;

@@ -1,6 +1,6 @@
 package io.datahubfcsync.source.reader;
 
-import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.client.DataHubAuthException;
 import io.datahubfcsync.source.client.DataHubFatalException;
 import org.slf4j.Logger;

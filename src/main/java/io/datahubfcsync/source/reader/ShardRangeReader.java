@@ -1,8 +1,8 @@
 package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.LostRecordsException;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
 import io.datahubfcsync.source.client.DataHubFatalException;

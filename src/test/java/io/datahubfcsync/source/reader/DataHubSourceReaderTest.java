@@ -3,7 +3,7 @@ package io.datahubfcsync.source.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.enumerator.ReaderSplitsEvent;
 import io.datahubfcsync.source.enumerator.ShardsFinishedEvent;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubAuthException;
 import io.datahubfcsync.source.client.DataHubFatalException;

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source;
+package io.datahubfcsync.source.config;
 
 import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * Everything {@link DataHubSource} needs. Serializable and secret-free: credentials stay with the
+ * Everything the DataHub source ({@code DataHubSource}) needs. Serializable and secret-free: credentials stay with the
  * {@link DataHubConnection}'s credentials source and are resolved on each TaskManager.
  */
 public final class DataHubSourceConfig implements Serializable {
@@ -213,7 +213,7 @@ public final class DataHubSourceConfig implements Serializable {
         public Builder shardNotFoundTimeout(Duration d) { this.shardNotFoundTimeoutMs = d.toMillis(); return this; }
         public Builder credentialsFailureGrace(Duration d) { this.credentialsFailureGraceMs = d.toMillis(); return this; }
 
-        /** The start as resolved before submission (normally set by {@link DataHubSource}). */
+        /** The start as resolved before submission (normally set by the source when it is created). */
         public Builder resolvedStart(ResolvedStart resolved) { this.resolvedStart = resolved; return this; }
 
         public DataHubSourceConfig build() {
