@@ -16,17 +16,17 @@ final class SubscriptionCheck {
 
     static JobPlan resolve(JobPlan plan) {
         JobConfig c = plan.config();
-        if (c.datahubSubscription == null) return plan;
+        if (c.datahubSubscription() == null) return plan;
         try {
-            String subId = SubscriptionResolver.resolve(plan.datahub().createSdkClient(), c.project, c.topic,
-                    c.datahubSubscription, plan.jobName());
-            LOG.info("Delivered positions are mirrored to DataHub subscription {} of {}/{}", subId, c.project, c.topic);
+            String subId = SubscriptionResolver.resolve(plan.datahub().createSdkClient(), c.project(), c.topic(),
+                    c.datahubSubscription(), plan.jobName());
+            LOG.info("Delivered positions are mirrored to DataHub subscription {} of {}/{}", subId, c.project(), c.topic());
             return plan.withSubscriptionId(subId);
         } catch (IllegalArgumentException e) {
             throw new JobStartupException(e.getMessage(), null);
         } catch (DatahubClientException e) {
-            throw new JobStartupException("datahub.subscription: the subscriptions of topic " + c.project + "/"
-                    + c.topic + " cannot be read (" + e.getErrorCode() + ": " + e.getErrorMessage()
+            throw new JobStartupException("datahub.subscription: the subscriptions of topic " + c.project() + "/"
+                    + c.topic() + " cannot be read (" + e.getErrorCode() + ": " + e.getErrorMessage()
                     + "); check the endpoint, the credentials' RAM permissions, or leave datahub.subscription out", e);
         }
     }

@@ -301,7 +301,7 @@ public final class LocalRunner {
      */
     private int drainAndReport() throws Exception {
         producer.close();
-        Long stopMs = plan.config().stopMs;
+        Long stopMs = plan.config().stopMs();
         long expected = expectedDeliveries(stopMs);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         long delivered;

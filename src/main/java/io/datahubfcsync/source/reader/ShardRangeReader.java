@@ -2,6 +2,7 @@ package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.source.config.SourceOptions;
 import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
@@ -129,7 +130,7 @@ public final class ShardRangeReader implements AutoCloseable {
      */
     public Batch next(int maxRecords) {
         if (stopped || ended) return new Batch(List.of(), 0, true, 0);
-        int limit = Math.max(1, Math.min(DataHubSourceConfig.MAX_FETCH_RECORDS, maxRecords));
+        int limit = Math.max(1, Math.min(SourceOptions.MAX_FETCH_RECORDS, maxRecords));
         long skipped = 0;
         try {
             if (at.cursor == null) {
