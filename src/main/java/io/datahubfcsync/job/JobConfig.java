@@ -229,7 +229,7 @@ public final class JobConfig {
     /** Null: the standard credential chain. */
     public String credentialsFile() { return credentialsFile; }
     public Duration credentialsFailureGrace() { return credentialsFailureGrace; }
-    /** Null: none; otherwise a subscription id or {@link JobOptions#AUTO_SUBSCRIPTION}. */
+    /** Null: none; otherwise a subscription id or {@code auto}. */
     public String datahubSubscription() { return datahubSubscription; }
 
     public boolean isBounded() {

@@ -41,8 +41,6 @@ public final class JobOptions {
             "the event's `region`");
     public static final JobOption<DataHubProtocol> DATAHUB_PROTOCOL = JobOption.withDefault("datahub.protocol",
             OptionType.choice(DataHubProtocol.class), DataHubProtocol.PROTOBUF, "`protobuf` or `json`");
-    /** The value of {@link #DATAHUB_SUBSCRIPTION} that asks for a subscription named after the job. */
-    public static final String AUTO_SUBSCRIPTION = "auto";
     public static final JobOption<String> DATAHUB_SUBSCRIPTION = JobOption.optional("datahub.subscription",
             matching("an id, `auto`", "auto|[A-Za-z0-9]{1,64}",
                     "must be a subscription id (letters and digits, as the DataHub console shows it) or `auto`"),

@@ -199,6 +199,17 @@ class JobConfigTest {
     }
 
     @Test
+    void aShardsBytesBudgetBelowOneBatchIsAnErrorAndAnEmptyCredentialsFileMeansTheStandardChain() {
+        assertThatThrownBy(() -> JobConfig.fromArgs(with("--batch.max-bytes", "4MiB",
+                "--delivery.max-buffered-bytes-per-shard", "1MiB")))
+                .hasMessageContaining("--delivery.max-buffered-bytes-per-shard '1MiB' must be at least batch.max-bytes (4MiB)");
+        assertThat(JobConfig.fromArgs(with("--delivery.max-buffered-bytes-per-shard", "8MiB")).maxBufferedBytesPerShard())
+                .isEqualTo(8L << 20);
+        assertThat(JobConfig.fromArgs(MINIMAL).maxBufferedBytesPerShard()).as("twice batch.max-bytes, later").isZero();
+        assertThat(JobConfig.fromArgs(with("--credentials.file", "")).credentialsFile()).isNull();
+    }
+
+    @Test
     void timesAreChecked() {
         assertThatThrownBy(() -> JobConfig.fromArgs(with("--start", "yesterday")))
                 .hasMessageContaining("--start 'yesterday' is not OLDEST, LATEST, an ISO-8601 instant");
