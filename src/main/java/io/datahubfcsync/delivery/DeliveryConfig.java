@@ -308,7 +308,8 @@ public final class DeliveryConfig implements Serializable {
             require(problems, region, "region");
             require(problems, fcFunction, "fc.function");
             if (onExhausted == OnExhausted.DEAD_LETTER) {
-                require(problems, deadLetterTopic, "dead-letter.topic (required with on-exhausted=dead-letter)");
+                require(problems, deadLetterTopic,
+                        DeliveryOptions.DEAD_LETTER_TOPIC.key() + " (required with on-exhausted=dead-letter)");
                 if (deadLetterConnection == null) problems.add("a DataHub connection for dead-letter.topic is required");
             }
             Objects.requireNonNull(batchMaxWait, "batchMaxWait");

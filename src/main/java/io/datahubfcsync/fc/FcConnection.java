@@ -37,10 +37,10 @@ public final class FcConnection implements Serializable {
         this.endpoint = stripTrailingSlashes(require("fc.endpoint", b.endpoint));
         this.accountId = requireId("fc.account-id", b.accountId);
         this.region = requireId("region", b.region);
-        this.function = require("fc.function", b.function);
+        this.function = require(FcOptions.FC_FUNCTION.key(), b.function);
         this.qualifier = b.qualifier == null || b.qualifier.isBlank() ? null : b.qualifier.trim();
         this.connectTimeoutMillis = toMillis("fc.connect-timeout", b.connectTimeout);
-        this.readTimeoutMillis = toMillis("fc.read-timeout", b.readTimeout);
+        this.readTimeoutMillis = toMillis(FcOptions.FC_READ_TIMEOUT.key(), b.readTimeout);
         this.credentials = Objects.requireNonNull(b.credentials, "credentials");
         if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
             throw new IllegalArgumentException("fc.endpoint '" + endpoint + "' must start with https:// (or http:// "

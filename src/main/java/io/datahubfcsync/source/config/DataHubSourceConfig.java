@@ -44,12 +44,12 @@ public final class DataHubSourceConfig implements Serializable {
         } else {
             throw new IllegalArgumentException("A DataHub connection (datahub.endpoint) is required");
         }
-        this.startPosition = Objects.requireNonNull(b.startPosition, "start");
+        this.startPosition = Objects.requireNonNull(b.startPosition, SourceOptions.START.key());
         this.stopAtMs = b.stopAtMs;
         this.fetchMaxRecords = b.fetchMaxRecords;
         this.fetchConcurrency = b.fetchConcurrency;
         this.shardDiscoveryIntervalMs = b.shardDiscoveryIntervalMs;
-        this.onExpiredPosition = Objects.requireNonNull(b.onExpiredPosition, "datahub.on-expired-position");
+        this.onExpiredPosition = Objects.requireNonNull(b.onExpiredPosition, SourceOptions.DATAHUB_ON_EXPIRED_POSITION.key());
         this.idleBackoffMaxMs = positive(b.idleBackoffMaxMs, "idle backoff");
         this.retryBackoffMaxMs = positive(b.retryBackoffMaxMs, "retry backoff");
         this.shardNotFoundTimeoutMs = positive(b.shardNotFoundTimeoutMs, "shard-not-found timeout");
