@@ -25,49 +25,18 @@ public interface OptionType<T> {
 
     /** Whole numbers {@code min..max}. */
     static OptionType<Integer> integer(int min, int max) {
-        String allowed = min + ".." + max;
-        return new Simple<>(allowed, String::valueOf, text -> {
-            long n;
-            try {
-                n = Long.parseLong(text);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("is not a whole number (allowed " + allowed + ")");
-            }
-            if (n < min || n > max) throw new IllegalArgumentException("is out of range: allowed " + allowed);
-            return (int) n;
-        });
+        OptionType<Long> whole = ranged((long) min, (long) max, String::valueOf, Long::parseLong);
+        return new Simple<>(whole.allowed(), String::valueOf, text -> whole.parse(text).intValue());
     }
 
     /** Sizes such as {@code 4MiB} (see {@link Units#bytes}), {@code min..max} bytes. */
     static OptionType<Long> bytes(long min, long max) {
-        String allowed = Units.formatBytes(min) + ".." + Units.formatBytes(max);
-        return new Simple<>(allowed, Units::formatBytes, text -> {
-            long n;
-            try {
-                n = Units.bytes(text);
-            } catch (ArithmeticException e) {
-                throw new IllegalArgumentException("is too large (allowed " + allowed + ")");
-            }
-            if (n < min || n > max) throw new IllegalArgumentException("is out of range: allowed " + allowed);
-            return n;
-        });
+        return ranged(min, max, Units::formatBytes, Units::bytes);
     }
 
     /** Durations such as {@code 500ms} or {@code 10min} (see {@link Units#duration}), {@code min..max}. */
     static OptionType<Duration> duration(Duration min, Duration max) {
-        String allowed = Units.formatDuration(min) + ".." + Units.formatDuration(max);
-        return new Simple<>(allowed, Units::formatDuration, text -> {
-            Duration d;
-            try {
-                d = Units.duration(text);
-            } catch (ArithmeticException e) {
-                throw new IllegalArgumentException("is too long (allowed " + allowed + ")");
-            }
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException("is out of range: allowed " + allowed);
-            }
-            return d;
-        });
+        return ranged(min, max, Units::formatDuration, Units::duration);
     }
 
     /** {@code true} or {@code false}, in any case. */
@@ -121,6 +90,29 @@ public interface OptionType<T> {
      */
     static <T> OptionType<T> of(String allowed, Function<T, String> format, Function<String, T> parse) {
         return new Simple<>(allowed, format, parse);
+    }
+
+    /**
+     * Values read by {@code read} (which says what it expects when the text is not of its form),
+     * from {@code min} to {@code max}.
+     */
+    private static <T extends Comparable<T>> OptionType<T> ranged(T min, T max, Function<T, String> format,
+                                                                Function<String, T> read) {
+        String allowed = format.apply(min) + ".." + format.apply(max);
+        return new Simple<>(allowed, format, text -> {
+            T value;
+            try {
+                value = read.apply(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("is not a whole number (allowed " + allowed + ")");
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("is too large (allowed " + allowed + ")");
+            }
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException("is out of range: allowed " + allowed);
+            }
+            return value;
+        });
     }
 
     private static String choiceKey(Enum<?> e) {
