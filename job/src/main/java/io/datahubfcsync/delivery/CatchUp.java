@@ -1,8 +1,8 @@
 package io.datahubfcsync.delivery;
 
 import io.datahubfcsync.datahub.DataHubFatalException;
-import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.LostRecordsException;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.source.reader.ReaderCounters;
 import io.datahubfcsync.source.reader.ShardRangeReader;
 import java.io.Serializable;

@@ -1,5 +1,6 @@
 package io.datahubfcsync.delivery;
 
+import io.datahubfcsync.credentials.CredentialsOptions;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.event.BlobEncoding;
 import io.datahubfcsync.progress.SubscriptionMirror;
@@ -11,15 +12,12 @@ import java.util.Objects;
 
 /**
  * Everything the delivery operator needs, travelling in the job graph: no secrets (the dead-letter
- * {@link DataHubConnection} only says where credentials are). Built with {@link #builder()}; the
- * defaults are the job parameters' defaults (README's parameter table), and every check names the
- * job parameter a user would change.
+ * {@link DataHubConnection} only says where credentials are). Built with {@link #builder()}, whose
+ * defaults are those of the job parameters ({@link DeliveryOptions}); the values are checked where
+ * they are typed, against the same definitions, so the builder only checks that the parts are there.
  */
 public final class DeliveryConfig implements Serializable {
     private static final long serialVersionUID = 1L;
-
-    /** FC's limit for a synchronous invocation payload. */
-    public static final long MAX_EVENT_BYTES = 32L * 1024 * 1024;
 
     private final String project;
     private final String topic;
@@ -105,7 +103,8 @@ public final class DeliveryConfig implements Serializable {
     public int maxBufferedRecordsPerShard() { return maxBufferedRecordsPerShard; }
     /** Payload bytes one shard may hold (at least {@link #batchMaxBytes()}). */
     public long maxBufferedBytesPerShard() {
-        return maxBufferedBytesPerShard > 0 ? maxBufferedBytesPerShard : 2 * batchMaxBytes;
+        return maxBufferedBytesPerShard > 0 ? maxBufferedBytesPerShard
+                : DeliveryOptions.defaultBufferedBytesPerShard(batchMaxBytes);
     }
     /** Where the FC credentials come from, for messages (never a secret). */
     public String credentialSource() { return credentialSource; }
@@ -143,24 +142,24 @@ public final class DeliveryConfig implements Serializable {
         private String region;
         private String fcService;
         private String fcFunction;
-        private int batchMaxRecords = 100;
-        private long batchMaxBytes = 4L * 1024 * 1024;
-        private Duration batchMaxWait = Duration.ZERO;
-        private Duration retryInterval = Duration.ofSeconds(1);
-        private int retryMaxAttempts = 512;
+        private int batchMaxRecords = DeliveryOptions.BATCH_MAX_RECORDS.defaultValue();
+        private long batchMaxBytes = DeliveryOptions.BATCH_MAX_BYTES.defaultValue();
+        private Duration batchMaxWait = DeliveryOptions.BATCH_MAX_WAIT.defaultValue();
+        private Duration retryInterval = DeliveryOptions.RETRY_INTERVAL.defaultValue();
+        private int retryMaxAttempts = DeliveryOptions.RETRY_MAX_ATTEMPTS.defaultValue();
         private Duration maxThrottleBackoff = Duration.ofSeconds(30);
-        private OnExhausted onExhausted = OnExhausted.SUSPEND;
+        private OnExhausted onExhausted = DeliveryOptions.ON_EXHAUSTED.defaultValue();
         private String deadLetterTopic;
         private DataHubConnection deadLetterConnection;
-        private BlobEncoding blobEncoding = BlobEncoding.UTF8;
-        private int maxConcurrency = 64;
-        private long maxRecordsPerSecond;
-        private int maxBufferedRecords = 10_000;
-        private int maxBufferedRecordsPerShard;
-        private long maxBufferedBytesPerShard;
-        private Duration suspendProbeInterval = Duration.ofMinutes(10);
+        private BlobEncoding blobEncoding = DeliveryOptions.EVENT_BLOB_ENCODING.defaultValue();
+        private int maxConcurrency = DeliveryOptions.DELIVERY_MAX_CONCURRENCY.defaultValue();
+        private long maxRecordsPerSecond; // 0: unlimited
+        private int maxBufferedRecords = DeliveryOptions.DELIVERY_MAX_BUFFERED_RECORDS.defaultValue();
+        private int maxBufferedRecordsPerShard; // 0: a fair share
+        private long maxBufferedBytesPerShard; // 0: twice batch.max-bytes
+        private Duration suspendProbeInterval = DeliveryOptions.SUSPEND_PROBE_INTERVAL.defaultValue();
         private String credentialSource = "the configured credentials";
-        private Duration credentialsFailureGrace = Duration.ofMinutes(5);
+        private Duration credentialsFailureGrace = CredentialsOptions.CREDENTIALS_FAILURE_GRACE.defaultValue();
 
         private SubscriptionMirror.Factory progressMirror;
 
@@ -263,13 +262,13 @@ public final class DeliveryConfig implements Serializable {
             return this;
         }
 
-        /** {@code on-exhausted=dead-letter} with {@code dead-letter.topic} (a BLOB topic in the source project). */
         /** Mirror delivered positions into a DataHub subscription after each completed checkpoint (null: don't). */
         public Builder mirrorProgressTo(SubscriptionMirror.Factory mirror) {
             this.progressMirror = mirror;
             return this;
         }
 
+        /** {@code on-exhausted=dead-letter} with {@code dead-letter.topic} (a BLOB topic in the source project). */
         public Builder deadLetter(String topic, DataHubConnection connection) {
             this.onExhausted = OnExhausted.DEAD_LETTER;
             this.deadLetterTopic = topic;
@@ -298,52 +297,28 @@ public final class DeliveryConfig implements Serializable {
             return this;
         }
 
-        /** @throws IllegalArgumentException listing every problem, each with the job parameter to fix */
+        /**
+         * @throws IllegalArgumentException listing every part that is missing, each with the job
+         *     parameter that gives it
+         */
         public DeliveryConfig build() {
             List<String> problems = new ArrayList<>();
             require(problems, project, "datahub.project");
             require(problems, topic, "datahub.topic");
             require(problems, region, "region");
             require(problems, fcFunction, "fc.function");
-            if (batchMaxRecords < 1 || batchMaxRecords > 10_000) {
-                problems.add("batch.max-records must be 1..10000, got " + batchMaxRecords);
-            }
-            if (batchMaxBytes < 1024 || batchMaxBytes > MAX_EVENT_BYTES) {
-                problems.add("batch.max-bytes must be 1 KiB..32 MiB (FC's synchronous limit), got " + batchMaxBytes);
-            }
-            if (batchMaxWait == null || batchMaxWait.isNegative()) problems.add("batch.max-wait must be 0 ms or more");
-            if (retryInterval == null || retryInterval.isNegative()) problems.add("retry.interval must be 0 ms or more");
-            if (retryMaxAttempts < 1) problems.add("retry.max-attempts must be at least 1, got " + retryMaxAttempts);
-            if (maxThrottleBackoff == null || maxThrottleBackoff.isNegative()) {
-                problems.add("the throttling back-off limit must be 0 ms or more");
-            }
-            Objects.requireNonNull(onExhausted, "onExhausted");
             if (onExhausted == OnExhausted.DEAD_LETTER) {
-                require(problems, deadLetterTopic, "dead-letter.topic (required with on-exhausted=dead-letter)");
+                require(problems, deadLetterTopic,
+                        DeliveryOptions.DEAD_LETTER_TOPIC.key() + " (required with on-exhausted=dead-letter)");
                 if (deadLetterConnection == null) problems.add("a DataHub connection for dead-letter.topic is required");
             }
-            if (blobEncoding == null) problems.add("event.blob-encoding must be utf8 or base64");
-            if (maxConcurrency < 1) problems.add("delivery.max-concurrency must be at least 1, got " + maxConcurrency);
-            if (maxRecordsPerSecond < 0) {
-                problems.add("delivery.max-records-per-second must be at least 1 (or left out: unlimited), got "
-                        + maxRecordsPerSecond);
-            }
-            if (maxBufferedRecords < 1) {
-                problems.add("delivery.max-buffered-records must be at least 1, got " + maxBufferedRecords);
-            }
-            if (maxBufferedRecordsPerShard < 0) {
-                problems.add("delivery.max-buffered-records-per-shard must be at least 1, got " + maxBufferedRecordsPerShard);
-            }
-            if (maxBufferedBytesPerShard != 0 && maxBufferedBytesPerShard < batchMaxBytes) {
-                problems.add("delivery.max-buffered-bytes-per-shard must be at least batch.max-bytes (" + batchMaxBytes
-                        + "), got " + maxBufferedBytesPerShard);
-            }
-            if (credentialsFailureGrace == null || credentialsFailureGrace.isNegative()) {
-                problems.add("credentials.failure-grace must be 0 ms or more");
-            }
-            if (suspendProbeInterval == null || suspendProbeInterval.isNegative()) {
-                problems.add("suspend.probe-interval must be 0 ms (never) or more");
-            }
+            Objects.requireNonNull(batchMaxWait, "batchMaxWait");
+            Objects.requireNonNull(retryInterval, "retryInterval");
+            Objects.requireNonNull(maxThrottleBackoff, "maxThrottleBackoff");
+            Objects.requireNonNull(onExhausted, "onExhausted");
+            Objects.requireNonNull(blobEncoding, "blobEncoding");
+            Objects.requireNonNull(suspendProbeInterval, "suspendProbeInterval");
+            Objects.requireNonNull(credentialsFailureGrace, "credentialsFailureGrace");
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid delivery configuration: " + String.join("; ", problems));
             }

@@ -2,7 +2,7 @@ package io.datahubfcsync.delivery;
 
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.fc.FunctionInvokerFactory;
-import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;

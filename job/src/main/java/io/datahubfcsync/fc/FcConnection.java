@@ -29,24 +29,18 @@ public final class FcConnection implements Serializable {
     private final CredentialsSource credentials;
 
     private FcConnection(Builder b) {
-        this.apiVersion = b.apiVersion != null ? b.apiVersion
-                : b.service == null || b.service.isBlank() ? FcApiVersion.V3_2023_03_30 : FcApiVersion.V2_2016_08_15;
+        this.service = b.service == null || b.service.isBlank() ? null : b.service.trim();
+        this.apiVersion = b.apiVersion != null ? b.apiVersion : FcOptions.defaultApiVersion(service);
+        FcOptions.serviceProblem(apiVersion, service).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
         this.endpoint = stripTrailingSlashes(require("fc.endpoint", b.endpoint));
         this.accountId = requireId("fc.account-id", b.accountId);
         this.region = requireId("region", b.region);
-        if (apiVersion == FcApiVersion.V2_2016_08_15) {
-            this.service = require("fc.service", b.service);
-        } else if (b.service != null && !b.service.isBlank()) {
-            throw new IllegalArgumentException("fc.service is not used by FC 3.0 (fc.api-version 2023-03-30), whose"
-                    + " functions belong to no service; remove fc.service, or use fc.api-version 2016-08-15 for an"
-                    + " FC 2.0 function");
-        } else {
-            this.service = null;
-        }
-        this.function = require("fc.function", b.function);
+        this.function = require(FcOptions.FC_FUNCTION.key(), b.function);
         this.qualifier = b.qualifier == null || b.qualifier.isBlank() ? null : b.qualifier.trim();
         this.connectTimeoutMillis = toMillis("fc.connect-timeout", b.connectTimeout);
-        this.readTimeoutMillis = toMillis("fc.read-timeout", b.readTimeout);
+        this.readTimeoutMillis = toMillis(FcOptions.FC_READ_TIMEOUT.key(), b.readTimeout);
         this.credentials = Objects.requireNonNull(b.credentials, "credentials");
         if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
             throw new IllegalArgumentException("fc.endpoint '" + endpoint + "' must start with https:// (or http:// "
@@ -129,7 +123,7 @@ public final class FcConnection implements Serializable {
         private String function;
         private String qualifier;
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration readTimeout = Duration.ofMinutes(10);
+        private Duration readTimeout = FcOptions.FC_READ_TIMEOUT.defaultValue();
         private CredentialsSource credentials = CredentialsSource.standardChain();
 
         /** The API to call; by default FC 3.0 when no service is given, FC 2.0 when one is. */

@@ -70,7 +70,7 @@ public final class DataHubFcSyncJob {
         env.getConfig().setGlobalJobParameters(ParameterTool.fromMap(c.effectiveParameters()));
         SingleOutputStreamOperator<ShardRecord> records = env
                 .fromSource(new DataHubSource(plan.sourceConfig()), WatermarkStrategy.noWatermarks(),
-                        "DataHub source " + c.project + "/" + c.topic)
+                        "DataHub source " + c.project() + "/" + c.topic())
                 .uid(SOURCE_UID);
         if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
             // Flink's default sends a partly filled network buffer after up to 100 ms, which at a

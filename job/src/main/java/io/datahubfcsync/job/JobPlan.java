@@ -5,7 +5,7 @@ import io.datahubfcsync.delivery.DeliveryConfig;
 import io.datahubfcsync.fc.FcConnection;
 import io.datahubfcsync.progress.DataHubSubscriptionMirror;
 import io.datahubfcsync.progress.SubscriptionMirror;
-import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
 
 /**
  * The validated {@link JobConfig} translated into the settings of each part of the pipeline: the
@@ -25,16 +25,16 @@ public final class JobPlan {
     private JobPlan(JobConfig config, String subscriptionId) {
         this.config = config;
         this.subscriptionId = subscriptionId;
-        this.datahub = new DataHubConnection(config.datahubEndpoint, config.datahubProtocol, config.credentialsSource());
+        this.datahub = new DataHubConnection(config.datahubEndpoint(), config.datahubProtocol(), config.credentialsSource());
         this.fc = FcConnection.builder()
-                .apiVersion(config.fcApiVersion)
-                .endpoint(config.fcEndpoint)
-                .accountId(config.fcAccountId)
-                .region(config.region)
-                .service(config.fcService)
-                .function(config.fcFunction)
-                .qualifier(config.fcQualifier)
-                .readTimeout(config.fcReadTimeout)
+                .apiVersion(config.fcApiVersion())
+                .endpoint(config.fcEndpoint())
+                .accountId(config.fcAccountId())
+                .region(config.region())
+                .service(config.fcService())
+                .function(config.fcFunction())
+                .qualifier(config.fcQualifier())
+                .readTimeout(config.fcReadTimeout())
                 .credentials(config.credentialsSource())
                 .build();
     }
@@ -54,7 +54,7 @@ public final class JobPlan {
     /** Mirrors for the delivery operator's subtasks, or null when no subscription is configured. */
     public SubscriptionMirror.Factory subscriptionMirror() {
         return subscriptionId == null ? null
-                : DataHubSubscriptionMirror.factory(datahub, config.project, config.topic, subscriptionId);
+                : DataHubSubscriptionMirror.factory(datahub, config.project(), config.topic(), subscriptionId);
     }
 
     public JobConfig config() { return config; }
@@ -64,39 +64,39 @@ public final class JobPlan {
     public DataHubSourceConfig sourceConfig() {
         return DataHubSourceConfig.builder()
                 .connection(datahub)
-                .project(config.project)
-                .topic(config.topic)
-                .startPosition(config.start)
-                .stopAtMs(config.stopMs)
-                .shardDiscoveryInterval(config.shardDiscoveryInterval)
-                .fetchMaxRecords(config.fetchMaxRecords)
-                .fetchConcurrency(config.fetchConcurrency)
-                .onExpiredPosition(config.onExpiredPosition)
-                .credentialsFailureGrace(config.credentialsFailureGrace)
+                .project(config.project())
+                .topic(config.topic())
+                .startPosition(config.start())
+                .stopAtMs(config.stopMs())
+                .shardDiscoveryInterval(config.shardDiscoveryInterval())
+                .fetchMaxRecords(config.fetchMaxRecords())
+                .fetchConcurrency(config.fetchConcurrency())
+                .onExpiredPosition(config.onExpiredPosition())
+                .credentialsFailureGrace(config.credentialsFailureGrace())
                 .build();
     }
 
     public DeliveryConfig deliveryConfig() {
         DeliveryConfig.Builder b = DeliveryConfig.builder()
-                .source(config.project, config.topic)
-                .region(config.region)
-                .function(config.fcService, config.fcFunction)
-                .batchMaxRecords(config.batchMaxRecords)
-                .batchMaxBytes(config.batchMaxBytes)
-                .batchMaxWait(config.batchMaxWait)
-                .retryInterval(config.retryInterval)
-                .retryMaxAttempts(config.retryMaxAttempts)
-                .blobEncoding(config.blobEncoding)
-                .maxConcurrency(config.maxConcurrency)
-                .maxRecordsPerSecond(config.maxRecordsPerSecond)
-                .maxBufferedRecords(config.maxBufferedRecords)
-                .maxBufferedRecordsPerShard(config.maxBufferedRecordsPerShard)
-                .maxBufferedBytesPerShard(config.maxBufferedBytesPerShard)
-                .suspendProbeInterval(config.suspendProbeInterval)
+                .source(config.project(), config.topic())
+                .region(config.region())
+                .function(config.fcService(), config.fcFunction())
+                .batchMaxRecords(config.batchMaxRecords())
+                .batchMaxBytes(config.batchMaxBytes())
+                .batchMaxWait(config.batchMaxWait())
+                .retryInterval(config.retryInterval())
+                .retryMaxAttempts(config.retryMaxAttempts())
+                .blobEncoding(config.blobEncoding())
+                .maxConcurrency(config.maxConcurrency())
+                .maxRecordsPerSecond(config.maxRecordsPerSecond())
+                .maxBufferedRecords(config.maxBufferedRecords())
+                .maxBufferedRecordsPerShard(config.maxBufferedRecordsPerShard())
+                .maxBufferedBytesPerShard(config.maxBufferedBytesPerShard())
+                .suspendProbeInterval(config.suspendProbeInterval())
                 .mirrorProgressTo(subscriptionMirror())
-                .credentials(config.credentialsSource().describe(), config.credentialsFailureGrace);
-        switch (config.onExhausted) {
-            case DEAD_LETTER -> b.deadLetter(config.deadLetterTopic, datahub);
+                .credentials(config.credentialsSource().describe(), config.credentialsFailureGrace());
+        switch (config.onExhausted()) {
+            case DEAD_LETTER -> b.deadLetter(config.deadLetterTopic(), datahub);
             case FAIL -> b.failOnExhausted();
             case SUSPEND -> b.suspendOnExhausted();
         }
@@ -105,6 +105,6 @@ public final class JobPlan {
 
     /** "datahub-fc-sync p/t -> svc/fn" (FC 2.0) or "... -> fn" (FC 3.0), the job's name in the Flink UI. */
     public String jobName() {
-        return "datahub-fc-sync " + config.project + "/" + config.topic + " -> " + fc.functionPath();
+        return "datahub-fc-sync " + config.project() + "/" + config.topic() + " -> " + fc.functionPath();
     }
 }

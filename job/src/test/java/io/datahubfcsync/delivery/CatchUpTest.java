@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.LostRecordsException;
-import io.datahubfcsync.source.OnExpiredPosition;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.source.config.LostRecordsException;
+import io.datahubfcsync.source.config.OnExpiredPosition;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -27,16 +27,20 @@ class DeliveryConfigTest {
     }
 
     @Test
-    void reportsEveryProblemWithTheParameterToFix() {
-        assertThatThrownBy(() -> valid().batchMaxRecords(0).batchMaxBytes(64L << 20).retryMaxAttempts(0)
-                .deadLetter(null, null).build())
+    void reportsEveryMissingPartWithTheParameterThatGivesIt() {
+        assertThatThrownBy(() -> valid().deadLetter(null, null).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("batch.max-records must be 1..10000, got 0")
-                .hasMessageContaining("batch.max-bytes must be 1 KiB..32 MiB")
-                .hasMessageContaining("retry.max-attempts must be at least 1")
-                .hasMessageContaining("dead-letter.topic (required with on-exhausted=dead-letter)");
+                .hasMessageContaining("dead-letter.topic (required with on-exhausted=dead-letter)")
+                .hasMessageContaining("a DataHub connection for dead-letter.topic is required");
         assertThatThrownBy(() -> DeliveryConfig.builder().build())
                 .hasMessageContaining("datahub.project is required").hasMessageContaining("fc.function is required");
+    }
+
+    @Test
+    void aShardHoldsTwoBatchesOfBytesUnlessToldOtherwise() {
+        assertThat(valid().batchMaxBytes(1L << 20).build().maxBufferedBytesPerShard()).isEqualTo(2L << 20);
+        assertThat(valid().batchMaxBytes(1L << 20).maxBufferedBytesPerShard(5L << 20).build()
+                .maxBufferedBytesPerShard()).isEqualTo(5L << 20);
     }
 
     @Test

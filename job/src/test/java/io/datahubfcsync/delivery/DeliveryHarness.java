@@ -2,7 +2,7 @@ package io.datahubfcsync.delivery;
 
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.fc.FunctionInvokerFactory;
-import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.reader.ShardRangeReader;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
 import java.time.Duration;

@@ -21,7 +21,7 @@ import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
-import io.datahubfcsync.source.LostRecordsException;
+import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.testing.Await;
 import java.net.URI;
 import java.time.Duration;

@@ -99,7 +99,7 @@ class Fc3FunctionInvokerTest {
     void aServiceWithFc3IsRejectedSayingWhy() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> connection("echo").service("svc").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("fc.service is not used by FC 3.0");
+                .hasMessageContaining("--fc.service 'svc' is not used by FC 3.0");
     }
 
     @Test

@@ -8,8 +8,8 @@ import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.delivery.OnExhausted;
 import io.datahubfcsync.event.BlobEncoding;
 import io.datahubfcsync.fc.FcApiVersion;
-import io.datahubfcsync.source.OnExpiredPosition;
-import io.datahubfcsync.source.StartPosition;
+import io.datahubfcsync.source.config.OnExpiredPosition;
+import io.datahubfcsync.source.config.StartPosition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -38,26 +38,26 @@ class JobConfigTest {
     @Test
     void minimalParametersGiveTheSpecDefaults() {
         JobConfig c = JobConfig.fromArgs(MINIMAL);
-        assertThat(c.fcAccountId).isEqualTo("1234567890123456");
-        assertThat(c.region).isEqualTo("cn-hangzhou");
-        assertThat(c.start.kind()).isEqualTo(StartPosition.Kind.LATEST);
-        assertThat(c.stopMs).isNull();
-        assertThat(c.batchMaxRecords).isEqualTo(100);
-        assertThat(c.batchMaxBytes).isEqualTo(4L * 1024 * 1024);
-        assertThat(c.batchMaxWait).isEqualTo(Duration.ZERO);
-        assertThat(c.retryInterval).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.retryMaxAttempts).isEqualTo(512);
-        assertThat(c.onExhausted).isEqualTo(OnExhausted.SUSPEND);
-        assertThat(c.blobEncoding).isEqualTo(BlobEncoding.UTF8);
-        assertThat(c.fcReadTimeout).isEqualTo(Duration.ofMinutes(10));
-        assertThat(c.maxConcurrency).isEqualTo(64);
-        assertThat(c.maxBufferedRecords).isEqualTo(10_000);
-        assertThat(c.onExpiredPosition).isEqualTo(OnExpiredPosition.FAIL);
-        assertThat(c.shardDiscoveryInterval).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.fetchMaxRecords).isEqualTo(1000);
-        assertThat(c.datahubProtocol).isEqualTo(DataHubProtocol.PROTOBUF);
-        assertThat(c.credentialsFile).isNull();
-        assertThat(c.credentialsFailureGrace).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.fcAccountId()).isEqualTo("1234567890123456");
+        assertThat(c.region()).isEqualTo("cn-hangzhou");
+        assertThat(c.start().kind()).isEqualTo(StartPosition.Kind.LATEST);
+        assertThat(c.stopMs()).isNull();
+        assertThat(c.batchMaxRecords()).isEqualTo(100);
+        assertThat(c.batchMaxBytes()).isEqualTo(4L * 1024 * 1024);
+        assertThat(c.batchMaxWait()).isEqualTo(Duration.ZERO);
+        assertThat(c.retryInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.retryMaxAttempts()).isEqualTo(512);
+        assertThat(c.onExhausted()).isEqualTo(OnExhausted.SUSPEND);
+        assertThat(c.blobEncoding()).isEqualTo(BlobEncoding.UTF8);
+        assertThat(c.fcReadTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.maxConcurrency()).isEqualTo(64);
+        assertThat(c.maxBufferedRecords()).isEqualTo(10_000);
+        assertThat(c.onExpiredPosition()).isEqualTo(OnExpiredPosition.FAIL);
+        assertThat(c.shardDiscoveryInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.fetchMaxRecords()).isEqualTo(1000);
+        assertThat(c.datahubProtocol()).isEqualTo(DataHubProtocol.PROTOBUF);
+        assertThat(c.credentialsFile()).isNull();
+        assertThat(c.credentialsFailureGrace()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.isBounded()).isFalse();
     }
 
@@ -72,16 +72,16 @@ class JobConfigTest {
 
     @Test
     void aServiceMeansFc2AndNoServiceMeansFc3() {
-        assertThat(JobConfig.fromArgs(MINIMAL).fcApiVersion).isEqualTo(FcApiVersion.V2_2016_08_15);
+        assertThat(JobConfig.fromArgs(MINIMAL).fcApiVersion()).isEqualTo(FcApiVersion.V2_2016_08_15);
         JobConfig fc3 = JobConfig.fromArgs(withoutService());
-        assertThat(fc3.fcApiVersion).isEqualTo(FcApiVersion.V3_2023_03_30);
-        assertThat(fc3.fcService).isNull();
+        assertThat(fc3.fcApiVersion()).isEqualTo(FcApiVersion.V3_2023_03_30);
+        assertThat(fc3.fcService()).isNull();
         assertThat(fc3.effectiveParameters()).containsEntry("fc.api-version", "2023-03-30");
         assertThat(JobPlan.of(fc3).fc().apiVersion()).isEqualTo(FcApiVersion.V3_2023_03_30);
         assertThat(JobPlan.of(fc3).jobName()).endsWith("-> fn");
-        assertThat(JobConfig.fromArgs(withoutService("--fc.api-version", "2023-03-30")).fcApiVersion)
+        assertThat(JobConfig.fromArgs(withoutService("--fc.api-version", "2023-03-30")).fcApiVersion())
                 .isEqualTo(FcApiVersion.V3_2023_03_30);
-        assertThat(JobConfig.fromArgs(with("--fc.api-version", "2016-08-15")).fcApiVersion)
+        assertThat(JobConfig.fromArgs(with("--fc.api-version", "2016-08-15")).fcApiVersion())
                 .isEqualTo(FcApiVersion.V2_2016_08_15);
     }
 
@@ -103,7 +103,7 @@ class JobConfigTest {
 
     @Test
     void credentialsFailureGraceTakesADurationOfUpToOneDay() {
-        assertThat(JobConfig.fromArgs(with("--credentials.failure-grace", "30s")).credentialsFailureGrace)
+        assertThat(JobConfig.fromArgs(with("--credentials.failure-grace", "30s")).credentialsFailureGrace())
                 .isEqualTo(Duration.ofSeconds(30));
         assertThatThrownBy(() -> JobConfig.fromArgs(with("--credentials.failure-grace", "25h")))
                 .isInstanceOf(ConfigException.class)
@@ -116,21 +116,21 @@ class JobConfigTest {
                 "--retry.interval", "2s", "--fc.read-timeout", "3min", "--datahub.protocol", "json",
                 "--on-exhausted", "dead-letter", "--dead-letter.topic", "dlq", "--event.blob-encoding", "base64",
                 "--start", "2026-11-21T08:00:00Z", "--stop", "1800000000000", "--fc.qualifier", "prod"));
-        assertThat(c.batchMaxBytes).isEqualTo(512 * 1024);
-        assertThat(c.batchMaxWait).isEqualTo(Duration.ofMillis(250));
-        assertThat(c.retryInterval).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.fcReadTimeout).isEqualTo(Duration.ofMinutes(3));
-        assertThat(c.datahubProtocol).isEqualTo(DataHubProtocol.JSON);
-        assertThat(c.onExhausted).isEqualTo(OnExhausted.DEAD_LETTER);
-        assertThat(c.deadLetterTopic).isEqualTo("dlq");
-        assertThat(c.blobEncoding).isEqualTo(BlobEncoding.BASE64);
-        assertThat(c.start.kind()).isEqualTo(StartPosition.Kind.TIMESTAMP);
-        assertThat(c.start.timestampMs()).isEqualTo(Instant.parse("2026-11-21T08:00:00Z").toEpochMilli());
-        assertThat(c.stopMs).isEqualTo(1800000000000L);
-        assertThat(c.fcQualifier).isEqualTo("prod");
+        assertThat(c.batchMaxBytes()).isEqualTo(512 * 1024);
+        assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.retryInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.fcReadTimeout()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(c.datahubProtocol()).isEqualTo(DataHubProtocol.JSON);
+        assertThat(c.onExhausted()).isEqualTo(OnExhausted.DEAD_LETTER);
+        assertThat(c.deadLetterTopic()).isEqualTo("dlq");
+        assertThat(c.blobEncoding()).isEqualTo(BlobEncoding.BASE64);
+        assertThat(c.start().kind()).isEqualTo(StartPosition.Kind.TIMESTAMP);
+        assertThat(c.start().timestampMs()).isEqualTo(Instant.parse("2026-11-21T08:00:00Z").toEpochMilli());
+        assertThat(c.stopMs()).isEqualTo(1800000000000L);
+        assertThat(c.fcQualifier()).isEqualTo("prod");
         assertThat(c.isBounded()).isTrue();
-        assertThat(JobConfig.fromArgs(with("--start", "oldest")).start.kind()).isEqualTo(StartPosition.Kind.OLDEST);
-        assertThat(JobConfig.fromArgs(with("--start", "1700000000000")).start.timestampMs()).isEqualTo(1700000000000L);
+        assertThat(JobConfig.fromArgs(with("--start", "oldest")).start().kind()).isEqualTo(StartPosition.Kind.OLDEST);
+        assertThat(JobConfig.fromArgs(with("--start", "1700000000000")).start().timestampMs()).isEqualTo(1700000000000L);
     }
 
     @Test
@@ -174,7 +174,7 @@ class JobConfigTest {
                 .hasMessageContaining("is not an internal endpoint")
                 .hasMessageContaining("--fc.allow-public-endpoint true");
         JobConfig pub = JobConfig.fromArgs(with("--fc.allow-public-endpoint", "true"));
-        assertThat(pub.fcAccountId).isEqualTo("1234567890123456");
+        assertThat(pub.fcAccountId()).isEqualTo("1234567890123456");
         assertThatThrownBy(() -> JobConfig.fromArgs(replace("--fc.endpoint", "https://12423423992.fc.cn-shanghai-internal.aliyuncs.com")))
                 .hasMessageContaining("did you mean https://12423423992.cn-shanghai-internal.fc.aliyuncs.com?");
         // loopback (the local kit): plain http, account and region must then be given
@@ -186,9 +186,9 @@ class JobConfigTest {
         List<String> all = new ArrayList<>(Arrays.asList(loopback));
         all.addAll(List.of("--fc.account-id", "42", "--region", "cn-shanghai"));
         JobConfig local = JobConfig.fromArgs(all.toArray(new String[0]));
-        assertThat(local.fcEndpoint).isEqualTo("http://127.0.0.1:9000");
-        assertThat(local.region).isEqualTo("cn-shanghai");
-        assertThat(local.datahubEndpoint).isEqualTo("http://localhost:9001");
+        assertThat(local.fcEndpoint()).isEqualTo("http://127.0.0.1:9000");
+        assertThat(local.region()).isEqualTo("cn-shanghai");
+        assertThat(local.datahubEndpoint()).isEqualTo("http://localhost:9001");
     }
 
     @Test
@@ -197,6 +197,17 @@ class JobConfigTest {
                 .hasMessageContaining("--dead-letter.topic is required with on-exhausted=dead-letter");
         assertThatThrownBy(() -> JobConfig.fromArgs(with("--on-exhausted", "dead-letter", "--dead-letter.topic", "t1")))
                 .hasMessageContaining("must not be the source topic");
+    }
+
+    @Test
+    void aShardsBytesBudgetBelowOneBatchIsAnErrorAndAnEmptyCredentialsFileMeansTheStandardChain() {
+        assertThatThrownBy(() -> JobConfig.fromArgs(with("--batch.max-bytes", "4MiB",
+                "--delivery.max-buffered-bytes-per-shard", "1MiB")))
+                .hasMessageContaining("--delivery.max-buffered-bytes-per-shard '1MiB' must be at least batch.max-bytes (4MiB)");
+        assertThat(JobConfig.fromArgs(with("--delivery.max-buffered-bytes-per-shard", "8MiB")).maxBufferedBytesPerShard())
+                .isEqualTo(8L << 20);
+        assertThat(JobConfig.fromArgs(MINIMAL).maxBufferedBytesPerShard()).as("twice batch.max-bytes, later").isZero();
+        assertThat(JobConfig.fromArgs(with("--credentials.file", "")).credentialsFile()).isNull();
     }
 
     @Test
@@ -220,8 +231,8 @@ class JobConfigTest {
     @Test
     void readmeParameterTableIsTheCodesList() throws Exception {
         String readme = new String(Files.readAllBytes(RepoFiles.resolve("README.md")), StandardCharsets.UTF_8);
-        assertThat(readme).as("README.md must contain the table printed by JobOption.markdownTable()")
-                .contains(JobOption.markdownTable());
+        assertThat(readme).as("README.md must contain the table printed by JobOptions.markdownTable()")
+                .contains(JobOptions.markdownTable());
     }
 
     private static String[] replace(String key, String value) {

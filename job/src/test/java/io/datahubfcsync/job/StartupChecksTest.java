@@ -67,7 +67,7 @@ class StartupChecksTest {
         JobPlan plan = DataHubFcSyncJob.prepare(args());
         assertThat(plan.jobName()).isEqualTo("datahub-fc-sync proj/orders -> svc/fn");
         assertThat(DataHubFcSyncJob.prepare(args("--on-exhausted", "dead-letter", "--dead-letter.topic", "blob_dlq"))
-                .config().deadLetterTopic).isEqualTo("blob_dlq");
+                .config().deadLetterTopic()).isEqualTo("blob_dlq");
     }
 
     @Test

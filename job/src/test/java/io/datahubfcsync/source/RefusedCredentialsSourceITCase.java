@@ -8,6 +8,8 @@ import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.source.config.StartPosition;
 import io.datahubfcsync.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobConfig;
 import io.datahubfcsync.job.JobPlan;
 import io.datahubfcsync.job.JobStartupException;
+import io.datahubfcsync.option.Units;
 import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
@@ -301,7 +302,7 @@ public final class LocalRunner {
      */
     private int drainAndReport() throws Exception {
         producer.close();
-        Long stopMs = plan.config().stopMs;
+        Long stopMs = plan.config().stopMs();
         long expected = expectedDeliveries(stopMs);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         long delivered;
@@ -371,12 +372,11 @@ public final class LocalRunner {
     }
 
     private static Duration parseDuration(String s) {
-        String t = s.trim();
-        if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        if (t.endsWith("min")) return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 3)));
-        if (t.endsWith("s")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-        if (t.endsWith("h")) return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-        throw new IllegalArgumentException("--duration '" + s + "' needs a unit: ms, s, min or h (e.g. 60s)");
+        try {
+            return Units.duration(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--duration '" + s + "': " + e.getMessage(), e);
+        }
     }
 
     private static int freePort() throws IOException {

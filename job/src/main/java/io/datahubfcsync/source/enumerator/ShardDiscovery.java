@@ -3,7 +3,7 @@ package io.datahubfcsync.source.enumerator;
 import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.datahub.ShardInfo;
-import io.datahubfcsync.source.ResolvedStart;
+import io.datahubfcsync.source.config.ResolvedStart;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;

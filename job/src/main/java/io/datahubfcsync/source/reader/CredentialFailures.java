@@ -2,7 +2,7 @@ package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.datahub.DataHubAuthException;
 import io.datahubfcsync.datahub.DataHubFatalException;
-import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,8 +2,9 @@ package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.LostRecordsException;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.source.config.LostRecordsException;
+import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.source.split.ShardSplit;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -4,9 +4,9 @@ import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.datahub.PositionOutOfRangeException;
 import io.datahubfcsync.datahub.ShardCursor;
-import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.LostRecordsException;
-import io.datahubfcsync.source.OnExpiredPosition;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.source.config.LostRecordsException;
+import io.datahubfcsync.source.config.OnExpiredPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

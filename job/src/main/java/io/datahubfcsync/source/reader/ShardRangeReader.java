@@ -11,8 +11,18 @@ import io.datahubfcsync.datahub.ShardNotFoundException;
 import io.datahubfcsync.datahub.ShardSealedException;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.retry.Backoff;
-import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.LostRecordsException;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.source.config.LostRecordsException;
+import io.datahubfcsync.source.config.SourceOptions;
+import io.datahubfcsync.datahub.CursorPosition;
+import io.datahubfcsync.datahub.DataHubClient;
+import io.datahubfcsync.datahub.DataHubFatalException;
+import io.datahubfcsync.datahub.DataHubRetryableException;
+import io.datahubfcsync.datahub.ExpiredCursorException;
+import io.datahubfcsync.datahub.PositionOutOfRangeException;
+import io.datahubfcsync.datahub.RecordBatch;
+import io.datahubfcsync.datahub.ShardNotFoundException;
+import io.datahubfcsync.datahub.ShardSealedException;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -130,7 +140,7 @@ public final class ShardRangeReader implements AutoCloseable {
      */
     public Batch next(int maxRecords) {
         if (stopped || ended) return new Batch(List.of(), 0, true, 0);
-        int limit = Math.max(1, Math.min(DataHubSourceConfig.MAX_FETCH_RECORDS, maxRecords));
+        int limit = Math.max(1, Math.min(SourceOptions.MAX_FETCH_RECORDS, maxRecords));
         long skipped = 0;
         try {
             if (at.cursor == null) {

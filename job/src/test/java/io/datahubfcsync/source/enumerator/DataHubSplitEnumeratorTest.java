@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datahubfcsync.datahub.CursorPosition;
-import io.datahubfcsync.source.DataHubSourceConfig;
-import io.datahubfcsync.source.LostRecordsException;
-import io.datahubfcsync.source.OnExpiredPosition;
-import io.datahubfcsync.source.ResolvedStart;
-import io.datahubfcsync.source.StartPosition;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.source.config.LostRecordsException;
+import io.datahubfcsync.source.config.OnExpiredPosition;
+import io.datahubfcsync.source.config.ResolvedStart;
+import io.datahubfcsync.source.config.StartPosition;
 import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
 import java.util.ArrayList;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.DataHubSourceConfig;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.source.enumerator.ReaderSplitsEvent;
 import io.datahubfcsync.source.enumerator.ShardsFinishedEvent;
 import io.datahubfcsync.source.split.ShardSplit;

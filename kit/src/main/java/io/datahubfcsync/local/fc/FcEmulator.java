@@ -31,7 +31,10 @@ public final class FcEmulator implements AutoCloseable {
     public static final String DEFAULT_ACCESS_KEY_SECRET = "local-test-secret-do-not-use";
     public static final String DEFAULT_ACCOUNT_ID = "1234567890123456";
     public static final String DEFAULT_REGION = "cn-hangzhou";
-    /** FC's limit for a synchronous invocation's request body. */
+    /**
+     * The service's limit for a synchronous invocation's request body. The emulator states it as FC
+     * does rather than taking the job's figure: the kit stands for the service and uses no job code.
+     */
     public static final int MAX_SYNC_PAYLOAD_BYTES = 32 * 1024 * 1024;
     public static final int MAX_ASYNC_PAYLOAD_BYTES = 128 * 1024;
 

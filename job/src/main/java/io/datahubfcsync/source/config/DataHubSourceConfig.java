@@ -1,5 +1,6 @@
-package io.datahubfcsync.source;
+package io.datahubfcsync.source.config;
 
+import io.datahubfcsync.credentials.CredentialsOptions;
 import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubClientFactory;
 import io.datahubfcsync.datahub.DataHubConnection;
@@ -9,16 +10,12 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * Everything {@link DataHubSource} needs. Serializable and secret-free: credentials stay with the
- * {@link DataHubConnection}'s credentials source and are resolved on each TaskManager.
+ * Everything the DataHub source ({@code DataHubSource}) needs. Serializable and secret-free:
+ * credentials stay with the {@link DataHubConnection}'s credentials source and are resolved on each
+ * TaskManager.
  */
 public final class DataHubSourceConfig implements Serializable {
     private static final long serialVersionUID = 1L;
-
-    /** DataHub answers at most this many records per GetRecords call. */
-    public static final int MAX_FETCH_RECORDS = 1000;
-    /** Most GetRecords calls one source subtask keeps in flight. */
-    public static final int MAX_FETCH_CONCURRENCY = 64;
 
     private final DataHubClientFactory clientFactory;
     private final String project;
@@ -46,24 +43,12 @@ public final class DataHubSourceConfig implements Serializable {
         } else {
             throw new IllegalArgumentException("A DataHub connection (datahub.endpoint) is required");
         }
-        this.startPosition = Objects.requireNonNull(b.startPosition, "start");
+        this.startPosition = Objects.requireNonNull(b.startPosition, SourceOptions.START.key());
         this.stopAtMs = b.stopAtMs;
-        if (b.fetchMaxRecords < 1 || b.fetchMaxRecords > MAX_FETCH_RECORDS) {
-            throw new IllegalArgumentException("datahub.fetch-max-records must be 1.." + MAX_FETCH_RECORDS
-                    + " (DataHub's limit per GetRecords call), got " + b.fetchMaxRecords);
-        }
         this.fetchMaxRecords = b.fetchMaxRecords;
-        if (b.fetchConcurrency < 1 || b.fetchConcurrency > MAX_FETCH_CONCURRENCY) {
-            throw new IllegalArgumentException("datahub.fetch-concurrency must be 1.." + MAX_FETCH_CONCURRENCY + ", got "
-                    + b.fetchConcurrency);
-        }
         this.fetchConcurrency = b.fetchConcurrency;
-        if (b.shardDiscoveryIntervalMs < 100) {
-            throw new IllegalArgumentException("datahub.shard-discovery-interval must be at least 100 ms, got "
-                    + b.shardDiscoveryIntervalMs + " ms");
-        }
         this.shardDiscoveryIntervalMs = b.shardDiscoveryIntervalMs;
-        this.onExpiredPosition = Objects.requireNonNull(b.onExpiredPosition, "datahub.on-expired-position");
+        this.onExpiredPosition = Objects.requireNonNull(b.onExpiredPosition, SourceOptions.DATAHUB_ON_EXPIRED_POSITION.key());
         this.idleBackoffMaxMs = positive(b.idleBackoffMaxMs, "idle backoff");
         this.retryBackoffMaxMs = positive(b.retryBackoffMaxMs, "retry backoff");
         this.shardNotFoundTimeoutMs = positive(b.shardNotFoundTimeoutMs, "shard-not-found timeout");
@@ -72,17 +57,8 @@ public final class DataHubSourceConfig implements Serializable {
             throw new IllegalArgumentException("The resolved start (" + resolvedStart + ") is not of start "
                     + startPosition);
         }
-        if (b.credentialsFailureGraceMs < 0) {
-            throw new IllegalArgumentException("credentials.failure-grace must not be negative, got "
-                    + b.credentialsFailureGraceMs + " ms");
-        }
         this.credentialsFailureGraceMs = b.credentialsFailureGraceMs;
         this.credentials = b.connection != null ? b.connection.credentials() : b.credentials;
-        if (stopAtMs != null && startPosition.kind() == StartPosition.Kind.TIMESTAMP
-                && stopAtMs <= startPosition.timestampMs()) {
-            throw new IllegalArgumentException("stop (" + stopAtMs + ") must be later than start ("
-                    + startPosition + ")");
-        }
     }
 
     private static String require(String v, String key) {
@@ -169,23 +145,26 @@ public final class DataHubSourceConfig implements Serializable {
                 + ", " + clientFactory + '}';
     }
 
-    /** Builder with the job parameters' defaults. */
+    /**
+     * Builder with the job parameters' defaults ({@link SourceOptions}); the values are checked
+     * where they are typed, against the same definitions.
+     */
     public static final class Builder {
         private DataHubConnection connection;
         private DataHubClientFactory clientFactory;
         private String project;
         private String topic;
-        private StartPosition startPosition = StartPosition.latest();
+        private StartPosition startPosition = SourceOptions.START.defaultValue();
         private Long stopAtMs;
-        private long shardDiscoveryIntervalMs = 10_000;
-        private int fetchMaxRecords = MAX_FETCH_RECORDS;
-        private int fetchConcurrency = 8;
-        private OnExpiredPosition onExpiredPosition = OnExpiredPosition.FAIL;
+        private long shardDiscoveryIntervalMs = SourceOptions.DATAHUB_SHARD_DISCOVERY_INTERVAL.defaultValue().toMillis();
+        private int fetchMaxRecords = SourceOptions.DATAHUB_FETCH_MAX_RECORDS.defaultValue();
+        private int fetchConcurrency = SourceOptions.DATAHUB_FETCH_CONCURRENCY.defaultValue();
+        private OnExpiredPosition onExpiredPosition = SourceOptions.DATAHUB_ON_EXPIRED_POSITION.defaultValue();
         private long idleBackoffMaxMs = 300;
         private long retryBackoffMaxMs = 10_000;
         private long shardNotFoundTimeoutMs = 60_000;
         private ResolvedStart resolvedStart;
-        private long credentialsFailureGraceMs = 5 * 60_000;
+        private long credentialsFailureGraceMs = CredentialsOptions.CREDENTIALS_FAILURE_GRACE.defaultValue().toMillis();
         /** Where the credentials come from, when the config is copied without its connection. */
         private CredentialsSource credentials;
 
@@ -212,7 +191,7 @@ public final class DataHubSourceConfig implements Serializable {
         public Builder shardNotFoundTimeout(Duration d) { this.shardNotFoundTimeoutMs = d.toMillis(); return this; }
         public Builder credentialsFailureGrace(Duration d) { this.credentialsFailureGraceMs = d.toMillis(); return this; }
 
-        /** The start as resolved before submission (normally set by {@link DataHubSource}). */
+        /** The start as resolved before submission (normally set by the source when it is created). */
         public Builder resolvedStart(ResolvedStart resolved) { this.resolvedStart = resolved; return this; }
 
         public DataHubSourceConfig build() {

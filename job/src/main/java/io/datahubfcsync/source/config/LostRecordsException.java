@@ -1,4 +1,4 @@
-package io.datahubfcsync.source;
+package io.datahubfcsync.source.config;
 
 /**
  * Records this job still had to read were deleted by DataHub (the topic's lifecycle expired them,

@@ -1,4 +1,4 @@
-package io.datahubfcsync.source;
+package io.datahubfcsync.source.config;
 
 import io.datahubfcsync.datahub.CursorPosition;
 import java.io.Serializable;

@@ -1,10 +1,7 @@
-package io.datahubfcsync.source;
+package io.datahubfcsync.source.config;
 
 import java.io.Serializable;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.Objects;
 
 /**
  * The job's {@code start}: OLDEST, LATEST or a point in time. Resolved once, at the first start,
@@ -42,32 +39,6 @@ public final class StartPosition implements Serializable {
             throw new IllegalArgumentException("start time must be >= 0 epoch ms, got " + epochMs);
         }
         return new StartPosition(Kind.TIMESTAMP, epochMs);
-    }
-
-    /**
-     * Parses the {@code start} job parameter: {@code OLDEST}, {@code LATEST} (any case), an ISO-8601
-     * instant such as {@code 2026-11-21T08:00:00Z}, or epoch milliseconds.
-     */
-    public static StartPosition parse(String key, String text) {
-        String v = Objects.requireNonNull(text, key).trim();
-        switch (v.toUpperCase(Locale.ROOT)) {
-            case "OLDEST": return oldest();
-            case "LATEST": return latest();
-            default: break;
-        }
-        if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
-            try {
-                return timestamp(Long.parseLong(v));
-            } catch (NumberFormatException ignored) {
-                // falls through to the error below
-            }
-        }
-        try {
-            return timestamp(Instant.parse(v).toEpochMilli());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("Invalid value for " + key + ": '" + v + "'. Use OLDEST, LATEST, "
-                    + "an ISO-8601 instant such as 2026-11-21T08:00:00Z, or epoch milliseconds.");
-        }
     }
 
     public Kind kind() {

@@ -1,4 +1,4 @@
-package io.datahubfcsync.job;
+package io.datahubfcsync.option;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -6,13 +6,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses the durations ({@code 500ms}, {@code 1s}, {@code 10min}) and sizes ({@code 4MiB}) users type. */
-final class Units {
+public final class Units {
     private static final Pattern AMOUNT = Pattern.compile("\\s*(\\d{1,15})\\s*([A-Za-z]*)\\s*");
 
     private Units() {}
 
     /** @throws IllegalArgumentException with the allowed forms */
-    static Duration duration(String text) {
+    public static Duration duration(String text) {
         Matcher m = AMOUNT.matcher(text);
         if (!m.matches()) throw new IllegalArgumentException("expected a whole number with a unit: ms, s, min or h (e.g. 1s, 500ms, 10min)");
         long n = Long.parseLong(m.group(1));
@@ -30,7 +30,7 @@ final class Units {
     }
 
     /** Bytes; {@code B}, {@code KiB}, {@code MiB} (also a bare number of bytes). */
-    static long bytes(String text) {
+    public static long bytes(String text) {
         Matcher m = AMOUNT.matcher(text);
         if (!m.matches()) throw new IllegalArgumentException("expected a whole number of bytes with an optional unit B, KiB or MiB (e.g. 4MiB)");
         long n = Long.parseLong(m.group(1));
@@ -43,15 +43,18 @@ final class Units {
         }
     }
 
-    static String formatDuration(Duration d) {
+    /** The largest unit that {@link #duration} reads back exactly, e.g. {@code 10min}, {@code 24h}. */
+    public static String formatDuration(Duration d) {
         long ms = d.toMillis();
         if (ms == 0) return "0ms";
+        if (ms % 3_600_000 == 0) return ms / 3_600_000 + "h";
         if (ms % 60_000 == 0) return ms / 60_000 + "min";
         if (ms % 1000 == 0) return ms / 1000 + "s";
         return ms + "ms";
     }
 
-    static String formatBytes(long b) {
+    /** The largest unit that {@link #bytes} reads back exactly, e.g. {@code 4MiB}. */
+    public static String formatBytes(long b) {
         if (b % (1024L * 1024L) == 0) return b / (1024L * 1024L) + "MiB";
         if (b % 1024L == 0) return b / 1024L + "KiB";
         return b + "B";
