@@ -5,7 +5,7 @@ import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.enumerator.ReaderSplitsEvent;
 import io.datahubfcsync.source.enumerator.ShardsFinishedEvent;
 import io.datahubfcsync.source.split.ShardSplit;
-import io.datahubfcsync.source.split.ShardSplitState;
+import io.datahubfcsync.source.split.EmittedSplitProgress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * would never be assigned. After a restore, finished splits are re-reported instead of read.
  */
 public final class DataHubSourceReader
-        extends SingleThreadMultiplexSourceReaderBase<ShardRecord, ShardRecord, ShardSplit, ShardSplitState> {
+        extends SingleThreadMultiplexSourceReaderBase<ShardRecord, ShardRecord, ShardSplit, EmittedSplitProgress> {
     private static final Logger LOG = LoggerFactory.getLogger(DataHubSourceReader.class);
 
     /**
@@ -97,7 +97,7 @@ public final class DataHubSourceReader
     }
 
     @Override
-    protected void onSplitFinished(Map<String, ShardSplitState> finishedSplits) {
+    protected void onSplitFinished(Map<String, EmittedSplitProgress> finishedSplits) {
         List<ShardSplit> finished = finishedSplits.values().stream()
                 .map(state -> state.toSplit().asFinished())
                 .collect(Collectors.toList());
@@ -132,14 +132,14 @@ public final class DataHubSourceReader
     }
 
     @Override
-    protected ShardSplitState initializedState(ShardSplit split) {
-        ShardSplitState state = new ShardSplitState(split);
+    protected EmittedSplitProgress initializedState(ShardSplit split) {
+        EmittedSplitProgress state = new EmittedSplitProgress(split);
         shardMetrics.track(state);
         return state;
     }
 
     @Override
-    protected ShardSplit toSplitType(String splitId, ShardSplitState state) {
+    protected ShardSplit toSplitType(String splitId, EmittedSplitProgress state) {
         return state.toSplit();
     }
 

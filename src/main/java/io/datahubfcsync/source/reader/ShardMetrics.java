@@ -1,6 +1,6 @@
 package io.datahubfcsync.source.reader;
 
-import io.datahubfcsync.source.split.ShardSplitState;
+import io.datahubfcsync.source.split.EmittedSplitProgress;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.metrics.MetricGroup;
@@ -19,7 +19,7 @@ final class ShardMetrics {
         this.readerGroup = readerGroup;
     }
 
-    void track(ShardSplitState state) {
+    void track(EmittedSplitProgress state) {
         byShard.computeIfAbsent(state.shardId(), this::register).state = state;
     }
 
@@ -32,6 +32,6 @@ final class ShardMetrics {
     }
 
     private static final class Holder {
-        volatile ShardSplitState state;
+        volatile EmittedSplitProgress state;
     }
 }
