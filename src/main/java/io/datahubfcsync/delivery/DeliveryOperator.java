@@ -13,6 +13,7 @@ import io.datahubfcsync.fc.FunctionInvokerFactory;
 import io.datahubfcsync.fc.InvocationOutcome;
 import io.datahubfcsync.fc.InvocationResult;
 import io.datahubfcsync.metrics.DeliveryLagMetrics;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.metrics.ShardDeliveryMetrics;
 import io.datahubfcsync.progress.DeliveredPosition;
 import io.datahubfcsync.progress.ProgressPublisher;
@@ -162,7 +163,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
             pacer = new Pacer((double) config.maxRecordsPerSecond() / parallelism,
                     Pacer.Clock.of(getProcessingTimeService()), this::tryStart);
-            getMetricGroup().gauge("pacedRecordsPerSecond", pacer::currentRatePerSecond);
+            getMetricGroup().gauge(MetricNames.Delivery.PACED_RECORDS_PER_SECOND, pacer::currentRatePerSecond);
         }
         if (deadLetterFactory != null) {
             deadLetterWriter = deadLetterFactory.create();
@@ -171,7 +172,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         suspension = new Suspension(config, timers, drain, this);
         control = new ControlRequests(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), suspension);
         flow = new FlowControl(config, catchUpReaders != null, mailbox, () -> buffered, () -> lanes.size());
-        catchUpCounters = ReaderCounters.register(getMetricGroup().addGroup("catchUp"));
+        catchUpCounters = ReaderCounters.register(getMetricGroup().addGroup(MetricNames.CATCH_UP_GROUP));
         catchUp = new CatchUp(config, catchUpReaders, work, getProcessingTimeService(), this, catchUpCounters);
         exhaustion = new Exhaustion(config, deadLetters, suspension);
         DeliveryLagMetrics.register(getMetricGroup(), this::maxMillisBehindLatest, this::syncedUpTo);

@@ -8,6 +8,7 @@ import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,7 +106,7 @@ class RefusedCredentialsSourceITCase {
         long sum = 0;
         for (Map.Entry<MetricGroup, Map<String, Metric>> g : METRICS.getMetricsByGroup().entrySet()) {
             if (!job.toString().equals(g.getKey().getAllVariables().get("<job_id>"))) continue;
-            Metric m = g.getValue().get("credentialFailures");
+            Metric m = g.getValue().get(SourceReader.CREDENTIAL_FAILURES);
             if (m instanceof Counter c) sum += c.getCount();
         }
         return sum;

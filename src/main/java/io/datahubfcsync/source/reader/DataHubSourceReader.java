@@ -1,6 +1,7 @@
 package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.event.ShardRecord;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.source.DataHubSourceConfig;
 import io.datahubfcsync.source.enumerator.ReaderSplitsEvent;
 import io.datahubfcsync.source.enumerator.ShardsFinishedEvent;
@@ -40,14 +41,14 @@ public final class DataHubSourceReader
      * every later snapshot and can go once a checkpoint with a larger id has completed.
      */
     private final NavigableMap<Long, List<ShardSplit>> finishedAwaitingCheckpoint = new TreeMap<>();
-    private final ShardMetrics shardMetrics;
+    private final ShardReadMetrics shardMetrics;
     private long lastSnapshotId = Long.MIN_VALUE;
 
     public DataHubSourceReader(Supplier<SplitReader<ShardRecord, ShardSplit>> splitReaderSupplier,
                                Configuration config, SourceReaderContext context) {
         super(splitReaderSupplier, new ShardRecordEmitter(), config, context);
-        this.shardMetrics = new ShardMetrics(context.metricGroup());
-        context.metricGroup().gauge("openShards", this::getNumberOfCurrentlyAssignedSplits);
+        this.shardMetrics = new ShardReadMetrics(context.metricGroup());
+        context.metricGroup().gauge(MetricNames.SourceReader.OPEN_SHARDS, this::getNumberOfCurrentlyAssignedSplits);
     }
 
     /** The usual way in: SDK-backed split readers built in this TaskManager. */
@@ -98,6 +99,7 @@ public final class DataHubSourceReader
 
     @Override
     protected void onSplitFinished(Map<String, EmittedSplitProgress> finishedSplits) {
+        finishedSplits.keySet().forEach(shardMetrics::finished);
         List<ShardSplit> finished = finishedSplits.values().stream()
                 .map(state -> state.toSplit().asFinished())
                 .collect(Collectors.toList());
