@@ -14,7 +14,7 @@ import java.util.List;
  * What a checkpoint keeps of it is a {@link CheckpointedLane}. Changed only on the task thread; the
  * fields the metric reporter reads are volatile.
  */
-final class DeliveryLane implements ShardDeliveryMetrics.ShardStatus {
+final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
     enum Phase {
         /** Nothing in flight; may hold records that are about to form a batch. */
         IDLE,

@@ -22,8 +22,11 @@ public final class ShardDeliveryMetrics {
     /** Samples kept for the latency histogram's percentiles. */
     private static final int LATENCY_WINDOW = 500;
 
-    /** Live values of one shard, read by the metric reporter thread (implementations use volatile fields). */
-    public interface ShardStatus {
+    /**
+     * The live values of one shard that the gauges show, read by the metric reporter's thread
+     * (implementations use volatile fields).
+     */
+    public interface LiveValues {
         long deliveredSequence();
 
         int pendingRecords();
@@ -46,7 +49,7 @@ public final class ShardDeliveryMetrics {
     private final Counter reRead;
     private final Histogram invokeLatencyMs;
 
-    public ShardDeliveryMetrics(MetricGroup operatorGroup, String shardId, ShardStatus status) {
+    public ShardDeliveryMetrics(MetricGroup operatorGroup, String shardId, LiveValues status) {
         this.group = ShardMetricGroup.open(operatorGroup, shardId);
         MetricGroup g = group.group();
         g.gauge(MetricNames.DeliveryShard.DELIVERED_SEQUENCE, (Gauge<Long>) status::deliveredSequence);
