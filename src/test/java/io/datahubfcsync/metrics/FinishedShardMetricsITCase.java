@@ -1,7 +1,5 @@
-package io.datahubfcsync.delivery;
+package io.datahubfcsync.metrics;
 
-import static io.datahubfcsync.delivery.DeliveredBatches.deliveredPerShard;
-import static io.datahubfcsync.delivery.DeliveredBatches.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datahubfcsync.job.DataHubFcSyncJob;
@@ -9,7 +7,6 @@ import io.datahubfcsync.job.JobPlan;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
 import io.datahubfcsync.local.fc.FcEmulator;
-import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
 import io.datahubfcsync.metrics.MetricNames.SourceShard;
 import io.datahubfcsync.testing.Await;
@@ -18,11 +15,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -80,44 +79,43 @@ class FinishedShardMetricsITCase {
         try {
             JobID id = job.getJobID();
             Await.until("the parent's source and delivery metrics reported", TIMEOUT,
-                    () -> shardsReporting(id, SourceShard.READ_SEQUENCE).contains(PARENT)
-                            && shardsReporting(id, DeliveryShard.DELIVERED_SEQUENCE).contains(PARENT));
+                    () -> gauges(id, SourceShard.READ_SEQUENCE).containsKey(PARENT)
+                            && gauges(id, DeliveryShard.DELIVERED_SEQUENCE).containsKey(PARENT));
 
             List<ShardSnapshot> children = datahub.splitShard(PROJECT, TOPIC, PARENT);
             for (ShardSnapshot child : children) append(child.shardId(), CHILD_RECORDS);
             Set<String> childIds = new TreeSet<>();
             children.forEach(c -> childIds.add(c.shardId()));
-            Await.until("every record delivered", TIMEOUT, () -> {
-                Map<String, List<Long>> delivered = deliveredPerShard(DeliveredBatches.of(fc.invocations().all()));
-                return range(0, PARENT_RECORDS).equals(delivered.get(PARENT))
-                        && childIds.stream().allMatch(c -> range(0, CHILD_RECORDS).equals(delivered.get(c)));
-            });
+            // a child delivers only once its parent was delivered to its end
+            Await.value("every child delivered to its last record", TIMEOUT,
+                    () -> gauges(id, DeliveryShard.DELIVERED_SEQUENCE),
+                    delivered -> childIds.stream().allMatch(c -> Long.valueOf(CHILD_RECORDS - 1).equals(delivered.get(c))));
 
             Await.value("no metric of the parent left in any reporter", TIMEOUT, () -> metricsOfShard(id, PARENT),
                     Set::isEmpty);
-            assertThat(shardsReporting(id, SourceShard.READ_SEQUENCE)).as("source side, children still open")
-                    .containsExactlyInAnyOrderElementsOf(childIds);
-            assertThat(shardsReporting(id, SourceShard.MILLIS_BEHIND_LATEST))
-                    .containsExactlyInAnyOrderElementsOf(childIds);
-            assertThat(shardsReporting(id, DeliveryShard.DELIVERED_SEQUENCE)).as("delivery side, children still open")
-                    .containsExactlyInAnyOrderElementsOf(childIds);
-            assertThat(shardsReporting(id, DeliveryShard.STATE)).containsExactlyInAnyOrderElementsOf(childIds);
+            assertThat(gauges(id, SourceShard.READ_SEQUENCE)).as("source side, children still open")
+                    .containsOnlyKeys(childIds).allSatisfy((shard, v) -> assertThat(v).isEqualTo(CHILD_RECORDS - 1));
+            assertThat(gauges(id, SourceShard.MILLIS_BEHIND_LATEST)).containsOnlyKeys(childIds);
+            assertThat(gauges(id, DeliveryShard.DELIVERED_SEQUENCE)).as("delivery side, children still open")
+                    .containsOnlyKeys(childIds);
+            assertThat(gauges(id, DeliveryShard.STATE)).containsOnlyKeys(childIds);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
     }
 
-    /** Ids of the shards whose group reports {@code metric} for the job now. */
-    private static Set<String> shardsReporting(JobID job, String metric) {
-        Set<String> shards = new TreeSet<>();
+    /** The per-shard gauge {@code metric} of the job now, by shard id (only shards whose group reports it). */
+    private static Map<String, Long> gauges(JobID job, String metric) {
+        Map<String, Long> byShard = new TreeMap<>();
         for (Map.Entry<MetricGroup, Map<String, Metric>> g : METRICS.getMetricsByGroup().entrySet()) {
             Map<String, String> variables = g.getKey().getAllVariables();
             String shard = variables.get("<" + MetricNames.SHARD_GROUP + ">");
-            if (shard != null && job.toString().equals(variables.get("<job_id>")) && g.getValue().containsKey(metric)) {
-                shards.add(shard);
+            if (shard != null && job.toString().equals(variables.get("<job_id>"))
+                    && g.getValue().get(metric) instanceof Gauge<?> gauge && gauge.getValue() instanceof Number n) {
+                byShard.put(shard, n.longValue());
             }
         }
-        return shards;
+        return byShard;
     }
 
     /** Every metric of the job registered under the shard's group, by name. */
