@@ -21,22 +21,22 @@ final class Batching {
         this.timers = timers;
     }
 
-    boolean isFull(ShardLane lane) {
+    boolean isFull(DeliveryLane lane) {
         return lane.waitingRecords() >= config.batchMaxRecords() || lane.waitingPayloadBytes >= config.batchMaxBytes();
     }
 
     /** A record joined the lane: a batch that became full no longer waits for {@code batch.max-wait}. */
-    void recordAdded(ShardLane lane) {
-        if (lane.phase == ShardLane.Phase.WAITING_FOR_MORE && isFull(lane)) {
-            lane.phase = ShardLane.Phase.IDLE;
+    void recordAdded(DeliveryLane lane) {
+        if (lane.phase == DeliveryLane.Phase.WAITING_FOR_MORE && isFull(lane)) {
+            lane.phase = DeliveryLane.Phase.IDLE;
             timers.cancel(lane);
         }
     }
 
     /** Input ended: partial batches no longer wait. */
-    void inputEnded(ShardLane lane) {
-        if (lane.phase == ShardLane.Phase.WAITING_FOR_MORE) {
-            lane.phase = ShardLane.Phase.IDLE;
+    void inputEnded(DeliveryLane lane) {
+        if (lane.phase == DeliveryLane.Phase.WAITING_FOR_MORE) {
+            lane.phase = DeliveryLane.Phase.IDLE;
             timers.cancel(lane);
         }
     }
@@ -45,15 +45,15 @@ final class Batching {
      * Whether an idle lane's batch may go now. If it must wait for more records, the lane moves to
      * {@code WAITING_FOR_MORE} and {@code onDue} runs when the wait ends.
      */
-    boolean dueNow(ShardLane lane, boolean endOfInput, ThrowingConsumer<ShardLane, Exception> onDue) {
+    boolean dueNow(DeliveryLane lane, boolean endOfInput, ThrowingConsumer<DeliveryLane, Exception> onDue) {
         long waitMs = config.batchMaxWait().toMillis();
         if (endOfInput || waitMs <= 0 || isFull(lane)) return true;
         long due = lane.openedAt + waitMs;
         if (timers.now() >= due) return true;
-        lane.phase = ShardLane.Phase.WAITING_FOR_MORE;
+        lane.phase = DeliveryLane.Phase.WAITING_FOR_MORE;
         timers.at(lane, due, () -> {
-            if (lane.phase == ShardLane.Phase.WAITING_FOR_MORE) {
-                lane.phase = ShardLane.Phase.IDLE;
+            if (lane.phase == DeliveryLane.Phase.WAITING_FOR_MORE) {
+                lane.phase = DeliveryLane.Phase.IDLE;
                 onDue.accept(lane);
             }
         });
@@ -61,12 +61,12 @@ final class Batching {
     }
 
     /** The next batch from the head of the lane's pending records. */
-    EncodedEvent cut(ShardLane lane) throws RecordDataException {
+    EncodedEvent cut(DeliveryLane lane) throws RecordDataException {
         return encoder.encode(lane.pending, config.batchMaxRecords(), config.batchMaxBytes());
     }
 
     /** Exactly the batch of {@code records} that was out when the restored checkpoint was taken. */
-    EncodedEvent recut(ShardLane lane, int records) throws RecordDataException {
+    EncodedEvent recut(DeliveryLane lane, int records) throws RecordDataException {
         return encoder.encode(lane.pending, records, config.batchMaxBytes());
     }
 

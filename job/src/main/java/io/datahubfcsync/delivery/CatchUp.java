@@ -48,10 +48,10 @@ final class CatchUp {
     /** The lane driver, told on the task thread. */
     interface Listener {
         /** The lane got {@code records} back: they may form its next batch. */
-        void reRead(ShardLane lane, int records) throws Exception;
+        void reRead(DeliveryLane lane, int records) throws Exception;
 
         /** The lane's re-read may go on (call {@link #advance} when it has room). */
-        void continueCatchUp(ShardLane lane) throws Exception;
+        void continueCatchUp(DeliveryLane lane) throws Exception;
     }
 
     CatchUp(DeliveryConfig config, Readers readers, OffTaskWork work, ProcessingTimeService time, Listener listener,
@@ -75,7 +75,7 @@ final class CatchUp {
      * @param recordsBudget records the lane may hold
      * @param bytesBudget payload bytes the lane may hold
      */
-    void advance(ShardLane lane, int recordsBudget, long bytesBudget) {
+    void advance(DeliveryLane lane, int recordsBudget, long bytesBudget) {
         if (lane.catchUpFailure != null) {
             if (lane.pending.isEmpty()) failForGood(lane, lane.catchUpFailure);
             return;
@@ -104,7 +104,7 @@ final class CatchUp {
         }
     }
 
-    private void onRead(ShardLane lane, Read read) throws Exception {
+    private void onRead(DeliveryLane lane, Read read) throws Exception {
         lane.catchUpBusy = false;
         if (lane.removed) {
             if (read.reader != null) read.reader.close();
@@ -135,7 +135,7 @@ final class CatchUp {
         if (lane.hasGap()) later(lane, batch.retryAfterMs());
     }
 
-    private void failed(ShardLane lane, RuntimeException failure) throws Exception {
+    private void failed(DeliveryLane lane, RuntimeException failure) throws Exception {
         if (failure instanceof LostRecordsException) {
             closeReader(lane);
             if (!lane.pending.isEmpty()) { // deliver what the lane kept first; advance() fails once it is empty
@@ -155,7 +155,7 @@ final class CatchUp {
     }
 
     /** Records the lane let go are gone from DataHub: no restart can bring them back. */
-    private void failForGood(ShardLane lane, RuntimeException lost) {
+    private void failForGood(DeliveryLane lane, RuntimeException lost) {
         String message = config.operatorName() + ": shard " + lane.shardId + " let records " + lane.gapFrom + ".."
                 + lane.gapTo + " go while it could not move, and cannot read them back: " + lost.getMessage();
         LOG.error(message);
@@ -163,7 +163,7 @@ final class CatchUp {
     }
 
     /** Continues the lane's re-read after {@code delayMs}, or at once (if it has room). */
-    private void later(ShardLane lane, long delayMs) throws Exception {
+    private void later(DeliveryLane lane, long delayMs) throws Exception {
         if (delayMs <= 0) {
             listener.continueCatchUp(lane);
             return;
@@ -175,7 +175,7 @@ final class CatchUp {
         });
     }
 
-    void closeReader(ShardLane lane) {
+    void closeReader(DeliveryLane lane) {
         if (lane.catchUpReader != null) {
             lane.catchUpReader.close();
             lane.catchUpReader = null;

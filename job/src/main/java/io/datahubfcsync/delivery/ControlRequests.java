@@ -20,10 +20,10 @@ final class ControlRequests {
         this.suspension = suspension;
     }
 
-    List<ShardStatus> statuses(Collection<ShardLane> lanes) {
+    List<ShardStatus> statuses(Collection<DeliveryLane> lanes) {
         long now = System.currentTimeMillis();
         List<ShardStatus> out = new ArrayList<>();
-        for (ShardLane lane : lanes) {
+        for (DeliveryLane lane : lanes) {
             out.add(new ShardStatus(lane.shardId, subtask, lane.statusState(), lane.highestSequence(),
                     lane.deliveredSequence(), lane.millisBehindLatest(), lane.consecutiveFailures(),
                     ShardStatus.firstLine(lane.lastError), lane.lastRequestId, lane.lastErrorAtMillis, lane.parents, now));
@@ -32,10 +32,10 @@ final class ControlRequests {
     }
 
     /** Resumes the named shard (or every one) if suspended; says which were not. */
-    ResumeReportEvent resume(ResumeCommandEvent command, Collection<ShardLane> lanes) throws Exception {
+    ResumeReportEvent resume(ResumeCommandEvent command, Collection<DeliveryLane> lanes) throws Exception {
         List<String> resumed = new ArrayList<>();
         Map<String, ShardState> notSuspended = new HashMap<>();
-        for (ShardLane lane : new ArrayList<>(lanes)) {
+        for (DeliveryLane lane : new ArrayList<>(lanes)) {
             if (command.shardId() != null && !command.shardId().equals(lane.shardId)) continue;
             if (suspension.resume(lane)) resumed.add(lane.shardId);
             else if (command.shardId() != null) notSuspended.put(lane.shardId, lane.statusState());

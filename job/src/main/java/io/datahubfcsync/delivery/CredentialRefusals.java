@@ -25,7 +25,7 @@ final class CredentialRefusals {
      * @return the pause before the batch is tried again
      * @throws CredentialsRefusedException once the refusals outlasted {@code credentials.failure-grace}
      */
-    long refused(ShardLane lane, InvocationResult result, long nowMs) {
+    long refused(DeliveryLane lane, InvocationResult result, long nowMs) {
         lane.metrics.credentialFailure();
         if (lane.credentialsRefusedSince < 0) lane.credentialsRefusedSince = nowMs;
         lane.credentialRefusals++;
@@ -58,7 +58,7 @@ final class CredentialRefusals {
     }
 
     /** FC accepted the credentials again (whatever the outcome of the call). */
-    void accepted(ShardLane lane) {
+    void accepted(DeliveryLane lane) {
         lane.credentialsRefusedSince = -1;
         lane.credentialRefusals = 0;
     }

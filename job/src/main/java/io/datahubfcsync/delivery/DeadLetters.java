@@ -34,8 +34,8 @@ final class DeadLetters {
     }
 
     /** Writes the lane's batch, with {@code reason} {@code exhausted} or {@code data-error}. */
-    void write(ShardLane lane, String reason) {
-        lane.exhausted(ShardLane.Phase.DEAD_LETTERING);
+    void write(DeliveryLane lane, String reason) {
+        lane.exhausted(DeliveryLane.Phase.DEAD_LETTERING);
         EncodedEvent batch = lane.inFlight;
         DeadLetter letter = DeadLetter.of(batch.json(), reason, config.project(), config.topic(), lane.shardId,
                 batch.firstSequence(), batch.lastSequence(), batch.recordCount(), lane.failedAttempts, lane.lastError,
@@ -48,7 +48,7 @@ final class DeadLetters {
         return writing > 0;
     }
 
-    private void write(ShardLane lane, DeadLetter letter, int failedWrites) {
+    private void write(DeliveryLane lane, DeadLetter letter, int failedWrites) {
         writing++;
         work.run(() -> {
             try {
@@ -63,8 +63,8 @@ final class DeadLetters {
         }, "dead letter of shard %s", lane.shardId);
     }
 
-    private void written(ShardLane lane, DeadLetter letter, int failedWritesBefore, Exception failure) throws Exception {
-        if (lane.phase != ShardLane.Phase.DEAD_LETTERING) return;
+    private void written(DeliveryLane lane, DeadLetter letter, int failedWritesBefore, Exception failure) throws Exception {
+        if (lane.phase != DeliveryLane.Phase.DEAD_LETTERING) return;
         EncodedEvent batch = lane.inFlight;
         if (failure == null) {
             LOG.warn("{}: shard {} sequences {}..{} ({}) went to dead-letter topic {} after {} failed attempts; last error: {}",
@@ -76,7 +76,7 @@ final class DeadLetters {
         }
         int failedWrites = failedWritesBefore + 1;
         if (failedWrites >= config.retryMaxAttempts()) {
-            lane.exhausted(ShardLane.Phase.EXHAUSTED);
+            lane.exhausted(DeliveryLane.Phase.EXHAUSTED);
             String message = String.format("%s: shard %s of DataHub project %s, topic %s: records %s:%d..%s:%d could"
                             + " neither be delivered (%s) nor written to dead-letter topic %s after %d attempts: %s."
                             + " The job will not restart by itself: fix the dead-letter topic, then resume from the"
@@ -90,7 +90,7 @@ final class DeadLetters {
         LOG.warn("{}: writing the dead letter of shard {} to {} failed ({} of {}): {}", config.operatorName(),
                 lane.shardId, config.deadLetterTopic(), failedWrites, config.retryMaxAttempts(), failure.toString());
         timers.after(lane, config.retryInterval().toMillis(), () -> drain.runOrDefer(() -> {
-            if (lane.phase == ShardLane.Phase.DEAD_LETTERING) write(lane, letter, failedWrites);
+            if (lane.phase == DeliveryLane.Phase.DEAD_LETTERING) write(lane, letter, failedWrites);
         }));
     }
 }

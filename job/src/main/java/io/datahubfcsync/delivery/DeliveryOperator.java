@@ -13,6 +13,7 @@ import io.datahubfcsync.fc.FunctionInvokerFactory;
 import io.datahubfcsync.fc.InvocationOutcome;
 import io.datahubfcsync.fc.InvocationResult;
 import io.datahubfcsync.metrics.DeliveryLagMetrics;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.metrics.ShardDeliveryMetrics;
 import io.datahubfcsync.progress.DeliveredPosition;
 import io.datahubfcsync.progress.ProgressPublisher;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * pauses and {@code batch.max-wait} timers come back as mails on the task's mailbox.
  *
  * <p>This class drives the lanes through Flink's operator life cycle and leaves each concern to its
- * own part: {@link ShardLane} (one shard's state machine), {@link FlowControl} (per-shard budgets),
+ * own part: {@link DeliveryLane} (one shard's state machine), {@link FlowControl} (per-shard budgets),
  * {@link CatchUp} (reading back what a lane let go), {@link Batching} (when a batch is due and what
  * it holds), {@link RetryPolicy} (attempt accounting), {@link CredentialRefusals},
  * {@link Exhaustion} (what {@code on-exhausted} does), {@link Suspension}, {@link DeadLetters},
@@ -71,7 +72,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private final transient MailboxExecutor mailbox;
 
     /** Read by metric gauges on the reporter thread, hence concurrent; changed on the task thread only. */
-    private transient Map<String, ShardLane> lanes;
+    private transient Map<String, DeliveryLane> lanes;
     /** Batch sizes that were out at the restored checkpoint, to send exactly those batches again. */
     private transient Map<String, Integer> restoredInFlight;
     private transient LaneStore store;
@@ -133,10 +134,10 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         gate = new ParentGate(config.operatorName(), coordinator != null ? coordinator : event -> {});
         if (!context.isRestored()) return;
 
-        for (Map.Entry<String, ShardProgress> e : store.restoreAll().entrySet()) {
+        for (Map.Entry<String, CheckpointedLane> e : store.restoreAll().entrySet()) {
             String shardId = e.getKey();
-            ShardProgress p = e.getValue();
-            ShardLane lane = ShardLane.restore(shardId, p);
+            CheckpointedLane p = e.getValue();
+            DeliveryLane lane = DeliveryLane.restore(shardId, p);
             lane.metrics = new ShardDeliveryMetrics(getMetricGroup(), shardId, lane);
             lanes.put(shardId, lane);
             buffered += p.pending.size();
@@ -163,7 +164,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
             pacer = new Pacer((double) config.maxRecordsPerSecond() / parallelism,
                     Pacer.Clock.of(getProcessingTimeService()), this::tryStart);
-            getMetricGroup().gauge("pacedRecordsPerSecond", pacer::currentRatePerSecond);
+            getMetricGroup().gauge(MetricNames.Delivery.PACED_RECORDS_PER_SECOND, pacer::currentRatePerSecond);
         }
         if (deadLetterFactory != null) {
             deadLetterWriter = deadLetterFactory.create();
@@ -172,7 +173,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         suspension = new Suspension(config, timers, drain, this);
         control = new ControlRequests(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), suspension);
         flow = new FlowControl(config, catchUpReaders != null, mailbox, () -> buffered, () -> lanes.size());
-        catchUpCounters = ReaderCounters.register(getMetricGroup().addGroup("catchUp"));
+        catchUpCounters = ReaderCounters.register(getMetricGroup().addGroup(MetricNames.CATCH_UP_GROUP));
         catchUp = new CatchUp(config, catchUpReaders, work, getProcessingTimeService(), this, catchUpCounters);
         exhaustion = new Exhaustion(config, deadLetters, suspension);
         DeliveryLagMetrics.register(getMetricGroup(), this::maxMillisBehindLatest, this::syncedUpTo);
@@ -182,7 +183,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             progress.registerMetrics(getMetricGroup());
         }
 
-        for (ShardLane lane : new ArrayList<>(lanes.values())) {
+        for (DeliveryLane lane : new ArrayList<>(lanes.values())) {
             Integer inFlight = restoredInFlight.remove(lane.shardId);
             if (inFlight != null) resendRestoredBatch(lane, inFlight);
             else advance(lane);
@@ -200,10 +201,10 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        for (ShardLane lane : lanes.values()) store.write(lane.shardId, lane.snapshot(runId));
+        for (DeliveryLane lane : lanes.values()) store.write(lane.shardId, lane.snapshot(runId));
         if (progress != null) {
             List<DeliveredPosition> positions = new ArrayList<>();
-            for (ShardLane lane : lanes.values()) {
+            for (DeliveryLane lane : lanes.values()) {
                 positions.add(new DeliveredPosition(lane.shardId, lane.deliveredSequence(), lane.deliveredSystemTime));
             }
             progress.checkpointTaken(context.getCheckpointId(), positions);
@@ -220,7 +221,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     /** A shard delivered to its END, and known so to a completed checkpoint of the coordinator: its lane, state and metrics go. */
     private void remove(String shardId) {
-        ShardLane lane = lanes.get(shardId);
+        DeliveryLane lane = lanes.get(shardId);
         if (lane == null || !lane.deliveredToEnd()) return;
         lanes.remove(shardId);
         lane.removed = true;
@@ -246,7 +247,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     @Override
     public void endInput() throws Exception {
         endOfInput = true;
-        for (ShardLane lane : new ArrayList<>(lanes.values())) {
+        for (DeliveryLane lane : new ArrayList<>(lanes.values())) {
             batching.inputEnded(lane);
             advance(lane);
         }
@@ -255,8 +256,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     }
 
     private boolean allDeliveredOrSuspended() {
-        for (ShardLane lane : lanes.values()) {
-            if ((!lane.pending.isEmpty() || lane.hasGap()) && lane.phase != ShardLane.Phase.SUSPENDED) return false;
+        for (DeliveryLane lane : lanes.values()) {
+            if ((!lane.pending.isEmpty() || lane.hasGap()) && lane.phase != DeliveryLane.Phase.SUSPENDED) return false;
         }
         return true;
     }
@@ -279,7 +280,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     }
 
     private void startAll() throws Exception {
-        for (ShardLane lane : new ArrayList<>(lanes.values())) advance(lane);
+        for (DeliveryLane lane : new ArrayList<>(lanes.values())) advance(lane);
     }
 
     // ---------------------------------------------------------------- records in
@@ -287,7 +288,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     @Override
     public void processElement(StreamRecord<ShardRecord> element) throws Exception {
         ShardRecord record = element.getValue();
-        ShardLane lane = lanes.computeIfAbsent(record.shardId, this::newLane);
+        DeliveryLane lane = lanes.computeIfAbsent(record.shardId, this::newLane);
         if (record.isMarker()) {
             onMarker(lane, record);
             return;
@@ -304,7 +305,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         tryStart(lane);
     }
 
-    private void onMarker(ShardLane lane, ShardRecord marker) throws Exception {
+    private void onMarker(DeliveryLane lane, ShardRecord marker) throws Exception {
         if (marker.isEnd()) {
             lane.endSequence = marker.sequence;
             LOG.debug("{}: shard {} ends at sequence {}", config.operatorName(), lane.shardId, marker.sequence);
@@ -320,7 +321,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     public void handleOperatorEvent(OperatorEvent event) {
         try {
             if (event instanceof DeliveredShardsEvent delivered) {
-                for (ShardLane lane : gate.learned(delivered, new ArrayList<>(lanes.values()))) advance(lane);
+                for (DeliveryLane lane : gate.learned(delivered, new ArrayList<>(lanes.values()))) advance(lane);
             } else if (event instanceof StatusQueryEvent query) {
                 coordinator.sendEventToCoordinator(new StatusReportEvent(query.requestId(), control.statuses(lanes.values())));
             } else if (event instanceof ResumeCommandEvent resume) {
@@ -333,8 +334,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         }
     }
 
-    private ShardLane newLane(String shardId) {
-        ShardLane lane = new ShardLane(shardId);
+    private DeliveryLane newLane(String shardId) {
+        DeliveryLane lane = new DeliveryLane(shardId);
         lane.metrics = new ShardDeliveryMetrics(getMetricGroup(), shardId, lane);
         return lane;
     }
@@ -342,8 +343,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     // ---------------------------------------------------------------- batches out
 
     /** Starts the lane's next batch if nothing of the shard is out, its parents are delivered and the batch is due. */
-    private void tryStart(ShardLane lane) throws Exception {
-        if (drain.holdsNewWork() || lane.phase != ShardLane.Phase.IDLE || lane.pending.isEmpty()
+    private void tryStart(DeliveryLane lane) throws Exception {
+        if (drain.holdsNewWork() || lane.phase != DeliveryLane.Phase.IDLE || lane.pending.isEmpty()
                 || !lane.parentsDelivered || lane.removed) {
             return;
         }
@@ -361,7 +362,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         invoke(lane);
     }
 
-    private void resendRestoredBatch(ShardLane lane, int records) throws Exception {
+    private void resendRestoredBatch(DeliveryLane lane, int records) throws Exception {
         EncodedEvent event;
         try {
             event = batching.recut(lane, records);
@@ -380,8 +381,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     }
 
     @Override
-    public void invoke(ShardLane lane) {
-        lane.phase = ShardLane.Phase.INVOKING;
+    public void invoke(DeliveryLane lane) {
+        lane.phase = DeliveryLane.Phase.INVOKING;
         lane.invokeStartedNanos = System.nanoTime();
         invoking++;
         byte[] json = lane.inFlight.json();
@@ -402,14 +403,14 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         }
     }
 
-    private void onAnswer(ShardLane lane, InvocationResult result) throws Exception {
-        if (lane.phase != ShardLane.Phase.INVOKING) return;
+    private void onAnswer(DeliveryLane lane, InvocationResult result) throws Exception {
+        if (lane.phase != DeliveryLane.Phase.INVOKING) return;
         lane.metrics.invoked(result.latencyNanos() > 0 ? result.latencyNanos() : System.nanoTime() - lane.invokeStartedNanos);
         if (result.outcome().isAuthFailure()) {
             long pause = credentials.refused(lane, result, timers.now());
             lane.retryIn(pause);
             timers.after(lane, pause, () -> drain.runOrDefer(() -> {
-                if (lane.phase == ShardLane.Phase.WAITING_TO_RETRY) invoke(lane);
+                if (lane.phase == DeliveryLane.Phase.WAITING_TO_RETRY) invoke(lane);
             }));
             return;
         }
@@ -426,12 +427,12 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         }
         lane.retryIn(delay);
         timers.after(lane, delay, () -> drain.runOrDefer(() -> {
-            if (lane.phase == ShardLane.Phase.WAITING_TO_RETRY) invoke(lane);
+            if (lane.phase == DeliveryLane.Phase.WAITING_TO_RETRY) invoke(lane);
         }));
     }
 
     @Override
-    public void cutAgain(ShardLane lane) throws Exception {
+    public void cutAgain(DeliveryLane lane) throws Exception {
         lane.uncutBatch();
         tryStart(lane);
     }
@@ -442,25 +443,25 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
      * @return false if the shard is not held here or not suspended (nothing changes then)
      */
     boolean resume(String shardId) throws Exception {
-        ShardLane lane = lanes.get(shardId);
+        DeliveryLane lane = lanes.get(shardId);
         return lane != null && suspension.resume(lane);
     }
 
     @Override
-    public void batchDone(ShardLane lane) throws Exception {
+    public void batchDone(DeliveryLane lane) throws Exception {
         buffered -= lane.batchDone().size();
         advance(lane);
         gate.reportIfDelivered(lane);
     }
 
     /** Whatever the lane can do next: its next batch, and reading back what it let go. */
-    private void advance(ShardLane lane) throws Exception {
+    private void advance(DeliveryLane lane) throws Exception {
         tryStart(lane);
         catchUp.advance(lane, flow.recordsBudget(), flow.bytesBudget());
     }
 
     @Override
-    public void reRead(ShardLane lane, int records) throws Exception {
+    public void reRead(DeliveryLane lane, int records) throws Exception {
         buffered += records;
         lane.metrics.reRead(records);
         batching.recordAdded(lane);
@@ -468,7 +469,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     }
 
     @Override
-    public void continueCatchUp(ShardLane lane) {
+    public void continueCatchUp(DeliveryLane lane) {
         catchUp.advance(lane, flow.recordsBudget(), flow.bytesBudget());
     }
 
@@ -476,7 +477,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     private long maxMillisBehindLatest() {
         long max = 0;
-        for (ShardLane lane : lanes.values()) max = Math.max(max, lane.millisBehindLatest());
+        for (DeliveryLane lane : lanes.values()) max = Math.max(max, lane.millisBehindLatest());
         return max;
     }
 
@@ -487,7 +488,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
      */
     private long syncedUpTo() {
         long min = Long.MAX_VALUE;
-        for (ShardLane lane : lanes.values()) {
+        for (DeliveryLane lane : lanes.values()) {
             long t = lane.oldestUndeliveredTime();
             if (t >= 0) min = Math.min(min, t);
         }
@@ -496,14 +497,14 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     /** The shard's lane, or null. */
     @VisibleForTesting
-    ShardLane lane(String shardId) {
+    DeliveryLane lane(String shardId) {
         return lanes.get(shardId);
     }
 
     /** The shard's {@code state} gauge value, or -1 if this subtask holds no such shard. */
     @VisibleForTesting
     int stateOf(String shardId) {
-        ShardLane lane = lanes.get(shardId);
+        DeliveryLane lane = lanes.get(shardId);
         return lane == null ? -1 : lane.state();
     }
 

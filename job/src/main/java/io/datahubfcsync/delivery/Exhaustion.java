@@ -26,7 +26,7 @@ final class Exhaustion {
     }
 
     /** The lane's batch failed its last attempt. */
-    void exhausted(ShardLane lane) {
+    void exhausted(DeliveryLane lane) {
         if (config.onExhausted() == OnExhausted.DEAD_LETTER) {
             deadLetters.write(lane, "exhausted");
             return;
@@ -35,7 +35,7 @@ final class Exhaustion {
             suspension.suspend(lane);
             return;
         }
-        lane.exhausted(ShardLane.Phase.EXHAUSTED);
+        lane.exhausted(DeliveryLane.Phase.EXHAUSTED);
         EncodedEvent batch = lane.inFlight;
         String message = String.format("%s: shard %s of DataHub project %s, topic %s is exhausted: records"
                         + " %s:%d..%s:%d (sequences %d..%d, %d records) failed %d attempts (retry.max-attempts=%d)."
@@ -51,7 +51,7 @@ final class Exhaustion {
     }
 
     /** The record at the head of the lane cannot be put into an event (invalid UTF-8, too large, ...). */
-    void undeliverable(ShardLane lane, RecordDataException e, EncodedEvent rejected) {
+    void undeliverable(DeliveryLane lane, RecordDataException e, EncodedEvent rejected) {
         ShardRecord head = lane.pending.peekFirst();
         lane.batchStarted(rejected);
         lane.lastError = e.getMessage();
@@ -65,7 +65,7 @@ final class Exhaustion {
             suspension.suspend(lane);
             return;
         }
-        lane.exhausted(ShardLane.Phase.EXHAUSTED);
+        lane.exhausted(DeliveryLane.Phase.EXHAUSTED);
         String message = String.format("%s: record %s:%d of DataHub project %s, topic %s (shard %s, sequence %d)"
                         + " cannot be delivered: %s. Nothing from sequence %d of this shard on was delivered."
                         + " The job will not restart by itself: fix the data or the settings, then resume from the"

@@ -43,7 +43,7 @@ final class FlowControl {
      *
      * @return true to keep the record; false if the lane let it go (it is then part of the lane's gap)
      */
-    boolean keep(ShardLane lane, ShardRecord record) throws InterruptedException {
+    boolean keep(DeliveryLane lane, ShardRecord record) throws InterruptedException {
         if (!canReadBack) {
             while (buffered.getAsInt() >= config.maxBufferedRecords()) mailbox.yield();
             return true;
@@ -76,12 +76,12 @@ final class FlowControl {
      * worth), and holding up the subtask for one busy lane would starve the others; the subtask's
      * bound still caps memory.
      */
-    private boolean fullForAMovingLane(ShardLane lane) {
+    private boolean fullForAMovingLane(DeliveryLane lane) {
         return lane.heldBytes >= bytesBudget() || buffered.getAsInt() >= config.maxBufferedRecords();
     }
 
     /** At or over the lane's budget (records or bytes), or the subtask's. */
-    private boolean full(ShardLane lane) {
+    private boolean full(DeliveryLane lane) {
         return lane.pending.size() >= recordsBudget() || lane.heldBytes >= bytesBudget()
                 || buffered.getAsInt() >= config.maxBufferedRecords();
     }

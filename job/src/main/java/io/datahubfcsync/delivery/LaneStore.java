@@ -15,11 +15,15 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 
 /**
- * The lanes' keyed state (key = shard id): one versioned {@link ShardProgress} blob per shard, so
+ * The lanes' keyed state (key = shard id): one versioned {@link CheckpointedLane} blob per shard, so
  * that a rescale moves each shard's progress with its key, and the layout can change between
  * releases without losing savepoints.
  */
 final class LaneStore {
+    /**
+     * Savepoints find the state by this name, so it stays as first released. The state holds plain
+     * bytes (no class name of ours is written), so renaming the Java classes does not touch it.
+     */
     static final String STATE_NAME = "shard-progress";
 
     private final ValueState<byte[]> state;
@@ -34,25 +38,25 @@ final class LaneStore {
     }
 
     /** Every shard this subtask restored, with its progress. */
-    Map<String, ShardProgress> restoreAll() throws Exception {
+    Map<String, CheckpointedLane> restoreAll() throws Exception {
         List<String> shards;
         try (Stream<String> keys = backend.getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
             shards = keys.collect(Collectors.toList());
         }
-        Map<String, ShardProgress> restored = new LinkedHashMap<>();
+        Map<String, CheckpointedLane> restored = new LinkedHashMap<>();
         for (String shardId : shards) {
             setCurrentKey.accept(shardId);
             byte[] bytes = state.value();
             if (bytes == null) continue;
             restored.put(shardId, SimpleVersionedSerialization.readVersionAndDeSerialize(
-                    ShardProgressSerializer.INSTANCE, bytes));
+                    CheckpointedLaneSerializer.INSTANCE, bytes));
         }
         return restored;
     }
 
-    void write(String shardId, ShardProgress progress) throws Exception {
+    void write(String shardId, CheckpointedLane progress) throws Exception {
         setCurrentKey.accept(shardId);
-        state.update(SimpleVersionedSerialization.writeVersionAndSerialize(ShardProgressSerializer.INSTANCE, progress));
+        state.update(SimpleVersionedSerialization.writeVersionAndSerialize(CheckpointedLaneSerializer.INSTANCE, progress));
     }
 
     /** The shard is done with: its state goes away with the next checkpoint. */

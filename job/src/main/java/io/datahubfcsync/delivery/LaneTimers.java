@@ -20,12 +20,12 @@ final class LaneTimers {
     }
 
     /** Runs {@code action} on the task thread after {@code delayMs}, unless a newer timer of the lane replaced it. */
-    void after(ShardLane lane, long delayMs, ThrowingRunnable<Exception> action) {
+    void after(DeliveryLane lane, long delayMs, ThrowingRunnable<Exception> action) {
         at(lane, now() + delayMs, action);
     }
 
     /** Runs {@code action} on the task thread at processing time {@code due}, unless superseded. */
-    void at(ShardLane lane, long due, ThrowingRunnable<Exception> action) {
+    void at(DeliveryLane lane, long due, ThrowingRunnable<Exception> action) {
         long token = ++lane.timerToken;
         time.registerTimer(due, firedAt -> {
             if (lane.timerToken == token && !lane.removed) action.run();
@@ -33,7 +33,7 @@ final class LaneTimers {
     }
 
     /** Makes the lane's pending timer, if any, a no-op. */
-    void cancel(ShardLane lane) {
+    void cancel(DeliveryLane lane) {
         lane.timerToken++;
     }
 }

@@ -54,9 +54,9 @@ final class Pacer {
 
     private final double configuredPerMs;
     private final Clock clock;
-    private final ThrowingConsumer<ShardLane, Exception> start;
+    private final ThrowingConsumer<DeliveryLane, Exception> start;
     /** Lanes that wait for tokens, in arrival order. */
-    private final LinkedHashSet<ShardLane> waiting = new LinkedHashSet<>();
+    private final LinkedHashSet<DeliveryLane> waiting = new LinkedHashSet<>();
     /** Read by the rate gauge on the reporter thread. */
     private volatile double currentPerMs;
     private double tokens;
@@ -69,7 +69,7 @@ final class Pacer {
      * @param recordsPerSecond this subtask's share of {@code delivery.max-records-per-second}
      * @param start asks a lane to start its next batch (the operator's {@code tryStart}), which calls {@link #admit}
      */
-    Pacer(double recordsPerSecond, Clock clock, ThrowingConsumer<ShardLane, Exception> start) {
+    Pacer(double recordsPerSecond, Clock clock, ThrowingConsumer<DeliveryLane, Exception> start) {
         if (!(recordsPerSecond > 0)) throw new IllegalArgumentException("the rate must be positive, got " + recordsPerSecond);
         this.configuredPerMs = recordsPerSecond / 1000.0;
         this.currentPerMs = configuredPerMs;
@@ -82,10 +82,10 @@ final class Pacer {
      * Whether the lane may start a batch now. If not, it waits in the queue (once) and is asked
      * again through {@code start} when its turn comes.
      */
-    boolean admit(ShardLane lane) {
+    boolean admit(DeliveryLane lane) {
         long now = clock.now();
         refill(now);
-        ShardLane head = head();
+        DeliveryLane head = head();
         if (head == lane) headAsked = true;
         if ((head == null || head == lane) && tokens >= 0) {
             waiting.remove(lane);
@@ -125,7 +125,7 @@ final class Pacer {
     }
 
     /** The lane was dropped from the operator: it no longer waits. */
-    void forget(ShardLane lane) {
+    void forget(DeliveryLane lane) {
         boolean wasHead = head() == lane;
         waiting.remove(lane);
         if (wasHead && !waiting.isEmpty()) armHeadTimer(clock.now());
@@ -146,8 +146,8 @@ final class Pacer {
         return Math.max(1.0, currentPerMs * BURST_MS);
     }
 
-    private ShardLane head() {
-        Iterator<ShardLane> it = waiting.iterator();
+    private DeliveryLane head() {
+        Iterator<DeliveryLane> it = waiting.iterator();
         return it.hasNext() ? it.next() : null;
     }
 
@@ -162,7 +162,7 @@ final class Pacer {
     }
 
     private void wake() throws Exception {
-        ShardLane head = head();
+        DeliveryLane head = head();
         if (head == null) return;
         headAsked = false;
         if (!head.removed) start.accept(head);

@@ -41,7 +41,7 @@ final class ParentGate {
      * nothing yet waits for them; one that already got going (restored, or from a release without
      * markers) had its parents delivered before.
      */
-    void started(ShardLane lane, List<String> parents) {
+    void started(DeliveryLane lane, List<String> parents) {
         if (!lane.parents.isEmpty() || parents.isEmpty()) return; // told before (START again after a restore)
         lane.parents = List.copyOf(parents);
         boolean fresh = lane.pending.isEmpty() && !lane.hasGap() && lane.deliveredSequence() < 0;
@@ -53,7 +53,7 @@ final class ParentGate {
     }
 
     /** Reports the lane if it is delivered to its END (again after a restore: reports are not aligned with checkpoints). */
-    void reportIfDelivered(ShardLane lane) {
+    void reportIfDelivered(DeliveryLane lane) {
         if (lane.endReported || !lane.deliveredToEnd()) return;
         lane.endReported = true;
         LOG.info("{}: shard {} delivered to its end (sequence {})", operatorName, lane.shardId, lane.endSequence);
@@ -65,10 +65,10 @@ final class ParentGate {
      *
      * @return lanes whose parents are now all delivered (they may go)
      */
-    List<ShardLane> learned(DeliveredShardsEvent event, Collection<ShardLane> lanes) {
+    List<DeliveryLane> learned(DeliveredShardsEvent event, Collection<DeliveryLane> lanes) {
         delivered.addAll(event.shards());
-        List<ShardLane> released = new ArrayList<>();
-        for (ShardLane lane : lanes) {
+        List<DeliveryLane> released = new ArrayList<>();
+        for (DeliveryLane lane : lanes) {
             if (event.shards().contains(lane.shardId) && lane.endReported) {
                 acknowledged.putIfAbsent(lane.shardId, event.inCheckpointsAfter());
             }

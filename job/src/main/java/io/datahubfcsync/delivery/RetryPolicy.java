@@ -36,7 +36,7 @@ final class RetryPolicy {
         return config.retryMaxAttempts();
     }
 
-    boolean isExhausted(ShardLane lane) {
+    boolean isExhausted(DeliveryLane lane) {
         return lane.failedAttempts >= config.retryMaxAttempts();
     }
 
@@ -45,7 +45,7 @@ final class RetryPolicy {
      *
      * @return the pause before the next attempt in ms, or -1 when the batch is exhausted
      */
-    long attemptFailed(ShardLane lane, InvocationResult result) {
+    long attemptFailed(DeliveryLane lane, InvocationResult result) {
         lane.attemptFailed(result.describe(), result.requestId());
         lane.metrics.failedAttempt();
         if (isExhausted(lane)) return -1;
@@ -74,7 +74,7 @@ final class RetryPolicy {
      * restart) it keeps its count; a new run, typically after the function was fixed, starts again
      * at zero.
      */
-    void restored(ShardLane lane, boolean sameRun) {
+    void restored(DeliveryLane lane, boolean sameRun) {
         if (!sameRun) lane.forgetFailedAttempts();
     }
 }

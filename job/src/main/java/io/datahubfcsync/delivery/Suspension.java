@@ -30,8 +30,8 @@ final class Suspension {
         this.actions = actions;
     }
 
-    void suspend(ShardLane lane) {
-        boolean wasSuspended = lane.phase == ShardLane.Phase.SUSPENDED || lane.failedAttempts > config.retryMaxAttempts();
+    void suspend(DeliveryLane lane) {
+        boolean wasSuspended = lane.phase == DeliveryLane.Phase.SUSPENDED || lane.failedAttempts > config.retryMaxAttempts();
         lane.suspended();
         EncodedEvent batch = lane.inFlight;
         long probeMs = config.suspendProbeInterval().toMillis();
@@ -51,7 +51,7 @@ final class Suspension {
         }
         if (!lane.undeliverable && probeMs > 0) {
             timers.after(lane, probeMs, () -> drain.runOrDefer(() -> {
-                if (lane.phase == ShardLane.Phase.SUSPENDED) actions.invoke(lane); // one attempt: a failure suspends again
+                if (lane.phase == DeliveryLane.Phase.SUSPENDED) actions.invoke(lane); // one attempt: a failure suspends again
             }));
         }
     }
@@ -60,8 +60,8 @@ final class Suspension {
      * The end of a bounded run: one that would end with suspended shards fails instead, naming them
      * (ending "finished" would lose their records).
      */
-    void failIfAnySuspended(Collection<ShardLane> lanes) {
-        List<ShardLane> suspended = lanes.stream().filter(l -> l.phase == ShardLane.Phase.SUSPENDED)
+    void failIfAnySuspended(Collection<DeliveryLane> lanes) {
+        List<DeliveryLane> suspended = lanes.stream().filter(l -> l.phase == DeliveryLane.Phase.SUSPENDED)
                 .sorted(Comparator.comparing(l -> l.shardId)).toList();
         if (suspended.isEmpty()) return;
         String which = suspended.stream().map(l -> "shard " + l.shardId + " from sequence " + l.inFlight.firstSequence()
@@ -80,14 +80,14 @@ final class Suspension {
      *
      * @return false (and nothing changes) if the shard is not suspended
      */
-    boolean resume(ShardLane lane) throws Exception {
-        if (lane.phase != ShardLane.Phase.SUSPENDED) return false;
+    boolean resume(DeliveryLane lane) throws Exception {
+        if (lane.phase != DeliveryLane.Phase.SUSPENDED) return false;
         LOG.info("{}: resuming suspended shard {} at sequence {} with a fresh retry.max-attempts", config.operatorName(),
                 lane.shardId, lane.inFlight.firstSequence());
         timers.cancel(lane);
         lane.forgetFailedAttempts();
         drain.runOrDefer(() -> {
-            if (lane.phase != ShardLane.Phase.SUSPENDED) return;
+            if (lane.phase != DeliveryLane.Phase.SUSPENDED) return;
             if (lane.undeliverable) actions.cutAgain(lane);
             else actions.invoke(lane);
         });

@@ -18,7 +18,7 @@ public final class DeliveryLagMetrics {
      *     "done time"); -1 while no shard is known
      */
     public static void register(MetricGroup operatorGroup, LongSupplier maxMillisBehindLatest, LongSupplier syncedUpTo) {
-        operatorGroup.gauge("maxMillisBehindLatest", (Gauge<Long>) maxMillisBehindLatest::getAsLong);
-        operatorGroup.gauge("syncedUpTo", (Gauge<Long>) syncedUpTo::getAsLong);
+        operatorGroup.gauge(MetricNames.Delivery.MAX_MILLIS_BEHIND_LATEST, (Gauge<Long>) maxMillisBehindLatest::getAsLong);
+        operatorGroup.gauge(MetricNames.Delivery.SYNCED_UP_TO, (Gauge<Long>) syncedUpTo::getAsLong);
     }
 }

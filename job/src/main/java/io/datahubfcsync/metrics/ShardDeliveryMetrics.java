@@ -5,15 +5,13 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
 
 /**
- * The per-shard delivery metrics, registered under the key/value group
- * {@code shard=<id>} of the delivery operator, so the Flink UI lists them as
- * {@code <operator>.shard.<id>.<metric>}.
+ * The per-shard delivery metrics ({@link MetricNames.DeliveryShard}), registered under the
+ * key/value group {@code shard=<id>} of the delivery operator, so the Flink UI lists them as
+ * {@code <operator>.shard.<id>.<metric>}; the group is closed once the shard is done with.
  */
 public final class ShardDeliveryMetrics {
-    public static final String SHARD_GROUP = "shard";
     /** Values of the {@code state} gauge. */
     public static final int STATE_RUNNING = 0;
     public static final int STATE_RETRYING = 1;
@@ -24,8 +22,11 @@ public final class ShardDeliveryMetrics {
     /** Samples kept for the latency histogram's percentiles. */
     private static final int LATENCY_WINDOW = 500;
 
-    /** Live values of one shard, read by the metric reporter thread (implementations use volatile fields). */
-    public interface ShardStatus {
+    /**
+     * The live values of one shard that the gauges show, read by the metric reporter's thread
+     * (implementations use volatile fields).
+     */
+    public interface LiveValues {
         long deliveredSequence();
 
         int pendingRecords();
@@ -39,7 +40,7 @@ public final class ShardDeliveryMetrics {
         long retryDelayMs();
     }
 
-    private final MetricGroup group;
+    private final ShardMetricGroup group;
     private final Counter invocations;
     private final Counter failedAttempts;
     private final Counter deadLettered;
@@ -48,21 +49,22 @@ public final class ShardDeliveryMetrics {
     private final Counter reRead;
     private final Histogram invokeLatencyMs;
 
-    public ShardDeliveryMetrics(MetricGroup operatorGroup, String shardId, ShardStatus status) {
-        MetricGroup g = operatorGroup.addGroup(SHARD_GROUP, shardId);
-        this.group = g;
-        g.gauge("deliveredSequence", (Gauge<Long>) status::deliveredSequence);
-        g.gauge("pendingRecords", (Gauge<Integer>) status::pendingRecords);
-        g.gauge("consecutiveFailures", (Gauge<Integer>) status::consecutiveFailures);
-        g.gauge("state", (Gauge<Integer>) status::state);
-        g.gauge("retryDelayMs", (Gauge<Long>) status::retryDelayMs);
-        invocations = g.counter("invocations");
-        failedAttempts = g.counter("failedAttempts");
-        deadLettered = g.counter("deadLetteredRecords");
-        letGo = g.counter("recordsLetGo");
-        credentialFailures = g.counter("credentialFailures");
-        reRead = g.counter("recordsReRead");
-        invokeLatencyMs = g.histogram("invokeLatencyMs", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+    public ShardDeliveryMetrics(MetricGroup operatorGroup, String shardId, LiveValues status) {
+        this.group = ShardMetricGroup.open(operatorGroup, shardId);
+        MetricGroup g = group.group();
+        g.gauge(MetricNames.DeliveryShard.DELIVERED_SEQUENCE, (Gauge<Long>) status::deliveredSequence);
+        g.gauge(MetricNames.DeliveryShard.PENDING_RECORDS, (Gauge<Integer>) status::pendingRecords);
+        g.gauge(MetricNames.DeliveryShard.CONSECUTIVE_FAILURES, (Gauge<Integer>) status::consecutiveFailures);
+        g.gauge(MetricNames.DeliveryShard.STATE, (Gauge<Integer>) status::state);
+        g.gauge(MetricNames.DeliveryShard.RETRY_DELAY_MS, (Gauge<Long>) status::retryDelayMs);
+        invocations = g.counter(MetricNames.DeliveryShard.INVOCATIONS);
+        failedAttempts = g.counter(MetricNames.DeliveryShard.FAILED_ATTEMPTS);
+        deadLettered = g.counter(MetricNames.DeliveryShard.DEAD_LETTERED_RECORDS);
+        letGo = g.counter(MetricNames.DeliveryShard.RECORDS_LET_GO);
+        credentialFailures = g.counter(MetricNames.DeliveryShard.CREDENTIAL_FAILURES);
+        reRead = g.counter(MetricNames.DeliveryShard.RECORDS_RE_READ);
+        invokeLatencyMs = g.histogram(MetricNames.DeliveryShard.INVOKE_LATENCY_MS,
+                new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
     }
 
     /** One invocation answered (successfully or not) after {@code latencyNanos}. */
@@ -98,9 +100,9 @@ public final class ShardDeliveryMetrics {
         reRead.inc(records);
     }
 
-    /** The shard is done with: its metrics leave the reporters and the UI. */
+    /** The shard is done with: its metrics leave the reporters. */
     public void close() {
-        if (group instanceof AbstractMetricGroup<?> g) g.close();
+        group.close();
     }
 
     public long invocationCount() {

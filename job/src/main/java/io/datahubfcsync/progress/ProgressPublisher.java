@@ -1,5 +1,6 @@
 package io.datahubfcsync.progress;
 
+import io.datahubfcsync.metrics.MetricNames;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -50,10 +51,10 @@ public final class ProgressPublisher implements AutoCloseable {
      * {@code subscriptionOffline} (commits skipped because it was OFFLINE), {@code subscriptionOffsetResets}.
      */
     public void registerMetrics(MetricGroup group) {
-        group.gauge("subscriptionCommits", commits::get);
-        group.gauge("subscriptionCommitFailures", failures::get);
-        group.gauge("subscriptionOffline", offline::get);
-        group.gauge("subscriptionOffsetResets", mirror::offsetResets);
+        group.gauge(MetricNames.Subscription.COMMITS, commits::get);
+        group.gauge(MetricNames.Subscription.COMMIT_FAILURES, failures::get);
+        group.gauge(MetricNames.Subscription.OFFLINE, offline::get);
+        group.gauge(MetricNames.Subscription.OFFSET_RESETS, mirror::offsetResets);
     }
 
     /** The positions a checkpoint holds, recorded when it is taken. */

@@ -1,5 +1,6 @@
 package io.datahubfcsync.bench;
 
+import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,7 +40,7 @@ public final class OpenShardsReporter implements MetricReporter {
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
-        if (name.equals("openShards") && metric instanceof Gauge<?> g) GAUGES.add(g);
+        if (name.equals(SourceReader.OPEN_SHARDS) && metric instanceof Gauge<?> g) GAUGES.add(g);
     }
 
     @Override

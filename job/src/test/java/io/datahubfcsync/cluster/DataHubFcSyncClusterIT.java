@@ -9,6 +9,9 @@ import io.datahubfcsync.local.datahub.DemoProducer;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
 import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.metrics.MetricNames.Delivery;
+import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,11 +122,11 @@ class DataHubFcSyncClusterIT {
         String fcVertex = cluster.vertex(jobId, FC_NAME).id();
         for (ShardSnapshot shard : datahub.shards(PROJECT, TOPIC)) {
             long last = lastSequence(shard.shardId());
-            String metric = metricName(fcVertex, ".shard." + shard.shardId() + ".deliveredSequence");
+            String metric = metricName(fcVertex, "." + MetricNames.ofShard(shard.shardId(), DeliveryShard.DELIVERED_SEQUENCE));
             RestPoll.until("deliveredSequence of shard " + shard.shardId() + " = " + last, TIMEOUT,
                     () -> cluster.aggregatedMetric(jobId, fcVertex, metric, "max").filter(v -> v == last));
         }
-        String lag = metricName(fcVertex, ".maxMillisBehindLatest");
+        String lag = metricName(fcVertex, "." + Delivery.MAX_MILLIS_BEHIND_LATEST);
         RestPoll.until("lag near zero when idle", TIMEOUT,
                 () -> cluster.aggregatedMetric(jobId, fcVertex, lag, "max").filter(v -> v >= 0 && v < 1_000));
 

@@ -9,6 +9,7 @@ import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
+import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -142,7 +143,7 @@ class ExpiredPositionClusterIT {
         String sourceVertex = cluster.vertex(resumed, "DataHub source").id();
         String skipped = RestPoll.until("the expiredRecordsSkipped metric", TIMEOUT,
                 () -> cluster.vertexMetricIds(resumed, sourceVertex).stream()
-                        .filter(id -> id.endsWith(".expiredRecordsSkipped"))
+                        .filter(id -> id.endsWith("." + SourceReader.EXPIRED_RECORDS_SKIPPED))
                         .map(id -> id.substring(id.indexOf('.') + 1)).findFirst());
         double count = RestPoll.until("70 skipped records reported", TIMEOUT,
                 () -> cluster.aggregatedMetric(resumed, sourceVertex, skipped, "sum").filter(n -> n > 0));

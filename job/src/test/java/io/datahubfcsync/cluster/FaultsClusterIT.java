@@ -14,6 +14,9 @@ import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
+import io.datahubfcsync.metrics.MetricNames;
+import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
+import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.junit.jupiter.api.AfterAll;
@@ -162,7 +165,7 @@ class FaultsClusterIT {
 
         // every failed invocation the emulator saw is one failed attempt in the job's metrics
         long failedAttempts = RestPoll.until("failedAttempts = the " + report.failedInvocations() + " failed invocations",
-                TIMEOUT, () -> sumOverShards(lane, "failedAttempts").filter(n -> n == report.failedInvocations()));
+                TIMEOUT, () -> sumOverShards(lane, DeliveryShard.FAILED_ATTEMPTS).filter(n -> n == report.failedInvocations()));
         FIGURES.put("FC faults: failedAttempts metric (sum over shards)", String.valueOf(failedAttempts));
     }
 
@@ -209,8 +212,8 @@ class FaultsClusterIT {
             assertThat(delivered(lane).keySet()).as("the split's children were read despite NoSuchShard").contains(child.shardId());
         }
         assertStillRunningWithoutRestart();
-        String retries = metricName(sourceVertex, ".dataHubRetries");
-        String throttled = metricName(sourceVertex, ".dataHubThrottled");
+        String retries = metricName(sourceVertex, "." + SourceReader.DATAHUB_RETRIES);
+        String throttled = metricName(sourceVertex, "." + SourceReader.DATAHUB_THROTTLED);
         // what the readers must have retried: 12 getRecords, 2 getCursor, 3 NoSuchShard per child (listShard faults hit
         // the enumerator, not the readers; a dropped read may be re-sent by the HTTP client under the SDK, unseen)
         double retried = RestPoll.until("DataHub retries reported", TIMEOUT,
@@ -436,7 +439,7 @@ class FaultsClusterIT {
         String fcVertex = cluster.vertex(jobId, fcName(lane)).id();
         long sum = 0;
         for (ShardSnapshot shard : datahub.shards(PROJECT, lane.topic())) {
-            String suffix = ".shard." + shard.shardId() + "." + metric;
+            String suffix = "." + MetricNames.ofShard(shard.shardId(), metric);
             java.util.Optional<String> name = cluster.vertexMetricIds(jobId, fcVertex).stream()
                     .filter(id -> id.endsWith(suffix)).map(id -> id.substring(id.indexOf('.') + 1)).findFirst();
             if (name.isEmpty()) {

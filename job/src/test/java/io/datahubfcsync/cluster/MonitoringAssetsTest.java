@@ -2,6 +2,8 @@ package io.datahubfcsync.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datahubfcsync.metrics.DeclaredMetricNames;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.metrics.ShardDeliveryMetrics;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +37,31 @@ class MonitoringAssetsTest {
         assertThat(exprs.get("DataHubFcSyncShardRetrying")).endsWith("== " + ShardDeliveryMetrics.STATE_RETRYING);
         assertThat(ASSETS.alertRules()).filteredOn(r -> r.name().equals("DataHubFcSyncShardRetrying"))
                 .singleElement().extracting(MonitoringAssets.AlertRule::forDuration).isEqualTo("10m");
+    }
+
+    /**
+     * The job's metrics the dashboard and the alerts query, as Prometheus names them
+     * ({@code flink_taskmanager_job_task_operator_<metric>}, per shard {@code ..._shard_<metric>}), are
+     * metrics the job registers under those names: renaming one in {@link MetricNames} breaks this.
+     */
+    @Test
+    void everyJobMetricTheDashboardAndAlertsQueryIsOneTheJobRegisters() {
+        Set<String> operatorWide = DeclaredMetricNames.of(MetricNames.SourceReader.class, MetricNames.Delivery.class,
+                MetricNames.Subscription.class);
+        Set<String> perShard = DeclaredMetricNames.of(MetricNames.SourceShard.class, MetricNames.DeliveryShard.class);
+        List<String> exprs = new ArrayList<>();
+        ASSETS.dashboardQueries().forEach(q -> exprs.add(q.expr()));
+        ASSETS.alertRules().forEach(r -> exprs.add(r.expr()));
+        Pattern jobMetric = Pattern.compile("flink_taskmanager_job_task_operator_(" + MetricNames.SHARD_GROUP + "_)?(\\w+)");
+        Set<String> seen = new TreeSet<>();
+        for (String expr : exprs) {
+            Matcher m = jobMetric.matcher(expr);
+            while (m.find()) {
+                seen.add(m.group());
+                assertThat(m.group(1) != null ? perShard : operatorWide).as(m.group() + " in " + expr).contains(m.group(2));
+            }
+        }
+        assertThat(seen).as("job metrics the dashboard and alerts read").hasSizeGreaterThan(5);
     }
 
     @Test

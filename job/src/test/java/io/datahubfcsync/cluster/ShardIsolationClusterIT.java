@@ -9,6 +9,8 @@ import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +113,7 @@ class ShardIsolationClusterIT {
         producer.start();
         long maxHeld = 0;
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String held = metricName(fcVertex, ".shard.0.pendingRecords");
+        String held = metricName(fcVertex, "." + MetricNames.ofShard("0", DeliveryShard.PENDING_RECORDS));
         while (System.nanoTime() < end) {
             maxHeld = Math.max(maxHeld, cluster.aggregatedMetric(jobId, fcVertex, held, "max").orElse(0.0).longValue());
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500)); // sampling pace
@@ -178,7 +180,7 @@ class ShardIsolationClusterIT {
             Optional<JsonNode> restored = cluster.latestRestored(jobId).filter(r -> !r.path("is_savepoint").asBoolean());
             return restarted && restored.isPresent() ? restored : Optional.empty();
         });
-        String state = metricName(fcVertex(topic), ".shard.1.state");
+        String state = metricName(fcVertex(topic), "." + MetricNames.ofShard("1", DeliveryShard.STATE));
         RestPoll.until("shard 1 suspended after its last attempt", TIMEOUT,
                 () -> cluster.aggregatedMetric(jobId, fcVertex(topic), state, "max").filter(v -> v == 3.0));
         FIGURES.put("kill -9 while retrying: attempts FC saw before the kill / in all (retry.max-attempts "

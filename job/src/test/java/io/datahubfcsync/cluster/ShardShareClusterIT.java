@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ class ShardShareClusterIT {
     private static List<Integer> awaitShares(String jobId, int parallelism, int open) {
         String source = cluster.vertex(jobId, "DataHub source").id();
         String metric = RestPoll.until("the openShards gauge", TIMEOUT, () -> cluster.vertexMetricIds(jobId, source).stream()
-                .filter(id -> id.endsWith(".openShards"))
+                .filter(id -> id.endsWith("." + SourceReader.OPEN_SHARDS))
                 .map(id -> id.substring(id.indexOf('.') + 1)).findFirst());
         return RestPoll.until(open + " open shards over " + parallelism + " subtasks", TIMEOUT, () -> {
             List<Integer> shares = new ArrayList<>();

@@ -76,7 +76,7 @@ class CredentialRefusalsTest {
         assertThat(harness.getProcessingTime() - start).isGreaterThanOrEqualTo(1000);
     }
 
-    private static ShardLane lane(OneInputStreamOperatorTestHarness<io.datahubfcsync.event.ShardRecord, Void> harness) {
+    private static DeliveryLane lane(OneInputStreamOperatorTestHarness<io.datahubfcsync.event.ShardRecord, Void> harness) {
         return operator(harness).lane("a");
     }
 }

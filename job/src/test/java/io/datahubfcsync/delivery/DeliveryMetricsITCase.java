@@ -10,6 +10,9 @@ import io.datahubfcsync.delivery.DeliveredBatches.Batch;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.TestFunctions;
+import io.datahubfcsync.metrics.MetricNames.Delivery;
+import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.TestRecordSource;
 import java.io.IOException;
@@ -96,12 +99,12 @@ class DeliveryMetricsITCase {
             Await.until("shard 2 retrying", TIMEOUT, () -> stuck.fired() >= 3);
             Batch retried = DeliveredBatches.of(fc.invocations().all()).stream().filter(b -> b.holds("2", 10))
                     .findFirst().orElseThrow();
-            rest.await("shard 2 state", "shard.2.state", v -> v == 1);
-            rest.await("shard 2 consecutiveFailures", "shard.2.consecutiveFailures", v -> v >= 2);
-            rest.await("shard 2 deliveredSequence", "shard.2.deliveredSequence", v -> v == retried.first() - 1);
-            rest.await("shard 2 pendingRecords", "shard.2.pendingRecords", v -> v == PER_SHARD - retried.first());
+            rest.await("shard 2 state", MetricNames.ofShard("2", DeliveryShard.STATE), v -> v == 1);
+            rest.await("shard 2 consecutiveFailures", MetricNames.ofShard("2", DeliveryShard.CONSECUTIVE_FAILURES), v -> v >= 2);
+            rest.await("shard 2 deliveredSequence", MetricNames.ofShard("2", DeliveryShard.DELIVERED_SEQUENCE), v -> v == retried.first() - 1);
+            rest.await("shard 2 pendingRecords", MetricNames.ofShard("2", DeliveryShard.PENDING_RECORDS), v -> v == PER_SHARD - retried.first());
             // its oldest undelivered record (system time 1000 * (seq + 1)) is behind the shard's newest one
-            rest.await("maxMillisBehindLatest", "maxMillisBehindLatest",
+            rest.await("maxMillisBehindLatest", Delivery.MAX_MILLIS_BEHIND_LATEST,
                     v -> v == 1000 * (PER_SHARD - 1 - retried.first()));
             rest.awaitSyncedUpTo(v -> v == 1000 * (retried.first() + 1));
 
@@ -116,24 +119,24 @@ class DeliveryMetricsITCase {
                 String shard = String.valueOf(s);
                 long calls = invocations.stream().filter(b -> b.shard().equals(shard)).count();
                 long failed = invocations.stream().filter(b -> b.shard().equals(shard) && !b.succeeded()).count();
-                rest.await("shard " + shard + " deliveredSequence", "shard." + shard + ".deliveredSequence",
+                rest.await("shard " + shard + " deliveredSequence", MetricNames.ofShard(shard, DeliveryShard.DELIVERED_SEQUENCE),
                         v -> v == PER_SHARD - 1);
-                rest.await("shard " + shard + " pendingRecords", "shard." + shard + ".pendingRecords", v -> v == 0);
-                rest.await("shard " + shard + " state", "shard." + shard + ".state", v -> v == 0);
-                rest.await("shard " + shard + " consecutiveFailures", "shard." + shard + ".consecutiveFailures",
+                rest.await("shard " + shard + " pendingRecords", MetricNames.ofShard(shard, DeliveryShard.PENDING_RECORDS), v -> v == 0);
+                rest.await("shard " + shard + " state", MetricNames.ofShard(shard, DeliveryShard.STATE), v -> v == 0);
+                rest.await("shard " + shard + " consecutiveFailures", MetricNames.ofShard(shard, DeliveryShard.CONSECUTIVE_FAILURES),
                         v -> v == 0);
-                rest.await("shard " + shard + " invocations = calls FC received", "shard." + shard + ".invocations",
+                rest.await("shard " + shard + " invocations = calls FC received", MetricNames.ofShard(shard, DeliveryShard.INVOCATIONS),
                         v -> v == calls);
-                rest.await("shard " + shard + " failedAttempts = failed calls", "shard." + shard + ".failedAttempts",
+                rest.await("shard " + shard + " failedAttempts = failed calls", MetricNames.ofShard(shard, DeliveryShard.FAILED_ATTEMPTS),
                         v -> v == failed);
                 // one call of shard 0 was held 300 ms by the emulator (the others' latency depends on the machine)
                 boolean slowed = shard.equals("0");
-                rest.await("shard " + shard + " invokeLatencyMs_max", "shard." + shard + ".invokeLatencyMs_max",
+                rest.await("shard " + shard + " invokeLatencyMs_max", MetricNames.ofShard(shard, DeliveryShard.INVOKE_LATENCY_MS) + "_max",
                         v -> slowed ? v >= 300 && v < 10_000 : v >= 0);
             }
             assertThat(invocations).filteredOn(b -> !b.succeeded()).extracting(Batch::shard)
                     .as("failures were injected on shards 1 and 2 only").containsOnly("1", "2");
-            rest.await("maxMillisBehindLatest once drained", "maxMillisBehindLatest", v -> v == 0);
+            rest.await("maxMillisBehindLatest once drained", Delivery.MAX_MILLIS_BEHIND_LATEST, v -> v == 0);
             // everything delivered: nothing holds the done time back, it is the current time (not the last record's)
             long drainedAt = System.currentTimeMillis();
             rest.awaitSyncedUpTo(v -> v >= drainedAt);
@@ -168,7 +171,7 @@ class DeliveryMetricsITCase {
          */
         void awaitSyncedUpTo(java.util.function.LongPredicate ok) {
             Await.value("syncedUpTo over the subtasks that hold shards", TIMEOUT, REST_POLL, () -> {
-                String id = metricId("syncedUpTo");
+                String id = metricId(Delivery.SYNCED_UP_TO);
                 if (id == null) return Optional.<Long>empty();
                 long min = Long.MAX_VALUE;
                 for (int subtask = 0; subtask < 2; subtask++) {

@@ -7,6 +7,7 @@ import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.fc.TestFunctions;
+import io.datahubfcsync.metrics.MetricNames.Delivery;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.TestRecordSource;
 import java.time.Duration;
@@ -115,11 +116,11 @@ class PacedDeliveryITCase {
                     .isLessThan(RATE / (double) BATCH * 0.5);
             long share = RATE / 2;
             Await.value("a subtask's paced rate below its share", Duration.ofSeconds(30), Duration.ofMillis(200),
-                    () -> rest.metric("pacedRecordsPerSecond", "max"), v -> v.isPresent() && v.get() < share * 0.5);
+                    () -> rest.metric(Delivery.PACED_RECORDS_PER_SECOND, "max"), v -> v.isPresent() && v.get() < share * 0.5);
 
             fc.faults().remove(throttled);
             Await.value("both subtasks back at their share once FC accepts the calls", Duration.ofSeconds(60),
-                    Duration.ofMillis(500), () -> rest.metric("pacedRecordsPerSecond", "min"),
+                    Duration.ofMillis(500), () -> rest.metric(Delivery.PACED_RECORDS_PER_SECOND, "min"),
                     (Optional<Long> v) -> v.isPresent() && v.get() == share);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);

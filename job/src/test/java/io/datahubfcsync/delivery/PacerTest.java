@@ -47,8 +47,8 @@ class PacerTest {
     /** Lanes that always hold another full batch; each batch "answers" {@code callMs} after it started. */
     private static final class BusyLanes {
         final ManualClock clock = new ManualClock();
-        final Map<ShardLane, Integer> started = new HashMap<>();
-        final List<ShardLane> order = new ArrayList<>();
+        final Map<DeliveryLane, Integer> started = new HashMap<>();
+        final List<DeliveryLane> order = new ArrayList<>();
         final Pacer pacer;
         long callMs = 5;
 
@@ -56,7 +56,7 @@ class PacerTest {
             pacer = new Pacer(rate, clock, this::tryStart);
         }
 
-        void tryStart(ShardLane lane) {
+        void tryStart(DeliveryLane lane) {
             if (!pacer.admit(lane)) return;
             pacer.took(BATCH);
             started.merge(lane, BATCH, Integer::sum);
@@ -72,12 +72,12 @@ class PacerTest {
     @Test
     void busyLanesTogetherStartRecordsAtTheConfiguredRateAndShareItEvenly() throws Exception {
         BusyLanes s = new BusyLanes(200);
-        List<ShardLane> lanes = List.of(new ShardLane("0"), new ShardLane("1"), new ShardLane("2"), new ShardLane("3"));
+        List<DeliveryLane> lanes = List.of(new DeliveryLane("0"), new DeliveryLane("1"), new DeliveryLane("2"), new DeliveryLane("3"));
         lanes.forEach(s::tryStart);
         s.clock.runUntil(60_000);
 
         assertThat((double) s.total()).as("records started in 60 s at 200/s").isCloseTo(12_000, within(60.0));
-        for (ShardLane lane : lanes) {
+        for (DeliveryLane lane : lanes) {
             assertThat((double) s.started.get(lane)).as("shard %s's share", lane.shardId).isCloseTo(3_000, within(30.0));
         }
     }
@@ -86,8 +86,8 @@ class PacerTest {
     void aLaneThatWaitsForTokensIsNeverOvertakenByLanesThatKeepAsking() throws Exception {
         BusyLanes s = new BusyLanes(100);
         s.callMs = 0; // the busy lane asks again at once, as often as it can
-        ShardLane busy = new ShardLane("busy");
-        ShardLane late = new ShardLane("late");
+        DeliveryLane busy = new DeliveryLane("busy");
+        DeliveryLane late = new DeliveryLane("late");
         s.tryStart(busy);
         s.clock.runUntil(50);
         s.tryStart(late);
@@ -120,17 +120,17 @@ class PacerTest {
         assertThat(pacer.currentRatePerSecond()).as("a second later it halves again").isCloseTo(300, within(0.01));
 
         clock.runUntil(4_000);
-        pacer.admit(new ShardLane("0")); // the rate is brought up to date on use
+        pacer.admit(new DeliveryLane("0")); // the rate is brought up to date on use
         assertThat(pacer.currentRatePerSecond()).as("3 s at +100/s").isCloseTo(600, within(0.01));
         clock.runUntil(100_000);
-        pacer.admit(new ShardLane("0"));
+        pacer.admit(new DeliveryLane("0"));
         assertThat(pacer.currentRatePerSecond()).as("never above the setting").isEqualTo(1_000);
     }
 
     @Test
     void aThrottledSubtaskStartsFewerRecordsThanItsShare() throws Exception {
         BusyLanes s = new BusyLanes(200);
-        List<ShardLane> lanes = List.of(new ShardLane("0"), new ShardLane("1"));
+        List<DeliveryLane> lanes = List.of(new DeliveryLane("0"), new DeliveryLane("1"));
         lanes.forEach(s::tryStart);
         for (long t = 0; t < 30_000; t += 1_000) {
             s.clock.runUntil(t);
@@ -144,8 +144,8 @@ class PacerTest {
     @Test
     void aQueuedLaneThatCannotStartLeavesTheQueueAndTheNextGetsItsTurn() throws Exception {
         ManualClock clock = new ManualClock();
-        List<ShardLane> started = new ArrayList<>();
-        ShardLane stuck = new ShardLane("stuck"); // e.g. it began waiting to retry: its tryStart never asks
+        List<DeliveryLane> started = new ArrayList<>();
+        DeliveryLane stuck = new DeliveryLane("stuck"); // e.g. it began waiting to retry: its tryStart never asks
         Pacer[] pacer = new Pacer[1];
         pacer[0] = new Pacer(10, clock, lane -> {
             if (lane == stuck) return;
@@ -154,8 +154,8 @@ class PacerTest {
                 started.add(lane);
             }
         });
-        ShardLane first = new ShardLane("first");
-        ShardLane next = new ShardLane("next");
+        DeliveryLane first = new DeliveryLane("first");
+        DeliveryLane next = new DeliveryLane("next");
         assertThat(pacer[0].admit(first)).isTrue();
         pacer[0].took(BATCH); // one second of debt
         assertThat(pacer[0].admit(stuck)).isFalse();

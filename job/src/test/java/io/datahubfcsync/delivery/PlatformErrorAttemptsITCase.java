@@ -8,6 +8,8 @@ import io.datahubfcsync.delivery.DeliveredBatches.Batch;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.TestFunctions;
+import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.testing.TestRecordSource;
 import java.time.Duration;
 import java.util.List;
@@ -73,9 +75,9 @@ class PlatformErrorAttemptsITCase {
             assertThat(pause).as("pause before request %d", i + 1).isGreaterThanOrEqualTo(interval);
         }
         long failedRequests = received.stream().filter(b -> !b.succeeded()).count();
-        assertThat(counter(result, "shard.0.invocations")).as("invocations = requests FC received")
+        assertThat(counter(result, MetricNames.ofShard("0", DeliveryShard.INVOCATIONS))).as("invocations = requests FC received")
                 .isEqualTo(fc.invocations().total());
-        assertThat(counter(result, "shard.0.failedAttempts")).as("failedAttempts = requests FC failed")
+        assertThat(counter(result, MetricNames.ofShard("0", DeliveryShard.FAILED_ATTEMPTS))).as("failedAttempts = requests FC failed")
                 .isEqualTo(failedRequests).isEqualTo(3);
     }
 

@@ -22,6 +22,9 @@ import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.source.config.LostRecordsException;
+import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
+import io.datahubfcsync.metrics.MetricNames.SourceReader;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.testing.Await;
 import java.net.URI;
 import java.time.Duration;
@@ -113,7 +116,7 @@ class ShardIsolationITCase {
             producer.start();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < end) {
-                maxHeld = Math.max(maxHeld, metrics.metric("shard.0.pendingRecords", "max").orElse(0L));
+                maxHeld = Math.max(maxHeld, metrics.metric(MetricNames.ofShard("0", DeliveryShard.PENDING_RECORDS), "max").orElse(0L));
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500)); // sampling pace
             }
             producing.set(false);
@@ -128,7 +131,7 @@ class ShardIsolationITCase {
             assertThat(produced.get("0").get()).as("records produced for the stuck shard").isGreaterThan(10L * BUDGET);
             assertThat(maxHeld).as("the stuck shard never held more than its budget").isBetween(1L, (long) BUDGET);
             // metrics reach the REST API with a delay (the web UI's fetch interval): wait for the value
-            Await.value("shard 0 recordsLetGo reported", TIMEOUT, () -> metrics.metric("shard.0.recordsLetGo", "max"),
+            Await.value("shard 0 recordsLetGo reported", TIMEOUT, () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_LET_GO), "max"),
                     v -> v.isPresent() && v.get() > 0);
             assertThat(checkpointsDuring).as("checkpoints kept completing (every 500 ms) while shard 0 was stuck")
                     .isGreaterThanOrEqualTo(30);
@@ -141,7 +144,7 @@ class ShardIsolationITCase {
             long n0 = produced.get("0").get();
             Await.until("shard 0 delivered all " + n0 + " records", TIMEOUT,
                     () -> range(0, n0).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0")));
-            Await.value("shard 0 recordsReRead reported", TIMEOUT, () -> metrics.metric("shard.0.recordsReRead", "max"),
+            Await.value("shard 0 recordsReRead reported", TIMEOUT, () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_RE_READ), "max"),
                     v -> v.isPresent() && v.get() > 0);
             assertNoShardDeliveredTwice();
         } finally {
@@ -251,7 +254,7 @@ class ShardIsolationITCase {
                     .contains(EXPIRED_BELOW);
             JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
             long lost = Await.value("expiredRecordsSkipped reported", TIMEOUT,
-                    () -> metrics.metric("catchUp.expiredRecordsSkipped", "sum"), v -> v.isPresent() && v.get() > 0).get();
+                    () -> metrics.metric(MetricNames.CATCH_UP_GROUP + "." + SourceReader.EXPIRED_RECORDS_SKIPPED, "sum"), v -> v.isPresent() && v.get() > 0).get();
             long kept = delivered.stream().filter(s -> s < EXPIRED_BELOW).count();
             assertThat(lost).as("every skipped record counted").isEqualTo(EXPIRED_BELOW - kept);
         } finally {
@@ -271,7 +274,7 @@ class ShardIsolationITCase {
         JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
         Await.until("shard 0 stuck at its poisoned batch", TIMEOUT, () -> poison.fired() >= 3);
         produce(100);
-        Await.value("shard 0 let records go", TIMEOUT, () -> metrics.metric("shard.0.recordsLetGo", "max"),
+        Await.value("shard 0 let records go", TIMEOUT, () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_LET_GO), "max"),
                 v -> v.isPresent() && v.get() >= 60);
         assertThat(datahub.expireBefore("shop", "orders", "0", EXPIRED_BELOW)).isEqualTo((int) EXPIRED_BELOW);
         fc.faults().remove(poison);

@@ -9,6 +9,7 @@ import io.datahubfcsync.delivery.JobRest;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
+import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
 import java.net.URI;
 import java.time.Clock;
@@ -121,8 +122,8 @@ class SourceBacklogMetricsITCase {
             JobRest source = new JobRest(rest, job.getJobID(), "DataHub source shop/orders");
             List<long[]> samples = new ArrayList<>(); // {pendingRecords summed over the readers, max fetch lag ms}
             Await.value("the source's backlog drained", Duration.ofSeconds(120), Duration.ofMillis(500), () -> {
-                Optional<Long> pending = source.metric("pendingRecords", "sum");
-                Optional<Long> lag = source.metric("currentFetchEventTimeLag", "max");
+                Optional<Long> pending = source.metric(SourceReader.PENDING_RECORDS, "sum");
+                Optional<Long> lag = source.metric(SourceReader.CURRENT_FETCH_EVENT_TIME_LAG, "max");
                 if (pending.isPresent() && lag.isPresent() && lag.get() >= 0) {
                     samples.add(new long[] {pending.get(), lag.get()});
                 }

@@ -10,6 +10,7 @@ import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.StartPosition;
+import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ class RefusedCredentialsSourceITCase {
         long sum = 0;
         for (Map.Entry<MetricGroup, Map<String, Metric>> g : METRICS.getMetricsByGroup().entrySet()) {
             if (!job.toString().equals(g.getKey().getAllVariables().get("<job_id>"))) continue;
-            Metric m = g.getValue().get("credentialFailures");
+            Metric m = g.getValue().get(SourceReader.CREDENTIAL_FAILURES);
             if (m instanceof Counter c) sum += c.getCount();
         }
         return sum;

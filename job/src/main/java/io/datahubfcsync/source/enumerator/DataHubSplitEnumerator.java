@@ -7,6 +7,7 @@ import io.datahubfcsync.datahub.DataHubFatalException;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.source.config.OnExpiredPosition;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.source.split.ShardSplit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,9 +65,9 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
         client = config.clientFactory().create();
         discovery = new ShardDiscovery(client, new StartPositionResolver(config.startPosition()),
                 config.resolvedStart(), tracker.startResolved());
-        context.metricGroup().gauge("pendingShards", tracker::pendingCount);
-        context.metricGroup().gauge("assignedShards", tracker::assignedCount);
-        context.metricGroup().counter("vanishedShardsSkipped", vanishedShardsSkipped);
+        context.metricGroup().gauge(MetricNames.Enumerator.PENDING_SHARDS, tracker::pendingCount);
+        context.metricGroup().gauge(MetricNames.Enumerator.ASSIGNED_SHARDS, tracker::assignedCount);
+        context.metricGroup().counter(MetricNames.Enumerator.VANISHED_SHARDS_SKIPPED, vanishedShardsSkipped);
         context.callAsync(discovery, this::onShardsListed, 0, config.shardDiscoveryIntervalMs());
     }
 

@@ -2,10 +2,11 @@ package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.source.enumerator.ReaderSplitsEvent;
 import io.datahubfcsync.source.enumerator.ShardsFinishedEvent;
 import io.datahubfcsync.source.split.ShardSplit;
-import io.datahubfcsync.source.split.ShardSplitState;
+import io.datahubfcsync.source.split.EmittedSplitProgress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * would never be assigned. After a restore, finished splits are re-reported instead of read.
  */
 public final class DataHubSourceReader
-        extends SingleThreadMultiplexSourceReaderBase<ShardRecord, ShardRecord, ShardSplit, ShardSplitState> {
+        extends SingleThreadMultiplexSourceReaderBase<ShardRecord, ShardRecord, ShardSplit, EmittedSplitProgress> {
     private static final Logger LOG = LoggerFactory.getLogger(DataHubSourceReader.class);
 
     /**
@@ -41,14 +42,14 @@ public final class DataHubSourceReader
      * every later snapshot and can go once a checkpoint with a larger id has completed.
      */
     private final NavigableMap<Long, List<ShardSplit>> finishedAwaitingCheckpoint = new TreeMap<>();
-    private final ShardMetrics shardMetrics;
+    private final ShardReadMetrics shardMetrics;
     private long lastSnapshotId = Long.MIN_VALUE;
 
     public DataHubSourceReader(Supplier<SplitReader<ShardRecord, ShardSplit>> splitReaderSupplier,
                                Configuration config, SourceReaderContext context) {
         super(splitReaderSupplier, new ShardRecordEmitter(), config, context);
-        this.shardMetrics = new ShardMetrics(context.metricGroup());
-        context.metricGroup().gauge("openShards", this::getNumberOfCurrentlyAssignedSplits);
+        this.shardMetrics = new ShardReadMetrics(context.metricGroup());
+        context.metricGroup().gauge(MetricNames.SourceReader.OPEN_SHARDS, this::getNumberOfCurrentlyAssignedSplits);
     }
 
     /** The usual way in: SDK-backed split readers built in this TaskManager. */
@@ -98,7 +99,8 @@ public final class DataHubSourceReader
     }
 
     @Override
-    protected void onSplitFinished(Map<String, ShardSplitState> finishedSplits) {
+    protected void onSplitFinished(Map<String, EmittedSplitProgress> finishedSplits) {
+        finishedSplits.keySet().forEach(shardMetrics::finished);
         List<ShardSplit> finished = finishedSplits.values().stream()
                 .map(state -> state.toSplit().asFinished())
                 .collect(Collectors.toList());
@@ -133,14 +135,14 @@ public final class DataHubSourceReader
     }
 
     @Override
-    protected ShardSplitState initializedState(ShardSplit split) {
-        ShardSplitState state = new ShardSplitState(split);
+    protected EmittedSplitProgress initializedState(ShardSplit split) {
+        EmittedSplitProgress state = new EmittedSplitProgress(split);
         shardMetrics.track(state);
         return state;
     }
 
     @Override
-    protected ShardSplit toSplitType(String splitId, ShardSplitState state) {
+    protected ShardSplit toSplitType(String splitId, EmittedSplitProgress state) {
         return state.toSplit();
     }
 

@@ -63,7 +63,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
     private final int concurrency;
     private final SourceBacklog backlog;
 
-    private final Map<String, ShardReadState> shards = new LinkedHashMap<>();
+    private final Map<String, ShardFetchState> shards = new LinkedHashMap<>();
     private final Set<String> paused = new HashSet<>();
     private final Set<String> inFlight = new HashSet<>();
     /** Completed reads, and {@link #WAKE_UP} when {@link #wakeUp()} was called. */
@@ -71,7 +71,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
     private int rotation;
 
     /** What a call thread hands back: the shard, the records it read, or what went wrong. */
-    private record Completion(ShardReadState shard, List<ShardRecord> records, RuntimeException failure) {}
+    private record Completion(ShardFetchState shard, List<ShardRecord> records, RuntimeException failure) {}
 
     private static final Completion WAKE_UP = new Completion(null, List.of(), null);
 
@@ -129,7 +129,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
 
     private boolean emitStartMarkers(RecordsBySplits.Builder<ShardRecord> out) {
         boolean any = false;
-        for (ShardReadState shard : shards.values()) {
+        for (ShardFetchState shard : shards.values()) {
             if (shard.startMarkerDue) {
                 out.add(shard.shardId, ShardRecord.start(shard.shardId, shard.awaitedParents.toArray(new String[0])));
                 shard.startMarkerDue = false;
@@ -146,16 +146,16 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
     private void submitDueReads() {
         if (inFlight.size() >= concurrency || shards.isEmpty()) return;
         long now = clock.getAsLong();
-        List<ShardReadState> order = new ArrayList<>(shards.values());
+        List<ShardFetchState> order = new ArrayList<>(shards.values());
         int n = order.size();
         rotation = (rotation + 1) % n;
-        List<ShardReadState> due = new ArrayList<>();
+        List<ShardFetchState> due = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ShardReadState s = order.get((rotation + i) % n);
+            ShardFetchState s = order.get((rotation + i) % n);
             if (!inFlight.contains(s.shardId) && !paused.contains(s.shardId) && s.nextAttemptAtMs <= now) due.add(s);
         }
         due.sort(Comparator.comparingInt(s -> s.idle.attempts() == 0 ? 0 : 1)); // stable: keeps the turn order
-        for (ShardReadState shard : due) {
+        for (ShardFetchState shard : due) {
             if (inFlight.size() >= concurrency) break;
             inFlight.add(shard.shardId);
             calls.execute(() -> {
@@ -173,7 +173,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         long wait = MAX_IDLE_WAIT_MS;
         if (inFlight.isEmpty()) {
             long now = clock.getAsLong();
-            for (ShardReadState s : shards.values()) {
+            for (ShardFetchState s : shards.values()) {
                 if (!paused.contains(s.shardId)) wait = Math.min(wait, s.nextAttemptAtMs - now);
             }
             if (wait <= 0) return null;
@@ -188,7 +188,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
 
     /** Takes a completed read in; true if it added anything to {@code out}. */
     private boolean take(Completion c, RecordsBySplits.Builder<ShardRecord> out) {
-        ShardReadState shard = c.shard();
+        ShardFetchState shard = c.shard();
         inFlight.remove(shard.shardId);
         if (shards.get(shard.shardId) != shard) return false; // the split was removed meanwhile
         if (c.failure() != null) throw c.failure();
@@ -224,7 +224,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         if (change instanceof SplitsAddition) {
             for (ShardSplit split : change.splits()) {
                 if (split.isFinished()) continue;
-                shards.put(split.shardId(), new ShardReadState(split, config.idleBackoffMaxMs(),
+                shards.put(split.shardId(), new ShardFetchState(split, config.idleBackoffMaxMs(),
                         config.retryBackoffMaxMs()));
             }
         } else if (change instanceof SplitsRemoval) {

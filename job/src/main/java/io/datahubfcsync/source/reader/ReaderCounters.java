@@ -1,5 +1,6 @@
 package io.datahubfcsync.source.reader;
 
+import io.datahubfcsync.metrics.MetricNames;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
@@ -27,11 +28,11 @@ public final class ReaderCounters {
 
     public static ReaderCounters register(MetricGroup group) {
         ReaderCounters c = new ReaderCounters();
-        group.counter("dataHubRetries", c.retriedCalls);
-        group.counter("dataHubThrottled", c.throttledCalls);
-        group.counter("expiredPositionResets", c.expiredPositionResets);
-        group.counter("expiredRecordsSkipped", c.expiredRecordsSkipped);
-        group.counter("credentialFailures", c.credentialFailures);
+        group.counter(MetricNames.SourceReader.DATAHUB_RETRIES, c.retriedCalls);
+        group.counter(MetricNames.SourceReader.DATAHUB_THROTTLED, c.throttledCalls);
+        group.counter(MetricNames.SourceReader.EXPIRED_POSITION_RESETS, c.expiredPositionResets);
+        group.counter(MetricNames.SourceReader.EXPIRED_RECORDS_SKIPPED, c.expiredRecordsSkipped);
+        group.counter(MetricNames.SourceReader.CREDENTIAL_FAILURES, c.credentialFailures);
         return c;
     }
 

@@ -69,7 +69,7 @@ final class ShardFetch {
     }
 
     /** Reads the shard once; returns the records to hand on, in order (often none). */
-    List<ShardRecord> readOnce(ShardReadState shard) {
+    List<ShardRecord> readOnce(ShardFetchState shard) {
         long now = clock.getAsLong();
         shard.calls++;
         try {
@@ -130,7 +130,7 @@ final class ShardFetch {
      * A cursor at the shard's position, or null when the position is a time DataHub's clock has
      * not reached yet.
      */
-    private ShardCursor seek(ShardReadState shard, long now) {
+    private ShardCursor seek(ShardFetchState shard, long now) {
         CursorPosition p = shard.at.position;
         if (p.kind() == CursorPosition.Kind.SEQUENCE) {
             return expired.seekSequence(shard.shardId, p.value(), "which the source was to read next");
@@ -155,7 +155,7 @@ final class ShardFetch {
     }
 
     /** For an idle shard with a stop time: true when DataHub holds no record before stop after our position. */
-    private boolean stopTimeReached(ShardReadState shard, long now) {
+    private boolean stopTimeReached(ShardFetchState shard, long now) {
         OptionalLong stop = config.stopAtMs();
         if (stop.isEmpty() || now < stop.getAsLong()) return false;
         try {
@@ -167,7 +167,7 @@ final class ShardFetch {
         }
     }
 
-    private void shardNotFound(ShardReadState shard, long now, ShardNotFoundException e) {
+    private void shardNotFound(ShardFetchState shard, long now, ShardNotFoundException e) {
         if (shard.notFoundSinceMs < 0) shard.notFoundSinceMs = now;
         if (now - shard.notFoundSinceMs < config.shardNotFoundTimeoutMs()) {
             retryLater(shard, now, e);
@@ -189,7 +189,7 @@ final class ShardFetch {
                 + (now - shard.notFoundSinceMs) + " ms: " + e.getMessage(), e);
     }
 
-    private void retryLater(ShardReadState shard, long now, DataHubException e) {
+    private void retryLater(ShardFetchState shard, long now, DataHubException e) {
         long delay = shard.retry.nextDelayMs();
         shard.nextAttemptAtMs = now + delay;
         counters.retriedCalls.inc();
@@ -203,7 +203,7 @@ final class ShardFetch {
         }
     }
 
-    private void recovered(ShardReadState shard) {
+    private void recovered(ShardFetchState shard) {
         if (shard.retry.attempts() > 0) {
             LOG.info("Reading shard {} of {} works again after {} failed attempts", shard.shardId, topicName,
                     shard.retry.attempts());
@@ -212,7 +212,7 @@ final class ShardFetch {
         shard.notFoundSinceMs = -1;
     }
 
-    private void finish(ShardReadState shard, String why) {
+    private void finish(ShardFetchState shard, String why) {
         shard.finished = true;
         LOG.info("Shard {} of {} is finished: it {}", shard.shardId, topicName, why);
     }

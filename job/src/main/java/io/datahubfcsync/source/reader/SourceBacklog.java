@@ -1,9 +1,9 @@
 package io.datahubfcsync.source.reader;
 
+import io.datahubfcsync.metrics.MetricNames;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
-import org.apache.flink.runtime.metrics.MetricNames;
 
 /**
  * The standard source metrics an autoscaler reads (FLIP-33), kept by the split reader and shown in
@@ -21,7 +21,7 @@ public final class SourceBacklog {
     public static SourceBacklog register(SourceReaderMetricGroup group) {
         SourceBacklog b = new SourceBacklog();
         group.setPendingRecordsGauge(b::pendingRecords);
-        group.gauge(MetricNames.CURRENT_FETCH_EVENT_TIME_LAG, () -> b.fetchEventTimeLagMs);
+        group.gauge(MetricNames.SourceReader.CURRENT_FETCH_EVENT_TIME_LAG, () -> b.fetchEventTimeLagMs);
         return b;
     }
 

@@ -5,12 +5,13 @@ import io.datahubfcsync.source.split.ShardSplit;
 import java.util.List;
 
 /**
- * The split reader's view of one shard: where it has read up to (ahead of what was emitted), the
+ * What the split reader's fetcher knows about reading one shard: where it has read up to (ahead of
+ * what was emitted, which {@link io.datahubfcsync.source.split.EmittedSplitProgress} tracks), the
  * live cursor, and when it may next call DataHub. Not in any checkpoint. Touched by one thread at
  * a time: a call thread while a read of the shard is in flight, the fetcher thread otherwise (the
  * hand-over goes through a blocking queue, which orders the two).
  */
-final class ShardReadState {
+final class ShardFetchState {
     final String shardId;
     /** Position, cursor and last sequence read. */
     final ShardReadCursor at;
@@ -33,7 +34,7 @@ final class ShardReadState {
     /** How fast records arrive, to poll a busy shard at their pace rather than by {@link #idle}. */
     final ArrivalPace pace;
 
-    ShardReadState(ShardSplit split, long idleBackoffMaxMs, long retryBackoffMaxMs) {
+    ShardFetchState(ShardSplit split, long idleBackoffMaxMs, long retryBackoffMaxMs) {
         this.shardId = split.shardId();
         this.at = new ShardReadCursor(split.shardId(), split.position(), split.lastReadSequence());
         this.awaitedParents = split.awaitedParents();

@@ -10,7 +10,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.util.StringUtils;
 
 /**
- * Versioned binary form of {@link ShardProgress}. Savepoints outlive releases: a new layout gets a
+ * Versioned binary form of {@link CheckpointedLane}. Savepoints outlive releases: a new layout gets a
  * new version number and {@link #deserialize} keeps reading every older one.
  *
  * <p>Version 1: deliveredSequence, deliveredSystemTime, newestKnownTime (longs), failedAttempts,
@@ -21,8 +21,8 @@ import org.apache.flink.util.StringUtils;
  * <p>Version 2: version 1, then runId (nullable string), gapFrom, gapTo, endSequence (longs), the
  * parents (count + strings) and parentsDelivered (boolean).
  */
-final class ShardProgressSerializer implements SimpleVersionedSerializer<ShardProgress> {
-    static final ShardProgressSerializer INSTANCE = new ShardProgressSerializer();
+final class CheckpointedLaneSerializer implements SimpleVersionedSerializer<CheckpointedLane> {
+    static final CheckpointedLaneSerializer INSTANCE = new CheckpointedLaneSerializer();
     private static final int VERSION_1 = 1;
     private static final int VERSION_2 = 2;
     private static final byte TUPLE = 0;
@@ -35,7 +35,7 @@ final class ShardProgressSerializer implements SimpleVersionedSerializer<ShardPr
     }
 
     @Override
-    public byte[] serialize(ShardProgress p) throws IOException {
+    public byte[] serialize(CheckpointedLane p) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(256);
         out.writeLong(p.deliveredSequence);
         out.writeLong(p.deliveredSystemTime);
@@ -73,7 +73,7 @@ final class ShardProgressSerializer implements SimpleVersionedSerializer<ShardPr
     }
 
     @Override
-    public ShardProgress deserialize(int version, byte[] bytes) throws IOException {
+    public CheckpointedLane deserialize(int version, byte[] bytes) throws IOException {
         if (version != VERSION_1 && version != VERSION_2) {
             throw new IOException("Delivery state of version " + version + " is newer than this release understands"
                     + " (it reads versions " + VERSION_1 + " and " + VERSION_2 + "); restore with the release that wrote"
@@ -110,7 +110,7 @@ final class ShardProgressSerializer implements SimpleVersionedSerializer<ShardPr
             pending.add(r);
         }
         if (version == VERSION_1) {
-            return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlight,
+            return new CheckpointedLane(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlight,
                     lastError, lastRequestId, pending);
         }
         String runId = StringUtils.readNullableString(in);
@@ -121,7 +121,7 @@ final class ShardProgressSerializer implements SimpleVersionedSerializer<ShardPr
         List<String> parents = new ArrayList<>(parentCount);
         for (int i = 0; i < parentCount; i++) parents.add(StringUtils.readString(in));
         boolean parentsDelivered = in.readBoolean();
-        return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlight,
+        return new CheckpointedLane(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlight,
                 lastError, lastRequestId, pending, runId, gapFrom, gapTo, endSequence, parents, parentsDelivered);
     }
 }

@@ -10,17 +10,17 @@ import java.util.List;
 import org.apache.flink.core.io.SimpleVersionedSerialization;
 import org.junit.jupiter.api.Test;
 
-class ShardProgressSerializerTest {
+class CheckpointedLaneSerializerTest {
     @Test
     void roundTripsEveryField() throws Exception {
         ShardRecord tuple = ShardRecord.tuple("7", 41, 1463000123000L, new String[] {"a", null, "中文 \"q\"", ""});
         tuple.shardLatestTime = 1463000999000L;
         ShardRecord blob = ShardRecord.blob("7", 42, 1463000124000L, new byte[] {(byte) 0xFF, 0, 1});
-        ShardProgress p = new ShardProgress(40, 1463000122000L, 1463000999000L, 3, 1, "FUNCTION_ERROR boom", "req-1",
+        CheckpointedLane p = new CheckpointedLane(40, 1463000122000L, 1463000999000L, 3, 1, "FUNCTION_ERROR boom", "req-1",
                 List.of(tuple, blob), "8c1f0a0e2b9d4c6e8c1f0a0e2b9d4c6e", 43, 97, 120, List.of("1", "2"), false);
 
-        byte[] bytes = SimpleVersionedSerialization.writeVersionAndSerialize(ShardProgressSerializer.INSTANCE, p);
-        ShardProgress back = SimpleVersionedSerialization.readVersionAndDeSerialize(ShardProgressSerializer.INSTANCE, bytes);
+        byte[] bytes = SimpleVersionedSerialization.writeVersionAndSerialize(CheckpointedLaneSerializer.INSTANCE, p);
+        CheckpointedLane back = SimpleVersionedSerialization.readVersionAndDeSerialize(CheckpointedLaneSerializer.INSTANCE, bytes);
 
         assertThat(back.deliveredSequence).isEqualTo(40);
         assertThat(back.deliveredSystemTime).isEqualTo(1463000122000L);
@@ -40,9 +40,9 @@ class ShardProgressSerializerTest {
 
     @Test
     void emptyProgressWithoutErrorsRoundTrips() throws Exception {
-        ShardProgress p = new ShardProgress(-1, -1, -1, 0, 0, null, null, List.of());
-        ShardProgress back = ShardProgressSerializer.INSTANCE.deserialize(ShardProgressSerializer.INSTANCE.getVersion(),
-                ShardProgressSerializer.INSTANCE.serialize(p));
+        CheckpointedLane p = new CheckpointedLane(-1, -1, -1, 0, 0, null, null, List.of());
+        CheckpointedLane back = CheckpointedLaneSerializer.INSTANCE.deserialize(CheckpointedLaneSerializer.INSTANCE.getVersion(),
+                CheckpointedLaneSerializer.INSTANCE.serialize(p));
         assertThat(back.pending).isEmpty();
         assertThat(back.lastError).isNull();
         assertThat(back.deliveredSequence).isEqualTo(-1);
@@ -64,7 +64,7 @@ class ShardProgressSerializerTest {
 
     @Test
     void readsTheBytesVersion1Wrote() throws Exception {
-        ShardProgress p = SimpleVersionedSerialization.readVersionAndDeSerialize(ShardProgressSerializer.INSTANCE,
+        CheckpointedLane p = SimpleVersionedSerialization.readVersionAndDeSerialize(CheckpointedLaneSerializer.INSTANCE,
                 HexFormat.of().parseHex(VERSION_1_BYTES));
 
         assertThat(p.deliveredSequence).isEqualTo(40);
@@ -80,7 +80,7 @@ class ShardProgressSerializerTest {
                 ShardRecord.blob("7", 42, 1463000124000L, new byte[] {(byte) 0xFF, 0, 1}));
         assertThat(p.runId).as("version 1 kept no run: a restore of it is a new run").isNull();
         assertThat(p.gapFrom).isEqualTo(-1);
-        assertThat(p.endSequence).isEqualTo(ShardProgress.NO_END);
+        assertThat(p.endSequence).isEqualTo(CheckpointedLane.NO_END);
         assertThat(p.parents).isEmpty();
         assertThat(p.parentsDelivered).isTrue();
     }
@@ -102,7 +102,7 @@ class ShardProgressSerializerTest {
 
     @Test
     void readsTheBytesVersion2Wrote() throws Exception {
-        ShardProgress p = SimpleVersionedSerialization.readVersionAndDeSerialize(ShardProgressSerializer.INSTANCE,
+        CheckpointedLane p = SimpleVersionedSerialization.readVersionAndDeSerialize(CheckpointedLaneSerializer.INSTANCE,
                 HexFormat.of().parseHex(VERSION_2_BYTES));
 
         assertThat(p.deliveredSequence).isEqualTo(40);
@@ -121,17 +121,17 @@ class ShardProgressSerializerTest {
 
     @Test
     void writesVersion2ExactlyAsFrozen() throws Exception {
-        ShardProgress p = new ShardProgress(40, 1463000122000L, 1463000999000L, 3, 1, "boom", null,
+        CheckpointedLane p = new CheckpointedLane(40, 1463000122000L, 1463000999000L, 3, 1, "boom", null,
                 List.of(ShardRecord.blob("7", 42, 1463000124000L, new byte[] {(byte) 0xFF, 0, 1})), "ab12", 43, 97, 120,
                 List.of("1", "2"), false);
         assertThat(HexFormat.of().formatHex(
-                SimpleVersionedSerialization.writeVersionAndSerialize(ShardProgressSerializer.INSTANCE, p)))
+                SimpleVersionedSerialization.writeVersionAndSerialize(CheckpointedLaneSerializer.INSTANCE, p)))
                 .isEqualTo(VERSION_2_BYTES);
     }
 
     @Test
     void refusesAVersionItDoesNotKnowWithAClearMessage() {
-        assertThatThrownBy(() -> ShardProgressSerializer.INSTANCE.deserialize(3, new byte[0]))
+        assertThatThrownBy(() -> CheckpointedLaneSerializer.INSTANCE.deserialize(3, new byte[0]))
                 .isInstanceOf(IOException.class).hasMessageContaining("version 3");
     }
 }

@@ -4,17 +4,20 @@ import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.event.ShardRecord;
 
 /**
- * The mutable, task-thread side of a split: advanced by the record emitter as each record goes
- * out, so what a checkpoint stores is exactly "everything before this sequence was emitted".
+ * How far the source reader has emitted one shard's split: the reader's mutable split state (Flink's
+ * {@code SplitStateT}), changed on the task thread by the record emitter as each record goes out, so
+ * what a checkpoint stores ({@link #toSplit()}) is exactly "everything before this sequence was
+ * emitted". The fetcher reads ahead of it, in its own per-shard state; the delivery operator keeps
+ * its own per-shard state downstream.
  */
-public final class ShardSplitState {
+public final class EmittedSplitProgress {
     private final ShardSplit split;
     private volatile CursorPosition position;
     private volatile long lastSequence;
     private volatile long lastSystemTime = -1;
     private volatile long shardLatestTime = -1;
 
-    public ShardSplitState(ShardSplit split) {
+    public EmittedSplitProgress(ShardSplit split) {
         this.split = split;
         this.position = split.position();
         this.lastSequence = split.lastReadSequence();

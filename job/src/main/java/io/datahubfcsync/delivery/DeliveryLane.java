@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The working state of one shard inside the delivery operator. Changed only on the task thread;
- * the fields the metric reporter reads are volatile.
+ * What the delivery operator holds for one shard while it delivers it (a "lane"): the records not
+ * yet delivered, the batch in flight and its attempts, the let-go gap, the parents it waits for.
+ * What a checkpoint keeps of it is a {@link CheckpointedLane}. Changed only on the task thread; the
+ * fields the metric reporter reads are volatile.
  */
-final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
+final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
     enum Phase {
         /** Nothing in flight; may hold records that are about to form a batch. */
         IDLE,
@@ -69,8 +71,8 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
      * the job fails once the records the lane kept are delivered, so nothing before the loss waits on it.
      */
     RuntimeException catchUpFailure;
-    /** Last sequence of the shard (its END), -1 if it ended without records, {@link ShardProgress#NO_END} while open. */
-    long endSequence = ShardProgress.NO_END;
+    /** Last sequence of the shard (its END), -1 if it ended without records, {@link CheckpointedLane#NO_END} while open. */
+    long endSequence = CheckpointedLane.NO_END;
     /** The parents (for a child shard) whose delivery the lane waits for, or waited for. */
     List<String> parents = List.of();
     /** False while the lane is a child waiting for its parents' delivery: none of its records may go. */
@@ -94,12 +96,12 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     private volatile long oldestPendingSystemTime = -1;
     private volatile long newestKnownTime = -1;
 
-    ShardLane(String shardId) {
+    DeliveryLane(String shardId) {
         this.shardId = shardId;
     }
 
-    static ShardLane restore(String shardId, ShardProgress p) {
-        ShardLane lane = new ShardLane(shardId);
+    static DeliveryLane restore(String shardId, CheckpointedLane p) {
+        DeliveryLane lane = new DeliveryLane(shardId);
         lane.restoredRunId = p.runId;
         lane.deliveredSequence = p.deliveredSequence;
         lane.deliveredSystemTime = p.deliveredSystemTime;
@@ -121,13 +123,13 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
     }
 
     /** @param runId id of the running job, which the kept attempt count belongs to */
-    ShardProgress snapshot(String runId) {
+    CheckpointedLane snapshot(String runId) {
         boolean batchOut = inFlight != null
                 && (phase == Phase.INVOKING || phase == Phase.WAITING_TO_RETRY || phase == Phase.DEAD_LETTERING
                 || phase == Phase.SUSPENDED);
         // a retry on the wire counts as spent: after a failover the function may have seen it
         int attempts = failedAttempts + (phase == Phase.INVOKING && failedAttempts > 0 ? 1 : 0);
-        return new ShardProgress(deliveredSequence, deliveredSystemTime, newestKnownTime, attempts,
+        return new CheckpointedLane(deliveredSequence, deliveredSystemTime, newestKnownTime, attempts,
                 batchOut ? inFlight.recordCount() : 0, lastError, lastRequestId, new ArrayList<>(pending), runId,
                 gapFrom, gapTo, endSequence, parents, parentsDelivered);
     }
@@ -196,7 +198,7 @@ final class ShardLane implements ShardDeliveryMetrics.ShardStatus {
 
     /** The END was seen and every record up to it was delivered. */
     boolean deliveredToEnd() {
-        return endSequence != ShardProgress.NO_END && pending.isEmpty() && !hasGap() && deliveredSequence >= endSequence;
+        return endSequence != CheckpointedLane.NO_END && pending.isEmpty() && !hasGap() && deliveredSequence >= endSequence;
     }
 
     void add(ShardRecord r, long now) {

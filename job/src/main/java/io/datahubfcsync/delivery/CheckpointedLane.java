@@ -4,12 +4,12 @@ import io.datahubfcsync.event.ShardRecord;
 import java.util.List;
 
 /**
- * What a checkpoint keeps of one shard (keyed state, key = shard id): enough to resume in order
- * with nothing lost. The first {@link #inFlightRecords} pending records are the batch that was
+ * What a checkpoint keeps of one shard's {@link DeliveryLane} (keyed state, key = shard id): enough
+ * to resume in order with nothing lost. Immutable; written and read by {@link CheckpointedLaneSerializer}. The first {@link #inFlightRecords} pending records are the batch that was
  * being sent or retried; after a restore exactly those records are sent again, so the function sees
  * the same eventIds.
  */
-final class ShardProgress {
+final class CheckpointedLane {
     /** Marks "no END seen" in {@link #endSequence}. */
     static final long NO_END = Long.MIN_VALUE;
 
@@ -45,13 +45,13 @@ final class ShardProgress {
     final boolean parentsDelivered;
 
     /** Progress as version 1 stored it. */
-    ShardProgress(long deliveredSequence, long deliveredSystemTime, long newestKnownTime, int failedAttempts,
+    CheckpointedLane(long deliveredSequence, long deliveredSystemTime, long newestKnownTime, int failedAttempts,
                   int inFlightRecords, String lastError, String lastRequestId, List<ShardRecord> pending) {
         this(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlightRecords, lastError,
                 lastRequestId, pending, null, -1, -1, NO_END, List.of(), true);
     }
 
-    ShardProgress(long deliveredSequence, long deliveredSystemTime, long newestKnownTime, int failedAttempts,
+    CheckpointedLane(long deliveredSequence, long deliveredSystemTime, long newestKnownTime, int failedAttempts,
                   int inFlightRecords, String lastError, String lastRequestId, List<ShardRecord> pending,
                   String runId, long gapFrom, long gapTo, long endSequence, List<String> parents,
                   boolean parentsDelivered) {
@@ -77,7 +77,7 @@ final class ShardProgress {
 
     @Override
     public String toString() {
-        return "ShardProgress{delivered=" + deliveredSequence + ", pending=" + pending.size() + ", inFlight="
+        return "CheckpointedLane{delivered=" + deliveredSequence + ", pending=" + pending.size() + ", inFlight="
                 + inFlightRecords + ", failedAttempts=" + failedAttempts + ", run=" + runId
                 + (gapFrom >= 0 ? ", gap=" + gapFrom + ".." + gapTo : "")
                 + (endSequence != NO_END ? ", end=" + endSequence : "")
