@@ -1,15 +1,13 @@
 package io.datahubfcsync.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DemoProducer;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
 import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.KitConnections;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,10 +17,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +37,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DataHubFcSyncClusterIT {
 
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "shop";
     private static final String TOPIC = "orders";
     private static final String SERVICE = "svc";
@@ -51,49 +46,32 @@ class DataHubFcSyncClusterIT {
     private static final int SHARDS = 4;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
+    private static ClusterKit kit;
     private static DataHubEmulator datahub;
     private static FcEmulator fc;
     private static FlinkTestCluster cluster;
-    private static String jarId;
     private static String jobId;
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() {
-        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
-        assumeTrue(jarHolds(jar, JOB_CLASS), JOB_CLASS + " is not in " + jar + " yet");
-
-        datahub = DataHubEmulator.start();
+        assumeTrue(jarHolds(ClusterKit.jobJar(), ClusterKit.JOB_CLASS), ClusterKit.JOB_CLASS + " is not in the job jar yet");
+        kit = ClusterKit.builder("datahub-fc-sync", DataHubFcSyncClusterIT.class)
+                .fc(FcEmulator.builder().invocationLogCapacity(200_000)).start();
+        datahub = kit.datahub;
+        fc = kit.fc;
+        cluster = kit.cluster;
+        kit.figure("cluster start", cluster.startupTime().toMillis() + " ms");
         datahub.createProject(PROJECT);
         datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
-        fc = FcEmulator.builder().invocationLogCapacity(200_000).start();
         fc.createService(SERVICE);
         fc.deployFunction(SERVICE, FUNCTION, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
-
-        cluster = FlinkTestCluster.builder().name("datahub-fc-sync").taskManagers(2)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                .start();
-        FIGURES.put("cluster start", cluster.startupTime().toMillis() + " ms");
-        jarId = cluster.uploadJar(jar);
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        if (cluster != null) {
-            cluster.close();
+    static void stop() {
+        if (kit != null) {
+            kit.close();
             assertThat(cluster.taskManagers()).noneMatch(FlinkProcess::isAlive);
-            StringBuilder report = new StringBuilder();
-            FIGURES.forEach((what, value) -> report.append(what).append(": ").append(value).append('\n'));
-            Files.writeString(cluster.workDir().resolve("figures.txt"), report);
-            System.out.print("DataHubFcSyncClusterIT figures\n" + report);
-        }
-        if (fc != null) {
-            fc.close();
-        }
-        if (datahub != null) {
-            datahub.close();
         }
     }
 
@@ -101,9 +79,9 @@ class DataHubFcSyncClusterIT {
     @Order(1)
     void deliversEveryProducedRecordInOrderAndShowsItsMetrics() {
         long begin = System.nanoTime();
-        jobId = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, null);
+        jobId = kit.submit(jobArgs(), 2, null);
         cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
-        FIGURES.put("submission of the job jar (run request to all vertices RUNNING)",
+        kit.figure("submission of the job jar (run request to all vertices RUNNING)",
                 Duration.ofNanos(System.nanoTime() - begin).toMillis() + " ms");
         assertThat(cluster.vertices(jobId)).extracting(FlinkTestCluster.JobVertex::name)
                 .anySatisfy(name -> assertThat(name).contains(SOURCE_NAME))
@@ -111,7 +89,7 @@ class DataHubFcSyncClusterIT {
 
         produce(2_000, 500);
         DeliveryLedger.Report report = awaitEverythingDelivered();
-        FIGURES.put("steady state", report.toString());
+        kit.figure("steady state", report.toString());
         assertThat(report.orderViolations()).isEmpty();
         assertThat(report.repeatedExamples()).as("no failure happened, so nothing may repeat").isEmpty();
 
@@ -128,7 +106,7 @@ class DataHubFcSyncClusterIT {
                 () -> cluster.aggregatedMetric(jobId, fcVertex, lag, "max").filter(v -> v >= 0 && v < 1_000));
 
         UiScreenshot.take(cluster.restAddress(), "#/job/running/" + jobId + "/overview",
-                cluster.workDir().resolve("datahub-fc-sync-job.png")).ifPresent(png -> FIGURES.put("web UI screenshot", png.toString()));
+                cluster.workDir().resolve("datahub-fc-sync-job.png")).ifPresent(png -> kit.figure("web UI screenshot", png.toString()));
     }
 
     @Test
@@ -138,13 +116,13 @@ class DataHubFcSyncClusterIT {
             Await.until("records produced while the job runs", TIMEOUT, () -> producer.written() >= 600);
             String savepoint = cluster.stopWithSavepoint(jobId, TIMEOUT);
             Await.until("records produced while the job is stopped", TIMEOUT, () -> producer.written() >= 1_200);
-            jobId = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 3, savepoint);
+            jobId = kit.submit(jobArgs(), 3, savepoint);
             cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
             assertThat(cluster.latestRestored(jobId)).hasValueSatisfying(r -> assertThat(r.path("is_savepoint").asBoolean()).isTrue());
             Await.until("records produced after the resume", TIMEOUT, () -> producer.written() >= 1_800);
         }
         DeliveryLedger.Report report = awaitEverythingDelivered();
-        FIGURES.put("stop-with-savepoint, resume at parallelism 3", report.toString());
+        kit.figure("stop-with-savepoint, resume at parallelism 3", report.toString());
         assertThat(report.orderViolations()).isEmpty();
         assertThat(report.repeatedExamples()).as("stop-with-savepoint then resume delivers each record exactly once").isEmpty();
     }
@@ -173,9 +151,9 @@ class DataHubFcSyncClusterIT {
             Await.until("records produced after the recovery", TIMEOUT, () -> producer.written() >= afterRecovery + 300);
         }
         DeliveryLedger.Report report = awaitEverythingDelivered();
-        FIGURES.put("kill -9 of a TaskManager: recovery (kill to all tasks RUNNING)", recovery + " ms");
-        FIGURES.put("kill -9 of a TaskManager: records repeated after the failover", String.valueOf(report.duplicates() - duplicatesBefore));
-        FIGURES.put("kill -9 of a TaskManager", report.toString());
+        kit.figure("kill -9 of a TaskManager: recovery (kill to all tasks RUNNING)", recovery + " ms");
+        kit.figure("kill -9 of a TaskManager: records repeated after the failover", String.valueOf(report.duplicates() - duplicatesBefore));
+        kit.figure("kill -9 of a TaskManager", report.toString());
         assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
     }
 
@@ -200,18 +178,12 @@ class DataHubFcSyncClusterIT {
     // ---------------------------------------------------------------- helpers
 
     private static List<String> jobArgs() {
-        return List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.service", SERVICE, "--fc.function", FUNCTION,
-                "--start", "OLDEST", "--batch.max-records", "50");
+        return kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--batch.max-records", "50");
     }
 
     /** Writes through the real DataHub SDK, spread over the shards by partition key. */
     private static DemoProducer producer(double recordsPerSecond) {
-        CredentialsSource credentials = CredentialsSource.fromEnvironment(Map.of(
-                CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
-                CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET));
-        return DemoProducer.start(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF, credentials),
+        return DemoProducer.start(KitConnections.dataHub(datahub),
                 PROJECT, TOPIC, recordsPerSecond);
     }
 
@@ -222,15 +194,7 @@ class DataHubFcSyncClusterIT {
     }
 
     private static Map<String, List<Long>> produced() {
-        Map<String, List<Long>> produced = new LinkedHashMap<>();
-        for (ShardSnapshot shard : datahub.shards(PROJECT, TOPIC)) {
-            List<Long> sequences = new ArrayList<>();
-            for (StoredRecord record : datahub.records(PROJECT, TOPIC, shard.shardId())) {
-                sequences.add(record.sequence());
-            }
-            produced.put(shard.shardId(), sequences);
-        }
-        return produced;
+        return DeliveryLedger.produced(datahub, PROJECT, TOPIC);
     }
 
     private static long lastSequence(String shardId) {

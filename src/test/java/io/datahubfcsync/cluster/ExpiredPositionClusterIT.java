@@ -1,24 +1,18 @@
 package io.datahubfcsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +31,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExpiredPositionClusterIT {
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "shop";
     private static final String TOPIC = "orders";
     private static final String SERVICE = "svc";
@@ -48,55 +41,38 @@ class ExpiredPositionClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static ClusterKit kit;
     private static DataHubEmulator datahub;
     private static FcEmulator fc;
     private static FlinkTestCluster cluster;
-    private static String jarId;
     private static String savepoint;
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() {
-        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
-        datahub = DataHubEmulator.start();
+        kit = ClusterKit.builder("expired", ExpiredPositionClusterIT.class).start();
+        datahub = kit.datahub;
+        fc = kit.fc;
+        cluster = kit.cluster;
         datahub.createProject(PROJECT);
         datahub.createTopic(PROJECT, TOPIC, 2, null);
         append(FIRST);
-        fc = FcEmulator.start();
         fc.createService(SERVICE);
         fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
-        cluster = FlinkTestCluster.builder().name("expired").taskManagers(2)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                .start();
-        jarId = cluster.uploadJar(jar);
     }
 
     @AfterAll
     static void stop() {
-        if (!FIGURES.isEmpty()) {
-            StringBuilder report = new StringBuilder("ExpiredPositionClusterIT figures\n");
-            FIGURES.forEach((k, v) -> report.append(k).append(": ").append(v).append('\n'));
-            System.out.print(report);
-        }
-        if (cluster != null) cluster.close();
-        if (fc != null) fc.close();
-        if (datahub != null) datahub.close();
+        if (kit != null) kit.close();
     }
 
     private static void append(int perShard) {
-        for (int i = 0; i < perShard; i++) {
-            for (String s : List.of("0", "1")) {
-                datahub.appendBlob(PROJECT, TOPIC, s, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
-            }
-        }
+        kit.appendNumbered(PROJECT, TOPIC, 2, perShard);
     }
 
     @Test
     @Order(1)
     void aResumeWhoseSavedPositionExpiredFailsWithoutRestartNamingTheLostRange() {
-        String first = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, null);
+        String first = kit.submit(jobArgs(), 2, null);
         cluster.awaitJobStatus(first, "RUNNING", TIMEOUT);
         Await.until("the first " + 2 * FIRST + " records delivered", TIMEOUT,
                 () -> delivered("0").size() == FIRST && delivered("1").size() == FIRST);
@@ -106,10 +82,10 @@ class ExpiredPositionClusterIT {
         datahub.expireBefore(PROJECT, TOPIC, "0", EXPIRED_BEFORE);
         fc.invocations().clear();
 
-        String resumed = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, savepoint);
+        String resumed = kit.submit(jobArgs(), 2, savepoint);
         long started = System.nanoTime();
         cluster.awaitJobStatus(resumed, "FAILED", TIMEOUT);
-        FIGURES.put("resume to FAILED", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+        kit.figure("resume to FAILED", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 
         JsonNode history = cluster.exceptions(resumed).path("exceptionHistory").path("entries");
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
@@ -122,7 +98,7 @@ class ExpiredPositionClusterIT {
         assertThat(delivered("0")).as("nothing of shard 0 delivered past the gap").isEmpty();
         String text = history.toString();
         int at = text.indexOf("Records of shard 0");
-        FIGURES.put("failure", text.substring(at, text.indexOf("retained sequence is 120", at) + 24));
+        kit.figure("failure", text.substring(at, text.indexOf("retained sequence is 120", at) + 24));
     }
 
     @Test
@@ -131,7 +107,7 @@ class ExpiredPositionClusterIT {
         List<String> args = new ArrayList<>(jobArgs());
         args.addAll(List.of("--datahub.on-expired-position", "oldest"));
         fc.invocations().clear();
-        String resumed = cluster.runJar(jarId, JOB_CLASS, args, 2, savepoint);
+        String resumed = kit.submit(args, 2, savepoint);
         cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
         RestPoll.until("shard 0 from 120 and shard 1 from 50 delivered", TIMEOUT,
                 () -> delivered("0").size() >= FIRST + MORE - EXPIRED_BEFORE && delivered("1").size() >= MORE);
@@ -147,14 +123,12 @@ class ExpiredPositionClusterIT {
         double count = RestPoll.until("70 skipped records reported", TIMEOUT,
                 () -> cluster.aggregatedMetric(resumed, sourceVertex, skipped, "sum").filter(n -> n > 0));
         assertThat(count).as("records 50..119 of shard 0").isEqualTo(70.0);
-        FIGURES.put("expiredRecordsSkipped", String.valueOf((long) count));
+        kit.figure("expiredRecordsSkipped", String.valueOf((long) count));
         cluster.cancel(resumed, TIMEOUT);
     }
 
     private static List<String> jobArgs() {
-        return List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.service", SERVICE, "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "10");
+        return kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--batch.max-records", "10");
     }
 
     /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */

@@ -2,19 +2,16 @@ package io.datahubfcsync.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubAction;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DataHubFault;
 import io.datahubfcsync.local.datahub.DemoProducer;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
-import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.KitConnections;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -27,19 +24,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 6, scenarios 2 to 4, on a real cluster (a JobManager and two TaskManagers as separate JVMs running the shaded
@@ -52,53 +45,33 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsClusterIT {
 
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "faults";
     private static final String SERVICE = "svc";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static ClusterKit kit;
     private static DataHubEmulator datahub;
     private static FcEmulator fc;
     private static FlinkTestCluster cluster;
-    private static String jarId;
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
 
     /** The job of the running scenario, cancelled after it so the next scenario's faults reach only its own job. */
     private String jobId;
 
     @BeforeAll
     static void start() {
-        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
-
-        datahub = DataHubEmulator.start();
+        kit = ClusterKit.builder("faults", FaultsClusterIT.class)
+                .fc(FcEmulator.builder().invocationLogCapacity(200_000)).start();
+        datahub = kit.datahub;
+        fc = kit.fc;
+        cluster = kit.cluster;
         datahub.createProject(PROJECT);
-        fc = FcEmulator.builder().invocationLogCapacity(200_000).start();
         fc.createService(SERVICE);
-
-        cluster = FlinkTestCluster.builder().name("faults").taskManagers(2)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                .start();
-        jarId = cluster.uploadJar(jar);
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-            StringBuilder report = new StringBuilder();
-            FIGURES.forEach((what, value) -> report.append("FIGURE ").append(what).append(": ").append(value).append('\n'));
-            Files.writeString(cluster.workDir().resolve("faults-figures.txt"), report);
-            System.out.print("FaultsClusterIT figures\n" + report);
-        }
-        if (fc != null) {
-            fc.close();
-        }
-        if (datahub != null) {
-            datahub.close();
-        }
+    static void stop() {
+        if (kit != null) kit.close();
     }
 
     @AfterEach
@@ -140,10 +113,10 @@ class FaultsClusterIT {
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         long drain = Duration.ofNanos(System.nanoTime() - drainStart).toMillis();
-        FIGURES.put("FC faults (5% errors, 429 burst, latency spikes, dropped connection)", report.toString());
-        FIGURES.put("FC faults: faults fired", "function errors " + errors.fired() + ", 429 " + throttled.fired()
+        kit.figure("FC faults (5% errors, 429 burst, latency spikes, dropped connection)", report.toString());
+        kit.figure("FC faults: faults fired", "function errors " + errors.fired() + ", 429 " + throttled.fired()
                 + ", latency spikes " + spikes.fired() + ", dropped " + dropped.fired());
-        FIGURES.put("FC faults: time to drain after the last record was produced", drain + " ms");
+        kit.figure("FC faults: time to drain after the last record was produced", drain + " ms");
 
         assertThat(errors.fired()).as("seeded function errors happened").isPositive();
         assertThat(spikes.fired()).as("latency spikes happened").isPositive();
@@ -155,7 +128,7 @@ class FaultsClusterIT {
         // every failed invocation the emulator saw is one failed attempt in the job's metrics
         long failedAttempts = RestPoll.until("failedAttempts = the " + report.failedInvocations() + " failed invocations",
                 TIMEOUT, () -> sumOverShards(lane, "failedAttempts").filter(n -> n == report.failedInvocations()));
-        FIGURES.put("FC faults: failedAttempts metric (sum over shards)", String.valueOf(failedAttempts));
+        kit.figure("FC faults: failedAttempts metric (sum over shards)", String.valueOf(failedAttempts));
     }
 
     // ---------------------------------------------------------------- scenario 3
@@ -192,8 +165,8 @@ class FaultsClusterIT {
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         long drain = Duration.ofNanos(System.nanoTime() - drainStart).toMillis();
-        FIGURES.put("DataHub faults (LimitExceeded, 500s, dropped, NoSuchShard after a split)", report.toString());
-        FIGURES.put("DataHub faults: time to drain after the last record was produced", drain + " ms");
+        kit.figure("DataHub faults (LimitExceeded, 500s, dropped, NoSuchShard after a split)", report.toString());
+        kit.figure("DataHub faults: time to drain after the last record was produced", drain + " ms");
 
         assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
         assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
@@ -209,7 +182,7 @@ class FaultsClusterIT {
                 () -> cluster.aggregatedMetric(jobId, sourceVertex, retries, "sum").filter(n -> n >= 8 + 4 + 2 + 3 * 2));
         double throttledCalls = RestPoll.until("DataHub throttling reported", TIMEOUT,
                 () -> cluster.aggregatedMetric(jobId, sourceVertex, throttled, "sum").filter(n -> n >= 8));
-        FIGURES.put("DataHub faults: source metrics", "dataHubRetries " + (long) retried + ", dataHubThrottled "
+        kit.figure("DataHub faults: source metrics", "dataHubRetries " + (long) retried + ", dataHubThrottled "
                 + (long) throttledCalls);
     }
 
@@ -237,14 +210,14 @@ class FaultsClusterIT {
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         long drain = Duration.ofNanos(System.nanoTime() - drainStart).toMillis();
         List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
-        FIGURES.put("split and merge while running", report.toString() + ", shards " + lineage(shards));
-        FIGURES.put("split and merge: time to drain after the last record was produced", drain + " ms");
+        kit.figure("split and merge while running", report.toString() + ", shards " + lineage(shards));
+        kit.figure("split and merge: time to drain after the last record was produced", drain + " ms");
 
         assertThat(report.orderViolations()).as("records of parents and children each in sequence order").isEmpty();
         assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
         // a child's records wait (through the delivery coordinator) until each parent's last batch was answered
         List<String> lineageViolations = lineageViolations(lane, shards);
-        FIGURES.put("split and merge: children invoked before a parent's last delivery", lineageViolations.toString());
+        kit.figure("split and merge: children invoked before a parent's last delivery", lineageViolations.toString());
         assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
         assertStillRunningWithoutRestart();
     }
@@ -274,8 +247,8 @@ class FaultsClusterIT {
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
-        FIGURES.put("split under a slow function (1 s per call)", report.toString() + ", shards " + lineage(shards));
-        FIGURES.put("split under a slow function: children invoked before a parent's last delivery", lineageViolations.toString());
+        kit.figure("split under a slow function (1 s per call)", report.toString() + ", shards " + lineage(shards));
+        kit.figure("split under a slow function: children invoked before a parent's last delivery", lineageViolations.toString());
 
         assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
         assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
@@ -319,9 +292,9 @@ class FaultsClusterIT {
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
-        FIGURES.put("split, kill -9 of the parent's TaskManager while it drains (" + parentRecords + " records, "
+        kit.figure("split, kill -9 of the parent's TaskManager while it drains (" + parentRecords + " records, "
                 + parentUndelivered + " undelivered at the kill)", report.toString() + ", shards " + lineage(shards));
-        FIGURES.put("split and kill -9: children invoked before a parent's last delivery", lineageViolations.toString());
+        kit.figure("split and kill -9: children invoked before a parent's last delivery", lineageViolations.toString());
         assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
         assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
     }
@@ -362,9 +335,9 @@ class FaultsClusterIT {
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
-        FIGURES.put("split, stop-with-savepoint while the parent drains (" + parentUndelivered
+        kit.figure("split, stop-with-savepoint while the parent drains (" + parentUndelivered
                 + " undelivered), resumed at p=3, stopped again, resumed at p=1", report.toString() + ", shards " + lineage(shards));
-        FIGURES.put("split and two stop-with-savepoint: children invoked before a parent's last delivery", lineageViolations.toString());
+        kit.figure("split and two stop-with-savepoint: children invoked before a parent's last delivery", lineageViolations.toString());
         assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
         assertThat(report.repeatedExamples()).as("stop-with-savepoint is exactly-once: no record twice").isEmpty();
         assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
@@ -395,14 +368,10 @@ class FaultsClusterIT {
 
     /** Submits the job at {@code parallelism}, from {@code savepoint} when not null. */
     private static String startJob(Lane lane, int parallelism, String savepoint, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT,
-                "--datahub.topic", lane.topic(), "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(),
-                "--region", fc.region(), "--fc.service", SERVICE, "--fc.function", lane.function(),
-                "--start", "OLDEST", "--batch.max-records", "50"));
+        List<String> args = kit.args(PROJECT, lane.topic(), SERVICE, lane.function(), "--start", "OLDEST",
+                "--batch.max-records", "50");
         args.addAll(List.of(extraArgs));
-        String id = cluster.runJar(jarId, JOB_CLASS, args, parallelism, savepoint);
-        cluster.awaitJobStatus(id, "RUNNING", TIMEOUT);
-        return id;
+        return kit.submitRunning(args, parallelism, savepoint, TIMEOUT);
     }
 
     /**
@@ -458,20 +427,12 @@ class FaultsClusterIT {
 
     /** Writes through the real DataHub SDK, spread over the shards by partition key. */
     private static DemoProducer producer(String topic, double recordsPerSecond) {
-        CredentialsSource credentials = CredentialsSource.fromEnvironment(Map.of(
-                CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
-                CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET));
-        return DemoProducer.start(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF, credentials),
+        return DemoProducer.start(KitConnections.dataHub(datahub),
                 PROJECT, topic, recordsPerSecond);
     }
 
     private static Map<String, List<Long>> produced(Lane lane) {
-        Map<String, List<Long>> produced = new LinkedHashMap<>();
-        for (ShardSnapshot shard : datahub.shards(PROJECT, lane.topic())) {
-            produced.put(shard.shardId(), datahub.records(PROJECT, lane.topic(), shard.shardId()).stream()
-                    .map(StoredRecord::sequence).toList());
-        }
-        return produced;
+        return DeliveryLedger.produced(datahub, PROJECT, lane.topic());
     }
 
     private static DeliveryLedger.Report awaitEverythingDelivered(Lane lane) {

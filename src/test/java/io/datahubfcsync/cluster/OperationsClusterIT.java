@@ -1,16 +1,14 @@
 package io.datahubfcsync.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DemoProducer;
 import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
-import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.KitConnections;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.junit.jupiter.api.AfterAll;
@@ -26,18 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Operating the job on a real cluster (a JobManager and two TaskManagers as separate JVMs running the shaded job jar):
@@ -56,7 +49,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperationsClusterIT {
 
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "monitoring";
     private static final String TOPIC = "orders";
     private static final String SERVICE = "svc";
@@ -78,9 +70,9 @@ class OperationsClusterIT {
     private static final String NOT_RUNNING = "DataHubFcSyncJobNotRunning";
 
     private static final MonitoringAssets ASSETS = MonitoringAssets.ofProject();
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
 
     private static ShiftableClock dataHubClock;
+    private static ClusterKit kit;
     private static DataHubEmulator datahub;
     private static FcEmulator fc;
     private static FlinkTestCluster cluster;
@@ -96,8 +88,7 @@ class OperationsClusterIT {
 
     @BeforeAll
     static void start() {
-        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
+        ClusterKit.jobJar();
         // fail, not skip: without these the monitoring claims would go unchecked and look green
         PrometheusServer.prometheusBinary();
         PrometheusServer.promtoolBinary();
@@ -106,63 +97,47 @@ class OperationsClusterIT {
                 + "flink-metrics-prometheus there, as flink-dist ships it)").isDirectoryContaining("glob:**/flink-metrics-prometheus-*.jar");
 
         dataHubClock = new ShiftableClock();
-        datahub = DataHubEmulator.builder().clock(dataHubClock).start();
+        kit = ClusterKit.builder("monitoring", OperationsClusterIT.class)
+                .dataHub(DataHubEmulator.builder().clock(dataHubClock))
+                .fc(FcEmulator.builder().invocationLogCapacity(100_000))
+                .cluster(b -> {
+                    // the shipped range 9249-9259 could meet another cluster on this machine: one free port per process
+                    b.perProcessPort(REPORTER_PORT);
+                    shippedMetricsConfiguration().forEach(b::config);
+                })
+                .start();
+        datahub = kit.datahub;
+        fc = kit.fc;
+        cluster = kit.cluster;
+        kit.figure("cluster start", cluster.startupTime().toMillis() + " ms");
         datahub.createProject(PROJECT);
         datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
-        fc = FcEmulator.builder().invocationLogCapacity(100_000).start();
         fc.createService(SERVICE);
         fc.deployFunction(SERVICE, FUNCTION, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
-
-        FlinkTestCluster.Builder builder = FlinkTestCluster.builder().name("monitoring").taskManagers(2)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                // the shipped range 9249-9259 could meet another cluster on this machine: one free port per process
-                .perProcessPort(REPORTER_PORT);
-        shippedMetricsConfiguration().forEach(builder::config);
-        cluster = builder.start();
-        FIGURES.put("cluster start", cluster.startupTime().toMillis() + " ms");
 
         List<String> targets = cluster.processPorts(REPORTER_PORT).values().stream().map(p -> "127.0.0.1:" + p).toList();
         prometheus = PrometheusServer.start(cluster.workDir().resolve("prometheus"), ASSETS.prometheusConfigFor(targets));
 
-        String jarId = cluster.uploadJar(jar);
-        jobId = cluster.runJar(jarId, JOB_CLASS, List.of("--datahub.endpoint", datahub.endpoint(),
-                "--datahub.project", PROJECT, "--datahub.topic", TOPIC, "--fc.endpoint", fc.endpoint(),
-                "--fc.account-id", fc.accountId(), "--region", fc.region(), "--fc.service", SERVICE,
-                "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "20",
+        jobId = kit.submit(kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--batch.max-records", "20",
                 "--retry.interval", RETRY_INTERVAL, "--retry.max-attempts", String.valueOf(RETRY_ATTEMPTS),
                 "--datahub.subscription", "auto"), 2, null);
         cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
         // Flink's reporter writes label values with every character but [a-zA-Z0-9_:] replaced by '_'
         jobName = cluster.job(jobId).path("name").asText().replaceAll("[^a-zA-Z0-9_:]", "_");
-        shards = new ShardsCommand(jar, cluster.workDir().resolve("shards-command"));
-        producer = DemoProducer.start(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF,
-                CredentialsSource.fromEnvironment(Map.of(
-                        CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
-                        CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET))),
-                PROJECT, TOPIC, 80);
+        shards = new ShardsCommand(kit.jar, cluster.workDir().resolve("shards-command"));
+        producer = DemoProducer.start(KitConnections.dataHub(datahub), PROJECT, TOPIC, 80);
     }
 
     @AfterAll
-    static void stop() throws IOException {
+    static void stop() {
         if (producer != null) {
             producer.close();
         }
         if (prometheus != null) {
             prometheus.close();
         }
-        if (cluster != null) {
-            cluster.close();
-            StringBuilder report = new StringBuilder();
-            FIGURES.forEach((what, value) -> report.append("FIGURE ").append(what).append(": ").append(value).append('\n'));
-            Files.writeString(cluster.workDir().resolve("monitoring-figures.txt"), report);
-            System.out.print("OperationsClusterIT figures\n" + report);
-        }
-        if (fc != null) {
-            fc.close();
-        }
-        if (datahub != null) {
-            datahub.close();
+        if (kit != null) {
+            kit.close();
         }
     }
 
@@ -181,7 +156,7 @@ class OperationsClusterIT {
         FlinkJvmLauncher.CommandResult result = PrometheusServer.promtool(ASSETS.dir(), "check", "rules", queries.toString());
         assertThat(result.exitCode()).as("promtool check rules on the dashboard's queries:\n" + result.output()).isZero();
         assertThat(result.output()).contains("SUCCESS: " + ASSETS.dashboardQueries().size() + " rules found");
-        FIGURES.put("dashboard queries checked by promtool", String.valueOf(ASSETS.dashboardQueries().size()));
+        kit.figure("dashboard queries checked by promtool", String.valueOf(ASSETS.dashboardQueries().size()));
     }
 
     // ---------------------------------------------------------------- a healthy job
@@ -239,7 +214,7 @@ class OperationsClusterIT {
             assertThat(row.path("lastError").isNull()).isTrue();
             assertThat(row.path("deliveredSequence").asLong()).isBetween(0L, row.path("readSequence").asLong());
         });
-        FIGURES.put("shards list --json (JVM start included)", result.elapsed().toMillis() + " ms");
+        kit.figure("shards list --json (JVM start included)", result.elapsed().toMillis() + " ms");
     }
 
     @Test
@@ -263,14 +238,7 @@ class OperationsClusterIT {
 
     /** Highest sequence per shard inside the events FC answered with success. */
     private static Map<String, Long> acknowledgedBySuccess() {
-        Map<String, Long> max = new HashMap<>();
-        Pattern eventId = Pattern.compile("\"eventId\":\"(\\d+):(\\d+)\"");
-        for (InvocationRecord inv : fc.invocations().all()) {
-            if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
-            Matcher m = eventId.matcher(inv.payloadUtf8());
-            while (m.find()) max.merge(m.group(1), Long.parseLong(m.group(2)), Math::max);
-        }
-        return max;
+        return DeliveredBatches.highestDelivered(DeliveredBatches.of(fc.invocations().all()));
     }
 
     // ---------------------------------------------------------------- a retry storm with a backlog
@@ -291,7 +259,7 @@ class OperationsClusterIT {
         assertThat(retrying.path("labels").path("job_name").asText()).isEqualTo(jobName);
         JsonNode lag = awaitAlert(LAG, "pending");
         assertThat(lag.path("value").asDouble()).as("lag in seconds").isGreaterThan(30 * 60);
-        FIGURES.put("lag alert value during the storm", lag.path("value").asText() + " s");
+        kit.figure("lag alert value during the storm", lag.path("value").asText() + " s");
 
         Map<String, Double> states = byShard(prometheus.series("max by (shard) (" + SHARD_STATE + ")"));
         assertThat(states).as("only the stuck shard retries").containsEntry(STUCK_SHARD, 1.0)
@@ -312,7 +280,7 @@ class OperationsClusterIT {
                 empty.add(query.toString());
             }
         }
-        FIGURES.put("series per dashboard query during the storm", seriesPerQuery.toString());
+        kit.figure("series per dashboard query during the storm", seriesPerQuery.toString());
         assertThat(empty).as("dashboard queries that returned no series").isEmpty();
 
         // and the alert expressions that hold right now return the stuck shard / the job
@@ -341,7 +309,7 @@ class OperationsClusterIT {
         assertThat(table.exitCode()).as(table.toString()).isZero();
         assertThat(table.stdout().lines().filter(l -> l.startsWith(STUCK_SHARD + " ")).findFirst().orElseThrow())
                 .contains("retrying").contains("injected: the function fails on this batch");
-        FIGURES.put("shards list during the storm (" + json.elapsed().toMillis() + " ms, as a table "
+        kit.figure("shards list during the storm (" + json.elapsed().toMillis() + " ms, as a table "
                 + table.elapsed().toMillis() + " ms, JVM start included)", "\n" + table.stdout());
     }
 
@@ -392,7 +360,7 @@ class OperationsClusterIT {
         ShardsCommand.Result resumed = shards.run(cluster.restAddress(), jobId, "resume", STUCK_SHARD);
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
         assertThat(resumed.stdout()).startsWith("resumed shard " + STUCK_SHARD);
-        FIGURES.put("shards resume", resumed.stdout().trim() + " (" + resumed.elapsed().toMillis() + " ms)");
+        kit.figure("shards resume", resumed.stdout().trim() + " (" + resumed.elapsed().toMillis() + " ms)");
 
         awaitAlert(SUSPENDED, "inactive");
         awaitAlert(LAG, "inactive");
@@ -418,7 +386,7 @@ class OperationsClusterIT {
         String lagQuery = MonitoringAssets.substitute(panelQuery("Delivery lag and done-time age"), grafanaVariables(".*"));
         UiScreenshot.take(prometheus.base(), "graph?g0.expr=" + java.net.URLEncoder.encode(lagQuery, StandardCharsets.UTF_8)
                         + "&g0.tab=0&g0.range_input=1m", cluster.workDir().resolve("prometheus-lag.png"))
-                .ifPresent(png -> FIGURES.put("Prometheus graph screenshot", png.toString()));
+                .ifPresent(png -> kit.figure("Prometheus graph screenshot", png.toString()));
     }
 
     @Test
@@ -452,7 +420,7 @@ class OperationsClusterIT {
         assertThat(prometheus.alertState(NOT_RUNNING)).isEqualTo("inactive");
         cluster.cancel(jobId, TIMEOUT);
         JsonNode alert = awaitAlert(NOT_RUNNING, "pending");
-        FIGURES.put("job-not-running alert after cancel", alert.path("labels").toString());
+        kit.figure("job-not-running alert after cancel", alert.path("labels").toString());
         assertThat(prometheus.series(expr(NOT_RUNNING))).isNotEmpty();
 
         ShardsCommand.Result result = shards.run(cluster.restAddress(), jobId, "list");
@@ -475,7 +443,7 @@ class OperationsClusterIT {
         assertThat(metrics).as("flink-conf/config.yaml enables the Prometheus reporter")
                 .containsEntry("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
                 .containsKey(REPORTER_PORT);
-        FIGURES.put("metrics configuration from flink-conf/config.yaml", metrics.toString());
+        kit.figure("metrics configuration from flink-conf/config.yaml", metrics.toString());
         metrics.remove(REPORTER_PORT);
         return metrics;
     }

@@ -1,21 +1,14 @@
 package io.datahubfcsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.testing.Await;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,46 +32,32 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShardIsolationClusterIT {
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "isolation";
     private static final String SERVICE = "svc";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final int BUDGET = 20;
 
+    private static ClusterKit kit;
     private static DataHubEmulator datahub;
     private static FcEmulator fc;
     private static FlinkTestCluster cluster;
-    private static String jarId;
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
     private String jobId;
 
     @BeforeAll
     static void start() {
-        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
-        datahub = DataHubEmulator.start();
+        kit = ClusterKit.builder("isolation", ShardIsolationClusterIT.class)
+                .fc(FcEmulator.builder().invocationLogCapacity(200_000))
+                .cluster(b -> b.config("execution.checkpointing.interval", "300ms")).start();
+        datahub = kit.datahub;
+        fc = kit.fc;
+        cluster = kit.cluster;
         datahub.createProject(PROJECT);
-        fc = FcEmulator.builder().invocationLogCapacity(200_000).start();
         fc.createService(SERVICE);
-        cluster = FlinkTestCluster.builder().name("isolation").taskManagers(2)
-                .config("execution.checkpointing.interval", "300ms")
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                .start();
-        jarId = cluster.uploadJar(jar);
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-            StringBuilder report = new StringBuilder();
-            FIGURES.forEach((what, value) -> report.append("FIGURE ").append(what).append(": ").append(value).append('\n'));
-            Files.writeString(cluster.workDir().resolve("isolation-figures.txt"), report);
-            System.out.print("ShardIsolationClusterIT figures\n" + report);
-        }
-        if (fc != null) fc.close();
-        if (datahub != null) datahub.close();
+    static void stop() {
+        if (kit != null) kit.close();
     }
 
     @AfterEach
@@ -126,10 +105,10 @@ class ShardIsolationClusterIT {
             healthy.remove("0");
             return DeliveryLedger.reconcile(healthy, fc.invocations().of(SERVICE, topic));
         }, DeliveryLedger.Report::complete);
-        FIGURES.put("isolation: shards 1-3 over 60 s of live records with shard 0 stuck", others.toString());
-        FIGURES.put("isolation: most records shard 0 held (budget " + BUDGET + ")", String.valueOf(maxHeld));
-        FIGURES.put("isolation: shard 0 records produced", String.valueOf(produced.get("0").size()));
-        FIGURES.put("isolation: checkpoints completed during the 60 s", String.valueOf(checkpointsDuring));
+        kit.figure("isolation: shards 1-3 over 60 s of live records with shard 0 stuck", others.toString());
+        kit.figure("isolation: most records shard 0 held (budget " + BUDGET + ")", String.valueOf(maxHeld));
+        kit.figure("isolation: shard 0 records produced", String.valueOf(produced.get("0").size()));
+        kit.figure("isolation: checkpoints completed during the 60 s", String.valueOf(checkpointsDuring));
         assertThat(others.orderViolations()).isEmpty();
         assertThat(produced.get("0").size()).as("live records of the stuck shard").isGreaterThan(10 * BUDGET);
         assertThat(maxHeld).as("the stuck shard never held more than its budget").isBetween(1L, (long) BUDGET);
@@ -139,7 +118,7 @@ class ShardIsolationClusterIT {
         DeliveryLedger.Report all = Await.value("everything delivered once shard 0's function is fixed", TIMEOUT,
                 Duration.ofMillis(250), () -> DeliveryLedger.reconcile(produced, fc.invocations().of(SERVICE, topic)),
                 DeliveryLedger.Report::complete);
-        FIGURES.put("isolation: after the fix (shard 0 read its let-go range back from DataHub)", all.toString());
+        kit.figure("isolation: after the fix (shard 0 read its let-go range back from DataHub)", all.toString());
         assertThat(all.orderViolations()).isEmpty();
         assertThat(cluster.jobMetric(jobId, "numRestarts").orElse(-1.0)).as("no failover").isZero();
     }
@@ -181,7 +160,7 @@ class ShardIsolationClusterIT {
         String state = metricName(fcVertex(topic), ".shard.1.state");
         RestPoll.until("shard 1 suspended after its last attempt", TIMEOUT,
                 () -> cluster.aggregatedMetric(jobId, fcVertex(topic), state, "max").filter(v -> v == 3.0));
-        FIGURES.put("kill -9 while retrying: attempts FC saw before the kill / in all (retry.max-attempts "
+        kit.figure("kill -9 while retrying: attempts FC saw before the kill / in all (retry.max-attempts "
                 + maxAttempts + ")", before + " / " + poison.fired());
         assertThat(poison.fired()).as("attempts before and after the failover add up to retry.max-attempts")
                 .isEqualTo(maxAttempts);
@@ -201,14 +180,10 @@ class ShardIsolationClusterIT {
     }
 
     private static String startJob(String topic, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT,
-                "--datahub.topic", topic, "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(),
-                "--region", fc.region(), "--fc.service", SERVICE, "--fc.function", topic, "--start", "OLDEST",
-                "--batch.max-records", "5", "--delivery.max-buffered-records-per-shard", String.valueOf(BUDGET)));
+        List<String> args = kit.args(PROJECT, topic, SERVICE, topic, "--start", "OLDEST", "--batch.max-records", "5",
+                "--delivery.max-buffered-records-per-shard", String.valueOf(BUDGET));
         args.addAll(List.of(extra));
-        String id = cluster.runJar(jarId, JOB_CLASS, args, 2, null);
-        cluster.awaitJobStatus(id, "RUNNING", TIMEOUT);
-        return id;
+        return kit.submitRunning(args, 2, null, TIMEOUT);
     }
 
     private static void append(String topic, int perShard) {
@@ -220,12 +195,7 @@ class ShardIsolationClusterIT {
     }
 
     private static Map<String, List<Long>> produced(String topic) {
-        Map<String, List<Long>> produced = new LinkedHashMap<>();
-        for (var shard : datahub.shards(PROJECT, topic)) {
-            produced.put(shard.shardId(), datahub.records(PROJECT, topic, shard.shardId()).stream()
-                    .map(StoredRecord::sequence).toList());
-        }
-        return produced;
+        return DeliveryLedger.produced(datahub, PROJECT, topic);
     }
 
     private String metricName(String vertexId, String suffix) {

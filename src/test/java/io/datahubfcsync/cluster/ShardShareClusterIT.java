@@ -1,19 +1,13 @@
 package io.datahubfcsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,24 +20,23 @@ import org.junit.jupiter.api.Test;
  * subtask holds more than ceil(4 / 3) = 2; after a split (5 open shards) still at most 2.
  */
 class ShardShareClusterIT {
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "shop";
     private static final String TOPIC = "orders";
     private static final String SERVICE = "svc";
     private static final String FUNCTION = "fn";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
+    private static ClusterKit kit;
     private static DataHubEmulator datahub;
     private static FcEmulator fc;
     private static FlinkTestCluster cluster;
-    private static String jarId;
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() {
-        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
-        datahub = DataHubEmulator.start();
+        kit = ClusterKit.builder("share", ShardShareClusterIT.class).start();
+        datahub = kit.datahub;
+        fc = kit.fc;
+        cluster = kit.cluster;
         datahub.createProject(PROJECT);
         datahub.createTopic(PROJECT, TOPIC, 4, null);
         for (int s = 0; s < 4; s++) {
@@ -51,46 +44,33 @@ class ShardShareClusterIT {
                 datahub.appendBlob(PROJECT, TOPIC, String.valueOf(s), "{}".getBytes(StandardCharsets.UTF_8));
             }
         }
-        fc = FcEmulator.start();
         fc.createService(SERVICE);
         fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
-        cluster = FlinkTestCluster.builder().name("share").taskManagers(2)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                .start();
-        jarId = cluster.uploadJar(jar);
     }
 
     @AfterAll
     static void stop() {
-        if (!FIGURES.isEmpty()) {
-            StringBuilder report = new StringBuilder("ShardShareClusterIT figures\n");
-            FIGURES.forEach((k, v) -> report.append(k).append(": ").append(v).append('\n'));
-            System.out.print(report);
-        }
-        if (cluster != null) cluster.close();
-        if (fc != null) fc.close();
-        if (datahub != null) datahub.close();
+        if (kit != null) kit.close();
     }
 
     @Test
     void eachSourceSubtaskReadsItsShare_atStartAfterAResumeAtParallelism3AndAfterASplit() {
-        String first = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, null);
+        String first = kit.submit(jobArgs(), 2, null);
         cluster.awaitJobStatus(first, "RUNNING", TIMEOUT);
         List<Integer> atStart = awaitShares(first, 2, 4);
-        FIGURES.put("parallelism 2, 4 shards", atStart.toString());
+        kit.figure("parallelism 2, 4 shards", atStart.toString());
         assertThat(atStart).containsExactly(2, 2);
 
         String savepoint = cluster.stopWithSavepoint(first, TIMEOUT);
-        String resumed = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 3, savepoint);
+        String resumed = kit.submit(jobArgs(), 3, savepoint);
         cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
         List<Integer> afterResume = awaitShares(resumed, 3, 4);
-        FIGURES.put("resumed at parallelism 3, 4 shards", afterResume.toString());
+        kit.figure("resumed at parallelism 3, 4 shards", afterResume.toString());
         assertThat(afterResume).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
 
         datahub.splitShard(PROJECT, TOPIC, "0"); // shard 0 closes; once read to its end its two children start
         List<Integer> afterSplit = awaitShares(resumed, 3, 5);
-        FIGURES.put("after splitting shard 0, 5 open shards", afterSplit.toString());
+        kit.figure("after splitting shard 0, 5 open shards", afterSplit.toString());
         assertThat(afterSplit).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
         cluster.cancel(resumed, TIMEOUT);
     }
@@ -113,9 +93,6 @@ class ShardShareClusterIT {
     }
 
     private static List<String> jobArgs() {
-        return List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.service", SERVICE, "--fc.function", FUNCTION, "--start", "OLDEST",
-                "--datahub.shard-discovery-interval", "1s");
+        return kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--datahub.shard-discovery-interval", "1s");
     }
 }

@@ -1,10 +1,9 @@
 package io.datahubfcsync.delivery;
 
-import static io.datahubfcsync.delivery.DeliveredBatches.deliveredPerShard;
-import static io.datahubfcsync.delivery.DeliveredBatches.range;
+import static io.datahubfcsync.testing.DeliveredBatches.deliveredPerShard;
+import static io.datahubfcsync.testing.DeliveredBatches.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datahubfcsync.delivery.DeliveredBatches.Batch;
 import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobPlan;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
@@ -12,6 +11,8 @@ import io.datahubfcsync.local.datahub.ShardSnapshot;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.DeliveredBatches.Batch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

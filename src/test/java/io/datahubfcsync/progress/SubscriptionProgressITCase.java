@@ -6,16 +6,13 @@ import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobPlan;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
-import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DeliveredBatches;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -35,7 +32,6 @@ class SubscriptionProgressITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
     private static final List<String> SHARDS = List.of("0", "1", "2", "3");
-    private static final Pattern EVENT_ID = Pattern.compile("\"eventId\":\"(\\d+):(\\d+)\"");
 
     private DataHubEmulator datahub;
     private FcEmulator fc;
@@ -89,14 +85,8 @@ class SubscriptionProgressITCase {
         }
     }
 
-    /** Highest sequence per shard inside events FC answered with success. */
+    /** Highest sequence per shard inside the events FC answered with success. */
     private Map<String, Long> acknowledgedBySuccess() {
-        Map<String, Long> max = new HashMap<>();
-        for (InvocationRecord inv : fc.invocations().all()) {
-            if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
-            Matcher m = EVENT_ID.matcher(inv.payloadUtf8());
-            while (m.find()) max.merge(m.group(1), Long.parseLong(m.group(2)), Math::max);
-        }
-        return max;
+        return DeliveredBatches.highestDelivered(DeliveredBatches.of(fc.invocations().all()));
     }
 }
