@@ -13,6 +13,7 @@ import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.DeliveredBatches;
 import io.datahubfcsync.testing.DeliveredBatches.Batch;
+import io.datahubfcsync.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReshardOrderITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(3);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String PROJECT = "shop";

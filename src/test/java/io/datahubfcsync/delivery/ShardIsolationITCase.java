@@ -24,6 +24,7 @@ import io.datahubfcsync.source.LostRecordsException;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.DeliveredBatches;
 import io.datahubfcsync.testing.DeliveredBatches.Batch;
+import io.datahubfcsync.testing.MiniClusters;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,6 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
@@ -62,8 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShardIsolationITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final List<String> SHARDS = List.of("0", "1", "2", "3");

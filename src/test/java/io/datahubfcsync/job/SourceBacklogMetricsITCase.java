@@ -10,6 +10,7 @@ import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.MiniClusters;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,10 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -45,8 +43,7 @@ class SourceBacklogMetricsITCase {
     private static final Duration WRITTEN_OVER = Duration.ofSeconds(80);
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(fastMetricFetcher()).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2, MiniClusters.metricsFetchedEvery(Duration.ofMillis(200)));
 
     /** DataHub's clock, set back while the backlog is written so that its records span {@link #WRITTEN_OVER}. */
     private static final class SettableClock extends Clock {
@@ -72,11 +69,6 @@ class SourceBacklogMetricsITCase {
     private DataHubEmulator datahub;
     private FcEmulator fc;
 
-    private static Configuration fastMetricFetcher() {
-        Configuration conf = new Configuration();
-        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(200));
-        return conf;
-    }
 
     @BeforeEach
     void startKit() {

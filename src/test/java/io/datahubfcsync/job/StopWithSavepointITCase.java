@@ -13,6 +13,7 @@ import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.MiniClusters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -39,8 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StopWithSavepointITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SHARDS = List.of("0", "1", "2", "3");

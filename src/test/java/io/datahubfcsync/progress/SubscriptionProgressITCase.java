@@ -9,12 +9,12 @@ import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -29,8 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SubscriptionProgressITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
     private static final List<String> SHARDS = List.of("0", "1", "2", "3");
 
     private DataHubEmulator datahub;

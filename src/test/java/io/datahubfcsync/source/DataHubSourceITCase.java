@@ -18,6 +18,7 @@ import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.EmittedRecords.Emitted;
 import io.datahubfcsync.source.EmittedRecords.EmittedMarker;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -60,8 +60,7 @@ class DataHubSourceITCase {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(3);
 
     private static DataHubEmulator dataHub;
 
