@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.testing.JobArguments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -65,12 +66,7 @@ final class ClusterKit implements AutoCloseable {
      * {@code service/function}, then {@code more} as they are.
      */
     List<String> args(String project, String topic, String service, String function, String... more) {
-        List<String> args = new ArrayList<>(List.of("--datahub.endpoint", datahub.endpoint(),
-                "--datahub.project", project, "--datahub.topic", topic, "--fc.endpoint", fc.endpoint(),
-                "--fc.account-id", fc.accountId(), "--region", fc.region(), "--fc.service", service,
-                "--fc.function", function));
-        args.addAll(List.of(more));
-        return args;
+        return JobArguments.pointedAt(datahub, fc, project, topic, service, function, more);
     }
 
     /** As {@link #args}, for a function of the FC 3.0 API (no service). */

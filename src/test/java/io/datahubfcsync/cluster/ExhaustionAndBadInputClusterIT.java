@@ -9,6 +9,7 @@ import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.JobArguments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -188,15 +189,15 @@ class ExhaustionAndBadInputClusterIT {
     }
 
     private static List<String> with(String... extra) {
-        return JobArgs.with(jobArgs(), extra);
+        return JobArguments.with(jobArgs(), extra);
     }
 
     private static List<String> replace(String key, String value) {
-        return JobArgs.replacing(jobArgs(), key, value);
+        return JobArguments.replacing(jobArgs(), key, value);
     }
 
     private static List<String> without(String key) {
-        return JobArgs.without(jobArgs(), key);
+        return JobArguments.without(jobArgs(), key);
     }
 
     /** First and last sequence of the batch that carried the poison record. */

@@ -8,6 +8,7 @@ import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.JobArguments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -150,11 +151,11 @@ class Fc3ClusterIT {
     }
 
     private static List<String> with(String... extra) {
-        return JobArgs.with(jobArgs(), extra);
+        return JobArguments.with(jobArgs(), extra);
     }
 
     private static List<String> replace(String key, String value) {
-        return JobArgs.replacing(jobArgs(), key, value);
+        return JobArguments.replacing(jobArgs(), key, value);
     }
 
     /** The calls whose event holds {@code eventId}, in order of arrival. */

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobPlan;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.LocalKitExtension;
 import io.datahubfcsync.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,8 +16,6 @@ import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,38 +27,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SubscriptionProgressITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
+
+    @RegisterExtension
+    final LocalKitExtension kit = LocalKitExtension.topic("shop", "orders", SHARDS.size(), null)
+            .function("svc", "fn", new DemoFunction());
     private static final List<String> SHARDS = List.of("0", "1", "2", "3");
-
-    private DataHubEmulator datahub;
-    private FcEmulator fc;
-
-    @BeforeEach
-    void startKit() {
-        datahub = DataHubEmulator.start();
-        datahub.createProject("shop");
-        datahub.createTopic("shop", "orders", SHARDS.size(), null);
-        fc = FcEmulator.start();
-        fc.createService("svc");
-        fc.deployFunction("svc", "fn", new DemoFunction());
-    }
-
-    @AfterEach
-    void stopKit() {
-        fc.close();
-        datahub.close();
-    }
 
     @Test
     void theSubscriptionShowsEachShardsLastDeliveredRecordAndNeverMoreThanFcAcknowledged() throws Exception {
         int perShard = 300;
         for (int i = 0; i < perShard; i++) {
-            for (String shard : SHARDS) datahub.appendBlob("shop", "orders", shard, ("r" + i).getBytes(StandardCharsets.UTF_8));
+            for (String shard : SHARDS) kit.datahub().appendBlob("shop", "orders", shard, ("r" + i).getBytes(StandardCharsets.UTF_8));
         }
-        JobPlan plan = DataHubFcSyncJob.prepare(new String[] {
-            "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "shop", "--datahub.topic", "orders",
-            "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-            "--fc.service", "svc", "--fc.function", "fn", "--start", "OLDEST", "--batch.max-records", "10",
-            "--datahub.subscription", "auto"});
+        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs("--start", "OLDEST", "--batch.max-records", "10",
+            "--datahub.subscription", "auto").toArray(new String[0]));
         assertThat(plan.subscriptionId()).as("auto created the job's subscription").isNotNull();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -70,7 +49,7 @@ class SubscriptionProgressITCase {
         try {
             Map<String, Long> committed = Await.value("every shard's last sequence committed to the subscription",
                     Duration.ofSeconds(60), () -> {
-                        Map<String, Long> now = datahub.committedSequences("shop", "orders", plan.subscriptionId(), SHARDS);
+                        Map<String, Long> now = kit.datahub().committedSequences("shop", "orders", plan.subscriptionId(), SHARDS);
                         Map<String, Long> acknowledged = acknowledgedBySuccess();
                         for (String shard : SHARDS) {
                             assertThat(now.get(shard)).as("shard %s: committed, never beyond what FC acknowledged", shard)
@@ -86,6 +65,6 @@ class SubscriptionProgressITCase {
 
     /** Highest sequence per shard inside the events FC answered with success. */
     private Map<String, Long> acknowledgedBySuccess() {
-        return DeliveredBatches.highestDelivered(DeliveredBatches.of(fc.invocations().all()));
+        return DeliveredBatches.highestDelivered(DeliveredBatches.of(kit.fc().invocations().all()));
     }
 }
