@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubAction;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
@@ -18,6 +16,7 @@ import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.EmittedRecords.Emitted;
 import io.datahubfcsync.source.EmittedRecords.EmittedMarker;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.KitConnections;
 import io.datahubfcsync.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -77,7 +76,7 @@ class DataHubSourceITCase {
 
     private static DataHubSourceConfig.Builder config(String topic, DataHubProtocol protocol) {
         return DataHubSourceConfig.builder()
-                .connection(new DataHubConnection(dataHub.endpoint(), protocol, CredentialsSource.fromEnvironment()))
+                .connection(KitConnections.dataHub(dataHub, protocol))
                 .project(PROJECT).topic(topic)
                 .startPosition(StartPosition.oldest())
                 .shardDiscoveryInterval(Duration.ofMillis(200))

@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.testing.KitConnections;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,8 +49,7 @@ class SdkDataHubClientTest {
     }
 
     private static SdkDataHubClient client(DataHubProtocol protocol, String topic) {
-        return new SdkDataHubClient(new DataHubConnection(emulator.endpoint(), protocol,
-                CredentialsSource.fromEnvironment()), "proj", topic);
+        return new SdkDataHubClient(KitConnections.dataHub(emulator, protocol), "proj", topic);
     }
 
     @ParameterizedTest

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.local.datahub.DataHubAction;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
@@ -20,6 +17,7 @@ import io.datahubfcsync.source.StartPosition;
 import io.datahubfcsync.source.client.CursorPosition;
 import io.datahubfcsync.source.client.DataHubClient;
 import io.datahubfcsync.source.split.ShardSplit;
+import io.datahubfcsync.testing.KitConnections;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,8 +75,7 @@ class ShardRangeReaderTest {
 
     private static DataHubSourceConfig config(String topic, Consumer<DataHubSourceConfig.Builder> tweak) {
         DataHubSourceConfig.Builder b = DataHubSourceConfig.builder()
-                .connection(new DataHubConnection(dataHub.endpoint(), DataHubProtocol.PROTOBUF,
-                        CredentialsSource.fromEnvironment()))
+                .connection(KitConnections.dataHub(dataHub))
                 .project(PROJECT).topic(topic).startPosition(StartPosition.oldest())
                 .retryBackoffMax(Duration.ofMillis(500));
         tweak.accept(b);
