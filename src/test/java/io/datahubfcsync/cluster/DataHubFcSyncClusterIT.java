@@ -47,9 +47,6 @@ class DataHubFcSyncClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private static ClusterKit kit;
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
     private static String jobId;
 
     @BeforeAll
@@ -57,21 +54,18 @@ class DataHubFcSyncClusterIT {
         assumeTrue(jarHolds(ClusterKit.jobJar(), ClusterKit.JOB_CLASS), ClusterKit.JOB_CLASS + " is not in the job jar yet");
         kit = ClusterKit.builder("datahub-fc-sync", DataHubFcSyncClusterIT.class)
                 .fc(FcEmulator.builder().invocationLogCapacity(200_000)).start();
-        datahub = kit.datahub;
-        fc = kit.fc;
-        cluster = kit.cluster;
-        kit.figure("cluster start", cluster.startupTime().toMillis() + " ms");
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
-        fc.createService(SERVICE);
-        fc.deployFunction(SERVICE, FUNCTION, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.figure("cluster start", kit.cluster.startupTime().toMillis() + " ms");
+        kit.datahub.createProject(PROJECT);
+        kit.datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
+        kit.fc.createService(SERVICE);
+        kit.fc.deployFunction(SERVICE, FUNCTION, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @AfterAll
     static void stop() {
         if (kit != null) {
             kit.close();
-            assertThat(cluster.taskManagers()).noneMatch(FlinkProcess::isAlive);
+            assertThat(kit.cluster.taskManagers()).noneMatch(FlinkProcess::isAlive);
         }
     }
 
@@ -80,10 +74,10 @@ class DataHubFcSyncClusterIT {
     void deliversEveryProducedRecordInOrderAndShowsItsMetrics() {
         long begin = System.nanoTime();
         jobId = kit.submit(jobArgs(), 2, null);
-        cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
+        kit.cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
         kit.figure("submission of the job jar (run request to all vertices RUNNING)",
                 Duration.ofNanos(System.nanoTime() - begin).toMillis() + " ms");
-        assertThat(cluster.vertices(jobId)).extracting(FlinkTestCluster.JobVertex::name)
+        assertThat(kit.cluster.vertices(jobId)).extracting(FlinkTestCluster.JobVertex::name)
                 .anySatisfy(name -> assertThat(name).contains(SOURCE_NAME))
                 .anySatisfy(name -> assertThat(name).contains(FC_NAME));
 
@@ -94,19 +88,19 @@ class DataHubFcSyncClusterIT {
         assertThat(report.repeatedExamples()).as("no failure happened, so nothing may repeat").isEmpty();
 
         // SPEC §5: per shard, deliveredSequence reaches the last produced sequence; lag ~0 when idle
-        String fcVertex = cluster.vertex(jobId, FC_NAME).id();
-        for (ShardSnapshot shard : datahub.shards(PROJECT, TOPIC)) {
+        String fcVertex = kit.cluster.vertex(jobId, FC_NAME).id();
+        for (ShardSnapshot shard : kit.datahub.shards(PROJECT, TOPIC)) {
             long last = lastSequence(shard.shardId());
             String metric = metricName(fcVertex, ".shard." + shard.shardId() + ".deliveredSequence");
             RestPoll.until("deliveredSequence of shard " + shard.shardId() + " = " + last, TIMEOUT,
-                    () -> cluster.aggregatedMetric(jobId, fcVertex, metric, "max").filter(v -> v == last));
+                    () -> kit.cluster.aggregatedMetric(jobId, fcVertex, metric, "max").filter(v -> v == last));
         }
         String lag = metricName(fcVertex, ".maxMillisBehindLatest");
         RestPoll.until("lag near zero when idle", TIMEOUT,
-                () -> cluster.aggregatedMetric(jobId, fcVertex, lag, "max").filter(v -> v >= 0 && v < 1_000));
+                () -> kit.cluster.aggregatedMetric(jobId, fcVertex, lag, "max").filter(v -> v >= 0 && v < 1_000));
 
-        UiScreenshot.take(cluster.restAddress(), "#/job/running/" + jobId + "/overview",
-                cluster.workDir().resolve("datahub-fc-sync-job.png")).ifPresent(png -> kit.figure("web UI screenshot", png.toString()));
+        UiScreenshot.take(kit.cluster.restAddress(), "#/job/running/" + jobId + "/overview",
+                kit.cluster.workDir().resolve("datahub-fc-sync-job.png")).ifPresent(png -> kit.figure("web UI screenshot", png.toString()));
     }
 
     @Test
@@ -114,11 +108,11 @@ class DataHubFcSyncClusterIT {
     void stopWithSavepointAndResumeWithAnotherParallelismDeliversEachRecordOnce() {
         try (DemoProducer producer = producer(300)) {
             Await.until("records produced while the job runs", TIMEOUT, () -> producer.written() >= 600);
-            String savepoint = cluster.stopWithSavepoint(jobId, TIMEOUT);
+            String savepoint = kit.cluster.stopWithSavepoint(jobId, TIMEOUT);
             Await.until("records produced while the job is stopped", TIMEOUT, () -> producer.written() >= 1_200);
             jobId = kit.submit(jobArgs(), 3, savepoint);
-            cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
-            assertThat(cluster.latestRestored(jobId)).hasValueSatisfying(r -> assertThat(r.path("is_savepoint").asBoolean()).isTrue());
+            kit.cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
+            assertThat(kit.cluster.latestRestored(jobId)).hasValueSatisfying(r -> assertThat(r.path("is_savepoint").asBoolean()).isTrue());
             Await.until("records produced after the resume", TIMEOUT, () -> producer.written() >= 1_800);
         }
         DeliveryLedger.Report report = awaitEverythingDelivered();
@@ -130,21 +124,21 @@ class DataHubFcSyncClusterIT {
     @Test
     @Order(3)
     void recoversFromKillMinus9OfATaskManagerWithNothingLost() {
-        String fcVertex = cluster.vertex(jobId, FC_NAME).id();
-        long duplicatesBefore = DeliveryLedger.reconcile(produced(), fc.invocations().all()).duplicates();
+        String fcVertex = kit.cluster.vertex(jobId, FC_NAME).id();
+        long duplicatesBefore = DeliveryLedger.reconcile(produced(), kit.fc.invocations().all()).duplicates();
         long recovery;
         try (DemoProducer producer = producer(300)) {
-            long checkpoints = cluster.completedCheckpoints(jobId);
-            RestPoll.until("a checkpoint while records flow", TIMEOUT, () -> cluster.completedCheckpoints(jobId) > checkpoints);
-            String victim = cluster.taskManagersRunning(jobId, fcVertex).iterator().next();
+            long checkpoints = kit.cluster.completedCheckpoints(jobId);
+            RestPoll.until("a checkpoint while records flow", TIMEOUT, () -> kit.cluster.completedCheckpoints(jobId) > checkpoints);
+            String victim = kit.cluster.taskManagersRunning(jobId, fcVertex).iterator().next();
             long killedAt = System.nanoTime();
-            cluster.killTaskManager(victim);
-            cluster.startTaskManager();
+            kit.cluster.killTaskManager(victim);
+            kit.cluster.startTaskManager();
             RestPoll.until("the job restarted from a checkpoint with all tasks running", TIMEOUT, () -> {
-                boolean restarted = cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1).isPresent();
-                Optional<JsonNode> restored = cluster.latestRestored(jobId).filter(r -> !r.path("is_savepoint").asBoolean());
+                boolean restarted = kit.cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1).isPresent();
+                Optional<JsonNode> restored = kit.cluster.latestRestored(jobId).filter(r -> !r.path("is_savepoint").asBoolean());
                 return restarted && restored.isPresent()
-                        && cluster.vertices(jobId).stream().allMatch(v -> v.status().equals("RUNNING")) ? restored : Optional.empty();
+                        && kit.cluster.vertices(jobId).stream().allMatch(v -> v.status().equals("RUNNING")) ? restored : Optional.empty();
             });
             recovery = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
             long afterRecovery = producer.written();
@@ -162,15 +156,15 @@ class DataHubFcSyncClusterIT {
     void theSecretAppearsNowhereInRestLogsOrExceptions() {
         String secret = DataHubEmulator.TEST_ACCESS_KEY_SECRET;
         Map<String, String> places = new LinkedHashMap<>();
-        places.put("GET /jobs/:id/config", cluster.jobConfig(jobId).toString());
-        places.put("GET /jobs/:id/jobmanager/config", cluster.jobManagerJobConfig(jobId).toString());
-        places.put("GET /jobs/:id/exceptions", cluster.exceptions(jobId).toString());
-        places.put("GET /jobmanager/config", cluster.rest().get("/jobmanager/config").toString());
-        places.put("GET /jobmanager/environment", cluster.rest().get("/jobmanager/environment").toString());
-        for (String tm : cluster.registeredTaskManagers()) {
-            places.put("GET /taskmanagers/" + tm, cluster.rest().get("/taskmanagers/" + tm).toString());
+        places.put("GET /jobs/:id/config", kit.cluster.jobConfig(jobId).toString());
+        places.put("GET /jobs/:id/jobmanager/config", kit.cluster.jobManagerJobConfig(jobId).toString());
+        places.put("GET /jobs/:id/exceptions", kit.cluster.exceptions(jobId).toString());
+        places.put("GET /jobmanager/config", kit.cluster.rest().get("/jobmanager/config").toString());
+        places.put("GET /jobmanager/environment", kit.cluster.rest().get("/jobmanager/environment").toString());
+        for (String tm : kit.cluster.registeredTaskManagers()) {
+            places.put("GET /taskmanagers/" + tm, kit.cluster.rest().get("/taskmanagers/" + tm).toString());
         }
-        cluster.logs().forEach((process, log) -> places.put("log of " + process, log));
+        kit.cluster.logs().forEach((process, log) -> places.put("log of " + process, log));
         assertThat(places).allSatisfy((where, text) -> assertThat(text).as(where).doesNotContain(secret));
         assertThat(places.get("GET /jobs/:id/config")).as("the job parameters are visible, just not the secret").contains(TOPIC);
     }
@@ -183,7 +177,7 @@ class DataHubFcSyncClusterIT {
 
     /** Writes through the real DataHub SDK, spread over the shards by partition key. */
     private static DemoProducer producer(double recordsPerSecond) {
-        return DemoProducer.start(KitConnections.dataHub(datahub),
+        return DemoProducer.start(KitConnections.dataHub(kit.datahub),
                 PROJECT, TOPIC, recordsPerSecond);
     }
 
@@ -194,23 +188,23 @@ class DataHubFcSyncClusterIT {
     }
 
     private static Map<String, List<Long>> produced() {
-        return DeliveryLedger.produced(datahub, PROJECT, TOPIC);
+        return DeliveryLedger.produced(kit.datahub, PROJECT, TOPIC);
     }
 
     private static long lastSequence(String shardId) {
-        List<StoredRecord> records = datahub.records(PROJECT, TOPIC, shardId);
+        List<StoredRecord> records = kit.datahub.records(PROJECT, TOPIC, shardId);
         return records.isEmpty() ? -1 : records.get(records.size() - 1).sequence();
     }
 
     private static DeliveryLedger.Report awaitEverythingDelivered() {
         // Await (not RestPoll): the probe is local, and a timeout then shows the last report
         return Await.value("every produced record delivered", TIMEOUT, Duration.ofMillis(250),
-                () -> DeliveryLedger.reconcile(produced(), fc.invocations().all()), DeliveryLedger.Report::complete);
+                () -> DeliveryLedger.reconcile(produced(), kit.fc.invocations().all()), DeliveryLedger.Report::complete);
     }
 
     /** The vertex's metric whose id ends with {@code suffix}, without the subtask prefix. */
     private static String metricName(String vertexId, String suffix) {
-        return RestPoll.until("a metric ending in " + suffix, TIMEOUT, () -> cluster.vertexMetricIds(jobId, vertexId).stream()
+        return RestPoll.until("a metric ending in " + suffix, TIMEOUT, () -> kit.cluster.vertexMetricIds(jobId, vertexId).stream()
                 .filter(id -> id.endsWith(suffix))
                 .map(id -> id.substring(id.indexOf('.') + 1))
                 .findFirst());

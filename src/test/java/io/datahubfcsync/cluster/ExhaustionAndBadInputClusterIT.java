@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
@@ -49,22 +48,16 @@ class ExhaustionAndBadInputClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ClusterKit kit;
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
     private static String failedJobId;
 
     @BeforeAll
     static void start() {
         kit = ClusterKit.builder("exhaustion", ExhaustionAndBadInputClusterIT.class).start();
-        datahub = kit.datahub;
-        fc = kit.fc;
-        cluster = kit.cluster;
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
+        kit.datahub.createProject(PROJECT);
+        kit.datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
         kit.appendNumbered(PROJECT, TOPIC, SHARDS, PER_SHARD);
-        fc.createService(SERVICE);
-        fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.fc.createService(SERVICE);
+        kit.fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @AfterAll
@@ -75,13 +68,13 @@ class ExhaustionAndBadInputClusterIT {
     @Test
     @Order(1)
     void anAlwaysFailingBatchFailsTheJobWithoutRestartNamingShardAndSequences() {
-        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId(POISON));
+        Fault poison = kit.fc.faults().add(Fault.functionError("poison pill").whenEventId(POISON));
         failedJobId = kit.submit(jobArgs(), 2, null);
         long started = System.nanoTime();
-        cluster.awaitJobStatus(failedJobId, "FAILED", TIMEOUT);
+        kit.cluster.awaitJobStatus(failedJobId, "FAILED", TIMEOUT);
         kit.figure("submission to FAILED (5 attempts, 200 ms apart)", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 
-        JsonNode history = cluster.exceptions(failedJobId).path("exceptionHistory").path("entries");
+        JsonNode history = kit.cluster.exceptions(failedJobId).path("exceptionHistory").path("entries");
         String root = history.toString();
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
         assertThat(subtaskAttempts(failedJobId)).as("every subtask still in its first attempt: never restarted")
@@ -103,8 +96,8 @@ class ExhaustionAndBadInputClusterIT {
     /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */
     private static List<Integer> subtaskAttempts(String jobId) {
         List<Integer> attempts = new ArrayList<>();
-        for (FlinkTestCluster.JobVertex v : cluster.vertices(jobId)) {
-            for (JsonNode subtask : cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
+        for (FlinkTestCluster.JobVertex v : kit.cluster.vertices(jobId)) {
+            for (JsonNode subtask : kit.cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
                 attempts.add(subtask.path("attempt").asInt(-1));
             }
         }
@@ -114,23 +107,23 @@ class ExhaustionAndBadInputClusterIT {
     @Test
     @Order(2)
     void afterTheFixAResumeFromTheRetainedCheckpointDeliversEverythingInOrder() {
-        String checkpoint = cluster.latestCheckpointPath(failedJobId)
+        String checkpoint = kit.cluster.latestCheckpointPath(failedJobId)
                 .orElseThrow(() -> new AssertionError("no retained checkpoint of the failed job"));
-        fc.faults().clear(); // the function is fixed
+        kit.fc.faults().clear(); // the function is fixed
         String resumed = kit.submit(jobArgs(), 2, checkpoint);
-        cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
+        kit.cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
         DeliveryLedger.Report report = Await.value("every record delivered after the resume", TIMEOUT, Duration.ofMillis(250),
-                () -> DeliveryLedger.reconcile(produced(), fc.invocations().all()), DeliveryLedger.Report::complete);
+                () -> DeliveryLedger.reconcile(produced(), kit.fc.invocations().all()), DeliveryLedger.Report::complete);
         kit.figure("resume from " + checkpoint.substring(checkpoint.lastIndexOf('/') + 1), report.toString());
         assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
-        assertThat(cluster.latestRestored(resumed)).isPresent();
-        cluster.cancel(resumed, TIMEOUT);
+        assertThat(kit.cluster.latestRestored(resumed)).isPresent();
+        kit.cluster.cancel(resumed, TIMEOUT);
     }
 
     @Test
     @Order(3)
     void badInputThroughTheCliIsOneClearParagraphAndANonZeroExit() throws IOException {
-        Path wrongSecret = cluster.workDir().resolve("wrong-credentials");
+        Path wrongSecret = kit.cluster.workDir().resolve("wrong-credentials");
         Files.writeString(wrongSecret, "access_key_id = " + DataHubEmulator.TEST_ACCESS_KEY_ID
                 + "\naccess_key_secret = not-the-secret-0123\n");
         Map<String, List<String>> cases = new LinkedHashMap<>();
@@ -160,8 +153,8 @@ class ExhaustionAndBadInputClusterIT {
             cli.addAll(c.getValue());
             String[] argv = cli.toArray(new String[0]);
             FlinkJvmLauncher.CommandResult r = c.getKey().equals("no credentials")
-                    ? cluster.cli(Duration.ofSeconds(60), Map.of(), argv)
-                    : cluster.cli(Duration.ofSeconds(60), argv);
+                    ? kit.cluster.cli(Duration.ofSeconds(60), Map.of(), argv)
+                    : kit.cluster.cli(Duration.ofSeconds(60), argv);
             assertThat(r.timedOut()).as(c.getKey() + ": no hang").isFalse();
             assertThat(r.exitCode()).as(c.getKey() + ": non-zero exit\n" + r.output()).isNotZero();
             String headline = "datahub-fc-sync cannot start: ";
@@ -202,7 +195,7 @@ class ExhaustionAndBadInputClusterIT {
 
     /** First and last sequence of the batch that carried the poison record. */
     private static long[] failedBatchRange() {
-        for (InvocationRecord inv : fc.invocations().all()) {
+        for (InvocationRecord inv : kit.fc.invocations().all()) {
             if (inv.outcome() != InvocationRecord.Outcome.FUNCTION_ERROR) continue;
             List<Long> sequences = sequencesIn(inv, "1");
             if (!sequences.isEmpty()) return new long[] {sequences.get(0), sequences.get(sequences.size() - 1)};
@@ -212,7 +205,7 @@ class ExhaustionAndBadInputClusterIT {
 
     private static List<Long> deliveredSequences(String shard) {
         List<Long> out = new ArrayList<>();
-        for (InvocationRecord inv : fc.invocations().all()) {
+        for (InvocationRecord inv : kit.fc.invocations().all()) {
             if (inv.outcome() == InvocationRecord.Outcome.SUCCESS) out.addAll(sequencesIn(inv, shard));
         }
         return out;
@@ -232,6 +225,6 @@ class ExhaustionAndBadInputClusterIT {
     }
 
     private static Map<String, List<Long>> produced() {
-        return DeliveryLedger.produced(datahub, PROJECT, TOPIC);
+        return DeliveryLedger.produced(kit.datahub, PROJECT, TOPIC);
     }
 }

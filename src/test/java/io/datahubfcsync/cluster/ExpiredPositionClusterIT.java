@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
 import java.io.IOException;
@@ -42,22 +40,16 @@ class ExpiredPositionClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ClusterKit kit;
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
     private static String savepoint;
 
     @BeforeAll
     static void start() {
         kit = ClusterKit.builder("expired", ExpiredPositionClusterIT.class).start();
-        datahub = kit.datahub;
-        fc = kit.fc;
-        cluster = kit.cluster;
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, 2, null);
+        kit.datahub.createProject(PROJECT);
+        kit.datahub.createTopic(PROJECT, TOPIC, 2, null);
         append(FIRST);
-        fc.createService(SERVICE);
-        fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.fc.createService(SERVICE);
+        kit.fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @AfterAll
@@ -73,21 +65,21 @@ class ExpiredPositionClusterIT {
     @Order(1)
     void aResumeWhoseSavedPositionExpiredFailsWithoutRestartNamingTheLostRange() {
         String first = kit.submit(jobArgs(), 2, null);
-        cluster.awaitJobStatus(first, "RUNNING", TIMEOUT);
+        kit.cluster.awaitJobStatus(first, "RUNNING", TIMEOUT);
         Await.until("the first " + 2 * FIRST + " records delivered", TIMEOUT,
                 () -> delivered("0").size() == FIRST && delivered("1").size() == FIRST);
-        savepoint = cluster.stopWithSavepoint(first, TIMEOUT);
+        savepoint = kit.cluster.stopWithSavepoint(first, TIMEOUT);
 
         append(MORE);
-        datahub.expireBefore(PROJECT, TOPIC, "0", EXPIRED_BEFORE);
-        fc.invocations().clear();
+        kit.datahub.expireBefore(PROJECT, TOPIC, "0", EXPIRED_BEFORE);
+        kit.fc.invocations().clear();
 
         String resumed = kit.submit(jobArgs(), 2, savepoint);
         long started = System.nanoTime();
-        cluster.awaitJobStatus(resumed, "FAILED", TIMEOUT);
+        kit.cluster.awaitJobStatus(resumed, "FAILED", TIMEOUT);
         kit.figure("resume to FAILED", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 
-        JsonNode history = cluster.exceptions(resumed).path("exceptionHistory").path("entries");
+        JsonNode history = kit.cluster.exceptions(resumed).path("exceptionHistory").path("entries");
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
         assertThat(subtaskAttempts(resumed)).as("every subtask still in its first attempt").isNotEmpty().containsOnly(0);
         assertThat(history.toString())
@@ -106,25 +98,25 @@ class ExpiredPositionClusterIT {
     void underOldestTheResumeGoesOnFromTheOldestRetainedRecordAndCountsTheSkippedRecords() {
         List<String> args = new ArrayList<>(jobArgs());
         args.addAll(List.of("--datahub.on-expired-position", "oldest"));
-        fc.invocations().clear();
+        kit.fc.invocations().clear();
         String resumed = kit.submit(args, 2, savepoint);
-        cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
+        kit.cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
         RestPoll.until("shard 0 from 120 and shard 1 from 50 delivered", TIMEOUT,
                 () -> delivered("0").size() >= FIRST + MORE - EXPIRED_BEFORE && delivered("1").size() >= MORE);
         assertThat(new TreeSet<>(delivered("0"))).first().isEqualTo(EXPIRED_BEFORE);
         assertThat(new TreeSet<>(delivered("0"))).hasSize((int) (FIRST + MORE - EXPIRED_BEFORE));
         assertThat(new TreeSet<>(delivered("1"))).first().isEqualTo((long) FIRST);
 
-        String sourceVertex = cluster.vertex(resumed, "DataHub source").id();
+        String sourceVertex = kit.cluster.vertex(resumed, "DataHub source").id();
         String skipped = RestPoll.until("the expiredRecordsSkipped metric", TIMEOUT,
-                () -> cluster.vertexMetricIds(resumed, sourceVertex).stream()
+                () -> kit.cluster.vertexMetricIds(resumed, sourceVertex).stream()
                         .filter(id -> id.endsWith(".expiredRecordsSkipped"))
                         .map(id -> id.substring(id.indexOf('.') + 1)).findFirst());
         double count = RestPoll.until("70 skipped records reported", TIMEOUT,
-                () -> cluster.aggregatedMetric(resumed, sourceVertex, skipped, "sum").filter(n -> n > 0));
+                () -> kit.cluster.aggregatedMetric(resumed, sourceVertex, skipped, "sum").filter(n -> n > 0));
         assertThat(count).as("records 50..119 of shard 0").isEqualTo(70.0);
         kit.figure("expiredRecordsSkipped", String.valueOf((long) count));
-        cluster.cancel(resumed, TIMEOUT);
+        kit.cluster.cancel(resumed, TIMEOUT);
     }
 
     private static List<String> jobArgs() {
@@ -134,8 +126,8 @@ class ExpiredPositionClusterIT {
     /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */
     private static List<Integer> subtaskAttempts(String jobId) {
         List<Integer> attempts = new ArrayList<>();
-        for (FlinkTestCluster.JobVertex v : cluster.vertices(jobId)) {
-            for (JsonNode subtask : cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
+        for (FlinkTestCluster.JobVertex v : kit.cluster.vertices(jobId)) {
+            for (JsonNode subtask : kit.cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
                 attempts.add(subtask.path("attempt").asInt(-1));
             }
         }
@@ -145,7 +137,7 @@ class ExpiredPositionClusterIT {
     /** Sequences of the shard FC received in successful invocations since the log was last cleared. */
     private static List<Long> delivered(String shard) {
         List<Long> out = new ArrayList<>();
-        for (InvocationRecord inv : fc.invocations().all()) {
+        for (InvocationRecord inv : kit.fc.invocations().all()) {
             if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
             try {
                 for (JsonNode r : JSON.readTree(inv.payload()).path("records")) {

@@ -3,7 +3,6 @@ package io.datahubfcsync.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datahubfcsync.local.datahub.DataHubAction;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DataHubFault;
 import io.datahubfcsync.local.datahub.DemoProducer;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
@@ -51,9 +50,6 @@ class FaultsClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ClusterKit kit;
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
 
     /** The job of the running scenario, cancelled after it so the next scenario's faults reach only its own job. */
     private String jobId;
@@ -62,11 +58,8 @@ class FaultsClusterIT {
     static void start() {
         kit = ClusterKit.builder("faults", FaultsClusterIT.class)
                 .fc(FcEmulator.builder().invocationLogCapacity(200_000)).start();
-        datahub = kit.datahub;
-        fc = kit.fc;
-        cluster = kit.cluster;
-        datahub.createProject(PROJECT);
-        fc.createService(SERVICE);
+        kit.datahub.createProject(PROJECT);
+        kit.fc.createService(SERVICE);
     }
 
     @AfterAll
@@ -76,10 +69,10 @@ class FaultsClusterIT {
 
     @AfterEach
     void cancelJobAndClearFaults() {
-        fc.faults().clear();
-        datahub.faults().clear();
-        if (jobId != null && cluster.jobStatus(jobId).equals("RUNNING")) {
-            cluster.cancel(jobId, TIMEOUT);
+        kit.fc.faults().clear();
+        kit.datahub.faults().clear();
+        if (jobId != null && kit.cluster.jobStatus(jobId).equals("RUNNING")) {
+            kit.cluster.cancel(jobId, TIMEOUT);
         }
         jobId = null;
     }
@@ -93,8 +86,8 @@ class FaultsClusterIT {
         jobId = startJob(lane, "--retry.interval", "100ms");
 
         // Seeded, so a failure reproduces with the same pattern of faults
-        Fault spikes = fc.faults().add(Fault.latency(Duration.ofMillis(400)).withProbability(0.03, 7).onlyFor(SERVICE, lane.function()));
-        Fault errors = fc.faults().add(Fault.functionError("injected: seeded 5% function errors")
+        Fault spikes = kit.fc.faults().add(Fault.latency(Duration.ofMillis(400)).withProbability(0.03, 7).onlyFor(SERVICE, lane.function()));
+        Fault errors = kit.fc.faults().add(Fault.functionError("injected: seeded 5% function errors")
                 .withProbability(0.05, 42).onlyFor(SERVICE, lane.function()));
         Fault throttled;
         Fault dropped;
@@ -138,14 +131,14 @@ class FaultsClusterIT {
     void dataHubFaultsAreRetriedInPlaceAndNothingIsLost() {
         Lane lane = lane("dh_faults", 2);
         jobId = startJob(lane, "--retry.interval", "100ms", "--datahub.shard-discovery-interval", "1s");
-        String sourceVertex = cluster.vertex(jobId, sourceName(lane)).id();
+        String sourceVertex = kit.cluster.vertex(jobId, sourceName(lane)).id();
 
         long drainStart;
         List<ShardSnapshot> children;
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("300 records produced", TIMEOUT, () -> producer.written() >= 300);
             // aimed at the job's calls only, never at the producer's putRecords
-            datahub.faults()
+            kit.datahub.faults()
                     .failNext(8, DataHubFault.LIMIT_EXCEEDED, DataHubAction.GET_RECORDS)
                     .failNext(4, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.GET_RECORDS)
                     .failNext(2, DataHubFault.DROP_CONNECTION, DataHubAction.GET_RECORDS)
@@ -153,14 +146,14 @@ class FaultsClusterIT {
                     .failNext(2, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.LIST_SHARD)
                     .failNext(2, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.GET_CURSOR)
                     .hideNewShardsAfterReshard(3);
-            Await.until("the read faults used up", TIMEOUT, () -> datahub.faults().pendingFailures() <= 2);
+            Await.until("the read faults used up", TIMEOUT, () -> kit.datahub.faults().pendingFailures() <= 2);
             // the children answer NoSuchShard to their first 3 calls; their getCursor also meets the two 500s
-            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
                 Await.until("50 records in child shard " + child.shardId(), TIMEOUT,
-                        () -> datahub.records(PROJECT, lane.topic(), child.shardId()).size() >= 50);
+                        () -> kit.datahub.records(PROJECT, lane.topic(), child.shardId()).size() >= 50);
             }
-            Await.until("every injected failure used", TIMEOUT, () -> datahub.faults().pendingFailures() == 0);
+            Await.until("every injected failure used", TIMEOUT, () -> kit.datahub.faults().pendingFailures() == 0);
             drainStart = System.nanoTime();
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
@@ -179,9 +172,9 @@ class FaultsClusterIT {
         // what the readers must have retried: 12 getRecords, 2 getCursor, 3 NoSuchShard per child (listShard faults hit
         // the enumerator, not the readers; a dropped read may be re-sent by the HTTP client under the SDK, unseen)
         double retried = RestPoll.until("DataHub retries reported", TIMEOUT,
-                () -> cluster.aggregatedMetric(jobId, sourceVertex, retries, "sum").filter(n -> n >= 8 + 4 + 2 + 3 * 2));
+                () -> kit.cluster.aggregatedMetric(jobId, sourceVertex, retries, "sum").filter(n -> n >= 8 + 4 + 2 + 3 * 2));
         double throttledCalls = RestPoll.until("DataHub throttling reported", TIMEOUT,
-                () -> cluster.aggregatedMetric(jobId, sourceVertex, throttled, "sum").filter(n -> n >= 8));
+                () -> kit.cluster.aggregatedMetric(jobId, sourceVertex, throttled, "sum").filter(n -> n >= 8));
         kit.figure("DataHub faults: source metrics", "dataHubRetries " + (long) retried + ", dataHubThrottled "
                 + (long) throttledCalls);
     }
@@ -197,19 +190,19 @@ class FaultsClusterIT {
         long drainStart;
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("300 records produced", TIMEOUT, () -> producer.written() >= 300);
-            List<ShardSnapshot> children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            List<ShardSnapshot> children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
                 awaitRecordsIn(lane, child.shardId(), 60);
             }
             // the upper child of "0" borders "1": merging them makes a shard with a parent that itself is a child
             ShardSnapshot upper = children.stream().max(Comparator.comparing(ShardSnapshot::endHashKey)).orElseThrow();
-            ShardSnapshot merged = datahub.mergeShard(PROJECT, lane.topic(), upper.shardId(), "1");
+            ShardSnapshot merged = kit.datahub.mergeShard(PROJECT, lane.topic(), upper.shardId(), "1");
             awaitRecordsIn(lane, merged.shardId(), 60);
             drainStart = System.nanoTime();
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         long drain = Duration.ofNanos(System.nanoTime() - drainStart).toMillis();
-        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
+        List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
         kit.figure("split and merge while running", report.toString() + ", shards " + lineage(shards));
         kit.figure("split and merge: time to drain after the last record was produced", drain + " ms");
 
@@ -234,18 +227,18 @@ class FaultsClusterIT {
         Lane lane = lane("slow_reshard", 2);
         jobId = startJob(lane, "--datahub.shard-discovery-interval", "1s");
         // each shard delivers at most 50 records a second, while the producer writes 150 a second to each
-        fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
+        kit.fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
 
         List<ShardSnapshot> children;
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("900 records produced", TIMEOUT, () -> producer.written() >= 900);
-            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
                 awaitRecordsIn(lane, child.shardId(), 30);
             }
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
-        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
+        List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
         kit.figure("split under a slow function (1 s per call)", report.toString() + ", shards " + lineage(shards));
         kit.figure("split under a slow function: children invoked before a parent's last delivery", lineageViolations.toString());
@@ -266,31 +259,31 @@ class FaultsClusterIT {
     void aKillMinus9OfTheTaskManagerHoldingADrainingParentStillKeepsItsChildrenBehindItsLastDelivery() {
         Lane lane = lane("kill_reshard", 2);
         jobId = startJob(lane, "--datahub.shard-discovery-interval", "1s");
-        fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
+        kit.fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
 
         List<ShardSnapshot> children;
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("900 records produced", TIMEOUT, () -> producer.written() >= 900);
-            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
                 awaitRecordsIn(lane, child.shardId(), 30);
             }
         }
-        String fcVertex = cluster.vertex(jobId, fcName(lane)).id();
+        String fcVertex = kit.cluster.vertex(jobId, fcName(lane)).id();
         int parentSubtask = KeyGroupRangeAssignment.assignKeyToParallelOperator("0",
                 KeyGroupRangeAssignment.computeDefaultMaxParallelism(2), 2);
-        String victim = cluster.rest().get("/jobs/" + jobId + "/vertices/" + fcVertex).path("subtasks")
+        String victim = kit.cluster.rest().get("/jobs/" + jobId + "/vertices/" + fcVertex).path("subtasks")
                 .get(parentSubtask).path("taskmanager-id").asText();
-        long parentRecords = datahub.records(PROJECT, lane.topic(), "0").size();
+        long parentRecords = kit.datahub.records(PROJECT, lane.topic(), "0").size();
         long parentUndelivered = DeliveryLedger.reconcile(Map.of("0", produced(lane).get("0")),
-                fc.invocations().of(SERVICE, lane.function())).missingCount();
+                kit.fc.invocations().of(SERVICE, lane.function())).missingCount();
         assertThat(parentUndelivered).as("the parent still drains at the kill").isPositive();
-        cluster.killTaskManager(victim);
-        cluster.startTaskManager();
-        RestPoll.until("the job restarted", TIMEOUT, () -> cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1));
+        kit.cluster.killTaskManager(victim);
+        kit.cluster.startTaskManager();
+        RestPoll.until("the job restarted", TIMEOUT, () -> kit.cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1));
 
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
-        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
+        List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
         kit.figure("split, kill -9 of the parent's TaskManager while it drains (" + parentRecords + " records, "
                 + parentUndelivered + " undelivered at the kill)", report.toString() + ", shards " + lineage(shards));
@@ -311,29 +304,29 @@ class FaultsClusterIT {
         Lane lane = lane("savepoint_reshard", 2);
         String discovery = "--datahub.shard-discovery-interval";
         jobId = startJob(lane, discovery, "1s");
-        fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
+        kit.fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
 
         List<ShardSnapshot> children;
         long parentUndelivered;
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("900 records produced", TIMEOUT, () -> producer.written() >= 900);
-            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
                 awaitRecordsIn(lane, child.shardId(), 30);
             }
             parentUndelivered = DeliveryLedger.reconcile(Map.of("0", produced(lane).get("0")),
-                    fc.invocations().of(SERVICE, lane.function())).missingCount();
+                    kit.fc.invocations().of(SERVICE, lane.function())).missingCount();
             assertThat(parentUndelivered).as("the parent still drains at the first stop").isPositive();
-            String first = cluster.stopWithSavepoint(jobId, TIMEOUT);
+            String first = kit.cluster.stopWithSavepoint(jobId, TIMEOUT);
             jobId = startJob(lane, 3, first, discovery, "1s");
-            int before = fc.invocations().of(SERVICE, lane.function()).size();
+            int before = kit.fc.invocations().of(SERVICE, lane.function()).size();
             Await.until("delivery going on at parallelism 3", TIMEOUT,
-                    () -> fc.invocations().of(SERVICE, lane.function()).size() >= before + 5);
-            String second = cluster.stopWithSavepoint(jobId, TIMEOUT);
+                    () -> kit.fc.invocations().of(SERVICE, lane.function()).size() >= before + 5);
+            String second = kit.cluster.stopWithSavepoint(jobId, TIMEOUT);
             jobId = startJob(lane, 1, second, discovery, "1s");
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
-        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
+        List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
         kit.figure("split, stop-with-savepoint while the parent drains (" + parentUndelivered
                 + " undelivered), resumed at p=3, stopped again, resumed at p=1", report.toString() + ", shards " + lineage(shards));
@@ -349,8 +342,8 @@ class FaultsClusterIT {
     private record Lane(String topic, String function) {}
 
     private static Lane lane(String name, int shards) {
-        datahub.createTopic(PROJECT, name, shards, null);
-        fc.deployFunction(SERVICE, name, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.datahub.createTopic(PROJECT, name, shards, null);
+        kit.fc.deployFunction(SERVICE, name, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
         return new Lane(name, name);
     }
 
@@ -379,31 +372,31 @@ class FaultsClusterIT {
      * no insert; re-adding keeps each fault's seeded generator, so the pattern stays reproducible.
      */
     private static void addFirst(Fault fault) {
-        List<Fault> others = fc.faults().faults();
-        fc.faults().clear();
-        fc.faults().add(fault);
-        others.forEach(fc.faults()::add);
+        List<Fault> others = kit.fc.faults().faults();
+        kit.fc.faults().clear();
+        kit.fc.faults().add(fault);
+        others.forEach(kit.fc.faults()::add);
     }
 
     private void assertStillRunningWithoutRestart() {
-        assertThat(cluster.jobStatus(jobId)).isEqualTo("RUNNING");
-        double restarts = RestPoll.until("numRestarts reported", TIMEOUT, () -> cluster.jobMetric(jobId, "numRestarts"));
+        assertThat(kit.cluster.jobStatus(jobId)).isEqualTo("RUNNING");
+        double restarts = RestPoll.until("numRestarts reported", TIMEOUT, () -> kit.cluster.jobMetric(jobId, "numRestarts"));
         assertThat(restarts).as("numRestarts").isZero();
-        assertThat(cluster.exceptions(jobId).path("exceptionHistory").path("entries")).as("exception history").isEmpty();
+        assertThat(kit.cluster.exceptions(jobId).path("exceptionHistory").path("entries")).as("exception history").isEmpty();
     }
 
     /** A per-shard metric of the FC operator, summed over the lane's shards that report it. */
     private java.util.Optional<Long> sumOverShards(Lane lane, String metric) {
-        String fcVertex = cluster.vertex(jobId, fcName(lane)).id();
+        String fcVertex = kit.cluster.vertex(jobId, fcName(lane)).id();
         long sum = 0;
-        for (ShardSnapshot shard : datahub.shards(PROJECT, lane.topic())) {
+        for (ShardSnapshot shard : kit.datahub.shards(PROJECT, lane.topic())) {
             String suffix = ".shard." + shard.shardId() + "." + metric;
-            java.util.Optional<String> name = cluster.vertexMetricIds(jobId, fcVertex).stream()
+            java.util.Optional<String> name = kit.cluster.vertexMetricIds(jobId, fcVertex).stream()
                     .filter(id -> id.endsWith(suffix)).map(id -> id.substring(id.indexOf('.') + 1)).findFirst();
             if (name.isEmpty()) {
                 return java.util.Optional.empty();
             }
-            java.util.Optional<Double> value = cluster.aggregatedMetric(jobId, fcVertex, name.get(), "sum");
+            java.util.Optional<Double> value = kit.cluster.aggregatedMetric(jobId, fcVertex, name.get(), "sum");
             if (value.isEmpty()) {
                 return java.util.Optional.empty();
             }
@@ -414,7 +407,7 @@ class FaultsClusterIT {
 
     /** The vertex's metric whose id ends with {@code suffix}, without the subtask prefix. */
     private String metricName(String vertexId, String suffix) {
-        return RestPoll.until("a metric ending in " + suffix, TIMEOUT, () -> cluster.vertexMetricIds(jobId, vertexId).stream()
+        return RestPoll.until("a metric ending in " + suffix, TIMEOUT, () -> kit.cluster.vertexMetricIds(jobId, vertexId).stream()
                 .filter(id -> id.endsWith(suffix))
                 .map(id -> id.substring(id.indexOf('.') + 1))
                 .findFirst());
@@ -422,22 +415,22 @@ class FaultsClusterIT {
 
     private static void awaitRecordsIn(Lane lane, String shardId, int records) {
         Await.until(records + " records in shard " + shardId, TIMEOUT,
-                () -> datahub.records(PROJECT, lane.topic(), shardId).size() >= records);
+                () -> kit.datahub.records(PROJECT, lane.topic(), shardId).size() >= records);
     }
 
     /** Writes through the real DataHub SDK, spread over the shards by partition key. */
     private static DemoProducer producer(String topic, double recordsPerSecond) {
-        return DemoProducer.start(KitConnections.dataHub(datahub),
+        return DemoProducer.start(KitConnections.dataHub(kit.datahub),
                 PROJECT, topic, recordsPerSecond);
     }
 
     private static Map<String, List<Long>> produced(Lane lane) {
-        return DeliveryLedger.produced(datahub, PROJECT, lane.topic());
+        return DeliveryLedger.produced(kit.datahub, PROJECT, lane.topic());
     }
 
     private static DeliveryLedger.Report awaitEverythingDelivered(Lane lane) {
         return Await.value("every produced record of " + lane.topic() + " delivered", TIMEOUT, Duration.ofMillis(250),
-                () -> DeliveryLedger.reconcile(produced(lane), fc.invocations().of(SERVICE, lane.function())),
+                () -> DeliveryLedger.reconcile(produced(lane), kit.fc.invocations().of(SERVICE, lane.function())),
                 DeliveryLedger.Report::complete);
     }
 
@@ -446,7 +439,7 @@ class FaultsClusterIT {
 
     private static Map<String, Window> delivered(Lane lane) {
         Map<String, Window> windows = new TreeMap<>();
-        for (InvocationRecord invocation : fc.invocations().of(SERVICE, lane.function())) {
+        for (InvocationRecord invocation : kit.fc.invocations().of(SERVICE, lane.function())) {
             if (invocation.outcome() != InvocationRecord.Outcome.SUCCESS) {
                 continue;
             }

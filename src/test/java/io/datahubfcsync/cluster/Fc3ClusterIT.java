@@ -44,21 +44,15 @@ class Fc3ClusterIT {
     private static final Duration RETRY_INTERVAL = Duration.ofMillis(200);
 
     private static ClusterKit kit;
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
 
     @BeforeAll
     static void start() {
         kit = ClusterKit.builder("fc3", Fc3ClusterIT.class)
                 .fc(FcEmulator.builder().invocationLogCapacity(100_000)).start();
-        datahub = kit.datahub;
-        fc = kit.fc;
-        cluster = kit.cluster;
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
+        kit.datahub.createProject(PROJECT);
+        kit.datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
         kit.appendNumbered(PROJECT, TOPIC, SHARDS, PER_SHARD);
-        fc.deployFunction3(FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.fc.deployFunction3(FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @AfterAll
@@ -69,18 +63,18 @@ class Fc3ClusterIT {
     @Test
     @Order(1)
     void everyRecordIsDeliveredInOrderThroughFunctionErrorsAndPlatformErrorsEachRetryOneRequestAnIntervalLater() {
-        Fault functionErrors = fc.faults().add(Fault.functionError("flaky").whenEventId("0:25").times(3));
-        Fault platformErrors = fc.faults().add(Fault.serverError().whenEventId("1:40").times(2));
+        Fault functionErrors = kit.fc.faults().add(Fault.functionError("flaky").whenEventId("0:25").times(3));
+        Fault platformErrors = kit.fc.faults().add(Fault.serverError().whenEventId("1:40").times(2));
         String jobId = kit.submit(jobArgs(), 2, null);
-        cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
+        kit.cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
 
         DeliveryLedger.Report report = Await.value("every record delivered over FC 3.0", TIMEOUT, Duration.ofMillis(250),
-                () -> DeliveryLedger.reconcile(produced(), fc.invocations().all()), DeliveryLedger.Report::complete);
+                () -> DeliveryLedger.reconcile(produced(), kit.fc.invocations().all()), DeliveryLedger.Report::complete);
         kit.figure("delivery over FC 3.0", report.toString());
         assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
         assertThat(functionErrors.fired()).isEqualTo(3);
         assertThat(platformErrors.fired()).as("each 500 was one request: the SDK did not re-send").isEqualTo(2);
-        assertThat(fc.invocations().all()).as("every call went through the 2023-03-30 API")
+        assertThat(kit.fc.invocations().all()).as("every call went through the 2023-03-30 API")
                 .allSatisfy(r -> assertThat(r.service()).isNull()).allSatisfy(r -> assertThat(r.function()).isEqualTo(FUNCTION));
         for (String eventId : List.of("0:25", "1:40")) {
             List<InvocationRecord> attempts = attemptsHolding(eventId);
@@ -92,34 +86,34 @@ class Fc3ClusterIT {
                         .isGreaterThanOrEqualTo(RETRY_INTERVAL);
             }
         }
-        cluster.cancel(jobId, TIMEOUT);
-        fc.faults().clear();
+        kit.cluster.cancel(jobId, TIMEOUT);
+        kit.fc.faults().clear();
     }
 
     @Test
     @Order(2)
     void anAlwaysFailingBatchFailsTheJobWithoutRestartNamingShardAndSequences() {
-        fc.invocations().clear();
-        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("1:30"));
+        kit.fc.invocations().clear();
+        Fault poison = kit.fc.faults().add(Fault.functionError("poison pill").whenEventId("1:30"));
         // on-exhausted=suspend is the default: this case is the one that fails the job
         String jobId = kit.submit(with("--on-exhausted", "fail"), 2, null);
-        cluster.awaitJobStatus(jobId, "FAILED", TIMEOUT);
+        kit.cluster.awaitJobStatus(jobId, "FAILED", TIMEOUT);
 
-        JsonNode history = cluster.exceptions(jobId).path("exceptionHistory").path("entries");
+        JsonNode history = kit.cluster.exceptions(jobId).path("exceptionHistory").path("entries");
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
         assertThat(history.toString()).contains("shard 1 of DataHub project " + PROJECT + ", topic " + TOPIC + " is exhausted")
                 .contains("failed 5 attempts (retry.max-attempts=5)").contains("poison pill");
         assertThat(poison.fired()).isEqualTo(5);
-        fc.faults().clear();
+        kit.fc.faults().clear();
     }
 
     @Test
     @Order(3)
     void aWrongFcSecretAMissingFunctionAndAServiceWithFc3AreOneClearParagraphThroughTheCli() throws IOException {
         // DataHub accepts this key pair; FC knows the key id with another secret: only FC's check can fail
-        datahub.acceptCredentials("LTAI-fc3-key", "fc3-secret-wrong-for-fc");
-        fc.addAccessKey("LTAI-fc3-key", "fc3-secret-fc-knows");
-        Path wrongForFc = cluster.workDir().resolve("fc3-wrong-credentials");
+        kit.datahub.acceptCredentials("LTAI-fc3-key", "fc3-secret-wrong-for-fc");
+        kit.fc.addAccessKey("LTAI-fc3-key", "fc3-secret-fc-knows");
+        Path wrongForFc = kit.cluster.workDir().resolve("fc3-wrong-credentials");
         Files.writeString(wrongForFc, "access_key_id = LTAI-fc3-key\naccess_key_secret = fc3-secret-wrong-for-fc\n");
         Map<String, List<String>> cases = new LinkedHashMap<>();
         cases.put("wrong FC secret", with("--credentials.file", wrongForFc.toString()));
@@ -127,12 +121,12 @@ class Fc3ClusterIT {
         cases.put("fc.service with 2023-03-30", with("--fc.service", "svc"));
         Map<String, String> expected = Map.of(
                 "wrong FC secret", "FC rejected the signature of the check of " + FUNCTION,
-                "missing FC 3.0 function", "FC function 'nofn' does not exist at " + fc.endpoint(),
+                "missing FC 3.0 function", "FC function 'nofn' does not exist at " + kit.fc.endpoint(),
                 "fc.service with 2023-03-30", "--fc.service 'svc' is not used by FC 3.0 (fc.api-version 2023-03-30)");
         for (Map.Entry<String, List<String>> c : cases.entrySet()) {
             List<String> cli = new ArrayList<>(List.of("run", "-d", "-c", ClusterKit.JOB_CLASS, kit.jar.toString()));
             cli.addAll(c.getValue());
-            FlinkJvmLauncher.CommandResult r = cluster.cli(Duration.ofSeconds(60), cli.toArray(new String[0]));
+            FlinkJvmLauncher.CommandResult r = kit.cluster.cli(Duration.ofSeconds(60), cli.toArray(new String[0]));
             assertThat(r.timedOut()).as(c.getKey() + ": no hang").isFalse();
             assertThat(r.exitCode()).as(c.getKey() + ": non-zero exit\n" + r.output()).isNotZero();
             assertThat(r.output()).as(c.getKey()).contains("datahub-fc-sync cannot start: ")
@@ -161,7 +155,7 @@ class Fc3ClusterIT {
     /** The calls whose event holds {@code eventId}, in order of arrival. */
     private static List<InvocationRecord> attemptsHolding(String eventId) {
         List<InvocationRecord> out = new ArrayList<>();
-        for (InvocationRecord r : fc.invocations().all()) {
+        for (InvocationRecord r : kit.fc.invocations().all()) {
             if (r.payloadUtf8().contains("\"eventId\":\"" + eventId + "\"")) out.add(r);
         }
         out.sort(java.util.Comparator.comparing(InvocationRecord::received));
@@ -169,6 +163,6 @@ class Fc3ClusterIT {
     }
 
     private static Map<String, List<Long>> produced() {
-        return DeliveryLedger.produced(datahub, PROJECT, TOPIC);
+        return DeliveryLedger.produced(kit.datahub, PROJECT, TOPIC);
     }
 }

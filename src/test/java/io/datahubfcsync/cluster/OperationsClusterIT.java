@@ -73,9 +73,6 @@ class OperationsClusterIT {
 
     private static ShiftableClock dataHubClock;
     private static ClusterKit kit;
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
     private static PrometheusServer prometheus;
     private static DemoProducer producer;
     private static ShardsCommand shards;
@@ -106,26 +103,23 @@ class OperationsClusterIT {
                     shippedMetricsConfiguration().forEach(b::config);
                 })
                 .start();
-        datahub = kit.datahub;
-        fc = kit.fc;
-        cluster = kit.cluster;
-        kit.figure("cluster start", cluster.startupTime().toMillis() + " ms");
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
-        fc.createService(SERVICE);
-        fc.deployFunction(SERVICE, FUNCTION, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.figure("cluster start", kit.cluster.startupTime().toMillis() + " ms");
+        kit.datahub.createProject(PROJECT);
+        kit.datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
+        kit.fc.createService(SERVICE);
+        kit.fc.deployFunction(SERVICE, FUNCTION, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
 
-        List<String> targets = cluster.processPorts(REPORTER_PORT).values().stream().map(p -> "127.0.0.1:" + p).toList();
-        prometheus = PrometheusServer.start(cluster.workDir().resolve("prometheus"), ASSETS.prometheusConfigFor(targets));
+        List<String> targets = kit.cluster.processPorts(REPORTER_PORT).values().stream().map(p -> "127.0.0.1:" + p).toList();
+        prometheus = PrometheusServer.start(kit.cluster.workDir().resolve("prometheus"), ASSETS.prometheusConfigFor(targets));
 
         jobId = kit.submit(kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--batch.max-records", "20",
                 "--retry.interval", RETRY_INTERVAL, "--retry.max-attempts", String.valueOf(RETRY_ATTEMPTS),
                 "--datahub.subscription", "auto"), 2, null);
-        cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
+        kit.cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
         // Flink's reporter writes label values with every character but [a-zA-Z0-9_:] replaced by '_'
-        jobName = cluster.job(jobId).path("name").asText().replaceAll("[^a-zA-Z0-9_:]", "_");
-        shards = new ShardsCommand(kit.jar, cluster.workDir().resolve("shards-command"));
-        producer = DemoProducer.start(KitConnections.dataHub(datahub), PROJECT, TOPIC, 80);
+        jobName = kit.cluster.job(jobId).path("name").asText().replaceAll("[^a-zA-Z0-9_:]", "_");
+        shards = new ShardsCommand(kit.jar, kit.cluster.workDir().resolve("shards-command"));
+        producer = DemoProducer.start(KitConnections.dataHub(kit.datahub), PROJECT, TOPIC, 80);
     }
 
     @AfterAll
@@ -151,7 +145,7 @@ class OperationsClusterIT {
         assertPromtool("check", "config", MonitoringAssets.PROMETHEUS_CONFIG);
 
         // promtool parses PromQL only in rule files: the dashboard's queries become recording rules for the check
-        Path queries = cluster.workDir().resolve("dashboard-queries.rules.yml");
+        Path queries = kit.cluster.workDir().resolve("dashboard-queries.rules.yml");
         Files.writeString(queries, ASSETS.dashboardQueriesAsRecordingRules(grafanaVariables(".*")));
         FlinkJvmLauncher.CommandResult result = PrometheusServer.promtool(ASSETS.dir(), "check", "rules", queries.toString());
         assertThat(result.exitCode()).as("promtool check rules on the dashboard's queries:\n" + result.output()).isZero();
@@ -164,7 +158,7 @@ class OperationsClusterIT {
     @Test
     @Order(2)
     void prometheusScrapesTheJobManagerAndEveryTaskManagerAndSeesEveryShardWhileNoAlertIsActive() {
-        Map<String, Integer> ports = cluster.processPorts(REPORTER_PORT);
+        Map<String, Integer> ports = kit.cluster.processPorts(REPORTER_PORT);
         RestPoll.until("all " + ports.size() + " Flink processes scraped and up", TIMEOUT, () -> {
             List<String> up = new ArrayList<>();
             prometheus.targets().forEach(t -> {
@@ -203,7 +197,7 @@ class OperationsClusterIT {
     @Test
     @Order(3)
     void theShardsCommandRunFromTheJobJarAloneListsEveryShardRunning() {
-        ShardsCommand.Result result = shards.run(cluster.restAddress(), jobId, "list", "--json");
+        ShardsCommand.Result result = shards.run(kit.cluster.restAddress(), jobId, "list", "--json");
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stderr()).isEmpty();
         Map<String, JsonNode> rows = rowsByShard(result);
@@ -221,24 +215,24 @@ class OperationsClusterIT {
     @Order(3)
     void theDataHubSubscriptionShowsEveryShardsDeliveredPositionNeverAheadOfFc() {
         List<String> ids = List.of("0", "1", "2", "3");
-        assertThat(datahub.subscriptionIds(PROJECT, TOPIC)).as("datahub.subscription=auto created one").hasSize(1);
-        String subId = datahub.subscriptionIds(PROJECT, TOPIC).get(0);
+        assertThat(kit.datahub.subscriptionIds(PROJECT, TOPIC)).as("datahub.subscription=auto created one").hasSize(1);
+        String subId = kit.datahub.subscriptionIds(PROJECT, TOPIC).get(0);
         Map<String, Long> firstSeen = Await.value("every shard's delivered position in the subscription", TIMEOUT,
-                () -> datahub.committedSequences(PROJECT, TOPIC, subId, ids), m -> m.values().stream().allMatch(v -> v >= 0));
+                () -> kit.datahub.committedSequences(PROJECT, TOPIC, subId, ids), m -> m.values().stream().allMatch(v -> v >= 0));
         Map<String, Long> acknowledged = acknowledgedBySuccess();
         firstSeen.forEach((shard, committed) -> assertThat(committed)
                 .as("shard %s: committed no further than FC acknowledged", shard)
                 .isLessThanOrEqualTo(acknowledged.getOrDefault(shard, -1L)));
         // the producer goes on: later checkpoints move every shard's position on
         Await.until("every shard's committed position moving on", TIMEOUT, () -> {
-            Map<String, Long> now = datahub.committedSequences(PROJECT, TOPIC, subId, ids);
+            Map<String, Long> now = kit.datahub.committedSequences(PROJECT, TOPIC, subId, ids);
             return ids.stream().allMatch(s -> now.get(s) > firstSeen.get(s));
         });
     }
 
     /** Highest sequence per shard inside the events FC answered with success. */
     private static Map<String, Long> acknowledgedBySuccess() {
-        return DeliveredBatches.highestDelivered(DeliveredBatches.of(fc.invocations().all()));
+        return DeliveredBatches.highestDelivered(DeliveredBatches.of(kit.fc.invocations().all()));
     }
 
     // ---------------------------------------------------------------- a retry storm with a backlog
@@ -248,7 +242,7 @@ class OperationsClusterIT {
     void duringARetryStormWithHalfAnHourOfBacklogEveryDashboardQueryReturnsSeriesTheRetryAndLagAlertsGoPendingAndListShowsTheShardRetrying() {
         // every call whose event holds this record of shard 0 fails: the shard retries its batch, the others go on
         stuckSequence = lastSequence(STUCK_SHARD) + 5;
-        storm = fc.faults().add(Fault.functionError("injected: the function fails on this batch")
+        storm = kit.fc.faults().add(Fault.functionError("injected: the function fails on this batch")
                 .whenEventId(STUCK_SHARD + ":" + stuckSequence).onlyFor(SERVICE, FUNCTION));
         Await.until("the stuck batch failed twice", TIMEOUT, () -> storm.fired() >= 2);
         // records written from now on are 40 minutes younger than the stuck one: a backlog without the wait
@@ -292,7 +286,7 @@ class OperationsClusterIT {
         assertThat(prometheus.series(expr(NOT_RUNNING))).as("the job runs").isEmpty();
 
         // the shards command during the storm: the stuck shard retrying with its last error, the others running
-        ShardsCommand.Result json = shards.run(cluster.restAddress(), jobId, "list", "--json");
+        ShardsCommand.Result json = shards.run(kit.cluster.restAddress(), jobId, "list", "--json");
         assertThat(json.exitCode()).as(json.toString()).isZero();
         Map<String, JsonNode> rows = rowsByShard(json);
         JsonNode stuck = rows.get(STUCK_SHARD);
@@ -305,7 +299,7 @@ class OperationsClusterIT {
         assertThat(stuck.path("millisBehindLatest").asLong()).as("the 40-minute backlog").isGreaterThan(30 * 60_000L);
         rows.forEach((shard, row) -> assertThat(row.path("state").asText()).as("shard " + shard)
                 .isEqualTo(shard.equals(STUCK_SHARD) ? "retrying" : "running"));
-        ShardsCommand.Result table = shards.run(cluster.restAddress(), jobId, "list");
+        ShardsCommand.Result table = shards.run(kit.cluster.restAddress(), jobId, "list");
         assertThat(table.exitCode()).as(table.toString()).isZero();
         assertThat(table.stdout().lines().filter(l -> l.startsWith(STUCK_SHARD + " ")).findFirst().orElseThrow())
                 .contains("retrying").contains("injected: the function fails on this batch");
@@ -337,7 +331,7 @@ class OperationsClusterIT {
         assertThat(prometheus.series(MonitoringAssets.substitute(panelQuery("Shards not running"), variables)))
                 .singleElement().satisfies(s -> assertThat(s.path("value").get(1).asDouble()).isEqualTo(1.0));
 
-        ShardsCommand.Result list = shards.run(cluster.restAddress(), jobId, "list", "--json");
+        ShardsCommand.Result list = shards.run(kit.cluster.restAddress(), jobId, "list", "--json");
         assertThat(list.exitCode()).as(list.toString()).isZero();
         Map<String, JsonNode> rows = rowsByShard(list);
         JsonNode suspended = rows.get(STUCK_SHARD);
@@ -348,7 +342,7 @@ class OperationsClusterIT {
         rows.forEach((shard, row) -> assertThat(row.path("state").asText()).as("shard " + shard)
                 .isEqualTo(shard.equals(STUCK_SHARD) ? "suspended" : "running"));
 
-        ShardsCommand.Result notSuspended = shards.run(cluster.restAddress(), jobId, "resume", "2");
+        ShardsCommand.Result notSuspended = shards.run(kit.cluster.restAddress(), jobId, "resume", "2");
         assertThat(notSuspended.exitCode()).as(notSuspended.toString()).isZero();
         assertThat(notSuspended.stdout()).isEqualTo("shard 2 is running, not suspended: nothing changed\n");
     }
@@ -356,8 +350,8 @@ class OperationsClusterIT {
     @Test
     @Order(6)
     void onceTheFunctionIsFixedResumeThroughTheShardsCommandClearsTheSuspendedAndLagAlertsWithoutARestart() {
-        fc.faults().clear();
-        ShardsCommand.Result resumed = shards.run(cluster.restAddress(), jobId, "resume", STUCK_SHARD);
+        kit.fc.faults().clear();
+        ShardsCommand.Result resumed = shards.run(kit.cluster.restAddress(), jobId, "resume", STUCK_SHARD);
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
         assertThat(resumed.stdout()).startsWith("resumed shard " + STUCK_SHARD);
         kit.figure("shards resume", resumed.stdout().trim() + " (" + resumed.elapsed().toMillis() + " ms)");
@@ -374,28 +368,28 @@ class OperationsClusterIT {
         assertThat(prometheus.series(expr(SUSPENDED))).isEmpty();
         assertThat(prometheus.series(expr(RETRYING))).isEmpty();
         assertThat(prometheus.series(expr(LAG))).isEmpty();
-        assertThat(cluster.jobStatus(jobId)).isEqualTo("RUNNING");
-        assertThat(RestPoll.until("numRestarts reported", TIMEOUT, () -> cluster.jobMetric(jobId, "numRestarts")))
+        assertThat(kit.cluster.jobStatus(jobId)).isEqualTo("RUNNING");
+        assertThat(RestPoll.until("numRestarts reported", TIMEOUT, () -> kit.cluster.jobMetric(jobId, "numRestarts")))
                 .as("resumed without a restart").isZero();
 
-        ShardsCommand.Result nothing = shards.run(cluster.restAddress(), jobId, "resume", "--all");
+        ShardsCommand.Result nothing = shards.run(kit.cluster.restAddress(), jobId, "resume", "--all");
         assertThat(nothing.exitCode()).as(nothing.toString()).isZero();
         assertThat(nothing.stdout()).isEqualTo("no shard is suspended: nothing changed\n");
 
         // README's picture of the lag query: the backlog's rise during the storm and its drain (-Dui.screenshot=true)
         String lagQuery = MonitoringAssets.substitute(panelQuery("Delivery lag and done-time age"), grafanaVariables(".*"));
         UiScreenshot.take(prometheus.base(), "graph?g0.expr=" + java.net.URLEncoder.encode(lagQuery, StandardCharsets.UTF_8)
-                        + "&g0.tab=0&g0.range_input=1m", cluster.workDir().resolve("prometheus-lag.png"))
+                        + "&g0.tab=0&g0.range_input=1m", kit.cluster.workDir().resolve("prometheus-lag.png"))
                 .ifPresent(png -> kit.figure("Prometheus graph screenshot", png.toString()));
     }
 
     @Test
     @Order(7)
     void theShardsCommandAnswersAWrongJobIdAnUnreachableJobManagerAndWrongArgumentsWithOneLine() throws IOException {
-        ShardsCommand.Result wrongJob = shards.run(cluster.restAddress(), "0123456789abcdef0123456789abcdef", "list");
+        ShardsCommand.Result wrongJob = shards.run(kit.cluster.restAddress(), "0123456789abcdef0123456789abcdef", "list");
         assertThat(wrongJob.exitCode()).as(wrongJob.toString()).isEqualTo(1);
         assertThat(wrongJob.stderr().lines().toList()).singleElement().asString()
-                .startsWith("shards: no job 0123456789abcdef0123456789abcdef at the JobManager " + cluster.restAddress());
+                .startsWith("shards: no job 0123456789abcdef0123456789abcdef at the JobManager " + kit.cluster.restAddress());
         assertThat(wrongJob.stdout()).isEmpty();
 
         int closedPort;
@@ -418,12 +412,12 @@ class OperationsClusterIT {
     @Order(8)
     void aCancelledJobMakesTheJobNotRunningAlertGoPendingAndTheShardsCommandSaysSo() {
         assertThat(prometheus.alertState(NOT_RUNNING)).isEqualTo("inactive");
-        cluster.cancel(jobId, TIMEOUT);
+        kit.cluster.cancel(jobId, TIMEOUT);
         JsonNode alert = awaitAlert(NOT_RUNNING, "pending");
         kit.figure("job-not-running alert after cancel", alert.path("labels").toString());
         assertThat(prometheus.series(expr(NOT_RUNNING))).isNotEmpty();
 
-        ShardsCommand.Result result = shards.run(cluster.restAddress(), jobId, "list");
+        ShardsCommand.Result result = shards.run(kit.cluster.restAddress(), jobId, "list");
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(result.stderr().lines().toList()).singleElement().asString()
                 .startsWith("shards: job " + jobId + " (").contains("is CANCELED, not RUNNING");
@@ -499,7 +493,7 @@ class OperationsClusterIT {
     }
 
     private static long lastSequence(String shardId) {
-        List<StoredRecord> records = datahub.records(PROJECT, TOPIC, shardId);
+        List<StoredRecord> records = kit.datahub.records(PROJECT, TOPIC, shardId);
         return records.isEmpty() ? -1 : records.get(records.size() - 1).sequence();
     }
 

@@ -2,8 +2,6 @@ package io.datahubfcsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,25 +25,19 @@ class ShardShareClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private static ClusterKit kit;
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
 
     @BeforeAll
     static void start() {
         kit = ClusterKit.builder("share", ShardShareClusterIT.class).start();
-        datahub = kit.datahub;
-        fc = kit.fc;
-        cluster = kit.cluster;
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, 4, null);
+        kit.datahub.createProject(PROJECT);
+        kit.datahub.createTopic(PROJECT, TOPIC, 4, null);
         for (int s = 0; s < 4; s++) {
             for (int i = 0; i < 10; i++) {
-                datahub.appendBlob(PROJECT, TOPIC, String.valueOf(s), "{}".getBytes(StandardCharsets.UTF_8));
+                kit.datahub.appendBlob(PROJECT, TOPIC, String.valueOf(s), "{}".getBytes(StandardCharsets.UTF_8));
             }
         }
-        fc.createService(SERVICE);
-        fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.fc.createService(SERVICE);
+        kit.fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @AfterAll
@@ -56,35 +48,35 @@ class ShardShareClusterIT {
     @Test
     void eachSourceSubtaskReadsItsShare_atStartAfterAResumeAtParallelism3AndAfterASplit() {
         String first = kit.submit(jobArgs(), 2, null);
-        cluster.awaitJobStatus(first, "RUNNING", TIMEOUT);
+        kit.cluster.awaitJobStatus(first, "RUNNING", TIMEOUT);
         List<Integer> atStart = awaitShares(first, 2, 4);
         kit.figure("parallelism 2, 4 shards", atStart.toString());
         assertThat(atStart).containsExactly(2, 2);
 
-        String savepoint = cluster.stopWithSavepoint(first, TIMEOUT);
+        String savepoint = kit.cluster.stopWithSavepoint(first, TIMEOUT);
         String resumed = kit.submit(jobArgs(), 3, savepoint);
-        cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
+        kit.cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
         List<Integer> afterResume = awaitShares(resumed, 3, 4);
         kit.figure("resumed at parallelism 3, 4 shards", afterResume.toString());
         assertThat(afterResume).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
 
-        datahub.splitShard(PROJECT, TOPIC, "0"); // shard 0 closes; once read to its end its two children start
+        kit.datahub.splitShard(PROJECT, TOPIC, "0"); // shard 0 closes; once read to its end its two children start
         List<Integer> afterSplit = awaitShares(resumed, 3, 5);
         kit.figure("after splitting shard 0, 5 open shards", afterSplit.toString());
         assertThat(afterSplit).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
-        cluster.cancel(resumed, TIMEOUT);
+        kit.cluster.cancel(resumed, TIMEOUT);
     }
 
     /** Each source subtask's openShards, once they add up to {@code open}. */
     private static List<Integer> awaitShares(String jobId, int parallelism, int open) {
-        String source = cluster.vertex(jobId, "DataHub source").id();
-        String metric = RestPoll.until("the openShards gauge", TIMEOUT, () -> cluster.vertexMetricIds(jobId, source).stream()
+        String source = kit.cluster.vertex(jobId, "DataHub source").id();
+        String metric = RestPoll.until("the openShards gauge", TIMEOUT, () -> kit.cluster.vertexMetricIds(jobId, source).stream()
                 .filter(id -> id.endsWith(".openShards"))
                 .map(id -> id.substring(id.indexOf('.') + 1)).findFirst());
         return RestPoll.until(open + " open shards over " + parallelism + " subtasks", TIMEOUT, () -> {
             List<Integer> shares = new ArrayList<>();
             for (int i = 0; i < parallelism; i++) {
-                Optional<Double> n = cluster.subtaskMetric(jobId, source, i, metric);
+                Optional<Double> n = kit.cluster.subtaskMetric(jobId, source, i, metric);
                 if (n.isEmpty()) return Optional.empty();
                 shares.add(n.get().intValue());
             }

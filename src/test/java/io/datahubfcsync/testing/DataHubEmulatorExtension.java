@@ -1,22 +1,15 @@
 package io.datahubfcsync.testing;
 
 import io.datahubfcsync.local.datahub.DataHubEmulator;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The DataHub emulator with one project, for {@code @RegisterExtension}: in a static field one
  * emulator for the whole class (tests then use topics of their own), in an instance field a fresh
  * one for each test.
  */
-public final class DataHubEmulatorExtension
-        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class DataHubEmulatorExtension extends ClassOrTestScope {
     private final String project;
     private DataHubEmulator emulator;
-    private boolean perClass;
 
     private DataHubEmulatorExtension(String project) {
         this.project = project;
@@ -32,32 +25,13 @@ public final class DataHubEmulatorExtension
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        perClass = true;
-        start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        stop();
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        if (!perClass) start();
-    }
-
-    @Override
-    public void afterEach(ExtensionContext context) {
-        if (!perClass) stop();
-    }
-
-    private void start() {
+    void start() {
         emulator = DataHubEmulator.start();
         emulator.createProject(project);
     }
 
-    private void stop() {
+    @Override
+    void stop() {
         if (emulator != null) emulator.close();
         emulator = null;
     }

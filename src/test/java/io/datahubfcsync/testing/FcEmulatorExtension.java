@@ -4,25 +4,18 @@ import com.aliyun.fc.runtime.StreamRequestHandler;
 import io.datahubfcsync.local.fc.FaultPlan;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationLog;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The FC emulator with one FC 2.0 function deployed, for {@code @RegisterExtension}. In a static
  * field it runs for the whole class and every test starts with no faults and an empty invocation
  * log; in an instance field each test gets an emulator of its own.
  */
-public final class FcEmulatorExtension
-        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class FcEmulatorExtension extends ClassOrTestScope {
     private final String service;
     private final String function;
     private final StreamRequestHandler handler;
     private int invocationLogCapacity = -1;
     private FcEmulator emulator;
-    private boolean perTest;
 
     private FcEmulatorExtension(String service, String function, StreamRequestHandler handler) {
         this.service = service;
@@ -54,42 +47,23 @@ public final class FcEmulatorExtension
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        emulator = start();
+    void start() {
+        FcEmulator.Builder b = FcEmulator.builder();
+        if (invocationLogCapacity > 0) b.invocationLogCapacity(invocationLogCapacity);
+        emulator = b.start();
+        emulator.createService(service);
+        emulator.deployFunction(service, function, handler);
     }
 
     @Override
-    public void beforeEach(ExtensionContext context) {
-        if (emulator == null) {
-            perTest = true;
-            emulator = start();
-            return;
-        }
+    void reset() {
         emulator.faults().clear();
         emulator.invocations().clear();
         emulator.invocations().resetMaxInFlight();
     }
 
     @Override
-    public void afterEach(ExtensionContext context) {
-        if (perTest) close();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        close();
-    }
-
-    private FcEmulator start() {
-        FcEmulator.Builder b = FcEmulator.builder();
-        if (invocationLogCapacity > 0) b.invocationLogCapacity(invocationLogCapacity);
-        FcEmulator fc = b.start();
-        fc.createService(service);
-        fc.deployFunction(service, function, handler);
-        return fc;
-    }
-
-    private void close() {
+    void stop() {
         if (emulator != null) emulator.close();
         emulator = null;
     }

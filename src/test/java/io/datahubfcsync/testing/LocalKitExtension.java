@@ -5,19 +5,13 @@ import com.aliyun.fc.runtime.StreamRequestHandler;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
 import java.util.List;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The DataHub emulator with one project and topic and the FC emulator with one FC 2.0 function,
  * for {@code @RegisterExtension}: in an instance field a fresh pair for each test, in a static
  * field one pair for the whole class. The job the test runs talks to both through the real SDKs.
  */
-public final class LocalKitExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback {
+public final class LocalKitExtension extends ClassOrTestScope {
     private final String project;
     private final String topic;
     private final int shards;
@@ -29,7 +23,6 @@ public final class LocalKitExtension implements BeforeAllCallback, AfterAllCallb
     private FcEmulator.Builder fcSettings = FcEmulator.builder();
     private DataHubEmulator datahub;
     private FcEmulator fc;
-    private boolean perClass;
 
     private LocalKitExtension(String project, String topic, int shards, RecordSchema schema) {
         this.project = project;
@@ -78,27 +71,7 @@ public final class LocalKitExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        perClass = true;
-        start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        stop();
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        if (!perClass) start();
-    }
-
-    @Override
-    public void afterEach(ExtensionContext context) {
-        if (!perClass) stop();
-    }
-
-    private void start() {
+    void start() {
         if (handler == null) throw new IllegalStateException("no function deployed: call function(...)");
         datahub = dataHubSettings.start();
         datahub.createProject(project);
@@ -108,7 +81,8 @@ public final class LocalKitExtension implements BeforeAllCallback, AfterAllCallb
         fc.deployFunction(service, function, handler);
     }
 
-    private void stop() {
+    @Override
+    void stop() {
         try {
             if (fc != null) fc.close();
         } finally {
