@@ -2,6 +2,7 @@ package io.datahubfcsync.cluster;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.aliyun.fc.runtime.StreamRequestHandler;
 import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
@@ -13,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +29,8 @@ import java.util.function.Consumer;
  */
 final class ClusterKit implements AutoCloseable {
     static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
+    /** A function that answers every event with an empty JSON object, as a sink that accepts everything. */
+    static final StreamRequestHandler ANSWERS_EMPTY_OBJECT = (in, out, context) -> out.write("{}".getBytes(StandardCharsets.UTF_8));
 
     final Path jar;
     final DataHubEmulator datahub;
@@ -35,6 +40,7 @@ final class ClusterKit implements AutoCloseable {
     private final String name;
     private final String reportTitle;
     private final Map<String, String> figures = new LinkedHashMap<>();
+    private final Set<String> projects = new HashSet<>();
 
     private ClusterKit(Builder b, Path jar, DataHubEmulator datahub, FcEmulator fc, FlinkTestCluster cluster) {
         this.name = b.name;
@@ -77,6 +83,18 @@ final class ClusterKit implements AutoCloseable {
                 "--fc.function", function));
         args.addAll(List.of(more));
         return args;
+    }
+
+    /** Creates the BLOB topic, and its project unless an earlier call created it. */
+    void topic(String project, String topic, int shards) {
+        if (projects.add(project)) datahub.createProject(project);
+        datahub.createTopic(project, topic, shards, null);
+    }
+
+    /** Deploys an FC 2.0 function that accepts every event ({@link #ANSWERS_EMPTY_OBJECT}). */
+    void function(String service, String function) {
+        fc.createService(service);
+        fc.deployFunction(service, function, ANSWERS_EMPTY_OBJECT);
     }
 
     /** Appends {@code {"n":i}} for i in 0..perShard-1 to shards 0..shards-1, round by round. */

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -55,10 +54,8 @@ class DataHubFcSyncClusterIT {
         kit = ClusterKit.builder("datahub-fc-sync", DataHubFcSyncClusterIT.class)
                 .fc(FcEmulator.builder().invocationLogCapacity(200_000)).start();
         kit.figure("cluster start", kit.cluster.startupTime().toMillis() + " ms");
-        kit.datahub.createProject(PROJECT);
-        kit.datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
-        kit.fc.createService(SERVICE);
-        kit.fc.deployFunction(SERVICE, FUNCTION, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.topic(PROJECT, TOPIC, SHARDS);
+        kit.function(SERVICE, FUNCTION);
     }
 
     @AfterAll

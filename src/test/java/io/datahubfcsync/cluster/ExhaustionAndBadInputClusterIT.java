@@ -10,7 +10,6 @@ import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.JobArguments;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,11 +52,9 @@ class ExhaustionAndBadInputClusterIT {
     @BeforeAll
     static void start() {
         kit = ClusterKit.builder("exhaustion", ExhaustionAndBadInputClusterIT.class).start();
-        kit.datahub.createProject(PROJECT);
-        kit.datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
+        kit.topic(PROJECT, TOPIC, SHARDS);
         kit.appendNumbered(PROJECT, TOPIC, SHARDS, PER_SHARD);
-        kit.fc.createService(SERVICE);
-        kit.fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.function(SERVICE, FUNCTION);
     }
 
     @AfterAll

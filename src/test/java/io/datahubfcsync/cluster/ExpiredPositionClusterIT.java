@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,11 +44,9 @@ class ExpiredPositionClusterIT {
     @BeforeAll
     static void start() {
         kit = ClusterKit.builder("expired", ExpiredPositionClusterIT.class).start();
-        kit.datahub.createProject(PROJECT);
-        kit.datahub.createTopic(PROJECT, TOPIC, 2, null);
+        kit.topic(PROJECT, TOPIC, 2);
         append(FIRST);
-        kit.fc.createService(SERVICE);
-        kit.fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.function(SERVICE, FUNCTION);
     }
 
     @AfterAll

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,8 +57,6 @@ class FaultsClusterIT {
     static void start() {
         kit = ClusterKit.builder("faults", FaultsClusterIT.class)
                 .fc(FcEmulator.builder().invocationLogCapacity(200_000)).start();
-        kit.datahub.createProject(PROJECT);
-        kit.fc.createService(SERVICE);
     }
 
     @AfterAll
@@ -342,8 +339,8 @@ class FaultsClusterIT {
     private record Lane(String topic, String function) {}
 
     private static Lane lane(String name, int shards) {
-        kit.datahub.createTopic(PROJECT, name, shards, null);
-        kit.fc.deployFunction(SERVICE, name, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.topic(PROJECT, name, shards);
+        kit.function(SERVICE, name);
         return new Lane(name, name);
     }
 

@@ -10,7 +10,6 @@ import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.JobArguments;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,10 +48,9 @@ class Fc3ClusterIT {
     static void start() {
         kit = ClusterKit.builder("fc3", Fc3ClusterIT.class)
                 .fc(FcEmulator.builder().invocationLogCapacity(100_000)).start();
-        kit.datahub.createProject(PROJECT);
-        kit.datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
+        kit.topic(PROJECT, TOPIC, SHARDS);
         kit.appendNumbered(PROJECT, TOPIC, SHARDS, PER_SHARD);
-        kit.fc.deployFunction3(FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.fc.deployFunction3(FUNCTION, ClusterKit.ANSWERS_EMPTY_OBJECT);
     }
 
     @AfterAll

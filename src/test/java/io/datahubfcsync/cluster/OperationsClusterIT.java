@@ -104,10 +104,8 @@ class OperationsClusterIT {
                 })
                 .start();
         kit.figure("cluster start", kit.cluster.startupTime().toMillis() + " ms");
-        kit.datahub.createProject(PROJECT);
-        kit.datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
-        kit.fc.createService(SERVICE);
-        kit.fc.deployFunction(SERVICE, FUNCTION, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.topic(PROJECT, TOPIC, SHARDS);
+        kit.function(SERVICE, FUNCTION);
 
         List<String> targets = kit.cluster.processPorts(REPORTER_PORT).values().stream().map(p -> "127.0.0.1:" + p).toList();
         prometheus = PrometheusServer.start(kit.cluster.workDir().resolve("prometheus"), ASSETS.prometheusConfigFor(targets));

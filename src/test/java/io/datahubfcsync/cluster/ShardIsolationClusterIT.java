@@ -44,8 +44,6 @@ class ShardIsolationClusterIT {
         kit = ClusterKit.builder("isolation", ShardIsolationClusterIT.class)
                 .fc(FcEmulator.builder().invocationLogCapacity(200_000))
                 .cluster(b -> b.config("execution.checkpointing.interval", "300ms")).start();
-        kit.datahub.createProject(PROJECT);
-        kit.fc.createService(SERVICE);
     }
 
     @AfterAll
@@ -64,7 +62,7 @@ class ShardIsolationClusterIT {
     @Order(1)
     void aShardThatAlwaysFailsNeverSlowsTheOthersWhoDeliverEveryLiveRecordWhileCheckpointsComplete() {
         String topic = "stuck";
-        kit.datahub.createTopic(PROJECT, topic, 4, null);
+        kit.topic(PROJECT, topic, 4);
         deploy(topic);
         Fault poison = kit.fc.faults().add(Fault.functionError("poison pill").whenEventId("0:5").onlyFor(SERVICE, topic));
         append(topic, 10);
@@ -121,7 +119,7 @@ class ShardIsolationClusterIT {
     void aKillMinus9WhileABatchRetriesKeepsItsAttemptCountToExactlyRetryMaxAttempts() {
         String topic = "failover";
         int maxAttempts = 12;
-        kit.datahub.createTopic(PROJECT, topic, 2, null);
+        kit.topic(PROJECT, topic, 2);
         deploy(topic);
         Fault poison = kit.fc.faults().add(Fault.functionError("still broken").whenEventId("1:5").onlyFor(SERVICE, topic));
         append(topic, 20);
@@ -169,7 +167,7 @@ class ShardIsolationClusterIT {
     }
 
     private static void deploy(String function) {
-        kit.fc.deployFunction(SERVICE, function, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.function(SERVICE, function);
     }
 
     private static String startJob(String topic, String... extra) {

@@ -29,15 +29,13 @@ class ShardShareClusterIT {
     @BeforeAll
     static void start() {
         kit = ClusterKit.builder("share", ShardShareClusterIT.class).start();
-        kit.datahub.createProject(PROJECT);
-        kit.datahub.createTopic(PROJECT, TOPIC, 4, null);
+        kit.topic(PROJECT, TOPIC, 4);
         for (int s = 0; s < 4; s++) {
             for (int i = 0; i < 10; i++) {
                 kit.datahub.appendBlob(PROJECT, TOPIC, String.valueOf(s), "{}".getBytes(StandardCharsets.UTF_8));
             }
         }
-        kit.fc.createService(SERVICE);
-        kit.fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.function(SERVICE, FUNCTION);
     }
 
     @AfterAll
