@@ -7,14 +7,11 @@ import com.aliyun.datahub.client.model.RecordSchema;
 import com.aliyun.datahub.client.model.TupleRecordData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobPlan;
 import io.datahubfcsync.local.datahub.DataHubAction;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
+import io.datahubfcsync.testing.KitConnections;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,11 +67,7 @@ public final class LatencyBenchmark {
             Map<Long, Long> putReturnedMicros = new ConcurrentHashMap<>();
             List<long[]> phases = new ArrayList<>(); // {rate, firstMeasuredId, lastId}
             long nextId = 0;
-            DatahubClient client = new DataHubConnection(kit.datahub.endpoint(), DataHubProtocol.PROTOBUF,
-                    CredentialsSource.fromEnvironment(Map.of(
-                            CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
-                            CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)))
-                    .createSdkClient();
+            DatahubClient client = KitConnections.dataHub(kit.datahub).createSdkClient();
             RecordSchema schema = BenchKit.schema();
             for (int rate : rates) {
                 long start = System.nanoTime();

@@ -7,15 +7,13 @@ import com.aliyun.datahub.client.model.RecordEntry;
 import com.aliyun.datahub.client.model.RecordSchema;
 import com.aliyun.datahub.client.model.TupleRecordData;
 import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.event.BlobEncoding;
 import io.datahubfcsync.event.EncodedEvent;
 import io.datahubfcsync.event.EventEncoder;
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.fc.FcConnection;
 import io.datahubfcsync.fc.FunctionInvoker;
 import io.datahubfcsync.fc.InvocationResult;
+import io.datahubfcsync.testing.KitConnections;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,10 +51,8 @@ public final class ThroughputBenchmark {
 
     /** The minimal loop: no Flink, no threads, the same SDKs and the same encoder. */
     static double baseline(BenchKit kit, int shards, int perShard) throws Exception {
-        CredentialsSource credentials = CredentialsSource.fromEnvironment(java.util.Map.of(
-                CredentialsSource.ENV_ACCESS_KEY_ID, io.datahubfcsync.local.datahub.DataHubEmulator.TEST_ACCESS_KEY_ID,
-                CredentialsSource.ENV_ACCESS_KEY_SECRET, io.datahubfcsync.local.datahub.DataHubEmulator.TEST_ACCESS_KEY_SECRET));
-        DatahubClient dh = new DataHubConnection(kit.datahub.endpoint(), DataHubProtocol.PROTOBUF, credentials).createSdkClient();
+        CredentialsSource credentials = KitConnections.testKeys();
+        DatahubClient dh = KitConnections.dataHub(kit.datahub).createSdkClient();
         RecordSchema schema = dh.getTopic(BenchKit.PROJECT, BenchKit.TOPIC).getRecordSchema();
         EventEncoder encoder = new EventEncoder(BenchKit.PROJECT, BenchKit.TOPIC, kit.fc.region(), BlobEncoding.UTF8);
         try (FunctionInvoker fc = kit.fcConnection().credentials(credentials).build().invokerFactory().create()) {

@@ -2,6 +2,9 @@ package io.datahubfcsync.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.local.datahub.ShardSnapshot;
+import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.InvocationRecord;
 
 import java.io.IOException;
@@ -25,6 +28,16 @@ final class DeliveryLedger {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DeliveryLedger() {}
+
+    /** Per shard of the topic, the sequences DataHub holds, for {@link #reconcile}. */
+    static Map<String, List<Long>> produced(DataHubEmulator datahub, String project, String topic) {
+        Map<String, List<Long>> produced = new LinkedHashMap<>();
+        for (ShardSnapshot shard : datahub.shards(project, topic)) {
+            produced.put(shard.shardId(), datahub.records(project, topic, shard.shardId()).stream()
+                    .map(StoredRecord::sequence).toList());
+        }
+        return produced;
+    }
 
     /**
      * @param produced per shard, the sequences DataHub holds

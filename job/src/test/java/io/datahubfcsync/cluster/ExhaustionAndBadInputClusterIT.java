@@ -1,20 +1,15 @@
 package io.datahubfcsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.datahub.ShardSnapshot;
-import io.datahubfcsync.local.datahub.StoredRecord;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.JobArguments;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +36,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExhaustionAndBadInputClusterIT {
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "shop";
     private static final String TOPIC = "orders";
     private static final String SERVICE = "svc";
@@ -52,58 +46,32 @@ class ExhaustionAndBadInputClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
-    private static Path jar;
-    private static String jarId;
+    private static ClusterKit kit;
     private static String failedJobId;
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() {
-        jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
-        datahub = DataHubEmulator.start();
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
-        for (int i = 0; i < PER_SHARD; i++) {
-            for (int s = 0; s < SHARDS; s++) {
-                datahub.appendBlob(PROJECT, TOPIC, String.valueOf(s), ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        fc = FcEmulator.start();
-        fc.createService(SERVICE);
-        fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
-        cluster = FlinkTestCluster.builder().name("exhaustion").taskManagers(2)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                .start();
-        jarId = cluster.uploadJar(jar);
+        kit = ClusterKit.builder("exhaustion", ExhaustionAndBadInputClusterIT.class).start();
+        kit.topic(PROJECT, TOPIC, SHARDS);
+        kit.appendNumbered(PROJECT, TOPIC, SHARDS, PER_SHARD);
+        kit.function(SERVICE, FUNCTION);
     }
 
     @AfterAll
     static void stop() {
-        if (!FIGURES.isEmpty()) {
-            StringBuilder report = new StringBuilder("ExhaustionAndBadInputClusterIT figures\n");
-            FIGURES.forEach((k, v) -> report.append(k).append(": ").append(v).append('\n'));
-            System.out.print(report);
-        }
-        if (cluster != null) cluster.close();
-        if (fc != null) fc.close();
-        if (datahub != null) datahub.close();
+        if (kit != null) kit.close();
     }
 
     @Test
     @Order(1)
     void anAlwaysFailingBatchFailsTheJobWithoutRestartNamingShardAndSequences() {
-        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId(POISON));
-        failedJobId = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, null);
+        Fault poison = kit.fc.faults().add(Fault.functionError("poison pill").whenEventId(POISON));
+        failedJobId = kit.submit(jobArgs(), 2, null);
         long started = System.nanoTime();
-        cluster.awaitJobStatus(failedJobId, "FAILED", TIMEOUT);
-        FIGURES.put("submission to FAILED (5 attempts, 200 ms apart)", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+        kit.cluster.awaitJobStatus(failedJobId, "FAILED", TIMEOUT);
+        kit.figure("submission to FAILED (5 attempts, 200 ms apart)", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 
-        JsonNode history = cluster.exceptions(failedJobId).path("exceptionHistory").path("entries");
+        JsonNode history = kit.cluster.exceptions(failedJobId).path("exceptionHistory").path("entries");
         String root = history.toString();
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
         assertThat(subtaskAttempts(failedJobId)).as("every subtask still in its first attempt: never restarted")
@@ -119,14 +87,14 @@ class ExhaustionAndBadInputClusterIT {
                 .contains("failed 5 attempts (retry.max-attempts=5)").contains("poison pill");
         long lastDeliveredOfShard1 = deliveredSequences("1").stream().mapToLong(Long::longValue).max().orElse(-1);
         assertThat(lastDeliveredOfShard1).as("nothing of shard 1 after the failed batch was delivered").isLessThan(failedRange[0]);
-        FIGURES.put("failed batch", "1:" + failedRange[0] + "..1:" + failedRange[1]);
+        kit.figure("failed batch", "1:" + failedRange[0] + "..1:" + failedRange[1]);
     }
 
     /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */
     private static List<Integer> subtaskAttempts(String jobId) {
         List<Integer> attempts = new ArrayList<>();
-        for (FlinkTestCluster.JobVertex v : cluster.vertices(jobId)) {
-            for (JsonNode subtask : cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
+        for (FlinkTestCluster.JobVertex v : kit.cluster.vertices(jobId)) {
+            for (JsonNode subtask : kit.cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
                 attempts.add(subtask.path("attempt").asInt(-1));
             }
         }
@@ -136,23 +104,23 @@ class ExhaustionAndBadInputClusterIT {
     @Test
     @Order(2)
     void afterTheFixAResumeFromTheRetainedCheckpointDeliversEverythingInOrder() {
-        String checkpoint = cluster.latestCheckpointPath(failedJobId)
+        String checkpoint = kit.cluster.latestCheckpointPath(failedJobId)
                 .orElseThrow(() -> new AssertionError("no retained checkpoint of the failed job"));
-        fc.faults().clear(); // the function is fixed
-        String resumed = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, checkpoint);
-        cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
+        kit.fc.faults().clear(); // the function is fixed
+        String resumed = kit.submit(jobArgs(), 2, checkpoint);
+        kit.cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
         DeliveryLedger.Report report = Await.value("every record delivered after the resume", TIMEOUT, Duration.ofMillis(250),
-                () -> DeliveryLedger.reconcile(produced(), fc.invocations().all()), DeliveryLedger.Report::complete);
-        FIGURES.put("resume from " + checkpoint.substring(checkpoint.lastIndexOf('/') + 1), report.toString());
+                () -> DeliveryLedger.reconcile(produced(), kit.fc.invocations().all()), DeliveryLedger.Report::complete);
+        kit.figure("resume from " + checkpoint.substring(checkpoint.lastIndexOf('/') + 1), report.toString());
         assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
-        assertThat(cluster.latestRestored(resumed)).isPresent();
-        cluster.cancel(resumed, TIMEOUT);
+        assertThat(kit.cluster.latestRestored(resumed)).isPresent();
+        kit.cluster.cancel(resumed, TIMEOUT);
     }
 
     @Test
     @Order(3)
     void badInputThroughTheCliIsOneClearParagraphAndANonZeroExit() throws IOException {
-        Path wrongSecret = cluster.workDir().resolve("wrong-credentials");
+        Path wrongSecret = kit.cluster.workDir().resolve("wrong-credentials");
         Files.writeString(wrongSecret, "access_key_id = " + DataHubEmulator.TEST_ACCESS_KEY_ID
                 + "\naccess_key_secret = not-the-secret-0123\n");
         Map<String, List<String>> cases = new LinkedHashMap<>();
@@ -178,12 +146,12 @@ class ExhaustionAndBadInputClusterIT {
                 "missing topic", "getTopic shop/nope failed: the project or topic does not exist",
                 "missing function", "'nofn' does not exist in service 'svc'");
         for (Map.Entry<String, List<String>> c : cases.entrySet()) {
-            List<String> cli = new ArrayList<>(List.of("run", "-d", "-c", JOB_CLASS, jar.toString()));
+            List<String> cli = new ArrayList<>(List.of("run", "-d", "-c", ClusterKit.JOB_CLASS, kit.jar.toString()));
             cli.addAll(c.getValue());
             String[] argv = cli.toArray(new String[0]);
             FlinkJvmLauncher.CommandResult r = c.getKey().equals("no credentials")
-                    ? cluster.cli(Duration.ofSeconds(60), Map.of(), argv)
-                    : cluster.cli(Duration.ofSeconds(60), argv);
+                    ? kit.cluster.cli(Duration.ofSeconds(60), Map.of(), argv)
+                    : kit.cluster.cli(Duration.ofSeconds(60), argv);
             assertThat(r.timedOut()).as(c.getKey() + ": no hang").isFalse();
             assertThat(r.exitCode()).as(c.getKey() + ": non-zero exit\n" + r.output()).isNotZero();
             String headline = "datahub-fc-sync cannot start: ";
@@ -192,7 +160,7 @@ class ExhaustionAndBadInputClusterIT {
                     .doesNotContain(DataHubEmulator.TEST_ACCESS_KEY_SECRET).doesNotContain("not-the-secret-0123");
             assertThat(firstLineOfSubstance(r.output())).as(c.getKey() + ": our message leads, before any stack trace\n"
                     + r.output()).startsWith(headline);
-            FIGURES.put("CLI " + c.getKey(), r.elapsed().toMillis() + " ms, exit " + r.exitCode());
+            kit.figure("CLI " + c.getKey(), r.elapsed().toMillis() + " ms, exit " + r.exitCode());
         }
     }
 
@@ -206,35 +174,25 @@ class ExhaustionAndBadInputClusterIT {
     }
 
     private static List<String> jobArgs() {
-        return List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.service", SERVICE, "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "10",
+        return kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--batch.max-records", "10",
                 "--retry.max-attempts", "5", "--retry.interval", "200ms", "--on-exhausted", "fail");
     }
 
     private static List<String> with(String... extra) {
-        List<String> a = new ArrayList<>(jobArgs());
-        a.addAll(List.of(extra));
-        return a;
+        return JobArguments.with(jobArgs(), extra);
     }
 
     private static List<String> replace(String key, String value) {
-        List<String> a = new ArrayList<>(jobArgs());
-        a.set(a.indexOf(key) + 1, value);
-        return a;
+        return JobArguments.replacing(jobArgs(), key, value);
     }
 
     private static List<String> without(String key) {
-        List<String> a = new ArrayList<>(jobArgs());
-        int i = a.indexOf(key);
-        a.remove(i + 1);
-        a.remove(i);
-        return a;
+        return JobArguments.without(jobArgs(), key);
     }
 
     /** First and last sequence of the batch that carried the poison record. */
     private static long[] failedBatchRange() {
-        for (InvocationRecord inv : fc.invocations().all()) {
+        for (InvocationRecord inv : kit.fc.invocations().all()) {
             if (inv.outcome() != InvocationRecord.Outcome.FUNCTION_ERROR) continue;
             List<Long> sequences = sequencesIn(inv, "1");
             if (!sequences.isEmpty()) return new long[] {sequences.get(0), sequences.get(sequences.size() - 1)};
@@ -244,7 +202,7 @@ class ExhaustionAndBadInputClusterIT {
 
     private static List<Long> deliveredSequences(String shard) {
         List<Long> out = new ArrayList<>();
-        for (InvocationRecord inv : fc.invocations().all()) {
+        for (InvocationRecord inv : kit.fc.invocations().all()) {
             if (inv.outcome() == InvocationRecord.Outcome.SUCCESS) out.addAll(sequencesIn(inv, shard));
         }
         return out;
@@ -264,12 +222,6 @@ class ExhaustionAndBadInputClusterIT {
     }
 
     private static Map<String, List<Long>> produced() {
-        Map<String, List<Long>> produced = new LinkedHashMap<>();
-        for (ShardSnapshot shard : datahub.shards(PROJECT, TOPIC)) {
-            List<Long> sequences = new ArrayList<>();
-            for (StoredRecord record : datahub.records(PROJECT, TOPIC, shard.shardId())) sequences.add(record.sequence());
-            produced.put(shard.shardId(), sequences);
-        }
-        return produced;
+        return DeliveryLedger.produced(kit.datahub, PROJECT, TOPIC);
     }
 }

@@ -1,25 +1,16 @@
 package io.datahubfcsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +29,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExpiredPositionClusterIT {
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "shop";
     private static final String TOPIC = "orders";
     private static final String SERVICE = "svc";
@@ -49,70 +39,45 @@ class ExpiredPositionClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
-    private static String jarId;
+    private static ClusterKit kit;
     private static String savepoint;
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() {
-        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
-        datahub = DataHubEmulator.start();
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, 2, null);
+        kit = ClusterKit.builder("expired", ExpiredPositionClusterIT.class).start();
+        kit.topic(PROJECT, TOPIC, 2);
         append(FIRST);
-        fc = FcEmulator.start();
-        fc.createService(SERVICE);
-        fc.deployFunction(SERVICE, FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
-        cluster = FlinkTestCluster.builder().name("expired").taskManagers(2)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                .start();
-        jarId = cluster.uploadJar(jar);
+        kit.function(SERVICE, FUNCTION);
     }
 
     @AfterAll
     static void stop() {
-        if (!FIGURES.isEmpty()) {
-            StringBuilder report = new StringBuilder("ExpiredPositionClusterIT figures\n");
-            FIGURES.forEach((k, v) -> report.append(k).append(": ").append(v).append('\n'));
-            System.out.print(report);
-        }
-        if (cluster != null) cluster.close();
-        if (fc != null) fc.close();
-        if (datahub != null) datahub.close();
+        if (kit != null) kit.close();
     }
 
     private static void append(int perShard) {
-        for (int i = 0; i < perShard; i++) {
-            for (String s : List.of("0", "1")) {
-                datahub.appendBlob(PROJECT, TOPIC, s, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
-            }
-        }
+        kit.appendNumbered(PROJECT, TOPIC, 2, perShard);
     }
 
     @Test
     @Order(1)
     void aResumeWhoseSavedPositionExpiredFailsWithoutRestartNamingTheLostRange() {
-        String first = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, null);
-        cluster.awaitJobStatus(first, "RUNNING", TIMEOUT);
+        String first = kit.submit(jobArgs(), 2, null);
+        kit.cluster.awaitJobStatus(first, "RUNNING", TIMEOUT);
         Await.until("the first " + 2 * FIRST + " records delivered", TIMEOUT,
                 () -> delivered("0").size() == FIRST && delivered("1").size() == FIRST);
-        savepoint = cluster.stopWithSavepoint(first, TIMEOUT);
+        savepoint = kit.cluster.stopWithSavepoint(first, TIMEOUT);
 
         append(MORE);
-        datahub.expireBefore(PROJECT, TOPIC, "0", EXPIRED_BEFORE);
-        fc.invocations().clear();
+        kit.datahub.expireBefore(PROJECT, TOPIC, "0", EXPIRED_BEFORE);
+        kit.fc.invocations().clear();
 
-        String resumed = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, savepoint);
+        String resumed = kit.submit(jobArgs(), 2, savepoint);
         long started = System.nanoTime();
-        cluster.awaitJobStatus(resumed, "FAILED", TIMEOUT);
-        FIGURES.put("resume to FAILED", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+        kit.cluster.awaitJobStatus(resumed, "FAILED", TIMEOUT);
+        kit.figure("resume to FAILED", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 
-        JsonNode history = cluster.exceptions(resumed).path("exceptionHistory").path("entries");
+        JsonNode history = kit.cluster.exceptions(resumed).path("exceptionHistory").path("entries");
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
         assertThat(subtaskAttempts(resumed)).as("every subtask still in its first attempt").isNotEmpty().containsOnly(0);
         assertThat(history.toString())
@@ -123,7 +88,7 @@ class ExpiredPositionClusterIT {
         assertThat(delivered("0")).as("nothing of shard 0 delivered past the gap").isEmpty();
         String text = history.toString();
         int at = text.indexOf("Records of shard 0");
-        FIGURES.put("failure", text.substring(at, text.indexOf("retained sequence is 120", at) + 24));
+        kit.figure("failure", text.substring(at, text.indexOf("retained sequence is 120", at) + 24));
     }
 
     @Test
@@ -131,38 +96,36 @@ class ExpiredPositionClusterIT {
     void underOldestTheResumeGoesOnFromTheOldestRetainedRecordAndCountsTheSkippedRecords() {
         List<String> args = new ArrayList<>(jobArgs());
         args.addAll(List.of("--datahub.on-expired-position", "oldest"));
-        fc.invocations().clear();
-        String resumed = cluster.runJar(jarId, JOB_CLASS, args, 2, savepoint);
-        cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
+        kit.fc.invocations().clear();
+        String resumed = kit.submit(args, 2, savepoint);
+        kit.cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
         RestPoll.until("shard 0 from 120 and shard 1 from 50 delivered", TIMEOUT,
                 () -> delivered("0").size() >= FIRST + MORE - EXPIRED_BEFORE && delivered("1").size() >= MORE);
         assertThat(new TreeSet<>(delivered("0"))).first().isEqualTo(EXPIRED_BEFORE);
         assertThat(new TreeSet<>(delivered("0"))).hasSize((int) (FIRST + MORE - EXPIRED_BEFORE));
         assertThat(new TreeSet<>(delivered("1"))).first().isEqualTo((long) FIRST);
 
-        String sourceVertex = cluster.vertex(resumed, "DataHub source").id();
+        String sourceVertex = kit.cluster.vertex(resumed, "DataHub source").id();
         String skipped = RestPoll.until("the expiredRecordsSkipped metric", TIMEOUT,
-                () -> cluster.vertexMetricIds(resumed, sourceVertex).stream()
+                () -> kit.cluster.vertexMetricIds(resumed, sourceVertex).stream()
                         .filter(id -> id.endsWith("." + SourceReader.EXPIRED_RECORDS_SKIPPED))
                         .map(id -> id.substring(id.indexOf('.') + 1)).findFirst());
         double count = RestPoll.until("70 skipped records reported", TIMEOUT,
-                () -> cluster.aggregatedMetric(resumed, sourceVertex, skipped, "sum").filter(n -> n > 0));
+                () -> kit.cluster.aggregatedMetric(resumed, sourceVertex, skipped, "sum").filter(n -> n > 0));
         assertThat(count).as("records 50..119 of shard 0").isEqualTo(70.0);
-        FIGURES.put("expiredRecordsSkipped", String.valueOf((long) count));
-        cluster.cancel(resumed, TIMEOUT);
+        kit.figure("expiredRecordsSkipped", String.valueOf((long) count));
+        kit.cluster.cancel(resumed, TIMEOUT);
     }
 
     private static List<String> jobArgs() {
-        return List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.service", SERVICE, "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "10");
+        return kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--batch.max-records", "10");
     }
 
     /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */
     private static List<Integer> subtaskAttempts(String jobId) {
         List<Integer> attempts = new ArrayList<>();
-        for (FlinkTestCluster.JobVertex v : cluster.vertices(jobId)) {
-            for (JsonNode subtask : cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
+        for (FlinkTestCluster.JobVertex v : kit.cluster.vertices(jobId)) {
+            for (JsonNode subtask : kit.cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
                 attempts.add(subtask.path("attempt").asInt(-1));
             }
         }
@@ -172,7 +135,7 @@ class ExpiredPositionClusterIT {
     /** Sequences of the shard FC received in successful invocations since the log was last cleared. */
     private static List<Long> delivered(String shard) {
         List<Long> out = new ArrayList<>();
-        for (InvocationRecord inv : fc.invocations().all()) {
+        for (InvocationRecord inv : kit.fc.invocations().all()) {
             if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
             try {
                 for (JsonNode r : JSON.readTree(inv.payload()).path("records")) {

@@ -2,15 +2,10 @@ package io.datahubfcsync.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubAction;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DataHubFault;
 import io.datahubfcsync.local.datahub.DemoProducer;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
-import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
@@ -18,6 +13,7 @@ import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
 import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.KitConnections;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,20 +25,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Faults and resharding on a real cluster (a JobManager and two TaskManagers as separate JVMs running the shaded
@@ -55,7 +46,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsClusterIT {
 
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "faults";
     private static final String SERVICE = "svc";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -63,55 +53,28 @@ class FaultsClusterIT {
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
-    private static String jarId;
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
+    private static ClusterKit kit;
 
     /** The job of the running scenario, cancelled after it so the next scenario's faults reach only its own job. */
     private String jobId;
 
     @BeforeAll
     static void start() {
-        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
-
-        datahub = DataHubEmulator.start();
-        datahub.createProject(PROJECT);
-        fc = FcEmulator.builder().invocationLogCapacity(200_000).start();
-        fc.createService(SERVICE);
-
-        cluster = FlinkTestCluster.builder().name("faults").taskManagers(2)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                .start();
-        jarId = cluster.uploadJar(jar);
+        kit = ClusterKit.builder("faults", FaultsClusterIT.class)
+                .fc(FcEmulator.builder().invocationLogCapacity(200_000)).start();
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-            StringBuilder report = new StringBuilder();
-            FIGURES.forEach((what, value) -> report.append("FIGURE ").append(what).append(": ").append(value).append('\n'));
-            Files.writeString(cluster.workDir().resolve("faults-figures.txt"), report);
-            System.out.print("FaultsClusterIT figures\n" + report);
-        }
-        if (fc != null) {
-            fc.close();
-        }
-        if (datahub != null) {
-            datahub.close();
-        }
+    static void stop() {
+        if (kit != null) kit.close();
     }
 
     @AfterEach
     void cancelJobAndClearFaults() {
-        fc.faults().clear();
-        datahub.faults().clear();
-        if (jobId != null && cluster.jobStatus(jobId).equals("RUNNING")) {
-            cluster.cancel(jobId, TIMEOUT);
+        kit.fc.faults().clear();
+        kit.datahub.faults().clear();
+        if (jobId != null && kit.cluster.jobStatus(jobId).equals("RUNNING")) {
+            kit.cluster.cancel(jobId, TIMEOUT);
         }
         jobId = null;
     }
@@ -125,7 +88,7 @@ class FaultsClusterIT {
         jobId = startJob(lane, "--retry.interval", "100ms");
 
         // Seeded, so a failure reproduces with the same pattern of faults
-        Fault errors = fc.faults().add(Fault.functionError("injected: seeded 5% function errors")
+        Fault errors = kit.fc.faults().add(Fault.functionError("injected: seeded 5% function errors")
                 .withProbability(0.05, 42).onlyFor(SERVICE, lane.function()));
         Fault spikes;
         Fault throttled;
@@ -151,10 +114,10 @@ class FaultsClusterIT {
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         long drain = Duration.ofNanos(System.nanoTime() - drainStart).toMillis();
-        FIGURES.put("FC faults (5% errors, 429 burst, latency spikes, dropped connection)", report.toString());
-        FIGURES.put("FC faults: faults fired", "function errors " + errors.fired() + ", 429 " + throttled.fired()
+        kit.figure("FC faults (5% errors, 429 burst, latency spikes, dropped connection)", report.toString());
+        kit.figure("FC faults: faults fired", "function errors " + errors.fired() + ", 429 " + throttled.fired()
                 + ", latency spikes " + spikes.fired() + ", dropped " + dropped.fired());
-        FIGURES.put("FC faults: time to drain after the last record was produced", drain + " ms");
+        kit.figure("FC faults: time to drain after the last record was produced", drain + " ms");
 
         assertThat(errors.fired()).as("seeded function errors happened").isPositive();
         assertThat(spikes.fired()).as("latency spikes happened").isPositive();
@@ -166,7 +129,7 @@ class FaultsClusterIT {
         // every failed invocation the emulator saw is one failed attempt in the job's metrics
         long failedAttempts = RestPoll.until("failedAttempts = the " + report.failedInvocations() + " failed invocations",
                 TIMEOUT, () -> sumOverShards(lane, DeliveryShard.FAILED_ATTEMPTS).filter(n -> n == report.failedInvocations()));
-        FIGURES.put("FC faults: failedAttempts metric (sum over shards)", String.valueOf(failedAttempts));
+        kit.figure("FC faults: failedAttempts metric (sum over shards)", String.valueOf(failedAttempts));
     }
 
     // ---------------------------------------------------------------- DataHub faults
@@ -176,14 +139,14 @@ class FaultsClusterIT {
     void dataHubFaultsAreRetriedInPlaceAndNothingIsLost() {
         Lane lane = lane("dh_faults", 2);
         jobId = startJob(lane, "--retry.interval", "100ms", "--datahub.shard-discovery-interval", "1s");
-        String sourceVertex = cluster.vertex(jobId, sourceName(lane)).id();
+        String sourceVertex = kit.cluster.vertex(jobId, sourceName(lane)).id();
 
         long drainStart;
         List<ShardSnapshot> children;
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("300 records produced", TIMEOUT, () -> producer.written() >= 300);
             // aimed at the job's calls only, never at the producer's putRecords
-            datahub.faults()
+            kit.datahub.faults()
                     .failNext(8, DataHubFault.LIMIT_EXCEEDED, DataHubAction.GET_RECORDS)
                     .failNext(4, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.GET_RECORDS)
                     .failNext(2, DataHubFault.DROP_CONNECTION, DataHubAction.GET_RECORDS)
@@ -191,20 +154,20 @@ class FaultsClusterIT {
                     .failNext(2, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.LIST_SHARD)
                     .failNext(2, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.GET_CURSOR)
                     .hideNewShardsAfterReshard(3);
-            Await.until("the read faults used up", TIMEOUT, () -> datahub.faults().pendingFailures() <= 2);
+            Await.until("the read faults used up", TIMEOUT, () -> kit.datahub.faults().pendingFailures() <= 2);
             // the children answer NoSuchShard to their first 3 calls; their getCursor also meets the two 500s
-            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
                 Await.until("50 records in child shard " + child.shardId(), TIMEOUT,
-                        () -> datahub.records(PROJECT, lane.topic(), child.shardId()).size() >= 50);
+                        () -> kit.datahub.records(PROJECT, lane.topic(), child.shardId()).size() >= 50);
             }
-            Await.until("every injected failure used", TIMEOUT, () -> datahub.faults().pendingFailures() == 0);
+            Await.until("every injected failure used", TIMEOUT, () -> kit.datahub.faults().pendingFailures() == 0);
             drainStart = System.nanoTime();
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         long drain = Duration.ofNanos(System.nanoTime() - drainStart).toMillis();
-        FIGURES.put("DataHub faults (LimitExceeded, 500s, dropped, NoSuchShard after a split)", report.toString());
-        FIGURES.put("DataHub faults: time to drain after the last record was produced", drain + " ms");
+        kit.figure("DataHub faults (LimitExceeded, 500s, dropped, NoSuchShard after a split)", report.toString());
+        kit.figure("DataHub faults: time to drain after the last record was produced", drain + " ms");
 
         assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
         assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
@@ -217,10 +180,10 @@ class FaultsClusterIT {
         // what the readers must have retried: 12 getRecords, 2 getCursor, 3 NoSuchShard per child (listShard faults hit
         // the enumerator, not the readers; a dropped read may be re-sent by the HTTP client under the SDK, unseen)
         double retried = RestPoll.until("DataHub retries reported", TIMEOUT,
-                () -> cluster.aggregatedMetric(jobId, sourceVertex, retries, "sum").filter(n -> n >= 8 + 4 + 2 + 3 * 2));
+                () -> kit.cluster.aggregatedMetric(jobId, sourceVertex, retries, "sum").filter(n -> n >= 8 + 4 + 2 + 3 * 2));
         double throttledCalls = RestPoll.until("DataHub throttling reported", TIMEOUT,
-                () -> cluster.aggregatedMetric(jobId, sourceVertex, throttled, "sum").filter(n -> n >= 8));
-        FIGURES.put("DataHub faults: source metrics", "dataHubRetries " + (long) retried + ", dataHubThrottled "
+                () -> kit.cluster.aggregatedMetric(jobId, sourceVertex, throttled, "sum").filter(n -> n >= 8));
+        kit.figure("DataHub faults: source metrics", "dataHubRetries " + (long) retried + ", dataHubThrottled "
                 + (long) throttledCalls);
     }
 
@@ -235,27 +198,27 @@ class FaultsClusterIT {
         long drainStart;
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("300 records produced", TIMEOUT, () -> producer.written() >= 300);
-            List<ShardSnapshot> children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            List<ShardSnapshot> children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
                 awaitRecordsIn(lane, child.shardId(), 60);
             }
             // the upper child of "0" borders "1": merging them makes a shard with a parent that itself is a child
             ShardSnapshot upper = children.stream().max(Comparator.comparing(ShardSnapshot::endHashKey)).orElseThrow();
-            ShardSnapshot merged = datahub.mergeShard(PROJECT, lane.topic(), upper.shardId(), "1");
+            ShardSnapshot merged = kit.datahub.mergeShard(PROJECT, lane.topic(), upper.shardId(), "1");
             awaitRecordsIn(lane, merged.shardId(), 60);
             drainStart = System.nanoTime();
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         long drain = Duration.ofNanos(System.nanoTime() - drainStart).toMillis();
-        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
-        FIGURES.put("split and merge while running", report.toString() + ", shards " + lineage(shards));
-        FIGURES.put("split and merge: time to drain after the last record was produced", drain + " ms");
+        List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
+        kit.figure("split and merge while running", report.toString() + ", shards " + lineage(shards));
+        kit.figure("split and merge: time to drain after the last record was produced", drain + " ms");
 
         assertThat(report.orderViolations()).as("records of parents and children each in sequence order").isEmpty();
         assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
         // a child's records wait (through the delivery coordinator) until each parent's last batch was answered
         List<String> lineageViolations = lineageViolations(lane, shards);
-        FIGURES.put("split and merge: children invoked before a parent's last delivery", lineageViolations.toString());
+        kit.figure("split and merge: children invoked before a parent's last delivery", lineageViolations.toString());
         assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
         assertStillRunningWithoutRestart();
     }
@@ -272,21 +235,21 @@ class FaultsClusterIT {
         Lane lane = lane("slow_reshard", 2);
         jobId = startJob(lane, "--datahub.shard-discovery-interval", "1s");
         // each shard delivers at most 50 records a second, while the producer writes 150 a second to each
-        fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
+        kit.fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
 
         List<ShardSnapshot> children;
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("900 records produced", TIMEOUT, () -> producer.written() >= 900);
-            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
                 awaitRecordsIn(lane, child.shardId(), 30);
             }
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
-        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
+        List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
-        FIGURES.put("split under a slow function (1 s per call)", report.toString() + ", shards " + lineage(shards));
-        FIGURES.put("split under a slow function: children invoked before a parent's last delivery", lineageViolations.toString());
+        kit.figure("split under a slow function (1 s per call)", report.toString() + ", shards " + lineage(shards));
+        kit.figure("split under a slow function: children invoked before a parent's last delivery", lineageViolations.toString());
 
         assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
         assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
@@ -304,35 +267,35 @@ class FaultsClusterIT {
     void aKillMinus9OfTheTaskManagerHoldingADrainingParentStillKeepsItsChildrenBehindItsLastDelivery() {
         Lane lane = lane("kill_reshard", 2);
         jobId = startJob(lane, "--datahub.shard-discovery-interval", "1s");
-        fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
+        kit.fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
 
         List<ShardSnapshot> children;
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("900 records produced", TIMEOUT, () -> producer.written() >= 900);
-            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
                 awaitRecordsIn(lane, child.shardId(), 30);
             }
         }
-        String fcVertex = cluster.vertex(jobId, fcName(lane)).id();
+        String fcVertex = kit.cluster.vertex(jobId, fcName(lane)).id();
         int parentSubtask = KeyGroupRangeAssignment.assignKeyToParallelOperator("0",
                 KeyGroupRangeAssignment.computeDefaultMaxParallelism(2), 2);
-        String victim = cluster.rest().get("/jobs/" + jobId + "/vertices/" + fcVertex).path("subtasks")
+        String victim = kit.cluster.rest().get("/jobs/" + jobId + "/vertices/" + fcVertex).path("subtasks")
                 .get(parentSubtask).path("taskmanager-id").asText();
-        long parentRecords = datahub.records(PROJECT, lane.topic(), "0").size();
+        long parentRecords = kit.datahub.records(PROJECT, lane.topic(), "0").size();
         long parentUndelivered = DeliveryLedger.reconcile(Map.of("0", produced(lane).get("0")),
-                fc.invocations().of(SERVICE, lane.function())).missingCount();
+                kit.fc.invocations().of(SERVICE, lane.function())).missingCount();
         assertThat(parentUndelivered).as("the parent still drains at the kill").isPositive();
-        cluster.killTaskManager(victim);
-        cluster.startTaskManager();
-        RestPoll.until("the job restarted", TIMEOUT, () -> cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1));
+        kit.cluster.killTaskManager(victim);
+        kit.cluster.startTaskManager();
+        RestPoll.until("the job restarted", TIMEOUT, () -> kit.cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1));
 
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
-        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
+        List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
-        FIGURES.put("split, kill -9 of the parent's TaskManager while it drains (" + parentRecords + " records, "
+        kit.figure("split, kill -9 of the parent's TaskManager while it drains (" + parentRecords + " records, "
                 + parentUndelivered + " undelivered at the kill)", report.toString() + ", shards " + lineage(shards));
-        FIGURES.put("split and kill -9: children invoked before a parent's last delivery", lineageViolations.toString());
+        kit.figure("split and kill -9: children invoked before a parent's last delivery", lineageViolations.toString());
         assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
         assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
     }
@@ -349,33 +312,33 @@ class FaultsClusterIT {
         Lane lane = lane("savepoint_reshard", 2);
         String discovery = "--datahub.shard-discovery-interval";
         jobId = startJob(lane, discovery, "1s");
-        fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
+        kit.fc.faults().add(Fault.latency(Duration.ofSeconds(1)).onlyFor(SERVICE, lane.function()));
 
         List<ShardSnapshot> children;
         long parentUndelivered;
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("900 records produced", TIMEOUT, () -> producer.written() >= 900);
-            children = datahub.splitShard(PROJECT, lane.topic(), "0");
+            children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
                 awaitRecordsIn(lane, child.shardId(), 30);
             }
             parentUndelivered = DeliveryLedger.reconcile(Map.of("0", produced(lane).get("0")),
-                    fc.invocations().of(SERVICE, lane.function())).missingCount();
+                    kit.fc.invocations().of(SERVICE, lane.function())).missingCount();
             assertThat(parentUndelivered).as("the parent still drains at the first stop").isPositive();
-            String first = cluster.stopWithSavepoint(jobId, TIMEOUT);
+            String first = kit.cluster.stopWithSavepoint(jobId, TIMEOUT);
             jobId = startJob(lane, 3, first, discovery, "1s");
-            int before = fc.invocations().of(SERVICE, lane.function()).size();
+            int before = kit.fc.invocations().of(SERVICE, lane.function()).size();
             Await.until("delivery going on at parallelism 3", TIMEOUT,
-                    () -> fc.invocations().of(SERVICE, lane.function()).size() >= before + 5);
-            String second = cluster.stopWithSavepoint(jobId, TIMEOUT);
+                    () -> kit.fc.invocations().of(SERVICE, lane.function()).size() >= before + 5);
+            String second = kit.cluster.stopWithSavepoint(jobId, TIMEOUT);
             jobId = startJob(lane, 1, second, discovery, "1s");
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
-        List<ShardSnapshot> shards = datahub.shards(PROJECT, lane.topic());
+        List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
-        FIGURES.put("split, stop-with-savepoint while the parent drains (" + parentUndelivered
+        kit.figure("split, stop-with-savepoint while the parent drains (" + parentUndelivered
                 + " undelivered), resumed at p=3, stopped again, resumed at p=1", report.toString() + ", shards " + lineage(shards));
-        FIGURES.put("split and two stop-with-savepoint: children invoked before a parent's last delivery", lineageViolations.toString());
+        kit.figure("split and two stop-with-savepoint: children invoked before a parent's last delivery", lineageViolations.toString());
         assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
         assertThat(report.repeatedExamples()).as("stop-with-savepoint is exactly-once: no record twice").isEmpty();
         assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
@@ -387,8 +350,8 @@ class FaultsClusterIT {
     private record Lane(String topic, String function) {}
 
     private static Lane lane(String name, int shards) {
-        datahub.createTopic(PROJECT, name, shards, null);
-        fc.deployFunction(SERVICE, name, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.topic(PROJECT, name, shards);
+        kit.function(SERVICE, name);
         return new Lane(name, name);
     }
 
@@ -406,14 +369,10 @@ class FaultsClusterIT {
 
     /** Submits the job at {@code parallelism}, from {@code savepoint} when not null. */
     private static String startJob(Lane lane, int parallelism, String savepoint, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT,
-                "--datahub.topic", lane.topic(), "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(),
-                "--region", fc.region(), "--fc.service", SERVICE, "--fc.function", lane.function(),
-                "--start", "OLDEST", "--batch.max-records", "50"));
+        List<String> args = kit.args(PROJECT, lane.topic(), SERVICE, lane.function(), "--start", "OLDEST",
+                "--batch.max-records", "50");
         args.addAll(List.of(extraArgs));
-        String id = cluster.runJar(jarId, JOB_CLASS, args, parallelism, savepoint);
-        cluster.awaitJobStatus(id, "RUNNING", TIMEOUT);
-        return id;
+        return kit.submitRunning(args, parallelism, savepoint, TIMEOUT);
     }
 
     /**
@@ -421,31 +380,31 @@ class FaultsClusterIT {
      * no insert; re-adding keeps each fault's seeded generator, so the pattern stays reproducible.
      */
     private static void addFirst(Fault fault) {
-        List<Fault> others = fc.faults().faults();
-        fc.faults().clear();
-        fc.faults().add(fault);
-        others.forEach(fc.faults()::add);
+        List<Fault> others = kit.fc.faults().faults();
+        kit.fc.faults().clear();
+        kit.fc.faults().add(fault);
+        others.forEach(kit.fc.faults()::add);
     }
 
     private void assertStillRunningWithoutRestart() {
-        assertThat(cluster.jobStatus(jobId)).isEqualTo("RUNNING");
-        double restarts = RestPoll.until("numRestarts reported", TIMEOUT, () -> cluster.jobMetric(jobId, "numRestarts"));
+        assertThat(kit.cluster.jobStatus(jobId)).isEqualTo("RUNNING");
+        double restarts = RestPoll.until("numRestarts reported", TIMEOUT, () -> kit.cluster.jobMetric(jobId, "numRestarts"));
         assertThat(restarts).as("numRestarts").isZero();
-        assertThat(cluster.exceptions(jobId).path("exceptionHistory").path("entries")).as("exception history").isEmpty();
+        assertThat(kit.cluster.exceptions(jobId).path("exceptionHistory").path("entries")).as("exception history").isEmpty();
     }
 
     /** A per-shard metric of the FC operator, summed over the lane's shards that report it. */
     private java.util.Optional<Long> sumOverShards(Lane lane, String metric) {
-        String fcVertex = cluster.vertex(jobId, fcName(lane)).id();
+        String fcVertex = kit.cluster.vertex(jobId, fcName(lane)).id();
         long sum = 0;
-        for (ShardSnapshot shard : datahub.shards(PROJECT, lane.topic())) {
+        for (ShardSnapshot shard : kit.datahub.shards(PROJECT, lane.topic())) {
             String suffix = "." + MetricNames.ofShard(shard.shardId(), metric);
-            java.util.Optional<String> name = cluster.vertexMetricIds(jobId, fcVertex).stream()
+            java.util.Optional<String> name = kit.cluster.vertexMetricIds(jobId, fcVertex).stream()
                     .filter(id -> id.endsWith(suffix)).map(id -> id.substring(id.indexOf('.') + 1)).findFirst();
             if (name.isEmpty()) {
                 return java.util.Optional.empty();
             }
-            java.util.Optional<Double> value = cluster.aggregatedMetric(jobId, fcVertex, name.get(), "sum");
+            java.util.Optional<Double> value = kit.cluster.aggregatedMetric(jobId, fcVertex, name.get(), "sum");
             if (value.isEmpty()) {
                 return java.util.Optional.empty();
             }
@@ -456,7 +415,7 @@ class FaultsClusterIT {
 
     /** The vertex's metric whose id ends with {@code suffix}, without the subtask prefix. */
     private String metricName(String vertexId, String suffix) {
-        return RestPoll.until("a metric ending in " + suffix, TIMEOUT, () -> cluster.vertexMetricIds(jobId, vertexId).stream()
+        return RestPoll.until("a metric ending in " + suffix, TIMEOUT, () -> kit.cluster.vertexMetricIds(jobId, vertexId).stream()
                 .filter(id -> id.endsWith(suffix))
                 .map(id -> id.substring(id.indexOf('.') + 1))
                 .findFirst());
@@ -464,26 +423,17 @@ class FaultsClusterIT {
 
     private static void awaitRecordsIn(Lane lane, String shardId, int records) {
         Await.until(records + " records in shard " + shardId, TIMEOUT,
-                () -> datahub.records(PROJECT, lane.topic(), shardId).size() >= records);
+                () -> kit.datahub.records(PROJECT, lane.topic(), shardId).size() >= records);
     }
 
     /** Writes through the real DataHub SDK, spread over the shards by partition key. */
     private static DemoProducer producer(String topic, double recordsPerSecond) {
-        CredentialsSource credentials = CredentialsSource.fromEnvironment(Map.of(
-                CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
-                CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET));
-        return DemoProducer.start(
-                new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF, credentials).createSdkClient(),
+        return DemoProducer.start(KitConnections.dataHub(kit.datahub).createSdkClient(),
                 PROJECT, topic, recordsPerSecond);
     }
 
     private static Map<String, List<Long>> produced(Lane lane) {
-        Map<String, List<Long>> produced = new LinkedHashMap<>();
-        for (ShardSnapshot shard : datahub.shards(PROJECT, lane.topic())) {
-            produced.put(shard.shardId(), datahub.records(PROJECT, lane.topic(), shard.shardId()).stream()
-                    .map(StoredRecord::sequence).toList());
-        }
-        return produced;
+        return DeliveryLedger.produced(kit.datahub, PROJECT, lane.topic());
     }
 
     /**
@@ -497,7 +447,7 @@ class FaultsClusterIT {
             long succeededBefore = succeededCalls(lane);
             try {
                 return Await.value("every produced record of " + lane.topic() + " delivered", TIMEOUT, Duration.ofMillis(250),
-                        () -> DeliveryLedger.reconcile(produced(lane), fc.invocations().of(SERVICE, lane.function())),
+                        () -> DeliveryLedger.reconcile(produced(lane), kit.fc.invocations().of(SERVICE, lane.function())),
                         DeliveryLedger.Report::complete);
             } catch (AssertionError stalledOrSlow) {
                 if (succeededCalls(lane) == succeededBefore || System.nanoTime() > giveUpAt) throw stalledOrSlow;
@@ -506,7 +456,7 @@ class FaultsClusterIT {
     }
 
     private static long succeededCalls(Lane lane) {
-        return fc.invocations().of(SERVICE, lane.function()).stream()
+        return kit.fc.invocations().of(SERVICE, lane.function()).stream()
                 .filter(i -> i.outcome() == InvocationRecord.Outcome.SUCCESS).count();
     }
 
@@ -515,7 +465,7 @@ class FaultsClusterIT {
 
     private static Map<String, Window> delivered(Lane lane) {
         Map<String, Window> windows = new TreeMap<>();
-        for (InvocationRecord invocation : fc.invocations().of(SERVICE, lane.function())) {
+        for (InvocationRecord invocation : kit.fc.invocations().of(SERVICE, lane.function())) {
             if (invocation.outcome() != InvocationRecord.Outcome.SUCCESS) {
                 continue;
             }

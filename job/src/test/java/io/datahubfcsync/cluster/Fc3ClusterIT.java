@@ -1,19 +1,15 @@
 package io.datahubfcsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.datahub.ShardSnapshot;
-import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.JobArguments;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +34,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Fc3ClusterIT {
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "shop3";
     private static final String TOPIC = "orders";
     private static final String FUNCTION = "fn3";
@@ -47,61 +42,37 @@ class Fc3ClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final Duration RETRY_INTERVAL = Duration.ofMillis(200);
 
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
-    private static Path jar;
-    private static String jarId;
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
+    private static ClusterKit kit;
 
     @BeforeAll
     static void start() {
-        jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
-        datahub = DataHubEmulator.start();
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
-        for (int i = 0; i < PER_SHARD; i++) {
-            for (int s = 0; s < SHARDS; s++) {
-                datahub.appendBlob(PROJECT, TOPIC, String.valueOf(s), ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        fc = FcEmulator.builder().invocationLogCapacity(100_000).start();
-        fc.deployFunction3(FUNCTION, (in, out, ctx) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
-        cluster = FlinkTestCluster.builder().name("fc3").taskManagers(2)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                .start();
-        jarId = cluster.uploadJar(jar);
+        kit = ClusterKit.builder("fc3", Fc3ClusterIT.class)
+                .fc(FcEmulator.builder().invocationLogCapacity(100_000)).start();
+        kit.topic(PROJECT, TOPIC, SHARDS);
+        kit.appendNumbered(PROJECT, TOPIC, SHARDS, PER_SHARD);
+        kit.fc.deployFunction3(FUNCTION, ClusterKit.ANSWERS_EMPTY_OBJECT);
     }
 
     @AfterAll
     static void stop() {
-        if (!FIGURES.isEmpty()) {
-            StringBuilder report = new StringBuilder("Fc3ClusterIT figures\n");
-            FIGURES.forEach((k, v) -> report.append(k).append(": ").append(v).append('\n'));
-            System.out.print(report);
-        }
-        if (cluster != null) cluster.close();
-        if (fc != null) fc.close();
-        if (datahub != null) datahub.close();
+        if (kit != null) kit.close();
     }
 
     @Test
     @Order(1)
     void everyRecordIsDeliveredInOrderThroughFunctionErrorsAndPlatformErrorsEachRetryOneRequestAnIntervalLater() {
-        Fault functionErrors = fc.faults().add(Fault.functionError("flaky").whenEventId("0:25").times(3));
-        Fault platformErrors = fc.faults().add(Fault.serverError().whenEventId("1:40").times(2));
-        String jobId = cluster.runJar(jarId, JOB_CLASS, jobArgs(), 2, null);
-        cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
+        Fault functionErrors = kit.fc.faults().add(Fault.functionError("flaky").whenEventId("0:25").times(3));
+        Fault platformErrors = kit.fc.faults().add(Fault.serverError().whenEventId("1:40").times(2));
+        String jobId = kit.submit(jobArgs(), 2, null);
+        kit.cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
 
         DeliveryLedger.Report report = Await.value("every record delivered over FC 3.0", TIMEOUT, Duration.ofMillis(250),
-                () -> DeliveryLedger.reconcile(produced(), fc.invocations().all()), DeliveryLedger.Report::complete);
-        FIGURES.put("delivery over FC 3.0", report.toString());
+                () -> DeliveryLedger.reconcile(produced(), kit.fc.invocations().all()), DeliveryLedger.Report::complete);
+        kit.figure("delivery over FC 3.0", report.toString());
         assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
         assertThat(functionErrors.fired()).isEqualTo(3);
         assertThat(platformErrors.fired()).as("each 500 was one request: the SDK did not re-send").isEqualTo(2);
-        assertThat(fc.invocations().all()).as("every call went through the 2023-03-30 API")
+        assertThat(kit.fc.invocations().all()).as("every call went through the 2023-03-30 API")
                 .allSatisfy(r -> assertThat(r.service()).isNull()).allSatisfy(r -> assertThat(r.function()).isEqualTo(FUNCTION));
         for (String eventId : List.of("0:25", "1:40")) {
             List<InvocationRecord> attempts = attemptsHolding(eventId);
@@ -113,34 +84,34 @@ class Fc3ClusterIT {
                         .isGreaterThanOrEqualTo(RETRY_INTERVAL);
             }
         }
-        cluster.cancel(jobId, TIMEOUT);
-        fc.faults().clear();
+        kit.cluster.cancel(jobId, TIMEOUT);
+        kit.fc.faults().clear();
     }
 
     @Test
     @Order(2)
     void anAlwaysFailingBatchFailsTheJobWithoutRestartNamingShardAndSequences() {
-        fc.invocations().clear();
-        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("1:30"));
+        kit.fc.invocations().clear();
+        Fault poison = kit.fc.faults().add(Fault.functionError("poison pill").whenEventId("1:30"));
         // on-exhausted=suspend is the default: this case is the one that fails the job
-        String jobId = cluster.runJar(jarId, JOB_CLASS, with("--on-exhausted", "fail"), 2, null);
-        cluster.awaitJobStatus(jobId, "FAILED", TIMEOUT);
+        String jobId = kit.submit(with("--on-exhausted", "fail"), 2, null);
+        kit.cluster.awaitJobStatus(jobId, "FAILED", TIMEOUT);
 
-        JsonNode history = cluster.exceptions(jobId).path("exceptionHistory").path("entries");
+        JsonNode history = kit.cluster.exceptions(jobId).path("exceptionHistory").path("entries");
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
         assertThat(history.toString()).contains("shard 1 of DataHub project " + PROJECT + ", topic " + TOPIC + " is exhausted")
                 .contains("failed 5 attempts (retry.max-attempts=5)").contains("poison pill");
         assertThat(poison.fired()).isEqualTo(5);
-        fc.faults().clear();
+        kit.fc.faults().clear();
     }
 
     @Test
     @Order(3)
     void aWrongFcSecretAMissingFunctionAndAServiceWithFc3AreOneClearParagraphThroughTheCli() throws IOException {
         // DataHub accepts this key pair; FC knows the key id with another secret: only FC's check can fail
-        datahub.acceptCredentials("LTAI-fc3-key", "fc3-secret-wrong-for-fc");
-        fc.addAccessKey("LTAI-fc3-key", "fc3-secret-fc-knows");
-        Path wrongForFc = cluster.workDir().resolve("fc3-wrong-credentials");
+        kit.datahub.acceptCredentials("LTAI-fc3-key", "fc3-secret-wrong-for-fc");
+        kit.fc.addAccessKey("LTAI-fc3-key", "fc3-secret-fc-knows");
+        Path wrongForFc = kit.cluster.workDir().resolve("fc3-wrong-credentials");
         Files.writeString(wrongForFc, "access_key_id = LTAI-fc3-key\naccess_key_secret = fc3-secret-wrong-for-fc\n");
         Map<String, List<String>> cases = new LinkedHashMap<>();
         cases.put("wrong FC secret", with("--credentials.file", wrongForFc.toString()));
@@ -148,48 +119,41 @@ class Fc3ClusterIT {
         cases.put("fc.service with 2023-03-30", with("--fc.service", "svc"));
         Map<String, String> expected = Map.of(
                 "wrong FC secret", "FC rejected the signature of the check of " + FUNCTION,
-                "missing FC 3.0 function", "FC function 'nofn' does not exist at " + fc.endpoint(),
+                "missing FC 3.0 function", "FC function 'nofn' does not exist at " + kit.fc.endpoint(),
                 "fc.service with 2023-03-30", "--fc.service 'svc' is not used by FC 3.0 (fc.api-version 2023-03-30)");
         for (Map.Entry<String, List<String>> c : cases.entrySet()) {
-            List<String> cli = new ArrayList<>(List.of("run", "-d", "-c", JOB_CLASS, jar.toString()));
+            List<String> cli = new ArrayList<>(List.of("run", "-d", "-c", ClusterKit.JOB_CLASS, kit.jar.toString()));
             cli.addAll(c.getValue());
-            FlinkJvmLauncher.CommandResult r = cluster.cli(Duration.ofSeconds(60), cli.toArray(new String[0]));
+            FlinkJvmLauncher.CommandResult r = kit.cluster.cli(Duration.ofSeconds(60), cli.toArray(new String[0]));
             assertThat(r.timedOut()).as(c.getKey() + ": no hang").isFalse();
             assertThat(r.exitCode()).as(c.getKey() + ": non-zero exit\n" + r.output()).isNotZero();
             assertThat(r.output()).as(c.getKey()).contains("datahub-fc-sync cannot start: ")
                     .contains(expected.get(c.getKey()))
                     .doesNotContain("fc3-secret-wrong-for-fc").doesNotContain("fc3-secret-fc-knows")
                     .doesNotContain(DataHubEmulator.TEST_ACCESS_KEY_SECRET);
-            FIGURES.put("CLI " + c.getKey(), r.elapsed().toMillis() + " ms, exit " + r.exitCode());
+            kit.figure("CLI " + c.getKey(), r.elapsed().toMillis() + " ms, exit " + r.exitCode());
         }
     }
 
     // ---------------------------------------------------------------- helpers
 
     private static List<String> jobArgs() {
-        return List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.api-version", "2023-03-30", "--fc.function", FUNCTION, "--start", "OLDEST",
-                "--batch.max-records", "10", "--retry.max-attempts", "5",
-                "--retry.interval", RETRY_INTERVAL.toMillis() + "ms");
+        return kit.fc3Args(PROJECT, TOPIC, FUNCTION, "--start", "OLDEST", "--batch.max-records", "10",
+                "--retry.max-attempts", "5", "--retry.interval", RETRY_INTERVAL.toMillis() + "ms");
     }
 
     private static List<String> with(String... extra) {
-        List<String> a = new ArrayList<>(jobArgs());
-        a.addAll(List.of(extra));
-        return a;
+        return JobArguments.with(jobArgs(), extra);
     }
 
     private static List<String> replace(String key, String value) {
-        List<String> a = new ArrayList<>(jobArgs());
-        a.set(a.indexOf(key) + 1, value);
-        return a;
+        return JobArguments.replacing(jobArgs(), key, value);
     }
 
     /** The calls whose event holds {@code eventId}, in order of arrival. */
     private static List<InvocationRecord> attemptsHolding(String eventId) {
         List<InvocationRecord> out = new ArrayList<>();
-        for (InvocationRecord r : fc.invocations().all()) {
+        for (InvocationRecord r : kit.fc.invocations().all()) {
             if (r.payloadUtf8().contains("\"eventId\":\"" + eventId + "\"")) out.add(r);
         }
         out.sort(java.util.Comparator.comparing(InvocationRecord::received));
@@ -197,12 +161,6 @@ class Fc3ClusterIT {
     }
 
     private static Map<String, List<Long>> produced() {
-        Map<String, List<Long>> produced = new LinkedHashMap<>();
-        for (ShardSnapshot shard : datahub.shards(PROJECT, TOPIC)) {
-            List<Long> sequences = new ArrayList<>();
-            for (StoredRecord record : datahub.records(PROJECT, TOPIC, shard.shardId())) sequences.add(record.sequence());
-            produced.put(shard.shardId(), sequences);
-        }
-        return produced;
+        return DeliveryLedger.produced(kit.datahub, PROJECT, TOPIC);
     }
 }

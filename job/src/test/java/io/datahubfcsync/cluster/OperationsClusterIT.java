@@ -2,16 +2,14 @@ package io.datahubfcsync.cluster;
 
 import io.datahubfcsync.testing.RepoFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DemoProducer;
 import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
-import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.KitConnections;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.junit.jupiter.api.AfterAll;
@@ -27,18 +25,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Operating the job on a real cluster (a JobManager and two TaskManagers as separate JVMs running the shaded job jar):
@@ -57,7 +50,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperationsClusterIT {
 
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "monitoring";
     private static final String TOPIC = "orders";
     private static final String SERVICE = "svc";
@@ -79,12 +71,9 @@ class OperationsClusterIT {
     private static final String NOT_RUNNING = "DataHubFcSyncJobNotRunning";
 
     private static final MonitoringAssets ASSETS = MonitoringAssets.ofProject();
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
 
     private static ShiftableClock dataHubClock;
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
+    private static ClusterKit kit;
     private static PrometheusServer prometheus;
     private static DemoProducer producer;
     private static ShardsCommand shards;
@@ -97,8 +86,7 @@ class OperationsClusterIT {
 
     @BeforeAll
     static void start() {
-        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
+        ClusterKit.jobJar();
         // fail, not skip: without these the monitoring claims would go unchecked and look green
         PrometheusServer.prometheusBinary();
         PrometheusServer.promtoolBinary();
@@ -107,63 +95,42 @@ class OperationsClusterIT {
                 + "flink-metrics-prometheus there, as flink-dist ships it)").isDirectoryContaining("glob:**/flink-metrics-prometheus-*.jar");
 
         dataHubClock = new ShiftableClock();
-        datahub = DataHubEmulator.builder().clock(dataHubClock).start();
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, SHARDS, null);
-        fc = FcEmulator.builder().invocationLogCapacity(100_000).start();
-        fc.createService(SERVICE);
-        fc.deployFunction(SERVICE, FUNCTION, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit = ClusterKit.builder("monitoring", OperationsClusterIT.class)
+                .dataHub(DataHubEmulator.builder().clock(dataHubClock))
+                .fc(FcEmulator.builder().invocationLogCapacity(100_000))
+                .cluster(b -> {
+                    // the shipped range 9249-9259 could meet another cluster on this machine: one free port per process
+                    b.perProcessPort(REPORTER_PORT);
+                    shippedMetricsConfiguration().forEach(b::config);
+                })
+                .start();
+        kit.figure("cluster start", kit.cluster.startupTime().toMillis() + " ms");
+        kit.topic(PROJECT, TOPIC, SHARDS);
+        kit.function(SERVICE, FUNCTION);
 
-        FlinkTestCluster.Builder builder = FlinkTestCluster.builder().name("monitoring").taskManagers(2)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                // the shipped range 9249-9259 could meet another cluster on this machine: one free port per process
-                .perProcessPort(REPORTER_PORT);
-        shippedMetricsConfiguration().forEach(builder::config);
-        cluster = builder.start();
-        FIGURES.put("cluster start", cluster.startupTime().toMillis() + " ms");
+        List<String> targets = kit.cluster.processPorts(REPORTER_PORT).values().stream().map(p -> "127.0.0.1:" + p).toList();
+        prometheus = PrometheusServer.start(kit.cluster.workDir().resolve("prometheus"), ASSETS.prometheusConfigFor(targets));
 
-        List<String> targets = cluster.processPorts(REPORTER_PORT).values().stream().map(p -> "127.0.0.1:" + p).toList();
-        prometheus = PrometheusServer.start(cluster.workDir().resolve("prometheus"), ASSETS.prometheusConfigFor(targets));
-
-        String jarId = cluster.uploadJar(jar);
-        jobId = cluster.runJar(jarId, JOB_CLASS, List.of("--datahub.endpoint", datahub.endpoint(),
-                "--datahub.project", PROJECT, "--datahub.topic", TOPIC, "--fc.endpoint", fc.endpoint(),
-                "--fc.account-id", fc.accountId(), "--region", fc.region(), "--fc.service", SERVICE,
-                "--fc.function", FUNCTION, "--start", "OLDEST", "--batch.max-records", "20",
+        jobId = kit.submit(kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--batch.max-records", "20",
                 "--retry.interval", RETRY_INTERVAL, "--retry.max-attempts", String.valueOf(RETRY_ATTEMPTS),
                 "--datahub.subscription", "auto"), 2, null);
-        cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
+        kit.cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
         // Flink's reporter writes label values with every character but [a-zA-Z0-9_:] replaced by '_'
-        jobName = cluster.job(jobId).path("name").asText().replaceAll("[^a-zA-Z0-9_:]", "_");
-        shards = new ShardsCommand(jar, cluster.workDir().resolve("shards-command"));
-        producer = DemoProducer.start(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF,
-                CredentialsSource.fromEnvironment(Map.of(
-                        CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
-                        CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)))
-                .createSdkClient(), PROJECT, TOPIC, 80);
+        jobName = kit.cluster.job(jobId).path("name").asText().replaceAll("[^a-zA-Z0-9_:]", "_");
+        shards = new ShardsCommand(kit.jar, kit.cluster.workDir().resolve("shards-command"));
+        producer = DemoProducer.start(KitConnections.dataHub(kit.datahub).createSdkClient(), PROJECT, TOPIC, 80);
     }
 
     @AfterAll
-    static void stop() throws IOException {
+    static void stop() {
         if (producer != null) {
             producer.close();
         }
         if (prometheus != null) {
             prometheus.close();
         }
-        if (cluster != null) {
-            cluster.close();
-            StringBuilder report = new StringBuilder();
-            FIGURES.forEach((what, value) -> report.append("FIGURE ").append(what).append(": ").append(value).append('\n'));
-            Files.writeString(cluster.workDir().resolve("monitoring-figures.txt"), report);
-            System.out.print("OperationsClusterIT figures\n" + report);
-        }
-        if (fc != null) {
-            fc.close();
-        }
-        if (datahub != null) {
-            datahub.close();
+        if (kit != null) {
+            kit.close();
         }
     }
 
@@ -177,12 +144,12 @@ class OperationsClusterIT {
         assertPromtool("check", "config", MonitoringAssets.PROMETHEUS_CONFIG);
 
         // promtool parses PromQL only in rule files: the dashboard's queries become recording rules for the check
-        Path queries = cluster.workDir().resolve("dashboard-queries.rules.yml");
+        Path queries = kit.cluster.workDir().resolve("dashboard-queries.rules.yml");
         Files.writeString(queries, ASSETS.dashboardQueriesAsRecordingRules(grafanaVariables(".*")));
         FlinkJvmLauncher.CommandResult result = PrometheusServer.promtool(ASSETS.dir(), "check", "rules", queries.toString());
         assertThat(result.exitCode()).as("promtool check rules on the dashboard's queries:\n" + result.output()).isZero();
         assertThat(result.output()).contains("SUCCESS: " + ASSETS.dashboardQueries().size() + " rules found");
-        FIGURES.put("dashboard queries checked by promtool", String.valueOf(ASSETS.dashboardQueries().size()));
+        kit.figure("dashboard queries checked by promtool", String.valueOf(ASSETS.dashboardQueries().size()));
     }
 
     // ---------------------------------------------------------------- a healthy job
@@ -190,7 +157,7 @@ class OperationsClusterIT {
     @Test
     @Order(2)
     void prometheusScrapesTheJobManagerAndEveryTaskManagerAndSeesEveryShardWhileNoAlertIsActive() {
-        Map<String, Integer> ports = cluster.processPorts(REPORTER_PORT);
+        Map<String, Integer> ports = kit.cluster.processPorts(REPORTER_PORT);
         RestPoll.until("all " + ports.size() + " Flink processes scraped and up", TIMEOUT, () -> {
             List<String> up = new ArrayList<>();
             prometheus.targets().forEach(t -> {
@@ -229,7 +196,7 @@ class OperationsClusterIT {
     @Test
     @Order(3)
     void theShardsCommandRunFromTheJobJarAloneListsEveryShardRunning() {
-        ShardsCommand.Result result = shards.run(cluster.restAddress(), jobId, "list", "--json");
+        ShardsCommand.Result result = shards.run(kit.cluster.restAddress(), jobId, "list", "--json");
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stderr()).isEmpty();
         Map<String, JsonNode> rows = rowsByShard(result);
@@ -240,38 +207,31 @@ class OperationsClusterIT {
             assertThat(row.path("lastError").isNull()).isTrue();
             assertThat(row.path("deliveredSequence").asLong()).isBetween(0L, row.path("readSequence").asLong());
         });
-        FIGURES.put("shards list --json (JVM start included)", result.elapsed().toMillis() + " ms");
+        kit.figure("shards list --json (JVM start included)", result.elapsed().toMillis() + " ms");
     }
 
     @Test
     @Order(3)
     void theDataHubSubscriptionShowsEveryShardsDeliveredPositionNeverAheadOfFc() {
         List<String> ids = List.of("0", "1", "2", "3");
-        assertThat(datahub.subscriptionIds(PROJECT, TOPIC)).as("datahub.subscription=auto created one").hasSize(1);
-        String subId = datahub.subscriptionIds(PROJECT, TOPIC).get(0);
+        assertThat(kit.datahub.subscriptionIds(PROJECT, TOPIC)).as("datahub.subscription=auto created one").hasSize(1);
+        String subId = kit.datahub.subscriptionIds(PROJECT, TOPIC).get(0);
         Map<String, Long> firstSeen = Await.value("every shard's delivered position in the subscription", TIMEOUT,
-                () -> datahub.committedSequences(PROJECT, TOPIC, subId, ids), m -> m.values().stream().allMatch(v -> v >= 0));
+                () -> kit.datahub.committedSequences(PROJECT, TOPIC, subId, ids), m -> m.values().stream().allMatch(v -> v >= 0));
         Map<String, Long> acknowledged = acknowledgedBySuccess();
         firstSeen.forEach((shard, committed) -> assertThat(committed)
                 .as("shard %s: committed no further than FC acknowledged", shard)
                 .isLessThanOrEqualTo(acknowledged.getOrDefault(shard, -1L)));
         // the producer goes on: later checkpoints move every shard's position on
         Await.until("every shard's committed position moving on", TIMEOUT, () -> {
-            Map<String, Long> now = datahub.committedSequences(PROJECT, TOPIC, subId, ids);
+            Map<String, Long> now = kit.datahub.committedSequences(PROJECT, TOPIC, subId, ids);
             return ids.stream().allMatch(s -> now.get(s) > firstSeen.get(s));
         });
     }
 
     /** Highest sequence per shard inside the events FC answered with success. */
     private static Map<String, Long> acknowledgedBySuccess() {
-        Map<String, Long> max = new HashMap<>();
-        Pattern eventId = Pattern.compile("\"eventId\":\"(\\d+):(\\d+)\"");
-        for (InvocationRecord inv : fc.invocations().all()) {
-            if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
-            Matcher m = eventId.matcher(inv.payloadUtf8());
-            while (m.find()) max.merge(m.group(1), Long.parseLong(m.group(2)), Math::max);
-        }
-        return max;
+        return DeliveredBatches.highestDelivered(DeliveredBatches.of(kit.fc.invocations().all()));
     }
 
     // ---------------------------------------------------------------- a retry storm with a backlog
@@ -281,7 +241,7 @@ class OperationsClusterIT {
     void duringARetryStormWithHalfAnHourOfBacklogEveryDashboardQueryReturnsSeriesTheRetryAndLagAlertsGoPendingAndListShowsTheShardRetrying() {
         // every call whose event holds this record of shard 0 fails: the shard retries its batch, the others go on
         stuckSequence = lastSequence(STUCK_SHARD) + 5;
-        storm = fc.faults().add(Fault.functionError("injected: the function fails on this batch")
+        storm = kit.fc.faults().add(Fault.functionError("injected: the function fails on this batch")
                 .whenEventId(STUCK_SHARD + ":" + stuckSequence).onlyFor(SERVICE, FUNCTION));
         Await.until("the stuck batch failed twice", TIMEOUT, () -> storm.fired() >= 2);
         // records written from now on are 40 minutes younger than the stuck one: a backlog without the wait
@@ -292,7 +252,7 @@ class OperationsClusterIT {
         assertThat(retrying.path("labels").path("job_name").asText()).isEqualTo(jobName);
         JsonNode lag = awaitAlert(LAG, "pending");
         assertThat(lag.path("value").asDouble()).as("lag in seconds").isGreaterThan(30 * 60);
-        FIGURES.put("lag alert value during the storm", lag.path("value").asText() + " s");
+        kit.figure("lag alert value during the storm", lag.path("value").asText() + " s");
 
         Map<String, Double> states = byShard(prometheus.series("max by (shard) (" + SHARD_STATE + ")"));
         assertThat(states).as("only the stuck shard retries").containsEntry(STUCK_SHARD, 1.0)
@@ -313,7 +273,7 @@ class OperationsClusterIT {
                 empty.add(query.toString());
             }
         }
-        FIGURES.put("series per dashboard query during the storm", seriesPerQuery.toString());
+        kit.figure("series per dashboard query during the storm", seriesPerQuery.toString());
         assertThat(empty).as("dashboard queries that returned no series").isEmpty();
 
         // and the alert expressions that hold right now return the stuck shard / the job
@@ -325,7 +285,7 @@ class OperationsClusterIT {
         assertThat(prometheus.series(expr(NOT_RUNNING))).as("the job runs").isEmpty();
 
         // the shards command during the storm: the stuck shard retrying with its last error, the others running
-        ShardsCommand.Result json = shards.run(cluster.restAddress(), jobId, "list", "--json");
+        ShardsCommand.Result json = shards.run(kit.cluster.restAddress(), jobId, "list", "--json");
         assertThat(json.exitCode()).as(json.toString()).isZero();
         Map<String, JsonNode> rows = rowsByShard(json);
         JsonNode stuck = rows.get(STUCK_SHARD);
@@ -338,11 +298,11 @@ class OperationsClusterIT {
         assertThat(stuck.path("millisBehindLatest").asLong()).as("the 40-minute backlog").isGreaterThan(30 * 60_000L);
         rows.forEach((shard, row) -> assertThat(row.path("state").asText()).as("shard " + shard)
                 .isEqualTo(shard.equals(STUCK_SHARD) ? "retrying" : "running"));
-        ShardsCommand.Result table = shards.run(cluster.restAddress(), jobId, "list");
+        ShardsCommand.Result table = shards.run(kit.cluster.restAddress(), jobId, "list");
         assertThat(table.exitCode()).as(table.toString()).isZero();
         assertThat(table.stdout().lines().filter(l -> l.startsWith(STUCK_SHARD + " ")).findFirst().orElseThrow())
                 .contains("retrying").contains("injected: the function fails on this batch");
-        FIGURES.put("shards list during the storm (" + json.elapsed().toMillis() + " ms, as a table "
+        kit.figure("shards list during the storm (" + json.elapsed().toMillis() + " ms, as a table "
                 + table.elapsed().toMillis() + " ms, JVM start included)", "\n" + table.stdout());
     }
 
@@ -370,7 +330,7 @@ class OperationsClusterIT {
         assertThat(prometheus.series(MonitoringAssets.substitute(panelQuery("Shards not running"), variables)))
                 .singleElement().satisfies(s -> assertThat(s.path("value").get(1).asDouble()).isEqualTo(1.0));
 
-        ShardsCommand.Result list = shards.run(cluster.restAddress(), jobId, "list", "--json");
+        ShardsCommand.Result list = shards.run(kit.cluster.restAddress(), jobId, "list", "--json");
         assertThat(list.exitCode()).as(list.toString()).isZero();
         Map<String, JsonNode> rows = rowsByShard(list);
         JsonNode suspended = rows.get(STUCK_SHARD);
@@ -381,7 +341,7 @@ class OperationsClusterIT {
         rows.forEach((shard, row) -> assertThat(row.path("state").asText()).as("shard " + shard)
                 .isEqualTo(shard.equals(STUCK_SHARD) ? "suspended" : "running"));
 
-        ShardsCommand.Result notSuspended = shards.run(cluster.restAddress(), jobId, "resume", "2");
+        ShardsCommand.Result notSuspended = shards.run(kit.cluster.restAddress(), jobId, "resume", "2");
         assertThat(notSuspended.exitCode()).as(notSuspended.toString()).isZero();
         assertThat(notSuspended.stdout()).isEqualTo("shard 2 is running, not suspended: nothing changed\n");
     }
@@ -389,11 +349,11 @@ class OperationsClusterIT {
     @Test
     @Order(6)
     void onceTheFunctionIsFixedResumeThroughTheShardsCommandClearsTheSuspendedAndLagAlertsWithoutARestart() {
-        fc.faults().clear();
-        ShardsCommand.Result resumed = shards.run(cluster.restAddress(), jobId, "resume", STUCK_SHARD);
+        kit.fc.faults().clear();
+        ShardsCommand.Result resumed = shards.run(kit.cluster.restAddress(), jobId, "resume", STUCK_SHARD);
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
         assertThat(resumed.stdout()).startsWith("resumed shard " + STUCK_SHARD);
-        FIGURES.put("shards resume", resumed.stdout().trim() + " (" + resumed.elapsed().toMillis() + " ms)");
+        kit.figure("shards resume", resumed.stdout().trim() + " (" + resumed.elapsed().toMillis() + " ms)");
 
         awaitAlert(SUSPENDED, "inactive");
         awaitAlert(LAG, "inactive");
@@ -407,28 +367,28 @@ class OperationsClusterIT {
         assertThat(prometheus.series(expr(SUSPENDED))).isEmpty();
         assertThat(prometheus.series(expr(RETRYING))).isEmpty();
         assertThat(prometheus.series(expr(LAG))).isEmpty();
-        assertThat(cluster.jobStatus(jobId)).isEqualTo("RUNNING");
-        assertThat(RestPoll.until("numRestarts reported", TIMEOUT, () -> cluster.jobMetric(jobId, "numRestarts")))
+        assertThat(kit.cluster.jobStatus(jobId)).isEqualTo("RUNNING");
+        assertThat(RestPoll.until("numRestarts reported", TIMEOUT, () -> kit.cluster.jobMetric(jobId, "numRestarts")))
                 .as("resumed without a restart").isZero();
 
-        ShardsCommand.Result nothing = shards.run(cluster.restAddress(), jobId, "resume", "--all");
+        ShardsCommand.Result nothing = shards.run(kit.cluster.restAddress(), jobId, "resume", "--all");
         assertThat(nothing.exitCode()).as(nothing.toString()).isZero();
         assertThat(nothing.stdout()).isEqualTo("no shard is suspended: nothing changed\n");
 
         // README's picture of the lag query: the backlog's rise during the storm and its drain (-Dui.screenshot=true)
         String lagQuery = MonitoringAssets.substitute(panelQuery("Delivery lag and done-time age"), grafanaVariables(".*"));
         UiScreenshot.take(prometheus.base(), "graph?g0.expr=" + java.net.URLEncoder.encode(lagQuery, StandardCharsets.UTF_8)
-                        + "&g0.tab=0&g0.range_input=1m", cluster.workDir().resolve("prometheus-lag.png"))
-                .ifPresent(png -> FIGURES.put("Prometheus graph screenshot", png.toString()));
+                        + "&g0.tab=0&g0.range_input=1m", kit.cluster.workDir().resolve("prometheus-lag.png"))
+                .ifPresent(png -> kit.figure("Prometheus graph screenshot", png.toString()));
     }
 
     @Test
     @Order(7)
     void theShardsCommandAnswersAWrongJobIdAnUnreachableJobManagerAndWrongArgumentsWithOneLine() throws IOException {
-        ShardsCommand.Result wrongJob = shards.run(cluster.restAddress(), "0123456789abcdef0123456789abcdef", "list");
+        ShardsCommand.Result wrongJob = shards.run(kit.cluster.restAddress(), "0123456789abcdef0123456789abcdef", "list");
         assertThat(wrongJob.exitCode()).as(wrongJob.toString()).isEqualTo(1);
         assertThat(wrongJob.stderr().lines().toList()).singleElement().asString()
-                .startsWith("shards: no job 0123456789abcdef0123456789abcdef at the JobManager " + cluster.restAddress());
+                .startsWith("shards: no job 0123456789abcdef0123456789abcdef at the JobManager " + kit.cluster.restAddress());
         assertThat(wrongJob.stdout()).isEmpty();
 
         int closedPort;
@@ -451,12 +411,12 @@ class OperationsClusterIT {
     @Order(8)
     void aCancelledJobMakesTheJobNotRunningAlertGoPendingAndTheShardsCommandSaysSo() {
         assertThat(prometheus.alertState(NOT_RUNNING)).isEqualTo("inactive");
-        cluster.cancel(jobId, TIMEOUT);
+        kit.cluster.cancel(jobId, TIMEOUT);
         JsonNode alert = awaitAlert(NOT_RUNNING, "pending");
-        FIGURES.put("job-not-running alert after cancel", alert.path("labels").toString());
+        kit.figure("job-not-running alert after cancel", alert.path("labels").toString());
         assertThat(prometheus.series(expr(NOT_RUNNING))).isNotEmpty();
 
-        ShardsCommand.Result result = shards.run(cluster.restAddress(), jobId, "list");
+        ShardsCommand.Result result = shards.run(kit.cluster.restAddress(), jobId, "list");
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(result.stderr().lines().toList()).singleElement().asString()
                 .startsWith("shards: job " + jobId + " (").contains("is CANCELED, not RUNNING");
@@ -476,7 +436,7 @@ class OperationsClusterIT {
         assertThat(metrics).as("flink-conf/config.yaml enables the Prometheus reporter")
                 .containsEntry("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
                 .containsKey(REPORTER_PORT);
-        FIGURES.put("metrics configuration from flink-conf/config.yaml", metrics.toString());
+        kit.figure("metrics configuration from flink-conf/config.yaml", metrics.toString());
         metrics.remove(REPORTER_PORT);
         return metrics;
     }
@@ -532,7 +492,7 @@ class OperationsClusterIT {
     }
 
     private static long lastSequence(String shardId) {
-        List<StoredRecord> records = datahub.records(PROJECT, TOPIC, shardId);
+        List<StoredRecord> records = kit.datahub.records(PROJECT, TOPIC, shardId);
         return records.isEmpty() ? -1 : records.get(records.size() - 1).sequence();
     }
 

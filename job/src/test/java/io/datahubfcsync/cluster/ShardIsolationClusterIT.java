@@ -1,23 +1,15 @@
 package io.datahubfcsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
 import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.testing.Await;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,52 +33,30 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShardIsolationClusterIT {
-    private static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     private static final String PROJECT = "isolation";
     private static final String SERVICE = "svc";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final int BUDGET = 20;
 
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-    private static FlinkTestCluster cluster;
-    private static String jarId;
-    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
+    private static ClusterKit kit;
     private String jobId;
 
     @BeforeAll
     static void start() {
-        Path jar = Path.of(System.getProperty("job.jar", "target/datahub-fc-sync-0.1.0-SNAPSHOT.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the shaded job jar " + jar + " is built by 'mvn package'");
-        datahub = DataHubEmulator.start();
-        datahub.createProject(PROJECT);
-        fc = FcEmulator.builder().invocationLogCapacity(200_000).start();
-        fc.createService(SERVICE);
-        cluster = FlinkTestCluster.builder().name("isolation").taskManagers(2)
-                .config("execution.checkpointing.interval", "300ms")
-                .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
-                .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)
-                .start();
-        jarId = cluster.uploadJar(jar);
+        kit = ClusterKit.builder("isolation", ShardIsolationClusterIT.class)
+                .fc(FcEmulator.builder().invocationLogCapacity(200_000))
+                .cluster(b -> b.config("execution.checkpointing.interval", "300ms")).start();
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-            StringBuilder report = new StringBuilder();
-            FIGURES.forEach((what, value) -> report.append("FIGURE ").append(what).append(": ").append(value).append('\n'));
-            Files.writeString(cluster.workDir().resolve("isolation-figures.txt"), report);
-            System.out.print("ShardIsolationClusterIT figures\n" + report);
-        }
-        if (fc != null) fc.close();
-        if (datahub != null) datahub.close();
+    static void stop() {
+        if (kit != null) kit.close();
     }
 
     @AfterEach
     void cancelJob() {
-        fc.faults().clear();
-        if (jobId != null && cluster.jobStatus(jobId).equals("RUNNING")) cluster.cancel(jobId, TIMEOUT);
+        kit.fc.faults().clear();
+        if (jobId != null && kit.cluster.jobStatus(jobId).equals("RUNNING")) kit.cluster.cancel(jobId, TIMEOUT);
         jobId = null;
     }
 
@@ -94,14 +64,14 @@ class ShardIsolationClusterIT {
     @Order(1)
     void aShardThatAlwaysFailsNeverSlowsTheOthersWhoDeliverEveryLiveRecordWhileCheckpointsComplete() {
         String topic = "stuck";
-        datahub.createTopic(PROJECT, topic, 4, null);
+        kit.topic(PROJECT, topic, 4);
         deploy(topic);
-        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("0:5").onlyFor(SERVICE, topic));
+        Fault poison = kit.fc.faults().add(Fault.functionError("poison pill").whenEventId("0:5").onlyFor(SERVICE, topic));
         append(topic, 10);
         jobId = startJob(topic, "--retry.max-attempts", "1000000", "--retry.interval", "100ms");
         Await.until("shard 0 stuck at its poisoned batch", TIMEOUT, () -> poison.fired() >= 3);
-        String fcVertex = cluster.vertex(jobId, "FC " + SERVICE + "/" + topic).id();
-        long checkpointsBefore = cluster.completedCheckpoints(jobId);
+        String fcVertex = kit.cluster.vertex(jobId, "FC " + SERVICE + "/" + topic).id();
+        long checkpointsBefore = kit.cluster.completedCheckpoints(jobId);
 
         AtomicBoolean producing = new AtomicBoolean(true);
         Thread producer = new Thread(() -> {
@@ -115,35 +85,35 @@ class ShardIsolationClusterIT {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String held = metricName(fcVertex, "." + MetricNames.ofShard("0", DeliveryShard.PENDING_RECORDS));
         while (System.nanoTime() < end) {
-            maxHeld = Math.max(maxHeld, cluster.aggregatedMetric(jobId, fcVertex, held, "max").orElse(0.0).longValue());
+            maxHeld = Math.max(maxHeld, kit.cluster.aggregatedMetric(jobId, fcVertex, held, "max").orElse(0.0).longValue());
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500)); // sampling pace
         }
         producing.set(false);
         join(producer);
-        long checkpointsDuring = cluster.completedCheckpoints(jobId) - checkpointsBefore;
+        long checkpointsDuring = kit.cluster.completedCheckpoints(jobId) - checkpointsBefore;
 
         Map<String, List<Long>> produced = produced(topic);
         DeliveryLedger.Report others = Await.value("shards 1-3 delivered", TIMEOUT, Duration.ofMillis(250), () -> {
             Map<String, List<Long>> healthy = new LinkedHashMap<>(produced);
             healthy.remove("0");
-            return DeliveryLedger.reconcile(healthy, fc.invocations().of(SERVICE, topic));
+            return DeliveryLedger.reconcile(healthy, kit.fc.invocations().of(SERVICE, topic));
         }, DeliveryLedger.Report::complete);
-        FIGURES.put("isolation: shards 1-3 over 60 s of live records with shard 0 stuck", others.toString());
-        FIGURES.put("isolation: most records shard 0 held (budget " + BUDGET + ")", String.valueOf(maxHeld));
-        FIGURES.put("isolation: shard 0 records produced", String.valueOf(produced.get("0").size()));
-        FIGURES.put("isolation: checkpoints completed during the 60 s", String.valueOf(checkpointsDuring));
+        kit.figure("isolation: shards 1-3 over 60 s of live records with shard 0 stuck", others.toString());
+        kit.figure("isolation: most records shard 0 held (budget " + BUDGET + ")", String.valueOf(maxHeld));
+        kit.figure("isolation: shard 0 records produced", String.valueOf(produced.get("0").size()));
+        kit.figure("isolation: checkpoints completed during the 60 s", String.valueOf(checkpointsDuring));
         assertThat(others.orderViolations()).isEmpty();
         assertThat(produced.get("0").size()).as("live records of the stuck shard").isGreaterThan(10 * BUDGET);
         assertThat(maxHeld).as("the stuck shard never held more than its budget").isBetween(1L, (long) BUDGET);
         assertThat(checkpointsDuring).as("checkpoints kept completing while shard 0 was stuck").isGreaterThanOrEqualTo(30);
 
-        fc.faults().remove(poison);
+        kit.fc.faults().remove(poison);
         DeliveryLedger.Report all = Await.value("everything delivered once shard 0's function is fixed", TIMEOUT,
-                Duration.ofMillis(250), () -> DeliveryLedger.reconcile(produced, fc.invocations().of(SERVICE, topic)),
+                Duration.ofMillis(250), () -> DeliveryLedger.reconcile(produced, kit.fc.invocations().of(SERVICE, topic)),
                 DeliveryLedger.Report::complete);
-        FIGURES.put("isolation: after the fix (shard 0 read its let-go range back from DataHub)", all.toString());
+        kit.figure("isolation: after the fix (shard 0 read its let-go range back from DataHub)", all.toString());
         assertThat(all.orderViolations()).isEmpty();
-        assertThat(cluster.jobMetric(jobId, "numRestarts").orElse(-1.0)).as("no failover").isZero();
+        assertThat(kit.cluster.jobMetric(jobId, "numRestarts").orElse(-1.0)).as("no failover").isZero();
     }
 
     @Test
@@ -151,9 +121,9 @@ class ShardIsolationClusterIT {
     void aKillMinus9WhileABatchRetriesKeepsItsAttemptCountToExactlyRetryMaxAttempts() {
         String topic = "failover";
         int maxAttempts = 12;
-        datahub.createTopic(PROJECT, topic, 2, null);
+        kit.topic(PROJECT, topic, 2);
         deploy(topic);
-        Fault poison = fc.faults().add(Fault.functionError("still broken").whenEventId("1:5").onlyFor(SERVICE, topic));
+        Fault poison = kit.fc.faults().add(Fault.functionError("still broken").whenEventId("1:5").onlyFor(SERVICE, topic));
         append(topic, 20);
         jobId = startJob(topic, "--retry.max-attempts", String.valueOf(maxAttempts), "--retry.interval", "2s",
                 "--suspend.probe-interval", "0");
@@ -164,74 +134,65 @@ class ShardIsolationClusterIT {
         int before;
         while (true) {
             before = poison.fired();
-            long checkpoints = cluster.completedCheckpoints(jobId);
+            long checkpoints = kit.cluster.completedCheckpoints(jobId);
             int seen = before;
             RestPoll.until("two checkpoints after attempt " + seen, TIMEOUT,
-                    () -> cluster.completedCheckpoints(jobId) >= checkpoints + 2 || poison.fired() != seen);
+                    () -> kit.cluster.completedCheckpoints(jobId) >= checkpoints + 2 || poison.fired() != seen);
             if (poison.fired() == before) break;
         }
         assertThat(before).as("killed while the batch still retries").isLessThan(maxAttempts);
-        String fcVertex = cluster.vertex(jobId, "FC " + SERVICE + "/" + topic).id();
-        String victim = cluster.taskManagersRunning(jobId, fcVertex).iterator().next();
-        cluster.killTaskManager(victim);
-        cluster.startTaskManager();
+        String fcVertex = kit.cluster.vertex(jobId, "FC " + SERVICE + "/" + topic).id();
+        String victim = kit.cluster.taskManagersRunning(jobId, fcVertex).iterator().next();
+        kit.cluster.killTaskManager(victim);
+        kit.cluster.startTaskManager();
         RestPoll.until("the job restarted from a checkpoint", TIMEOUT, () -> {
-            boolean restarted = cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1).isPresent();
-            Optional<JsonNode> restored = cluster.latestRestored(jobId).filter(r -> !r.path("is_savepoint").asBoolean());
+            boolean restarted = kit.cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1).isPresent();
+            Optional<JsonNode> restored = kit.cluster.latestRestored(jobId).filter(r -> !r.path("is_savepoint").asBoolean());
             return restarted && restored.isPresent() ? restored : Optional.empty();
         });
         String state = metricName(fcVertex(topic), "." + MetricNames.ofShard("1", DeliveryShard.STATE));
         RestPoll.until("shard 1 suspended after its last attempt", TIMEOUT,
-                () -> cluster.aggregatedMetric(jobId, fcVertex(topic), state, "max").filter(v -> v == 3.0));
-        FIGURES.put("kill -9 while retrying: attempts FC saw before the kill / in all (retry.max-attempts "
+                () -> kit.cluster.aggregatedMetric(jobId, fcVertex(topic), state, "max").filter(v -> v == 3.0));
+        kit.figure("kill -9 while retrying: attempts FC saw before the kill / in all (retry.max-attempts "
                 + maxAttempts + ")", before + " / " + poison.fired());
         assertThat(poison.fired()).as("attempts before and after the failover add up to retry.max-attempts")
                 .isEqualTo(maxAttempts);
         Await.until("shard 0 delivered everything", TIMEOUT, () -> DeliveryLedger.reconcile(
-                Map.of("0", produced(topic).get("0")), fc.invocations().of(SERVICE, topic)).complete());
-        assertThat(cluster.jobStatus(jobId)).as("suspended, not failed").isEqualTo("RUNNING");
+                Map.of("0", produced(topic).get("0")), kit.fc.invocations().of(SERVICE, topic)).complete());
+        assertThat(kit.cluster.jobStatus(jobId)).as("suspended, not failed").isEqualTo("RUNNING");
     }
 
     // ---------------------------------------------------------------- helpers
 
     private String fcVertex(String topic) {
-        return cluster.vertex(jobId, "FC " + SERVICE + "/" + topic).id();
+        return kit.cluster.vertex(jobId, "FC " + SERVICE + "/" + topic).id();
     }
 
     private static void deploy(String function) {
-        fc.deployFunction(SERVICE, function, (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+        kit.function(SERVICE, function);
     }
 
     private static String startJob(String topic, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT,
-                "--datahub.topic", topic, "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(),
-                "--region", fc.region(), "--fc.service", SERVICE, "--fc.function", topic, "--start", "OLDEST",
-                "--batch.max-records", "5", "--delivery.max-buffered-records-per-shard", String.valueOf(BUDGET)));
+        List<String> args = kit.args(PROJECT, topic, SERVICE, topic, "--start", "OLDEST", "--batch.max-records", "5",
+                "--delivery.max-buffered-records-per-shard", String.valueOf(BUDGET));
         args.addAll(List.of(extra));
-        String id = cluster.runJar(jarId, JOB_CLASS, args, 2, null);
-        cluster.awaitJobStatus(id, "RUNNING", TIMEOUT);
-        return id;
+        return kit.submitRunning(args, 2, null, TIMEOUT);
     }
 
     private static void append(String topic, int perShard) {
         for (int i = 0; i < perShard; i++) {
-            for (var shard : datahub.shards(PROJECT, topic)) {
-                datahub.appendBlob(PROJECT, topic, shard.shardId(), ("r" + i).getBytes(StandardCharsets.UTF_8));
+            for (var shard : kit.datahub.shards(PROJECT, topic)) {
+                kit.datahub.appendBlob(PROJECT, topic, shard.shardId(), ("r" + i).getBytes(StandardCharsets.UTF_8));
             }
         }
     }
 
     private static Map<String, List<Long>> produced(String topic) {
-        Map<String, List<Long>> produced = new LinkedHashMap<>();
-        for (var shard : datahub.shards(PROJECT, topic)) {
-            produced.put(shard.shardId(), datahub.records(PROJECT, topic, shard.shardId()).stream()
-                    .map(StoredRecord::sequence).toList());
-        }
-        return produced;
+        return DeliveryLedger.produced(kit.datahub, PROJECT, topic);
     }
 
     private String metricName(String vertexId, String suffix) {
-        return RestPoll.until("a metric ending in " + suffix, TIMEOUT, () -> cluster.vertexMetricIds(jobId, vertexId).stream()
+        return RestPoll.until("a metric ending in " + suffix, TIMEOUT, () -> kit.cluster.vertexMetricIds(jobId, vertexId).stream()
                 .filter(id -> id.endsWith(suffix)).map(id -> id.substring(id.indexOf('.') + 1)).findFirst());
     }
 

@@ -15,18 +15,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import io.datahubfcsync.datahub.DataHubProtocol;
+import io.datahubfcsync.testing.DataHubEmulatorExtension;
+import io.datahubfcsync.testing.KitConnections;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Our client over the real SDK, against the DataHub emulator over HTTP, in both wire protocols. */
 class SdkDataHubClientTest {
-    private static DataHubEmulator emulator;
+    @RegisterExtension
+    static final DataHubEmulatorExtension DATAHUB = DataHubEmulatorExtension.withProject("proj");
 
     @BeforeAll
-    static void start() {
-        emulator = DataHubEmulator.start();
-        emulator.createProject("proj");
+    static void writeRecords() {
         RecordSchema schema = new RecordSchema();
         schema.addField(new Field("id", FieldType.BIGINT));
         schema.addField(new Field("price", FieldType.DOUBLE));
@@ -36,23 +39,17 @@ class SdkDataHubClientTest {
         schema.addField(new Field("amount", FieldType.DECIMAL));
         schema.addField(new Field("small", FieldType.SMALLINT));
         schema.addField(new Field("ratio", FieldType.FLOAT));
-        emulator.createTopic("proj", "tuples", 1, schema);
-        emulator.appendTuple("proj", "tuples", "0", "-9007199254740993", "1.5", "true", "1763712000123456", "héllo, \"w\"",
+        DATAHUB.emulator().createTopic("proj", "tuples", 1, schema);
+        DATAHUB.emulator().appendTuple("proj", "tuples", "0", "-9007199254740993", "1.5", "true", "1763712000123456", "héllo, \"w\"",
                 "12.340", "-7", "0.25");
-        emulator.appendTuple("proj", "tuples", "0", "1", null, "false", null, "", "0", null, null);
-        emulator.createTopic("proj", "blobs", 2, null);
-        emulator.appendBlob("proj", "blobs", "1", "a".getBytes(StandardCharsets.UTF_8));
-        emulator.appendBlob("proj", "blobs", "1", new byte[] {0, 1, (byte) 0xff});
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
+        DATAHUB.emulator().appendTuple("proj", "tuples", "0", "1", null, "false", null, "", "0", null, null);
+        DATAHUB.emulator().createTopic("proj", "blobs", 2, null);
+        DATAHUB.emulator().appendBlob("proj", "blobs", "1", "a".getBytes(StandardCharsets.UTF_8));
+        DATAHUB.emulator().appendBlob("proj", "blobs", "1", new byte[] {0, 1, (byte) 0xff});
     }
 
     private static DataHubClient client(DataHubProtocol protocol, String topic) {
-        return new DataHubConnection(emulator.endpoint(), protocol, CredentialsSource.fromEnvironment())
-                .client("proj", topic);
+        return KitConnections.dataHub(DATAHUB.emulator(), protocol).client("proj", topic);
     }
 
     @ParameterizedTest
@@ -96,12 +93,12 @@ class SdkDataHubClientTest {
     @EnumSource(DataHubProtocol.class)
     void putsABlobWithItsAttributesAndMapsARefusedRecordOrAMissingTopicToOurExceptions(DataHubProtocol protocol) {
         String topic = "letters_" + protocol.key();
-        emulator.createTopic("proj", topic, 1, null);
+        DATAHUB.emulator().createTopic("proj", topic, 1, null);
         DataHubClient letters = client(protocol, topic);
         letters.putBlob("7", new byte[] {'{', 0, (byte) 0xff}, Map.of("reason", "exhausted", "shardId", "7"));
         letters.putBlob("7", "second".getBytes(StandardCharsets.UTF_8), Map.of("reason", "data-error"));
 
-        List<StoredRecord> stored = emulator.records("proj", topic, "0");
+        List<StoredRecord> stored = DATAHUB.emulator().records("proj", topic, "0");
         assertThat(stored).extracting(StoredRecord::blob)
                 .containsExactly(new byte[] {'{', 0, (byte) 0xff}, "second".getBytes(StandardCharsets.UTF_8));
         assertThat(stored.get(0).attributes()).containsEntry("reason", "exhausted").containsEntry("shardId", "7");

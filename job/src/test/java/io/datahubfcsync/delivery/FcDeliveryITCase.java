@@ -1,16 +1,14 @@
 package io.datahubfcsync.delivery;
 
-import static io.datahubfcsync.delivery.DeliveredBatches.deliveredPerShard;
-import static io.datahubfcsync.delivery.DeliveredBatches.range;
+import static io.datahubfcsync.testing.DeliveredBatches.deliveredPerShard;
+import static io.datahubfcsync.testing.DeliveredBatches.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datahubfcsync.delivery.DeliveredBatches.Batch;
 import io.datahubfcsync.event.BlobEncoding;
 import io.datahubfcsync.event.EventEncoder;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.fc.FunctionInvokerFactory;
 import io.datahubfcsync.local.fc.Fault;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.TestFunctions;
 import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
@@ -18,6 +16,10 @@ import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.DeliveredBatches.Batch;
+import io.datahubfcsync.testing.FcEmulatorExtension;
+import io.datahubfcsync.testing.MiniClusters;
 import io.datahubfcsync.testing.TestRecordSource;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -27,13 +29,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,31 +45,14 @@ class FcDeliveryITCase {
     static final String FUNCTION = FcTestBed.FUNCTION;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(4);
 
-    static FcEmulator fc;
-
-    @BeforeAll
-    static void startFc() {
-        fc = FcEmulator.builder().invocationLogCapacity(100_000).start();
-        fc.deployFunction(SERVICE, FUNCTION, new TestFunctions.Echo());
-    }
-
-    @AfterAll
-    static void stopFc() {
-        if (fc != null) fc.close();
-    }
-
-    @BeforeEach
-    void resetFc() {
-        fc.faults().clear();
-        fc.invocations().clear();
-        fc.invocations().resetMaxInFlight();
-    }
+    @RegisterExtension
+    static final FcEmulatorExtension FC = FcEmulatorExtension.withFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION,
+            new TestFunctions.Echo()).invocationLogCapacity(100_000);
 
     static FunctionInvokerFactory invokers() {
-        return FcTestBed.invokers(fc);
+        return FcTestBed.invokers(FC.emulator());
     }
 
     static DeliveryConfig.Builder config() {
@@ -86,7 +67,7 @@ class FcDeliveryITCase {
     void keepsEachShardInOrderWhileShardsAreInvokedConcurrently() throws Exception {
         int shards = 12;
         int perShard = 20;
-        fc.faults().add(Fault.latency(Duration.ofMillis(40))); // a slow function, so shards overlap if they can
+        FC.faults().add(Fault.latency(Duration.ofMillis(40))); // a slow function, so shards overlap if they can
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         FcDelivery.attach(records(env, TestRecordSource.bounded(TestRecordSource.roundRobin(shards), shards * perShard)),
@@ -94,7 +75,7 @@ class FcDeliveryITCase {
 
         env.execute("order and concurrency");
 
-        List<Batch> batches = DeliveredBatches.of(fc.invocations().all());
+        List<Batch> batches = DeliveredBatches.of(FC.invocations().all());
         Map<String, List<Long>> delivered = deliveredPerShard(batches);
         assertThat(delivered).hasSize(shards);
         delivered.forEach((shard, seqs) -> assertThat(seqs).as("shard %s", shard).isEqualTo(range(0, perShard)));
@@ -108,12 +89,12 @@ class FcDeliveryITCase {
             }
         }
         // two subtasks, yet more invocations than that ran at once: shards of one subtask overlap in time
-        assertThat(fc.invocations().maxInFlight()).isGreaterThan(2).isLessThanOrEqualTo(2 * 6);
+        assertThat(FC.invocations().maxInFlight()).isGreaterThan(2).isLessThanOrEqualTo(2 * 6);
     }
 
     @Test
     void retriesAFailedBatchAfterTheIntervalWithTheSameEvent() throws Exception {
-        fc.faults().add(Fault.functionError("boom").times(3));
+        FC.faults().add(Fault.functionError("boom").times(3));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         FcDelivery.attach(records(env, TestRecordSource.bounded(TestRecordSource.roundRobin(1), 3)),
@@ -121,7 +102,7 @@ class FcDeliveryITCase {
 
         env.execute("retry");
 
-        List<Batch> all = DeliveredBatches.of(fc.invocations().all());
+        List<Batch> all = DeliveredBatches.of(FC.invocations().all());
         assertThat(deliveredPerShard(all).get("0")).isEqualTo(range(0, 3));
         List<Batch> batches = all.subList(0, 4); // the first batch: 3 failed attempts, then success
         assertThat(batches).extracting(Batch::succeeded).containsExactly(false, false, false, true);
@@ -136,7 +117,7 @@ class FcDeliveryITCase {
 
     @Test
     void waitsOneSecondBetweenAttemptsByDefault() throws Exception {
-        fc.faults().add(Fault.functionError("once").times(1));
+        FC.faults().add(Fault.functionError("once").times(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         FcDelivery.attach(records(env, TestRecordSource.bounded(TestRecordSource.roundRobin(1), 2)),
@@ -144,7 +125,7 @@ class FcDeliveryITCase {
 
         env.execute("default retry interval");
 
-        List<Batch> all = DeliveredBatches.of(fc.invocations().all());
+        List<Batch> all = DeliveredBatches.of(FC.invocations().all());
         assertThat(deliveredPerShard(all).get("0")).isEqualTo(range(0, 2));
         List<Batch> batches = all.subList(0, 2);
         assertThat(batches).extracting(Batch::succeeded).containsExactly(false, true);
@@ -165,7 +146,7 @@ class FcDeliveryITCase {
                         : ("blob " + i).getBytes(StandardCharsets.UTF_8);
                 return ShardRecord.blob(shard, seq, 1000 * (seq + 1), data);
             };
-            fc.faults().add(Fault.functionError("always broken").whenEventId("0:3"));
+            FC.faults().add(Fault.functionError("always broken").whenEventId("0:3"));
             DataHubConnection dlq = new DataHubConnection(dh.endpoint(), DataHubProtocol.PROTOBUF,
                     CredentialsSource.fromEnvironment());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -175,7 +156,7 @@ class FcDeliveryITCase {
 
             env.execute("dead letters");
 
-            List<Batch> batches = DeliveredBatches.of(fc.invocations().all());
+            List<Batch> batches = DeliveredBatches.of(FC.invocations().all());
             List<Batch> failed = batches.stream().filter(b -> !b.succeeded()).toList();
             assertThat(failed).hasSize(2).extracting(Batch::payload).containsOnly(failed.get(0).payload());
             Batch exhausted = failed.get(0);
@@ -224,7 +205,7 @@ class FcDeliveryITCase {
         try {
             // shard 1: 2 records fill 2 KiB (a third would not fit), so 10 full batches hold 0..19
             batches = Await.value("4 full batches of shard 0 and 10 of shard 1", Duration.ofSeconds(60),
-                    () -> DeliveredBatches.of(fc.invocations().all()), l -> deliveredPerShard(l).getOrDefault("0", List.of()).size() >= 20
+                    () -> DeliveredBatches.of(FC.invocations().all()), l -> deliveredPerShard(l).getOrDefault("0", List.of()).size() >= 20
                             && deliveredPerShard(l).getOrDefault("1", List.of()).size() >= 20);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
@@ -258,7 +239,7 @@ class FcDeliveryITCase {
         List<Batch> batches;
         try {
             batches = Await.value("all 20 records delivered", Duration.ofSeconds(60),
-                    () -> DeliveredBatches.of(fc.invocations().all()),
+                    () -> DeliveredBatches.of(FC.invocations().all()),
                     l -> deliveredPerShard(l).getOrDefault("0", List.of()).size() >= 20);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);

@@ -1,16 +1,18 @@
 package io.datahubfcsync.delivery;
 
-import static io.datahubfcsync.delivery.DeliveredBatches.deliveredPerShard;
-import static io.datahubfcsync.delivery.DeliveredBatches.range;
+import static io.datahubfcsync.testing.DeliveredBatches.deliveredPerShard;
+import static io.datahubfcsync.testing.DeliveredBatches.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.datahubfcsync.delivery.DeliveredBatches.Batch;
 import io.datahubfcsync.local.fc.Fault;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.fc.TestFunctions;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.DeliveredBatches.Batch;
+import io.datahubfcsync.testing.FcEmulatorExtension;
+import io.datahubfcsync.testing.MiniClusters;
 import io.datahubfcsync.testing.TestRecordSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,14 +31,10 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,27 +47,11 @@ class FcDeliveryRecoveryITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(4);
 
-    static FcEmulator fc;
-
-    @BeforeAll
-    static void startFc() {
-        fc = FcEmulator.builder().invocationLogCapacity(100_000).start();
-        fc.deployFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION, new TestFunctions.Echo());
-    }
-
-    @AfterAll
-    static void stopFc() {
-        if (fc != null) fc.close();
-    }
-
-    @BeforeEach
-    void resetFc() {
-        fc.faults().clear();
-        fc.invocations().clear();
-    }
+    @RegisterExtension
+    static final FcEmulatorExtension FC = FcEmulatorExtension.withFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION,
+            new TestFunctions.Echo()).invocationLogCapacity(100_000);
 
     /** Checkpoints every 100 ms, retained on failure and cancellation; restarts allowed, so a suppressed one is visible. */
     private static StreamExecutionEnvironment env(Path checkpoints, int parallelism, Path restoreFrom) {
@@ -90,18 +72,18 @@ class FcDeliveryRecoveryITCase {
     void exhaustionFailsTheJobForGoodThenAResumeWithAFixedFunctionDeliversTheRest(@TempDir Path checkpoints)
             throws Exception {
         int perShard = 10;
-        fc.faults().add(Fault.functionError("poison pill").whenEventId("1:5"));
+        FC.faults().add(Fault.functionError("poison pill").whenEventId("1:5"));
         DeliveryConfig config = FcTestBed.config().batchMaxRecords(5).retryInterval(Duration.ofMillis(150))
                 .retryMaxAttempts(4).failOnExhausted().build();
         StreamExecutionEnvironment env = env(checkpoints, 2, null);
         FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(2), 2 * perShard, 0)),
-                config, FcTestBed.invokers(fc));
+                config, FcTestBed.invokers(FC.emulator()));
 
         JobClient job = env.executeAsync("exhaustion");
         Throwable failure = catchThrowable(() -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS));
 
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.FAILED);
-        List<Batch> run1 = DeliveredBatches.of(fc.invocations().all());
+        List<Batch> run1 = DeliveredBatches.of(FC.invocations().all());
         List<Batch> poisoned = run1.stream().filter(b -> b.holds("1", 5)).toList();
         assertThat(poisoned).as("exactly retry.max-attempts attempts, no restart re-sent it").hasSize(4)
                 .allSatisfy(b -> assertThat(b.succeeded()).isFalse());
@@ -114,28 +96,28 @@ class FcDeliveryRecoveryITCase {
 
         assertThat(ExceptionUtils.findThrowable(failure, SuppressRestartsException.class)).isPresent();
         ShardExhaustedException exhausted = ExceptionUtils.findThrowable(failure, ShardExhaustedException.class).orElseThrow();
-        String lastRequestId = fc.invocations().all().stream().filter(r -> r.payloadUtf8().contains("\"1:5\""))
+        String lastRequestId = FC.invocations().all().stream().filter(r -> r.payloadUtf8().contains("\"1:5\""))
                 .reduce((a, b) -> b).map(InvocationRecord::requestId).orElseThrow();
         assertThat(exhausted.getMessage()).contains("FC svc/fn", "project proj", "topic topic", "shard 1",
                 "records 1:" + batch.first() + "..1:" + batch.last(), "failed 4 attempts", "retry.max-attempts=4",
                 "poison pill", "request id: " + lastRequestId, "resume from the latest retained checkpoint");
 
         // the function is fixed; resume from the checkpoint the failed job left behind
-        fc.faults().clear();
-        fc.invocations().clear();
+        FC.faults().clear();
+        FC.invocations().clear();
         Path checkpoint = FcTestBed.latestCheckpoint(checkpoints).orElseThrow(
                 () -> new AssertionError("the failed job left no retained checkpoint"));
         StreamExecutionEnvironment resumed = env(checkpoints, 2, checkpoint);
         FcDelivery.attach(FcTestBed.records(resumed, TestRecordSource.thenIdle(TestRecordSource.roundRobin(2), 2 * perShard, 0)),
-                config, FcTestBed.invokers(fc));
+                config, FcTestBed.invokers(FC.emulator()));
         JobClient job2 = resumed.executeAsync("resume after exhaustion");
         try {
-            Await.until("shard 1 delivered to its last record", TIMEOUT, () -> DeliveredBatches.of(fc.invocations().all())
+            Await.until("shard 1 delivered to its last record", TIMEOUT, () -> DeliveredBatches.of(FC.invocations().all())
                     .stream().anyMatch(b -> b.succeeded() && b.holds("1", perShard - 1)));
         } finally {
             job2.cancel().get(30, TimeUnit.SECONDS);
         }
-        List<Batch> run2 = DeliveredBatches.of(fc.invocations().all());
+        List<Batch> run2 = DeliveredBatches.of(FC.invocations().all());
         List<Long> shard1 = new ArrayList<>(deliveredPerShard(run1).get("1"));
         List<Long> resumedShard1 = deliveredPerShard(run2).get("1");
         // resumes at or before the exhausted batch (a checkpoint may predate it): in order, nothing lost
@@ -151,18 +133,18 @@ class FcDeliveryRecoveryITCase {
             @TempDir Path checkpoints, @InjectMiniCluster MiniCluster cluster) throws Exception {
         int shards = 6;
         int perShard = 10;
-        fc.faults().add(Fault.functionError("flaky downstream").whenEventId("2:4"));
+        FC.faults().add(Fault.functionError("flaky downstream").whenEventId("2:4"));
         DeliveryConfig config = FcTestBed.config().batchMaxRecords(3).retryInterval(Duration.ofMillis(50))
                 .retryMaxAttempts(100_000).build();
         StreamExecutionEnvironment env = env(checkpoints, 2, null);
         FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(shards),
-                shards * perShard, 0)), config, FcTestBed.invokers(fc));
+                shards * perShard, 0)), config, FcTestBed.invokers(FC.emulator()));
         JobClient job = env.executeAsync("retrying shard");
         JobID jobId = job.getJobID();
         List<Batch> run1;
         try {
             Await.until("every other shard delivered and shard 2 retrying", TIMEOUT, () -> {
-                List<Batch> batches = DeliveredBatches.of(fc.invocations().all());
+                List<Batch> batches = DeliveredBatches.of(FC.invocations().all());
                 Map<String, List<Long>> delivered = deliveredPerShard(batches);
                 long failures = batches.stream().filter(b -> !b.succeeded()).count();
                 return failures >= 3 && delivered.entrySet().stream().filter(e -> !e.getKey().equals("2"))
@@ -174,8 +156,8 @@ class FcDeliveryRecoveryITCase {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
-        Await.until("no invocation of the cancelled job still running", TIMEOUT, () -> fc.invocations().inFlight() == 0);
-        run1 = DeliveredBatches.of(fc.invocations().all());
+        Await.until("no invocation of the cancelled job still running", TIMEOUT, () -> FC.invocations().inFlight() == 0);
+        run1 = DeliveredBatches.of(FC.invocations().all());
         List<Batch> failed = run1.stream().filter(b -> !b.succeeded()).toList();
         assertThat(failed).allSatisfy(b -> assertThat(b.shard()).isEqualTo("2"));
         assertThat(failed).extracting(Batch::payload).containsOnly(failed.get(0).payload());
@@ -184,20 +166,20 @@ class FcDeliveryRecoveryITCase {
         assertThat(deliveredPerShard(run1).getOrDefault("2", List.of())).isEqualTo(range(0, retried.first()));
 
         // restore the last checkpoint (taken while shard 2 was retrying) on 3 subtasks instead of 2, function healthy
-        fc.faults().clear();
-        fc.invocations().clear();
+        FC.faults().clear();
+        FC.invocations().clear();
         Path checkpoint = FcTestBed.latestCheckpoint(checkpoints).orElseThrow();
         StreamExecutionEnvironment restored = env(checkpoints, 3, checkpoint);
         FcDelivery.attach(FcTestBed.records(restored, TestRecordSource.thenIdle(TestRecordSource.roundRobin(shards),
-                shards * perShard, 0)), config, FcTestBed.invokers(fc));
+                shards * perShard, 0)), config, FcTestBed.invokers(FC.emulator()));
         JobClient job2 = restored.executeAsync("restored, rescaled");
         try {
-            Await.until("shard 2 delivered to its last record", TIMEOUT, () -> DeliveredBatches.of(fc.invocations().all())
+            Await.until("shard 2 delivered to its last record", TIMEOUT, () -> DeliveredBatches.of(FC.invocations().all())
                     .stream().anyMatch(b -> b.succeeded() && b.holds("2", perShard - 1)));
         } finally {
             job2.cancel().get(30, TimeUnit.SECONDS);
         }
-        List<Batch> run2 = DeliveredBatches.of(fc.invocations().all());
+        List<Batch> run2 = DeliveredBatches.of(FC.invocations().all());
         // only shard 2 had anything left; its first invocation is the batch that was being retried, same eventIds
         assertThat(run2).allSatisfy(b -> assertThat(b.shard()).isEqualTo("2"));
         assertThat(run2.get(0).payload()).isEqualTo(retried.payload());
@@ -217,22 +199,22 @@ class FcDeliveryRecoveryITCase {
     @Test
     void checkpointsCompleteWhileACallIsOnTheWire(@TempDir Path checkpoints, @InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        fc.faults().add(Fault.latency(Duration.ofSeconds(5)));
+        FC.faults().add(Fault.latency(Duration.ofSeconds(5)));
         StreamExecutionEnvironment env = env(checkpoints, 1, null);
         FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(2), 2, 0)),
-                FcTestBed.config().build(), FcTestBed.invokers(fc));
+                FcTestBed.config().build(), FcTestBed.invokers(FC.emulator()));
         JobClient job = env.executeAsync("slow function");
         try {
-            Await.until("both shards' calls on the wire", TIMEOUT, () -> fc.invocations().inFlight() == 2);
+            Await.until("both shards' calls on the wire", TIMEOUT, () -> FC.invocations().inFlight() == 2);
             long before = completedCheckpoints(cluster, job.getJobID());
             Await.value("3 more checkpoints while the calls run", Duration.ofSeconds(3),
                     () -> completedCheckpoints(cluster, job.getJobID()), n -> n >= before + 3);
-            assertThat(fc.invocations().inFlight()).as("the calls were still running").isEqualTo(2);
-            assertThat(fc.invocations().all()).isEmpty();
+            assertThat(FC.invocations().inFlight()).as("the calls were still running").isEqualTo(2);
+            assertThat(FC.invocations().all()).isEmpty();
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
             // the emulator finishes the slow calls anyway; let them end before the next test reads the log
-            Await.until("the slow calls ended", TIMEOUT, () -> fc.invocations().inFlight() == 0);
+            Await.until("the slow calls ended", TIMEOUT, () -> FC.invocations().inFlight() == 0);
         }
     }
 
@@ -246,13 +228,13 @@ class FcDeliveryRecoveryITCase {
             @TempDir Path checkpoints, @InjectMiniCluster MiniCluster cluster) throws Exception {
         int perShard = 6;
         int maxAttempts = 5;
-        fc.faults().add(Fault.functionError("still broken").whenEventId("1:3"));
+        FC.faults().add(Fault.functionError("still broken").whenEventId("1:3"));
         // a long pause between attempts leaves room for checkpoints between the 3rd failure and exhaustion
         DeliveryConfig config = FcTestBed.config().batchMaxRecords(3).retryInterval(Duration.ofMillis(500))
                 .retryMaxAttempts(maxAttempts).failOnExhausted().build();
         StreamExecutionEnvironment env = env(checkpoints, 2, null);
         FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(2),
-                2 * perShard, 0)), config, FcTestBed.invokers(fc));
+                2 * perShard, 0)), config, FcTestBed.invokers(FC.emulator()));
         JobClient job = env.executeAsync("retrying, attempts used up in part");
         try {
             Await.until("3 failed attempts of shard 1's second batch", TIMEOUT,
@@ -263,8 +245,8 @@ class FcDeliveryRecoveryITCase {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
-        Await.until("no invocation of the cancelled job still running", TIMEOUT, () -> fc.invocations().inFlight() == 0);
-        List<Batch> failing = DeliveredBatches.of(fc.invocations().all()).stream().filter(b -> b.holds("1", 3)).toList();
+        Await.until("no invocation of the cancelled job still running", TIMEOUT, () -> FC.invocations().inFlight() == 0);
+        List<Batch> failing = DeliveredBatches.of(FC.invocations().all()).stream().filter(b -> b.holds("1", 3)).toList();
         assertThat(failing).as("the cancel came before exhaustion").hasSizeLessThan(maxAttempts)
                 .allSatisfy(b -> assertThat(b.succeeded()).isFalse());
         // the restored checkpoint holds at least 2 used attempts: counted on, 3 more failures would exhaust the batch
@@ -272,13 +254,13 @@ class FcDeliveryRecoveryITCase {
         assertThat(usedAtCheckpointAtLeast + 3).isGreaterThanOrEqualTo(maxAttempts);
 
         // the function is still failing a few more times after the resume, then works
-        fc.faults().clear();
-        fc.invocations().clear();
-        fc.faults().add(Fault.functionError("warming up").whenEventId("1:3").times(3));
+        FC.faults().clear();
+        FC.invocations().clear();
+        FC.faults().add(Fault.functionError("warming up").whenEventId("1:3").times(3));
         Path checkpoint = FcTestBed.latestCheckpoint(checkpoints).orElseThrow();
         StreamExecutionEnvironment restored = env(checkpoints, 2, checkpoint);
         FcDelivery.attach(FcTestBed.records(restored, TestRecordSource.thenIdle(TestRecordSource.roundRobin(2),
-                2 * perShard, 0)), config, FcTestBed.invokers(fc));
+                2 * perShard, 0)), config, FcTestBed.invokers(FC.emulator()));
         JobClient job2 = restored.executeAsync("restored with the attempt count reset");
         try {
             Await.value("shard 1 delivered to its last record (the job must not exhaust the batch)", TIMEOUT, () -> {
@@ -289,7 +271,7 @@ class FcDeliveryRecoveryITCase {
                                     ShardExhaustedException.class).map(Throwable::getMessage).orElse(e.toString()))
                             .get(10, TimeUnit.SECONDS));
                 }
-                return DeliveredBatches.of(fc.invocations().all()).stream()
+                return DeliveredBatches.of(FC.invocations().all()).stream()
                         .anyMatch(b -> b.succeeded() && b.holds("1", perShard - 1));
             }, delivered -> delivered);
         } finally {
@@ -297,14 +279,14 @@ class FcDeliveryRecoveryITCase {
                 job2.cancel().get(30, TimeUnit.SECONDS);
             }
         }
-        List<Batch> resent = DeliveredBatches.of(fc.invocations().all()).stream().filter(b -> b.holds("1", 3)).toList();
+        List<Batch> resent = DeliveredBatches.of(FC.invocations().all()).stream().filter(b -> b.holds("1", 3)).toList();
         assertThat(resent).as("3 failures and then the success, all of the very batch that was retrying")
                 .extracting(Batch::succeeded).containsExactly(false, false, false, true);
         assertThat(resent).extracting(Batch::payload).containsOnly(failing.get(0).payload());
     }
 
     private long failedAttemptsOf(String shard, long sequence) {
-        return DeliveredBatches.of(fc.invocations().all()).stream()
+        return DeliveredBatches.of(FC.invocations().all()).stream()
                 .filter(b -> b.holds(shard, sequence) && !b.succeeded()).count();
     }
 

@@ -1,9 +1,9 @@
 package io.datahubfcsync.delivery;
 
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.fc.FcConnection;
 import io.datahubfcsync.fc.FunctionInvokerFactory;
 import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.testing.KitConnections;
 import io.datahubfcsync.testing.TestRecordSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +25,7 @@ final class FcTestBed {
     private FcTestBed() {}
 
     static FunctionInvokerFactory invokers(FcEmulator fc) {
-        return FcConnection.builder().endpoint(fc.endpoint()).accountId(fc.accountId()).region(fc.region())
-                .service(SERVICE).function(FUNCTION).readTimeout(Duration.ofSeconds(30)).build().invokerFactory();
+        return KitConnections.fc(fc, SERVICE, FUNCTION).readTimeout(Duration.ofSeconds(30)).build().invokerFactory();
     }
 
     static DeliveryConfig.Builder config() {

@@ -29,15 +29,30 @@ public final class JobRest {
 
     /** The delivery metric ending with {@code .suffix} aggregated over the subtasks ({@code max}, {@code sum}, ...), if reported. */
     public Optional<Long> metric(String suffix, String agg) throws IOException, InterruptedException {
-        String id = null;
-        for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + vertex() + "/subtasks/metrics")) {
-            if (m.path("id").asText().endsWith("." + suffix)) id = m.path("id").asText();
-        }
+        String id = metricId(suffix);
         if (id == null) return Optional.empty();
         JsonNode values = get("/jobs/" + jobId + "/vertices/" + vertex() + "/subtasks/metrics?get="
                 + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&agg=" + agg);
         return values.isArray() && !values.isEmpty() && values.get(0).has(agg)
                 ? Optional.of(Math.round(values.get(0).path(agg).asDouble())) : Optional.empty();
+    }
+
+    /** The delivery metric ending with {@code .suffix} of one subtask, if reported. */
+    public Optional<Long> subtaskMetric(String suffix, int subtask) throws IOException, InterruptedException {
+        String id = metricId(suffix);
+        if (id == null) return Optional.empty();
+        JsonNode values = get("/jobs/" + jobId + "/vertices/" + vertex() + "/subtasks/" + subtask
+                + "/metrics?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        return values.isArray() && !values.isEmpty() ? Optional.of(values.get(0).path("value").asLong())
+                : Optional.empty();
+    }
+
+    /** Id of the vertex's metric ending with {@code .suffix} (the operator name comes before it), or null. */
+    private String metricId(String suffix) throws IOException, InterruptedException {
+        for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + vertex() + "/subtasks/metrics")) {
+            if (m.path("id").asText().endsWith("." + suffix)) return m.path("id").asText();
+        }
+        return null;
     }
 
     /** Checkpoints completed so far. */

@@ -2,30 +2,26 @@ package io.datahubfcsync.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datahubfcsync.delivery.DeliveredBatches.Batch;
 import io.datahubfcsync.local.fc.Fault;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.fc.TestFunctions;
 import io.datahubfcsync.metrics.MetricNames.Delivery;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.DeliveredBatches.Batch;
+import io.datahubfcsync.testing.FcEmulatorExtension;
+import io.datahubfcsync.testing.MiniClusters;
 import io.datahubfcsync.testing.TestRecordSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,33 +38,11 @@ class PacedDeliveryITCase {
     private static final Duration WARM_UP = Duration.ofSeconds(3);
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(fastMetricFetcher()).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2, MiniClusters.metricsFetchedEvery(Duration.ofMillis(200)));
 
-    private static FcEmulator fc;
-
-    private static Configuration fastMetricFetcher() {
-        Configuration conf = new Configuration();
-        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(200));
-        return conf;
-    }
-
-    @BeforeAll
-    static void startFc() {
-        fc = FcEmulator.builder().invocationLogCapacity(100_000).start();
-        fc.deployFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION, new TestFunctions.Echo());
-    }
-
-    @AfterAll
-    static void stopFc() {
-        if (fc != null) fc.close();
-    }
-
-    @BeforeEach
-    void resetFc() {
-        fc.faults().clear();
-        fc.invocations().clear();
-    }
+    @RegisterExtension
+    static final FcEmulatorExtension FC = FcEmulatorExtension.withFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION,
+            new TestFunctions.Echo()).invocationLogCapacity(100_000);
 
     @Test
     void aBacklogIsDeliveredAtTheConfiguredRateWithinTenPercentOverThirtySeconds() throws Exception {
@@ -96,7 +70,7 @@ class PacedDeliveryITCase {
     void aThrottlingFunctionSlowsThePaceBelowTheSettingAndItGrowsBackAfterwards(
             @InjectMiniCluster MiniCluster cluster) throws Exception {
         Duration window = Duration.ofSeconds(20);
-        Fault throttled = fc.faults().add(Fault.throttled().withProbability(0.2, 42));
+        Fault throttled = FC.faults().add(Fault.throttled().withProbability(0.2, 42));
         JobClient job = startPacedJob(SHARDS * 3_000);
         try {
             JobRest rest = new JobRest(cluster.getRestAddress().get(30, TimeUnit.SECONDS), job.getJobID(),
@@ -118,7 +92,7 @@ class PacedDeliveryITCase {
             Await.value("a subtask's paced rate below its share", Duration.ofSeconds(30), Duration.ofMillis(200),
                     () -> rest.metric(Delivery.PACED_RECORDS_PER_SECOND, "max"), v -> v.isPresent() && v.get() < share * 0.5);
 
-            fc.faults().remove(throttled);
+            FC.faults().remove(throttled);
             Await.value("both subtasks back at their share once FC accepts the calls", Duration.ofSeconds(60),
                     Duration.ofMillis(500), () -> rest.metric(Delivery.PACED_RECORDS_PER_SECOND, "min"),
                     (Optional<Long> v) -> v.isPresent() && v.get() == share);
@@ -133,21 +107,21 @@ class PacedDeliveryITCase {
         DeliveryConfig config = FcTestBed.config().batchMaxRecords(BATCH).maxRecordsPerSecond(RATE)
                 .retryMaxAttempts(100_000).build();
         FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(SHARDS),
-                records, 0)), config, FcTestBed.invokers(fc));
+                records, 0)), config, FcTestBed.invokers(FC.emulator()));
         return env.executeAsync("paced delivery");
     }
 
     private static Instant firstCall() {
         return Await.value("the first invocation", Duration.ofSeconds(60),
-                () -> fc.invocations().all(), all -> !all.isEmpty()).get(0).received();
+                () -> FC.invocations().all(), all -> !all.isEmpty()).get(0).received();
     }
 
     /** Every call FC received in [from, to), once a later one shows the window is over. */
     private static List<Batch> callsBetween(Instant from, Instant to) {
         Await.value("an invocation after " + to, Duration.ofSeconds(120), Duration.ofMillis(500),
-                () -> fc.invocations().all(),
+                () -> FC.invocations().all(),
                 all -> all.stream().map(InvocationRecord::received).anyMatch(t -> !t.isBefore(to)));
-        return DeliveredBatches.of(fc.invocations().all()).stream()
+        return DeliveredBatches.of(FC.invocations().all()).stream()
                 .filter(b -> !b.received().isBefore(from) && b.received().isBefore(to)).toList();
     }
 }

@@ -1,15 +1,17 @@
 package io.datahubfcsync.delivery;
 
-import static io.datahubfcsync.delivery.DeliveredBatches.deliveredPerShard;
-import static io.datahubfcsync.delivery.DeliveredBatches.range;
+import static io.datahubfcsync.testing.DeliveredBatches.deliveredPerShard;
+import static io.datahubfcsync.testing.DeliveredBatches.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datahubfcsync.delivery.DeliveredBatches.Batch;
 import io.datahubfcsync.local.fc.Fault;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.TestFunctions;
 import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
 import io.datahubfcsync.metrics.MetricNames;
+import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.DeliveredBatches.Batch;
+import io.datahubfcsync.testing.FcEmulatorExtension;
+import io.datahubfcsync.testing.MiniClusters;
 import io.datahubfcsync.testing.TestRecordSource;
 import java.time.Duration;
 import java.util.List;
@@ -20,11 +22,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,35 +36,24 @@ class PlatformErrorAttemptsITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(1, METRICS.addToConfiguration(new Configuration()));
 
-    private static FcEmulator fc;
-
-    @BeforeAll
-    static void startFc() {
-        fc = FcEmulator.start();
-        fc.deployFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION, new TestFunctions.Echo());
-    }
-
-    @AfterAll
-    static void stopFc() {
-        if (fc != null) fc.close();
-    }
+    @RegisterExtension
+    static final FcEmulatorExtension FC = FcEmulatorExtension.withFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION,
+            new TestFunctions.Echo());
 
     @Test
     void eachAttemptAgainstAFailingPlatformIsOneRequestAndAttemptsAreTheRetryIntervalApart() throws Exception {
         Duration interval = Duration.ofMillis(300);
-        fc.faults().add(Fault.serverError().times(3));
+        FC.faults().add(Fault.serverError().times(3));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         FcDelivery.attach(FcTestBed.records(env, TestRecordSource.bounded(TestRecordSource.roundRobin(1), 3)),
-                FcTestBed.config().retryInterval(interval).build(), FcTestBed.invokers(fc));
+                FcTestBed.config().retryInterval(interval).build(), FcTestBed.invokers(FC.emulator()));
 
         JobExecutionResult result = env.execute("5xx attempts");
 
-        List<Batch> received = DeliveredBatches.of(fc.invocations().all());
+        List<Batch> received = DeliveredBatches.of(FC.invocations().all());
         assertThat(deliveredPerShard(received).get("0")).isEqualTo(range(0, 3));
         List<Batch> firstBatch = received.stream().filter(b -> b.holds("0", 0)).toList();
         assertThat(firstBatch).as("3 answered 500, then the batch went through")
@@ -76,7 +64,7 @@ class PlatformErrorAttemptsITCase {
         }
         long failedRequests = received.stream().filter(b -> !b.succeeded()).count();
         assertThat(counter(result, MetricNames.ofShard("0", DeliveryShard.INVOCATIONS))).as("invocations = requests FC received")
-                .isEqualTo(fc.invocations().total());
+                .isEqualTo(FC.invocations().total());
         assertThat(counter(result, MetricNames.ofShard("0", DeliveryShard.FAILED_ATTEMPTS))).as("failedAttempts = requests FC failed")
                 .isEqualTo(failedRequests).isEqualTo(3);
     }

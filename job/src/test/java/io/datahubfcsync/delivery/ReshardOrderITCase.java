@@ -1,17 +1,18 @@
 package io.datahubfcsync.delivery;
 
-import static io.datahubfcsync.delivery.DeliveredBatches.deliveredPerShard;
-import static io.datahubfcsync.delivery.DeliveredBatches.range;
+import static io.datahubfcsync.testing.DeliveredBatches.deliveredPerShard;
+import static io.datahubfcsync.testing.DeliveredBatches.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datahubfcsync.delivery.DeliveredBatches.Batch;
 import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobPlan;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
 import io.datahubfcsync.local.fc.Fault;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.DeliveredBatches.Batch;
+import io.datahubfcsync.testing.LocalKitExtension;
+import io.datahubfcsync.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +27,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,31 +42,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReshardOrderITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(3);
+
+    @RegisterExtension
+    final LocalKitExtension kit = LocalKitExtension.topic(PROJECT, TOPIC, 2, null)
+            .function("svc", "fn", (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String PROJECT = "shop";
     private static final String TOPIC = "events";
-    private DataHubEmulator datahub;
-    private FcEmulator fc;
 
     @BeforeEach
-    void startKit() {
-        datahub = DataHubEmulator.start();
-        datahub.createProject(PROJECT);
-        datahub.createTopic(PROJECT, TOPIC, 2, null);
-        fc = FcEmulator.start();
-        fc.createService("svc");
-        fc.deployFunction("svc", "fn", (input, output, context) -> output.write("{}".getBytes(StandardCharsets.UTF_8)));
+    void slowFunction() {
         // a slow function: each shard delivers at most 50 records a second, so parents still drain when children come
-        fc.faults().add(Fault.latency(Duration.ofMillis(200)));
-    }
-
-    @AfterEach
-    void stopKit() {
-        fc.close();
-        datahub.close();
+        kit.fc().faults().add(Fault.latency(Duration.ofMillis(200)));
     }
 
     @Test
@@ -77,11 +65,11 @@ class ReshardOrderITCase {
         JobClient job = start();
         try {
             Await.until("shard 0 delivering", TIMEOUT, () -> deliveredOf("0") >= 20);
-            List<ShardSnapshot> children = datahub.splitShard(PROJECT, TOPIC, "0");
+            List<ShardSnapshot> children = kit.datahub().splitShard(PROJECT, TOPIC, "0");
             for (ShardSnapshot child : children) append(child.shardId(), 60);
             // the upper child of 0 borders 1: their merge is a shard whose parent is itself a child
             ShardSnapshot upper = children.stream().max(Comparator.comparing(ShardSnapshot::endHashKey)).orElseThrow();
-            ShardSnapshot merged = datahub.mergeShard(PROJECT, TOPIC, upper.shardId(), "1");
+            ShardSnapshot merged = kit.datahub().mergeShard(PROJECT, TOPIC, upper.shardId(), "1");
             append(merged.shardId(), 60);
 
             assertEverythingDeliveredOnceInLineageOrder(4);
@@ -102,7 +90,7 @@ class ReshardOrderITCase {
         append("1", 100);
         JobClient job = start(2, null);
         Await.until("shard 0 delivering", TIMEOUT, () -> deliveredOf("0") >= 20);
-        for (ShardSnapshot child : datahub.splitShard(PROJECT, TOPIC, "0")) append(child.shardId(), 60);
+        for (ShardSnapshot child : kit.datahub().splitShard(PROJECT, TOPIC, "0")) append(child.shardId(), 60);
         Await.until("the source past shard 0's end", TIMEOUT, () -> deliveredOf("0") >= 60);
         String first = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);
@@ -125,14 +113,14 @@ class ReshardOrderITCase {
 
     /** Waits until each shard's records were all delivered, each once and in order, and checks lineage order. */
     private void assertEverythingDeliveredOnceInLineageOrder(int pairs) {
-        List<ShardSnapshot> shards = datahub.shards(PROJECT, TOPIC);
+        List<ShardSnapshot> shards = kit.datahub().shards(PROJECT, TOPIC);
         for (ShardSnapshot shard : shards) {
-            long n = datahub.records(PROJECT, TOPIC, shard.shardId()).size();
+            long n = kit.datahub().records(PROJECT, TOPIC, shard.shardId()).size();
             Await.until("shard " + shard.shardId() + " delivered all " + n + ", each once", TIMEOUT,
-                    () -> range(0, n).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all()))
+                    () -> range(0, n).equals(deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all()))
                             .get(shard.shardId())));
         }
-        List<Batch> batches = DeliveredBatches.of(fc.invocations().all());
+        List<Batch> batches = DeliveredBatches.of(kit.fc().invocations().all());
         List<String> violations = new ArrayList<>();
         int checked = 0;
         for (ShardSnapshot shard : shards) {
@@ -155,11 +143,8 @@ class ReshardOrderITCase {
     }
 
     private JobClient start(int parallelism, String savepoint) throws Exception {
-        JobPlan plan = DataHubFcSyncJob.prepare(new String[] {
-            "--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
-            "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", "cn-shanghai",
-            "--fc.service", "svc", "--fc.function", "fn", "--start", "OLDEST", "--batch.max-records", "10",
-            "--datahub.shard-discovery-interval", "500ms", "--datahub.fetch-max-records", "100"});
+        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs("--start", "OLDEST", "--batch.max-records", "10",
+            "--datahub.shard-discovery-interval", "500ms", "--datahub.fetch-max-records", "100").toArray(new String[0]));
         Configuration conf = new Configuration();
         if (savepoint != null) conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -171,12 +156,12 @@ class ReshardOrderITCase {
 
     private void append(String shard, int records) {
         for (int i = 0; i < records; i++) {
-            datahub.appendBlob(PROJECT, TOPIC, shard, (shard + "-" + i).getBytes(StandardCharsets.UTF_8));
+            kit.datahub().appendBlob(PROJECT, TOPIC, shard, (shard + "-" + i).getBytes(StandardCharsets.UTF_8));
         }
     }
 
     private long deliveredOf(String shard) {
-        return deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).getOrDefault(shard, List.of()).size();
+        return deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).getOrDefault(shard, List.of()).size();
     }
 
     private static Instant firstReceived(List<Batch> batches, String shard) {

@@ -1,14 +1,10 @@
 package io.datahubfcsync.delivery;
 
-import static io.datahubfcsync.delivery.DeliveredBatches.deliveredPerShard;
-import static io.datahubfcsync.delivery.DeliveredBatches.range;
+import static io.datahubfcsync.testing.DeliveredBatches.deliveredPerShard;
+import static io.datahubfcsync.testing.DeliveredBatches.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.aliyun.datahub.client.model.Field;
-import com.aliyun.datahub.client.model.FieldType;
-import com.aliyun.datahub.client.model.RecordSchema;
-import io.datahubfcsync.delivery.DeliveredBatches.Batch;
 import io.datahubfcsync.delivery.control.ResumeRequest;
 import io.datahubfcsync.delivery.control.ResumeResponse;
 import io.datahubfcsync.delivery.control.ShardState;
@@ -17,15 +13,18 @@ import io.datahubfcsync.delivery.control.ShardStatusRequest;
 import io.datahubfcsync.delivery.control.ShardStatusResponse;
 import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobPlan;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.Fault;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
 import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.DeliveredBatches.Batch;
+import io.datahubfcsync.testing.LocalKitExtension;
+import io.datahubfcsync.testing.MiniClusters;
+import io.datahubfcsync.testing.TupleSchemas;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,13 +43,11 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,40 +61,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShardIsolationITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
+
+    @RegisterExtension
+    final LocalKitExtension kit = LocalKitExtension.topic("shop", "orders", SHARDS.size(), TupleSchemas.of("id BIGINT", "name STRING"))
+            .function("svc", "fn", new DemoFunction());
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final List<String> SHARDS = List.of("0", "1", "2", "3");
     private static final int BUDGET = 20;
-    private DataHubEmulator datahub;
-    private FcEmulator fc;
     private final Map<String, AtomicLong> produced = new ConcurrentHashMap<>();
 
     @BeforeEach
-    void startKit() {
-        datahub = DataHubEmulator.start();
-        datahub.createProject("shop");
-        RecordSchema schema = new RecordSchema();
-        schema.addField(new Field("id", FieldType.BIGINT));
-        schema.addField(new Field("name", FieldType.STRING));
-        datahub.createTopic("shop", "orders", SHARDS.size(), schema);
-        fc = FcEmulator.start();
-        fc.createService("svc");
-        fc.deployFunction("svc", "fn", new DemoFunction());
+    void countProduced() {
         SHARDS.forEach(s -> produced.put(s, new AtomicLong()));
-    }
-
-    @AfterEach
-    void stopKit() {
-        fc.close();
-        datahub.close();
     }
 
     @Test
     void aShardThatAlwaysFailsKeepsItsBudgetWhileTheOthersDeliverEveryLiveRecordAndCheckpointsComplete(
             @InjectClusterRESTAddress URI rest) throws Exception {
-        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("0:5"));
+        Fault poison = kit.fc().faults().add(Fault.functionError("poison pill").whenEventId("0:5"));
         produce(10);
         JobClient job = start("--retry.max-attempts", "1000000", "--retry.interval", "100ms");
         JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
@@ -126,7 +109,7 @@ class ShardIsolationITCase {
             for (String shard : List.of("1", "2", "3")) {
                 long n = produced.get(shard).get();
                 Await.until("shard " + shard + " delivered all " + n + " records", TIMEOUT,
-                        () -> range(0, n).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get(shard)));
+                        () -> range(0, n).equals(deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).get(shard)));
             }
             assertThat(produced.get("0").get()).as("records produced for the stuck shard").isGreaterThan(10L * BUDGET);
             assertThat(maxHeld).as("the stuck shard never held more than its budget").isBetween(1L, (long) BUDGET);
@@ -135,15 +118,15 @@ class ShardIsolationITCase {
                     v -> v.isPresent() && v.get() > 0);
             assertThat(checkpointsDuring).as("checkpoints kept completing (every 500 ms) while shard 0 was stuck")
                     .isGreaterThanOrEqualTo(30);
-            List<Long> before = deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0");
+            List<Long> before = deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).get("0");
             assertThat(before).as("shard 0 delivered nothing from its poisoned batch on")
                     .isEqualTo(range(0, before.size())).doesNotContain(5L);
 
             // the function is fixed: shard 0 goes on and reads what it let go back from DataHub, in order
-            fc.faults().remove(poison);
+            kit.fc().faults().remove(poison);
             long n0 = produced.get("0").get();
             Await.until("shard 0 delivered all " + n0 + " records", TIMEOUT,
-                    () -> range(0, n0).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0")));
+                    () -> range(0, n0).equals(deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).get("0")));
             Await.value("shard 0 recordsReRead reported", TIMEOUT, () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_RE_READ), "max"),
                     v -> v.isPresent() && v.get() > 0);
             assertNoShardDeliveredTwice();
@@ -155,7 +138,7 @@ class ShardIsolationITCase {
     @Test
     void aSuspendedShardIsListedAndResumedOnRequestWhileTheOthersGoOn(
             @InjectClusterClient RestClusterClient<?> client) throws Exception {
-        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("2:3"));
+        Fault poison = kit.fc().faults().add(Fault.functionError("poison pill").whenEventId("2:3"));
         produce(10);
         JobClient job = start("--retry.max-attempts", "3", "--retry.interval", "100ms",
                 "--suspend.probe-interval", "0");
@@ -170,7 +153,7 @@ class ShardIsolationITCase {
             produce(10);
             for (String shard : List.of("0", "1", "3")) {
                 Await.until("shard " + shard + " delivers while shard 2 is suspended", TIMEOUT,
-                        () -> range(0, 20).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get(shard)));
+                        () -> range(0, 20).equals(deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).get(shard)));
             }
             assertThat(poison.fired()).as("no probe with suspend.probe-interval=0").isEqualTo(3);
 
@@ -179,12 +162,12 @@ class ShardIsolationITCase {
             assertThat(notSuspended.resumed()).isEmpty();
             assertThat(notSuspended.summary()).contains("shard 1 is running, not suspended: nothing changed");
 
-            fc.faults().remove(poison);
+            kit.fc().faults().remove(poison);
             ResumeResponse resumed = (ResumeResponse) client.sendCoordinationRequest(id, FcDelivery.UID,
                     ResumeRequest.allSuspended()).get(30, TimeUnit.SECONDS);
             assertThat(resumed.resumed()).containsExactly("2");
             Await.until("shard 2 delivered everything after the resume", TIMEOUT,
-                    () -> range(0, 20).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("2")));
+                    () -> range(0, 20).equals(deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).get("2")));
             Await.value("shard 2 running again", TIMEOUT, () -> status(client, id, "2"),
                     s -> s.isPresent() && s.get().state() == ShardState.RUNNING);
             assertNoShardDeliveredTwice();
@@ -196,7 +179,7 @@ class ShardIsolationITCase {
     @Test
     void aSuspendedShardsBatchIsSentAgainAfterAStopWithSavepointAndAResumeAndEverythingArrivesOnceInOrder(
             @TempDir Path savepoints, @InjectClusterClient RestClusterClient<?> client) throws Exception {
-        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("2:3"));
+        Fault poison = kit.fc().faults().add(Fault.functionError("poison pill").whenEventId("2:3"));
         produce(10);
         String[] args = {"--retry.max-attempts", "3", "--retry.interval", "100ms", "--suspend.probe-interval", "0"};
         JobClient job = start(args);
@@ -205,20 +188,20 @@ class ShardIsolationITCase {
         produce(10);
         for (String shard : List.of("0", "1", "3")) {
             Await.until("shard " + shard + " delivers while shard 2 is suspended", TIMEOUT,
-                    () -> range(0, 20).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get(shard)));
+                    () -> range(0, 20).equals(deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).get(shard)));
         }
         String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);
         job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
         assertThat(poison.fired()).as("exactly retry.max-attempts attempts before the stop").isEqualTo(3);
 
-        fc.faults().remove(poison); // the function was fixed; the job is resubmitted from the savepoint
+        kit.fc().faults().remove(poison); // the function was fixed; the job is resubmitted from the savepoint
         produce(5);
         JobClient resumed = startFrom(savepoint, args);
         try {
             for (String shard : SHARDS) {
                 Await.until("shard " + shard + " delivered all 25 records", TIMEOUT,
-                        () -> range(0, 25).equals(deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get(shard)));
+                        () -> range(0, 25).equals(deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).get(shard)));
             }
             assertNoShardDeliveredTwice();
         } finally {
@@ -245,10 +228,10 @@ class ShardIsolationITCase {
         try {
             long n0 = produced.get("0").get();
             Await.until("shard 0 delivered up to its newest record", TIMEOUT, () -> {
-                List<Long> d = deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0");
+                List<Long> d = deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).get("0");
                 return d != null && d.get(d.size() - 1) == n0 - 1;
             });
-            List<Long> delivered = deliveredPerShard(DeliveredBatches.of(fc.invocations().all())).get("0");
+            List<Long> delivered = deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).get("0");
             assertThat(delivered).as("in order, once").isSorted().doesNotHaveDuplicates();
             assertThat(delivered).as("what expired before it was read back is skipped").doesNotContain(EXPIRED_BELOW - 1)
                     .contains(EXPIRED_BELOW);
@@ -266,19 +249,24 @@ class ShardIsolationITCase {
 
     /** Shard 0 retries its batch at 0:5 while 100 more records arrive, letting most go; then those below 60 expire and the function is fixed. */
     private JobClient stuckShardLettingGoThenExpired(URI rest, String... extra) throws Exception {
-        Fault poison = fc.faults().add(Fault.functionError("poison pill").whenEventId("0:5"));
+        Fault poison = kit.fc().faults().add(Fault.functionError("poison pill").whenEventId("0:5"));
         produce(10);
         List<String> args = new ArrayList<>(List.of("--retry.max-attempts", "1000000", "--retry.interval", "100ms"));
         args.addAll(List.of(extra));
         JobClient job = start(args.toArray(String[]::new));
-        JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
-        Await.until("shard 0 stuck at its poisoned batch", TIMEOUT, () -> poison.fired() >= 3);
-        produce(100);
-        Await.value("shard 0 let records go", TIMEOUT, () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_LET_GO), "max"),
-                v -> v.isPresent() && v.get() >= 60);
-        assertThat(datahub.expireBefore("shop", "orders", "0", EXPIRED_BELOW)).isEqualTo((int) EXPIRED_BELOW);
-        fc.faults().remove(poison);
-        return job;
+        try {
+            JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
+            Await.until("shard 0 stuck at its poisoned batch", TIMEOUT, () -> poison.fired() >= 3);
+            produce(100);
+            Await.value("shard 0 let records go", TIMEOUT, () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_LET_GO), "max"),
+                    v -> v.isPresent() && v.get() >= 60);
+            assertThat(kit.datahub().expireBefore("shop", "orders", "0", EXPIRED_BELOW)).isEqualTo((int) EXPIRED_BELOW);
+            kit.fc().faults().remove(poison);
+            return job;
+        } catch (Exception | AssertionError e) {
+            job.cancel().get(30, TimeUnit.SECONDS); // a job left running would hold the slots the next test needs
+            throw e;
+        }
     }
 
     private JobClient start(String... extra) throws Exception {
@@ -287,12 +275,9 @@ class ShardIsolationITCase {
 
     /** Submits the job, restored from {@code savepoint} unless it is null. */
     private JobClient startFrom(String savepoint, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of(
-                "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "shop", "--datahub.topic", "orders",
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", "cn-shanghai",
-                "--fc.service", "svc", "--fc.function", "fn", "--start", "OLDEST", "--batch.max-records", "5",
+        List<String> args = kit.jobArgs("--start", "OLDEST", "--batch.max-records", "5",
                 "--datahub.fetch-max-records", "50", "--datahub.protocol", "json",
-                "--delivery.max-buffered-records-per-shard", String.valueOf(BUDGET)));
+                "--delivery.max-buffered-records-per-shard", String.valueOf(BUDGET));
         args.addAll(List.of(extra));
         JobPlan plan = DataHubFcSyncJob.prepare(args.toArray(String[]::new));
         Configuration conf = new Configuration();
@@ -308,7 +293,7 @@ class ShardIsolationITCase {
         for (int i = 0; i < perShard; i++) {
             for (String shard : SHARDS) {
                 long n = produced.get(shard).getAndIncrement();
-                datahub.appendTuple("shop", "orders", shard, String.valueOf(n), "r" + n);
+                kit.datahub().appendTuple("shop", "orders", shard, String.valueOf(n), "r" + n);
             }
         }
     }
@@ -321,7 +306,7 @@ class ShardIsolationITCase {
 
     /** Every successful delivery of a shard follows the previous one: no record reached the function twice in a success. */
     private void assertNoShardDeliveredTwice() {
-        List<Batch> batches = DeliveredBatches.of(fc.invocations().all());
+        List<Batch> batches = DeliveredBatches.of(kit.fc().invocations().all());
         deliveredPerShard(batches).forEach((shard, seqs) ->
                 assertThat(seqs).as("shard %s in order, once", shard).isEqualTo(range(0, seqs.size())));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.TestFunctions;
+import io.datahubfcsync.testing.KitConnections;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,7 @@ class InvokerThroughputTest {
         byte[] event = ("{\"records\":[{\"eventId\":\"0:1\",\"systemTime\":1,\"data\":\"" + "x".repeat(900) + "\"}]}")
                 .getBytes(StandardCharsets.UTF_8);
         try (FcEmulator fc = FcEmulator.builder().invocationLogCapacity(100).start();
-             FunctionInvoker invoker = FcConnection.builder().endpoint(fc.endpoint()).accountId(fc.accountId())
-                     .region(fc.region()).service("svc").function("echo").build().invokerFactory().create()) {
+             FunctionInvoker invoker = KitConnections.fc(fc, "svc", "echo").build().invokerFactory().create()) {
             fc.deployFunction("svc", "echo", new TestFunctions.Echo());
             for (int i = 0; i < 1000; i++) assertThat(invoker.invoke(event).isSuccess()).isTrue(); // warm-up
 

@@ -2,16 +2,15 @@ package io.datahubfcsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aliyun.datahub.client.model.Field;
-import com.aliyun.datahub.client.model.FieldType;
-import com.aliyun.datahub.client.model.RecordSchema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.function.DemoFunction;
+import io.datahubfcsync.testing.LocalKitExtension;
+import io.datahubfcsync.testing.MiniClusters;
+import io.datahubfcsync.testing.TupleSchemas;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,11 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,33 +36,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DataHubFcSyncJobITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
+
+    @RegisterExtension
+    final LocalKitExtension kit = LocalKitExtension.topic("shop", "orders", 4, TupleSchemas.of("id BIGINT", "name STRING", "ok BOOLEAN"))
+            .function("svc", "fn", new DemoFunction())
+            .fc(FcEmulator.builder().region("cn-shanghai"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private DataHubEmulator datahub;
-    private FcEmulator fc;
     private URI restAddress;
 
     @BeforeEach
-    void startKit(@InjectClusterRESTAddress URI restAddress) {
+    void restAddress(@InjectClusterRESTAddress URI restAddress) {
         this.restAddress = restAddress;
-        datahub = DataHubEmulator.start();
-        datahub.createProject("shop");
-        RecordSchema schema = new RecordSchema();
-        schema.addField(new Field("id", FieldType.BIGINT));
-        schema.addField(new Field("name", FieldType.STRING));
-        schema.addField(new Field("ok", FieldType.BOOLEAN));
-        datahub.createTopic("shop", "orders", 4, schema);
-        fc = FcEmulator.start();
-        fc.createService("svc");
-        fc.deployFunction("svc", "fn", new DemoFunction());
-    }
-
-    @AfterEach
-    void stopKit() {
-        fc.close();
-        datahub.close();
     }
 
     @Test
@@ -74,18 +57,14 @@ class DataHubFcSyncJobITCase {
         Map<String, List<StoredRecord>> written = new HashMap<>();
         for (int i = 0; i < perShard; i++) {
             for (String shard : List.of("0", "1", "2", "3")) {
-                written.computeIfAbsent(shard, s -> new ArrayList<>()).add(datahub.appendTuple("shop", "orders", shard,
+                written.computeIfAbsent(shard, s -> new ArrayList<>()).add(kit.datahub().appendTuple("shop", "orders", shard,
                         String.valueOf(i), i % 10 == 0 ? null : "n\"" + i, String.valueOf(i % 2 == 0)));
             }
         }
         long stop = System.currentTimeMillis() + 1;
 
-        JobPlan plan = DataHubFcSyncJob.prepare(new String[] {
-            "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "shop", "--datahub.topic", "orders",
-            "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", "cn-shanghai",
-            "--fc.service", "svc", "--fc.function", "fn",
-            "--start", "OLDEST", "--stop", String.valueOf(stop), "--batch.max-records", "7",
-            "--datahub.fetch-max-records", "50", "--datahub.protocol", "json"});
+        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs("--start", "OLDEST", "--stop", String.valueOf(stop), "--batch.max-records", "7",
+            "--datahub.fetch-max-records", "50", "--datahub.protocol", "json").toArray(new String[0]));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(500);
@@ -94,7 +73,7 @@ class DataHubFcSyncJobITCase {
         assertSecretNowhere(result.getJobID().toString());
 
         Map<String, List<Long>> delivered = new HashMap<>();
-        for (InvocationRecord inv : fc.invocations().all()) {
+        for (InvocationRecord inv : kit.fc().invocations().all()) {
             assertThat(inv.outcome()).isEqualTo(InvocationRecord.Outcome.SUCCESS);
             JsonNode event = JSON.readTree(inv.payload());
             assertThat(fieldNames(event)).containsExactly("eventSource", "eventName", "eventSourceARN", "region", "records");

@@ -2,15 +2,14 @@ package io.datahubfcsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aliyun.datahub.client.model.Field;
-import com.aliyun.datahub.client.model.FieldType;
-import com.aliyun.datahub.client.model.RecordSchema;
 import io.datahubfcsync.delivery.JobRest;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.LocalKitExtension;
+import io.datahubfcsync.testing.MiniClusters;
+import io.datahubfcsync.testing.TupleSchemas;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,15 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,8 +40,13 @@ class SourceBacklogMetricsITCase {
     private static final Duration WRITTEN_OVER = Duration.ofSeconds(80);
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(fastMetricFetcher()).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2, MiniClusters.metricsFetchedEvery(Duration.ofMillis(200)));
+
+    private final SettableClock clock = new SettableClock();
+
+    @RegisterExtension
+    final LocalKitExtension kit = LocalKitExtension.topic("shop", "orders", SHARDS, TupleSchemas.of("id BIGINT", "payload STRING"))
+            .function("svc", "fn", new DemoFunction()).dataHub(DataHubEmulator.builder().clock(clock));
 
     /** DataHub's clock, set back while the backlog is written so that its records span {@link #WRITTEN_OVER}. */
     private static final class SettableClock extends Clock {
@@ -69,34 +68,6 @@ class SourceBacklogMetricsITCase {
         }
     }
 
-    private final SettableClock clock = new SettableClock();
-    private DataHubEmulator datahub;
-    private FcEmulator fc;
-
-    private static Configuration fastMetricFetcher() {
-        Configuration conf = new Configuration();
-        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(200));
-        return conf;
-    }
-
-    @BeforeEach
-    void startKit() {
-        datahub = DataHubEmulator.builder().clock(clock).start();
-        datahub.createProject("shop");
-        RecordSchema schema = new RecordSchema();
-        schema.addField(new Field("id", FieldType.BIGINT));
-        schema.addField(new Field("payload", FieldType.STRING));
-        datahub.createTopic("shop", "orders", SHARDS, schema);
-        fc = FcEmulator.start();
-        fc.createService("svc");
-        fc.deployFunction("svc", "fn", new DemoFunction());
-    }
-
-    @AfterEach
-    void stopKit() {
-        fc.close();
-        datahub.close();
-    }
 
     @Test
     void pendingRecordsAndFetchEventTimeLagFallAsTheBacklogDrains(@InjectClusterRESTAddress URI rest) throws Exception {
@@ -104,16 +75,13 @@ class SourceBacklogMetricsITCase {
         long step = WRITTEN_OVER.toMillis() / PER_SHARD;
         for (int i = 0; i < PER_SHARD; i++) {
             clock.offset = WRITTEN_OVER.negated().plusMillis(i * step);
-            for (int s = 0; s < SHARDS; s++) datahub.appendTuple("shop", "orders", String.valueOf(s), String.valueOf(i), payload);
+            for (int s = 0; s < SHARDS; s++) kit.datahub().appendTuple("shop", "orders", String.valueOf(s), String.valueOf(i), payload);
         }
         clock.offset = Duration.ZERO;
 
-        JobPlan plan = DataHubFcSyncJob.prepare(new String[] {
-            "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "shop", "--datahub.topic", "orders",
-            "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", "cn-shanghai",
-            "--fc.service", "svc", "--fc.function", "fn", "--start", "OLDEST",
+        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs("--start", "OLDEST",
             "--batch.max-records", "10", "--datahub.fetch-max-records", "20",
-            "--delivery.max-records-per-second", "500", "--delivery.max-buffered-records", "100"});
+            "--delivery.max-records-per-second", "500", "--delivery.max-buffered-records", "100").toArray(new String[0]));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         DataHubFcSyncJob.build(env, plan);

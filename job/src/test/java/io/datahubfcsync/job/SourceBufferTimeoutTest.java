@@ -5,40 +5,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.testing.DataHubEmulatorExtension;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How long a partly filled buffer of the source's output waits before it is sent on to delivery, in
  * the job graph as built (the source resolves its start against the DataHub emulator).
  */
 class SourceBufferTimeoutTest {
-    private static DataHubEmulator datahub;
+    @RegisterExtension
+    static final DataHubEmulatorExtension DATAHUB = DataHubEmulatorExtension.withProject("proj");
 
     @BeforeAll
-    static void startDataHub() {
-        datahub = DataHubEmulator.start();
-        datahub.createProject("proj");
+    static void createTopic() {
         RecordSchema schema = new RecordSchema();
         schema.addField(new Field("id", FieldType.BIGINT));
-        datahub.createTopic("proj", "orders", 1, schema);
-    }
-
-    @AfterAll
-    static void stopDataHub() {
-        if (datahub != null) datahub.close();
+        DATAHUB.emulator().createTopic("proj", "orders", 1, schema);
     }
 
     private static long sourceBufferTimeout(Configuration flink) {
         String[] args = {
-            "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "proj", "--datahub.topic", "orders",
+            "--datahub.endpoint", DATAHUB.emulator().endpoint(), "--datahub.project", "proj", "--datahub.topic", "orders",
             "--fc.endpoint", "http://127.0.0.1:2", "--fc.account-id", "1234567890123456", "--region", "cn-hangzhou",
             "--fc.service", "svc", "--fc.function", "fn"};
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);

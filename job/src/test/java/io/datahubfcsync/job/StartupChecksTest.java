@@ -3,57 +3,39 @@ package io.datahubfcsync.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.aliyun.datahub.client.model.Field;
-import com.aliyun.datahub.client.model.FieldType;
-import com.aliyun.datahub.client.model.RecordSchema;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
+import io.datahubfcsync.testing.LocalKitExtension;
+import io.datahubfcsync.testing.TupleSchemas;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The start-up checks against the emulators: each failure is one clear paragraph, never a secret. */
 class StartupChecksTest {
+    @RegisterExtension
+    static final LocalKitExtension KIT = LocalKitExtension.topic("proj", "orders", 2, TupleSchemas.of("v STRING"))
+            .function("svc", "fn", new DemoFunction());
+
     private static final String SECRET = DataHubEmulator.TEST_ACCESS_KEY_SECRET;
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void startKit() {
-        datahub = DataHubEmulator.start();
-        datahub.createProject("proj");
-        RecordSchema schema = new RecordSchema();
-        schema.addField(new Field("v", FieldType.STRING));
-        datahub.createTopic("proj", "orders", 2, schema);
-        datahub.createTopic("proj", "tuple_dlq", 1, schema);
-        datahub.createTopic("proj", "blob_dlq", 1, null);
-        fc = FcEmulator.start();
-        fc.createService("svc");
-        fc.deployFunction("svc", "fn", new DemoFunction());
-    }
-
-    @AfterAll
-    static void stopKit() {
-        fc.close();
-        datahub.close();
+    static void deadLetterTopics() {
+        KIT.datahub().createTopic("proj", "tuple_dlq", 1, TupleSchemas.of("v STRING"));
+        KIT.datahub().createTopic("proj", "blob_dlq", 1, null);
     }
 
     private String[] args(String... extra) {
-        List<String> a = new ArrayList<>(List.of(
-                "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "proj", "--datahub.topic", "orders",
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.service", "svc", "--fc.function", "fn"));
+        List<String> a = KIT.jobArgs();
         for (int i = 0; i < extra.length; i += 2) {
             int at = a.indexOf(extra[i]);
             if (at >= 0) a.set(at + 1, extra[i + 1]);
@@ -117,11 +99,11 @@ class StartupChecksTest {
 
     @Test
     void badParametersFailBeforeAnyCall() {
-        long callsBefore = fc.invocations().total();
+        long callsBefore = KIT.fc().invocations().total();
         assertThatThrownBy(() -> DataHubFcSyncJob.prepare(args("--batch.max-records", "0")))
                 .isInstanceOf(JobStartupException.class)
                 .hasMessageContaining("--batch.max-records '0' is out of range");
-        assertThat(fc.invocations().total()).isEqualTo(callsBefore);
+        assertThat(KIT.fc().invocations().total()).isEqualTo(callsBefore);
     }
 
     private static String fullText(Throwable t) {

@@ -2,17 +2,15 @@ package io.datahubfcsync.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aliyun.datahub.client.model.Field;
-import com.aliyun.datahub.client.model.FieldType;
-import com.aliyun.datahub.client.model.RecordSchema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.LocalKitExtension;
+import io.datahubfcsync.testing.MiniClusters;
+import io.datahubfcsync.testing.TupleSchemas;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,12 +21,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,56 +34,39 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StopWithSavepointITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
+
+    @RegisterExtension
+    final LocalKitExtension kit = LocalKitExtension.topic("shop", "orders", SHARDS.size(), TupleSchemas.of("id BIGINT"))
+            .function("svc", "fn", new DemoFunction());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SHARDS = List.of("0", "1", "2", "3");
-    private DataHubEmulator datahub;
-    private FcEmulator fc;
 
     @TempDir
     Path savepoints;
-
-    @BeforeEach
-    void startKit() {
-        datahub = DataHubEmulator.start();
-        datahub.createProject("shop");
-        RecordSchema schema = new RecordSchema();
-        schema.addField(new Field("id", FieldType.BIGINT));
-        datahub.createTopic("shop", "orders", SHARDS.size(), schema);
-        fc = FcEmulator.start();
-        fc.createService("svc");
-        fc.deployFunction("svc", "fn", new DemoFunction());
-    }
-
-    @AfterEach
-    void stopKit() {
-        fc.close();
-        datahub.close();
-    }
 
     @Test
     void resumeAfterStopWithSavepointDeliversEveryRecordExactlyOnceEvenWithCallsInFlight() throws Exception {
         int perShard = 120;
         for (int i = 0; i < perShard; i++) {
-            for (String shard : SHARDS) datahub.appendTuple("shop", "orders", shard, String.valueOf(i));
+            for (String shard : SHARDS) kit.datahub().appendTuple("shop", "orders", shard, String.valueOf(i));
         }
-        fc.faults().add(Fault.latency(Duration.ofMillis(300))); // every call is slow: calls are on the wire at the stop
+        kit.fc().faults().add(Fault.latency(Duration.ofMillis(300))); // every call is slow: calls are on the wire at the stop
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(200);
         DataHubFcSyncJob.build(env, plan(null));
         JobClient first = env.executeAsync("before the stop");
-        Await.until("some batches delivered", Duration.ofSeconds(60), () -> fc.invocations().total() >= 8);
+        Await.until("some batches delivered", Duration.ofSeconds(60), () -> kit.fc().invocations().total() >= 8);
         String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(120, TimeUnit.SECONDS);
         first.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-        long beforeResume = fc.invocations().total();
+        long beforeResume = kit.fc().invocations().total();
         assertThat(beforeResume).as("the stop came before everything was delivered").isLessThan(perShard * 4L / 5);
 
-        fc.faults().clear();
+        kit.fc().faults().clear();
         StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment();
         env2.setParallelism(2);
         DataHubFcSyncJob.build(env2, plan(System.currentTimeMillis() + 1));
@@ -97,7 +75,7 @@ class StopWithSavepointITCase {
         env2.execute(graph);
 
         Map<String, List<Long>> delivered = new HashMap<>();
-        for (InvocationRecord inv : fc.invocations().all()) {
+        for (InvocationRecord inv : kit.fc().invocations().all()) {
             assertThat(inv.outcome()).isEqualTo(InvocationRecord.Outcome.SUCCESS);
             for (JsonNode r : JSON.readTree(inv.payload()).get("records")) {
                 String[] id = r.get("eventId").asText().split(":");
@@ -113,10 +91,7 @@ class StopWithSavepointITCase {
     }
 
     private JobPlan plan(Long stop) {
-        List<String> args = new ArrayList<>(List.of(
-                "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "shop", "--datahub.topic", "orders",
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.service", "svc", "--fc.function", "fn", "--start", "OLDEST", "--batch.max-records", "5"));
+        List<String> args = kit.jobArgs("--start", "OLDEST", "--batch.max-records", "5");
         if (stop != null) args.addAll(List.of("--stop", String.valueOf(stop)));
         return DataHubFcSyncJob.prepare(args.toArray(new String[0]));
     }

@@ -4,41 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.progress.SubscriptionResolver;
-import java.util.ArrayList;
+import io.datahubfcsync.testing.LocalKitExtension;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code datahub.subscription} at submission: resolved once, a wrong id or value is one clear paragraph. */
 class SubscriptionCheckTest {
-    private static DataHubEmulator datahub;
-    private static FcEmulator fc;
-
-    @BeforeAll
-    static void startKit() {
-        datahub = DataHubEmulator.start();
-        datahub.createProject("proj");
-        datahub.createTopic("proj", "orders", 2, null);
-        fc = FcEmulator.start();
-        fc.createService("svc");
-        fc.deployFunction("svc", "fn", new DemoFunction());
-    }
-
-    @AfterAll
-    static void stopKit() {
-        fc.close();
-        datahub.close();
-    }
+    @RegisterExtension
+    static final LocalKitExtension KIT = LocalKitExtension.topic("proj", "orders", 2, null).function("svc", "fn", new DemoFunction());
 
     private static String[] args(String... extra) {
-        List<String> a = new ArrayList<>(List.of(
-                "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "proj", "--datahub.topic", "orders",
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.service", "svc", "--fc.function", "fn"));
+        List<String> a = KIT.jobArgs();
         a.addAll(List.of(extra));
         return a.toArray(new String[0]);
     }
@@ -55,14 +34,14 @@ class SubscriptionCheckTest {
 
     @Test
     void anExistingIdIsKeptAndAutoCreatesOneSubscriptionForTheJobThatLaterStartsFindAgain() {
-        String given = datahub.createSubscription("proj", "orders", "made in the console");
+        String given = KIT.datahub().createSubscription("proj", "orders", "made in the console");
         assertThat(prepare("--datahub.subscription", given).subscriptionId()).isEqualTo(given);
 
         JobPlan first = prepare("--datahub.subscription", "auto");
         JobPlan second = prepare("--datahub.subscription", "auto");
         assertThat(first.subscriptionId()).isNotEqualTo(given).isEqualTo(second.subscriptionId());
         assertThat(first.subscriptionMirror()).isNotNull();
-        assertThat(datahub.subscriptionIds("proj", "orders")).containsExactlyInAnyOrder(given, first.subscriptionId());
+        assertThat(KIT.datahub().subscriptionIds("proj", "orders")).containsExactlyInAnyOrder(given, first.subscriptionId());
         assertThat(SubscriptionResolver.commentFor(first.jobName())).contains(first.jobName());
     }
 

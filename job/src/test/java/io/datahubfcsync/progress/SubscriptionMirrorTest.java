@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aliyun.datahub.client.DatahubClient;
-import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.datahub.DataHubSubscriptions;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.KitConnections;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,10 +29,7 @@ class SubscriptionMirrorTest {
         datahub = DataHubEmulator.start();
         datahub.createProject(P);
         datahub.createTopic(P, T, 2, null);
-        connection = new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF,
-                CredentialsSource.fromEnvironment(Map.of(
-                        CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
-                        CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)));
+        connection = KitConnections.dataHub(datahub);
     }
 
     @AfterEach

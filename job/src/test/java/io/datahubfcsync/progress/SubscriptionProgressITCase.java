@@ -4,24 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobPlan;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
-import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.function.DemoFunction;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DeliveredBatches;
+import io.datahubfcsync.testing.LocalKitExtension;
+import io.datahubfcsync.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,41 +26,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SubscriptionProgressITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
+
+    @RegisterExtension
+    final LocalKitExtension kit = LocalKitExtension.topic("shop", "orders", SHARDS.size(), null)
+            .function("svc", "fn", new DemoFunction());
     private static final List<String> SHARDS = List.of("0", "1", "2", "3");
-    private static final Pattern EVENT_ID = Pattern.compile("\"eventId\":\"(\\d+):(\\d+)\"");
-
-    private DataHubEmulator datahub;
-    private FcEmulator fc;
-
-    @BeforeEach
-    void startKit() {
-        datahub = DataHubEmulator.start();
-        datahub.createProject("shop");
-        datahub.createTopic("shop", "orders", SHARDS.size(), null);
-        fc = FcEmulator.start();
-        fc.createService("svc");
-        fc.deployFunction("svc", "fn", new DemoFunction());
-    }
-
-    @AfterEach
-    void stopKit() {
-        fc.close();
-        datahub.close();
-    }
 
     @Test
     void theSubscriptionShowsEachShardsLastDeliveredRecordAndNeverMoreThanFcAcknowledged() throws Exception {
         int perShard = 300;
         for (int i = 0; i < perShard; i++) {
-            for (String shard : SHARDS) datahub.appendBlob("shop", "orders", shard, ("r" + i).getBytes(StandardCharsets.UTF_8));
+            for (String shard : SHARDS) kit.datahub().appendBlob("shop", "orders", shard, ("r" + i).getBytes(StandardCharsets.UTF_8));
         }
-        JobPlan plan = DataHubFcSyncJob.prepare(new String[] {
-            "--datahub.endpoint", datahub.endpoint(), "--datahub.project", "shop", "--datahub.topic", "orders",
-            "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-            "--fc.service", "svc", "--fc.function", "fn", "--start", "OLDEST", "--batch.max-records", "10",
-            "--datahub.subscription", "auto"});
+        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs("--start", "OLDEST", "--batch.max-records", "10",
+            "--datahub.subscription", "auto").toArray(new String[0]));
         assertThat(plan.subscriptionId()).as("auto created the job's subscription").isNotNull();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -75,7 +49,7 @@ class SubscriptionProgressITCase {
         try {
             Map<String, Long> committed = Await.value("every shard's last sequence committed to the subscription",
                     Duration.ofSeconds(60), () -> {
-                        Map<String, Long> now = datahub.committedSequences("shop", "orders", plan.subscriptionId(), SHARDS);
+                        Map<String, Long> now = kit.datahub().committedSequences("shop", "orders", plan.subscriptionId(), SHARDS);
                         Map<String, Long> acknowledged = acknowledgedBySuccess();
                         for (String shard : SHARDS) {
                             assertThat(now.get(shard)).as("shard %s: committed, never beyond what FC acknowledged", shard)
@@ -89,14 +63,8 @@ class SubscriptionProgressITCase {
         }
     }
 
-    /** Highest sequence per shard inside events FC answered with success. */
+    /** Highest sequence per shard inside the events FC answered with success. */
     private Map<String, Long> acknowledgedBySuccess() {
-        Map<String, Long> max = new HashMap<>();
-        for (InvocationRecord inv : fc.invocations().all()) {
-            if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
-            Matcher m = EVENT_ID.matcher(inv.payloadUtf8());
-            while (m.find()) max.merge(m.group(1), Long.parseLong(m.group(2)), Math::max);
-        }
-        return max;
+        return DeliveredBatches.highestDelivered(DeliveredBatches.of(kit.fc().invocations().all()));
     }
 }

@@ -7,11 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.local.datahub.DataHubAction;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DataHubFault;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
 import io.datahubfcsync.event.ShardRecord;
@@ -21,6 +18,9 @@ import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.OnExpiredPosition;
 import io.datahubfcsync.source.config.StartPosition;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DataHubEmulatorExtension;
+import io.datahubfcsync.testing.KitConnections;
+import io.datahubfcsync.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,14 +42,11 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,28 +57,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DataHubSourceITCase {
     private static final String PROJECT = "source_it";
+
+    @RegisterExtension
+    static final DataHubEmulatorExtension DATAHUB = DataHubEmulatorExtension.withProject(PROJECT);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3).build());
-
-    private static DataHubEmulator dataHub;
-
-    @BeforeAll
-    static void startDataHub() {
-        dataHub = DataHubEmulator.start();
-        dataHub.createProject(PROJECT);
-    }
-
-    @AfterAll
-    static void stopDataHub() {
-        dataHub.close();
-    }
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(3);
 
     private static DataHubSourceConfig.Builder config(String topic, DataHubProtocol protocol) {
         return DataHubSourceConfig.builder()
-                .connection(new DataHubConnection(dataHub.endpoint(), protocol, CredentialsSource.fromEnvironment()))
+                .connection(KitConnections.dataHub(DATAHUB.emulator(), protocol))
                 .project(PROJECT).topic(topic)
                 .startPosition(StartPosition.oldest())
                 .shardDiscoveryInterval(Duration.ofMillis(200))
@@ -137,13 +123,13 @@ class DataHubSourceITCase {
 
     private static void appendBlobs(String topic, String shard, int n) {
         for (int i = 0; i < n; i++) {
-            dataHub.appendBlob(PROJECT, topic, shard, (topic + "/" + shard + "/" + i).getBytes(StandardCharsets.UTF_8));
+            DATAHUB.emulator().appendBlob(PROJECT, topic, shard, (topic + "/" + shard + "/" + i).getBytes(StandardCharsets.UTF_8));
         }
     }
 
     private static int written(String topic) {
         int n = 0;
-        for (ShardSnapshot s : dataHub.shards(PROJECT, topic)) n += (int) (s.nextSequence() - s.oldestSequence());
+        for (ShardSnapshot s : DATAHUB.emulator().shards(PROJECT, topic)) n += (int) (s.nextSequence() - s.oldestSequence());
         return n;
     }
 
@@ -153,11 +139,11 @@ class DataHubSourceITCase {
         schema.addField(new Field("id", FieldType.BIGINT));
         schema.addField(new Field("name", FieldType.STRING));
         schema.addField(new Field("price", FieldType.DOUBLE));
-        dataHub.createTopic(PROJECT, "all_tuple", 3, schema);
-        dataHub.createTopic(PROJECT, "all_blob", 3, null);
+        DATAHUB.emulator().createTopic(PROJECT, "all_tuple", 3, schema);
+        DATAHUB.emulator().createTopic(PROJECT, "all_blob", 3, null);
         for (String shard : List.of("0", "1", "2")) {
             for (int i = 0; i < 150; i++) {
-                dataHub.appendTuple(PROJECT, "all_tuple", shard, String.valueOf(i), "n" + shard, i % 7 == 0 ? null : "2.5");
+                DATAHUB.emulator().appendTuple(PROJECT, "all_tuple", shard, String.valueOf(i), "n" + shard, i % 7 == 0 ? null : "2.5");
             }
             appendBlobs("all_blob", shard, 150);
         }
@@ -185,34 +171,34 @@ class DataHubSourceITCase {
     @Test
     void splitAndMergeWhileProducing_childrenAfterParents_nothingLost() throws Exception {
         String topic = "reshard";
-        dataHub.createTopic(PROJECT, topic, 2, null);
-        dataHub.faults().hideNewShardsAfterReshard(2); // NoSuchShard right after resharding
+        DATAHUB.emulator().createTopic(PROJECT, topic, 2, null);
+        DATAHUB.emulator().faults().hideNewShardsAfterReshard(2); // NoSuchShard right after resharding
         String run = run();
         JobClient job = startJob(config(topic, DataHubProtocol.PROTOBUF).build(), run, c -> {});
         try {
             appendBlobs(topic, "0", 50);
             appendBlobs(topic, "1", 50);
-            List<ShardSnapshot> children = dataHub.splitShard(PROJECT, topic, "0");
+            List<ShardSnapshot> children = DATAHUB.emulator().splitShard(PROJECT, topic, "0");
             String a = children.get(0).shardId();
             String b = children.get(1).shardId();
             for (String s : List.of("1", a, b)) appendBlobs(topic, s, 50);
-            ShardSnapshot merged = dataHub.mergeShard(PROJECT, topic, a, b);
+            ShardSnapshot merged = DATAHUB.emulator().mergeShard(PROJECT, topic, a, b);
             for (String s : List.of("1", merged.shardId())) appendBlobs(topic, s, 50);
 
             int total = written(topic);
             Await.until(total + " records emitted", WAIT, () -> EmittedRecords.count(run) >= total);
         } finally {
             cancel(job);
-            dataHub.faults().clear();
+            DATAHUB.emulator().faults().clear();
         }
 
         Map<String, List<Long>> perShard = sequencesPerShard(run);
-        for (ShardSnapshot s : dataHub.shards(PROJECT, topic)) {
+        for (ShardSnapshot s : DATAHUB.emulator().shards(PROJECT, topic)) {
             assertThat(perShard.get(s.shardId())).as("shard %s", s.shardId())
                     .containsExactlyElementsOf(range(0, s.nextSequence()));
         }
         List<Emitted> emitted = EmittedRecords.of(run);
-        for (ShardSnapshot child : dataHub.shards(PROJECT, topic)) {
+        for (ShardSnapshot child : DATAHUB.emulator().shards(PROJECT, topic)) {
             for (String parent : child.parentShardIds()) {
                 long parentLast = emitted.stream().filter(e -> e.shardId().equals(parent))
                         .mapToLong(Emitted::stamp).max().orElseThrow();
@@ -222,7 +208,7 @@ class DataHubSourceITCase {
                         .isGreaterThan(parentLast);
             }
         }
-        assertMarkersFrameEachShard(run, dataHub.shards(PROJECT, topic));
+        assertMarkersFrameEachShard(run, DATAHUB.emulator().shards(PROJECT, topic));
     }
 
     /**
@@ -271,7 +257,7 @@ class DataHubSourceITCase {
     @Test
     void stopWithSavepointAndResume_noGapNoDuplicate(@TempDir Path savepoints) throws Exception {
         String topic = "savepoint";
-        dataHub.createTopic(PROJECT, topic, 3, null);
+        DATAHUB.emulator().createTopic(PROJECT, topic, 3, null);
         for (String s : List.of("0", "1", "2")) appendBlobs(topic, s, 200);
         String run = run();
         DataHubSourceConfig config = config(topic, DataHubProtocol.PROTOBUF).build();
@@ -298,7 +284,7 @@ class DataHubSourceITCase {
     void everyReaderGetsItsShare_atStartAfterAResumeAtAnotherParallelismAndAfterASplit(@TempDir Path savepoints)
             throws Exception {
         String topic = "share";
-        dataHub.createTopic(PROJECT, topic, 4, null);
+        DATAHUB.emulator().createTopic(PROJECT, topic, 4, null);
         for (String s : List.of("0", "1", "2", "3")) appendBlobs(topic, s, 20);
         String run = run();
         DataHubSourceConfig config = config(topic, DataHubProtocol.PROTOBUF).build();
@@ -321,7 +307,7 @@ class DataHubSourceITCase {
                     .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2)).hasSize(3);
 
             long splitAt = EmittedRecords.lastStamp();
-            List<ShardSnapshot> children = dataHub.splitShard(PROJECT, topic, "0");
+            List<ShardSnapshot> children = DATAHUB.emulator().splitShard(PROJECT, topic, "0");
             for (ShardSnapshot c : children) appendBlobs(topic, c.shardId(), 20);
             for (String s : List.of("1", "2", "3")) appendBlobs(topic, s, 20);
             Await.until("every record emitted", WAIT, () -> EmittedRecords.count(run) >= 160 + 5 * 20);
@@ -345,7 +331,7 @@ class DataHubSourceITCase {
     void failoverRightAfterAParentFinished_childrenStillAssigned_noGap(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
         String topic = "failover";
-        dataHub.createTopic(PROJECT, topic, 2, null);
+        DATAHUB.emulator().createTopic(PROJECT, topic, 2, null);
         appendBlobs(topic, "0", 100);
         appendBlobs(topic, "1", 100);
         String run = run();
@@ -358,7 +344,7 @@ class DataHubSourceITCase {
             Await.until("200 records emitted", WAIT, () -> EmittedRecords.count(run) >= 200);
             cluster.triggerCheckpoint(job.getJobID()).get(30, TimeUnit.SECONDS);
 
-            List<ShardSnapshot> children = dataHub.splitShard(PROJECT, topic, "0");
+            List<ShardSnapshot> children = DATAHUB.emulator().splitShard(PROJECT, topic, "0");
             Set<String> childIds = Set.of(children.get(0).shardId(), children.get(1).shardId());
             // the parent is now finished; fail at the first child record, before any new checkpoint
             EmittedRecords.failOnceAtFirstRecordOf(run, childIds);
@@ -368,7 +354,7 @@ class DataHubSourceITCase {
             Await.until("the injected failure fired", WAIT, () -> EmittedRecords.failureFired(run));
             Await.until("every record emitted at least once", WAIT, () -> {
                 Map<String, List<Long>> seen = sequencesPerShard(run);
-                return dataHub.shards(PROJECT, topic).stream().allMatch(s -> seen.containsKey(s.shardId())
+                return DATAHUB.emulator().shards(PROJECT, topic).stream().allMatch(s -> seen.containsKey(s.shardId())
                         && new TreeSet<>(seen.get(s.shardId())).size() == s.nextSequence());
             });
             // the child whose reader failed: announced before the failure, and again once restored
@@ -394,7 +380,7 @@ class DataHubSourceITCase {
     @Test
     void startAtOldestInstantAndLatest_andStopTime() throws Exception {
         String topic = "positions";
-        dataHub.createTopic(PROJECT, topic, 2, null);
+        DATAHUB.emulator().createTopic(PROJECT, topic, 2, null);
         appendBlobs(topic, "0", 20);
         appendBlobs(topic, "1", 20);
         long t1 = stopAfterWhatWasWritten();
@@ -415,12 +401,12 @@ class DataHubSourceITCase {
                 .allSatisfy((shard, seqs) -> assertThat(seqs).containsExactlyElementsOf(range(20, 40)));
 
         String latest = run();
-        long readsBefore = dataHub.calls().of(DataHubAction.GET_RECORDS);
+        long readsBefore = DATAHUB.emulator().calls().of(DataHubAction.GET_RECORDS);
         JobClient job = startJob(config(topic, DataHubProtocol.PROTOBUF).startPosition(StartPosition.latest()).build(),
                 latest, c -> {});
         try {
             // the start is resolved (one read per shard) before any shard is handed to a reader
-            Await.until("readers polling", WAIT, () -> dataHub.calls().of(DataHubAction.GET_RECORDS) > readsBefore + 4);
+            Await.until("readers polling", WAIT, () -> DATAHUB.emulator().calls().of(DataHubAction.GET_RECORDS) > readsBefore + 4);
             appendBlobs(topic, "0", 20);
             appendBlobs(topic, "1", 20);
             Await.until("40 new records emitted", WAIT, () -> EmittedRecords.count(latest) >= 40);
@@ -434,10 +420,10 @@ class DataHubSourceITCase {
     @Test
     void throttlingServerErrorsAndDroppedConnectionsAreSurvived() throws Exception {
         String topic = "faults";
-        dataHub.createTopic(PROJECT, topic, 3, null);
+        DATAHUB.emulator().createTopic(PROJECT, topic, 3, null);
         for (String s : List.of("0", "1", "2")) appendBlobs(topic, s, 300);
         long stop = stopAfterWhatWasWritten();
-        dataHub.faults()
+        DATAHUB.emulator().faults()
                 .failNext(8, DataHubFault.LIMIT_EXCEEDED, DataHubAction.GET_RECORDS)
                 .failNext(3, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.GET_RECORDS)
                 .failNext(3, DataHubFault.DROP_CONNECTION, DataHubAction.GET_RECORDS)
@@ -446,9 +432,9 @@ class DataHubSourceITCase {
         String run = run();
         try {
             runToEnd(config(topic, DataHubProtocol.PROTOBUF).stopAtMs(stop).build(), run);
-            assertThat(dataHub.faults().pendingFailures()).as("every injected fault was hit").isZero();
+            assertThat(DATAHUB.emulator().faults().pendingFailures()).as("every injected fault was hit").isZero();
         } finally {
-            dataHub.faults().clear();
+            DATAHUB.emulator().faults().clear();
         }
         assertThat(sequencesPerShard(run)).containsOnlyKeys("0", "1", "2")
                 .allSatisfy((shard, seqs) -> assertThat(seqs).containsExactlyElementsOf(range(0, 300)));
@@ -458,7 +444,7 @@ class DataHubSourceITCase {
     void anExpiredCheckpointedPositionFailsTheJobOrContinuesFromOldestWhenAsked(@TempDir Path savepoints)
             throws Exception {
         String topic = "expired";
-        dataHub.createTopic(PROJECT, topic, 1, null);
+        DATAHUB.emulator().createTopic(PROJECT, topic, 1, null);
         appendBlobs(topic, "0", 100);
         String run = run();
         DataHubSourceConfig config = config(topic, DataHubProtocol.PROTOBUF).build();
@@ -467,7 +453,7 @@ class DataHubSourceITCase {
         String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);
         appendBlobs(topic, "0", 50);
-        dataHub.expireBefore(PROJECT, topic, "0", 120);
+        DATAHUB.emulator().expireBefore(PROJECT, topic, "0", 120);
 
         JobClient failing = startJob(config, run, c -> c.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint));
         Throwable failure = Await.value("the job failed", WAIT, () -> {
@@ -505,10 +491,10 @@ class DataHubSourceITCase {
     void anAttemptWithoutACheckpointBeginsAtTheStartResolvedAtSubmission_expiredRecordsFailTheJobWithoutRestart(
             @InjectMiniCluster MiniCluster cluster) throws Exception {
         String topic = "restart_expired_fail";
-        dataHub.createTopic(PROJECT, topic, 1, null);
+        DATAHUB.emulator().createTopic(PROJECT, topic, 1, null);
         appendBlobs(topic, "0", 1000);
         String run = run();
-        EmittedRecords.failOnceAtFirstRecordOf(run, Set.of("0"), () -> dataHub.expireBefore(PROJECT, topic, "0", 800));
+        EmittedRecords.failOnceAtFirstRecordOf(run, Set.of("0"), () -> DATAHUB.emulator().expireBefore(PROJECT, topic, "0", 800));
         JobClient job = startJob(config(topic, DataHubProtocol.PROTOBUF).build(), run, this::restartWholeJobOften,
                 false);
 
@@ -527,10 +513,10 @@ class DataHubSourceITCase {
     void anAttemptWithoutACheckpointBeginsAtTheStartResolvedAtSubmission_underOldestItSkipsToTheOldestRetained()
             throws Exception {
         String topic = "restart_expired_oldest";
-        dataHub.createTopic(PROJECT, topic, 1, null);
+        DATAHUB.emulator().createTopic(PROJECT, topic, 1, null);
         appendBlobs(topic, "0", 1000);
         String run = run();
-        EmittedRecords.failOnceAtFirstRecordOf(run, Set.of("0"), () -> dataHub.expireBefore(PROJECT, topic, "0", 800));
+        EmittedRecords.failOnceAtFirstRecordOf(run, Set.of("0"), () -> DATAHUB.emulator().expireBefore(PROJECT, topic, "0", 800));
         JobClient job = startJob(config(topic, DataHubProtocol.PROTOBUF).onExpiredPosition(OnExpiredPosition.OLDEST)
                 .build(), run, this::restartWholeJobOften, false);
         try {

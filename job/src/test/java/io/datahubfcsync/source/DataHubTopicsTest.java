@@ -9,26 +9,21 @@ import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.datahub.TopicDescription;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.source.DataHubTopics.TopicCheckException;
+import io.datahubfcsync.testing.DataHubEmulatorExtension;
 import java.net.ServerSocket;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The start-up check against the emulator: one clear exception per kind of mistake. */
 class DataHubTopicsTest {
-    private static DataHubEmulator emulator;
+    @RegisterExtension
+    static final DataHubEmulatorExtension DATAHUB = DataHubEmulatorExtension.withProject("proj");
 
     @BeforeAll
-    static void start() {
-        emulator = DataHubEmulator.start();
-        emulator.createProject("proj");
-        emulator.createTopic("proj", "t", 3, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
+    static void createTopics() {
+        DATAHUB.emulator().createTopic("proj", "t", 3, null);
     }
 
     private static DataHubConnection connection(String endpoint, CredentialsSource credentials) {
@@ -37,14 +32,14 @@ class DataHubTopicsTest {
 
     @Test
     void describesAnExistingTopic() {
-        TopicDescription d = DataHubTopics.describe(connection(emulator.endpoint(), CredentialsSource.fromEnvironment()), "proj", "t");
+        TopicDescription d = DataHubTopics.describe(connection(DATAHUB.emulator().endpoint(), CredentialsSource.fromEnvironment()), "proj", "t");
         assertThat(d.recordKind()).isEqualTo(TopicDescription.RecordKind.BLOB);
         assertThat(d.shardCount()).isEqualTo(3);
     }
 
     @Test
     void anUnknownTopicOrProjectIsNamed() {
-        DataHubConnection c = connection(emulator.endpoint(), CredentialsSource.fromEnvironment());
+        DataHubConnection c = connection(DATAHUB.emulator().endpoint(), CredentialsSource.fromEnvironment());
         assertThatThrownBy(() -> DataHubTopics.describe(c, "proj", "nope"))
                 .isInstanceOf(TopicCheckException.class)
                 .hasMessageContaining("proj/nope").hasMessageContaining("does not exist")
@@ -59,7 +54,7 @@ class DataHubTopicsTest {
         CredentialsSource wrong = CredentialsSource.fromEnvironment(Map.of(
                 CredentialsSource.ENV_ACCESS_KEY_ID, "LTAI-someone-else",
                 CredentialsSource.ENV_ACCESS_KEY_SECRET, "very-secret-value"));
-        assertThatThrownBy(() -> DataHubTopics.describe(connection(emulator.endpoint(), wrong), "proj", "t"))
+        assertThatThrownBy(() -> DataHubTopics.describe(connection(DATAHUB.emulator().endpoint(), wrong), "proj", "t"))
                 .isInstanceOf(TopicCheckException.class)
                 .hasMessageContaining("rejected the credentials")
                 .hasMessageNotContaining("very-secret-value")

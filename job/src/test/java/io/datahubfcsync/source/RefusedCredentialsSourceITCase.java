@@ -12,6 +12,8 @@ import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.StartPosition;
 import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
+import io.datahubfcsync.testing.DataHubEmulatorExtension;
+import io.datahubfcsync.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +33,9 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,29 +48,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RefusedCredentialsSourceITCase {
     private static final String PROJECT = "creds_it";
+
+    @RegisterExtension
+    static final DataHubEmulatorExtension DATAHUB = DataHubEmulatorExtension.withProject(PROJECT);
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
-    private static DataHubEmulator dataHub;
+    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2, METRICS.addToConfiguration(new Configuration()));
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startDataHub() {
-        dataHub = DataHubEmulator.start();
-        dataHub.createProject(PROJECT);
-    }
-
-    @AfterAll
-    static void stopDataHub() {
-        dataHub.close();
-    }
 
     private static void writeKey(Path file, String id, String secret) throws Exception {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -81,7 +68,7 @@ class RefusedCredentialsSourceITCase {
 
     private static JobClient start(String topic, Path credentials, Duration grace, String run) throws Exception {
         DataHubSourceConfig config = DataHubSourceConfig.builder()
-                .connection(new DataHubConnection(dataHub.endpoint(), DataHubProtocol.PROTOBUF,
+                .connection(new DataHubConnection(DATAHUB.emulator().endpoint(), DataHubProtocol.PROTOBUF,
                         CredentialsSource.fromFile(credentials.toString())))
                 .project(PROJECT).topic(topic).startPosition(StartPosition.oldest())
                 .shardDiscoveryInterval(Duration.ofMillis(200)).retryBackoffMax(Duration.ofMillis(300))
@@ -99,7 +86,7 @@ class RefusedCredentialsSourceITCase {
     private static void append(String topic, int perShard, int from) {
         for (String shard : List.of("0", "1")) {
             for (int i = from; i < from + perShard; i++) {
-                dataHub.appendBlob(PROJECT, topic, shard, (shard + "/" + i).getBytes(StandardCharsets.UTF_8));
+                DATAHUB.emulator().appendBlob(PROJECT, topic, shard, (shard + "/" + i).getBytes(StandardCharsets.UTF_8));
             }
         }
     }
@@ -117,8 +104,8 @@ class RefusedCredentialsSourceITCase {
     @Test
     void aKeyRefusedWithinTheGraceIsBackedOffAndTheRotatedKeyReadsOnWithNothingLostOrRepeated() throws Exception {
         String topic = "rotation";
-        dataHub.createTopic(PROJECT, topic, 2, null);
-        dataHub.acceptCredentials("LTAI-first", "first-secret");
+        DATAHUB.emulator().createTopic(PROJECT, topic, 2, null);
+        DATAHUB.emulator().acceptCredentials("LTAI-first", "first-secret");
         Path credentials = dir.resolve("credentials");
         writeKey(credentials, "LTAI-first", "first-secret");
         append(topic, 20, 0);
@@ -127,12 +114,12 @@ class RefusedCredentialsSourceITCase {
         try {
             Await.until("the first 40 records", WAIT, () -> EmittedRecords.count(run) >= 40);
 
-            dataHub.revokeCredentials("LTAI-first"); // e.g. an STS token past its expiry
+            DATAHUB.emulator().revokeCredentials("LTAI-first"); // e.g. an STS token past its expiry
             append(topic, 20, 20);
             Await.until("refused reads counted", WAIT, () -> credentialFailures(job.getJobID()) >= 3);
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
 
-            dataHub.acceptCredentials("LTAI-second", "second-secret");
+            DATAHUB.emulator().acceptCredentials("LTAI-second", "second-secret");
             writeKey(credentials, "LTAI-second", "second-secret"); // the rotation lands late
             Await.until("all 80 records", WAIT, () -> EmittedRecords.count(run) >= 80);
 
@@ -147,8 +134,8 @@ class RefusedCredentialsSourceITCase {
     @Test
     void refusalsLongerThanTheGraceFailTheJobNamingTheCredentialsFileAndNoSecret() throws Exception {
         String topic = "no_rotation";
-        dataHub.createTopic(PROJECT, topic, 2, null);
-        dataHub.acceptCredentials("LTAI-doomed", "doomed-secret");
+        DATAHUB.emulator().createTopic(PROJECT, topic, 2, null);
+        DATAHUB.emulator().acceptCredentials("LTAI-doomed", "doomed-secret");
         Path credentials = dir.resolve("credentials");
         writeKey(credentials, "LTAI-doomed", "doomed-secret");
         append(topic, 5, 0);
@@ -156,7 +143,7 @@ class RefusedCredentialsSourceITCase {
         JobClient job = start(topic, credentials, Duration.ofSeconds(2), run);
         Await.until("the first 10 records", WAIT, () -> EmittedRecords.count(run) >= 10);
 
-        dataHub.revokeCredentials("LTAI-doomed");
+        DATAHUB.emulator().revokeCredentials("LTAI-doomed");
 
         ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> job.getJobExecutionResult().get(WAIT.toSeconds(), TimeUnit.SECONDS));

@@ -10,12 +10,8 @@ import com.aliyun.datahub.client.exception.LimitExceededException;
 import com.aliyun.datahub.client.exception.ShardNotFoundException;
 import com.aliyun.datahub.client.model.CursorType;
 import io.datahubfcsync.datahub.DataHubProtocol;
-import java.time.Clock;
+import io.datahubfcsync.testing.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,16 +21,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Each injected fault reaches the real SDK as DataHub's failure would. */
 class DataHubEmulatorFaultsTest {
     private static final String P = "proj_faults";
-    private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+    private final ManualClock now = new ManualClock(1_700_000_000_000L);
     private DataHubEmulator emulator;
 
     @BeforeEach
     void start() {
-        emulator = DataHubEmulator.builder().clock(new Clock() {
-            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(ZoneId zone) { return this; }
-            @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
-        }).start();
+        emulator = DataHubEmulator.builder().clock(now).start();
         emulator.createProject(P);
         emulator.createTopic(P, "t", 1, null);
         emulator.appendBlob(P, "t", "0", "r0".getBytes(UTF_8));
@@ -134,9 +126,9 @@ class DataHubEmulatorFaultsTest {
         DatahubClient c = SdkClients.client(emulator, DataHubProtocol.JSON);
         emulator.faults().hideNewShardsAfterReshard(Duration.ofSeconds(5));
         emulator.splitShard(P, "t", "0");
-        now.addAndGet(4_999);
+        now.advance(4_999);
         assertThatThrownBy(() -> c.getCursor(P, "t", "2", CursorType.OLDEST)).isInstanceOf(ShardNotFoundException.class);
-        now.addAndGet(1);
+        now.advance(1);
         assertThat(c.getCursor(P, "t", "2", CursorType.OLDEST).getSequence()).isZero();
     }
 }

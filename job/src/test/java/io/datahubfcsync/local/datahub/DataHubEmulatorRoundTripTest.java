@@ -21,14 +21,11 @@ import com.aliyun.datahub.client.model.ShardEntry;
 import com.aliyun.datahub.client.model.ShardState;
 import com.aliyun.datahub.client.model.TupleRecordData;
 import io.datahubfcsync.datahub.DataHubProtocol;
+import io.datahubfcsync.testing.ManualClock;
 import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,16 +36,12 @@ class DataHubEmulatorRoundTripTest {
     private static final String P = "proj_rt";
 
     /** A clock the test moves by hand, so system times and SYSTEM_TIME cursors are exact. */
-    private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+    private final ManualClock now = new ManualClock(1_700_000_000_000L);
     private DataHubEmulator emulator;
 
     @BeforeEach
     void start() {
-        emulator = DataHubEmulator.builder().clock(new Clock() {
-            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-            @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
-        }).start();
+        emulator = DataHubEmulator.builder().clock(now).start();
         emulator.createProject(P);
     }
 
@@ -108,9 +101,9 @@ class DataHubEmulatorRoundTripTest {
         assertThat(b.getField("f_boolean")).isEqualTo(false);
 
         assertThat(records).extracting(RecordEntry::getSequence).containsExactly(0L, 1L);
-        assertThat(records).extracting(RecordEntry::getSystemTime).containsExactly(now.get(), now.get());
+        assertThat(records).extracting(RecordEntry::getSystemTime).containsExactly(now.millis(), now.millis());
         assertThat(got.getLatestSequence()).isEqualTo(1);
-        assertThat(got.getLatestTime()).isEqualTo(now.get());
+        assertThat(got.getLatestTime()).isEqualTo(now.millis());
         assertThat(emulator.records(P, "tuples", "0").get(0).tuple())
                 .containsExactly(String.valueOf(Long.MIN_VALUE), String.valueOf(Integer.MAX_VALUE), "-32768", "127",
                         "1.5E300", "2.25", "-12345678901234567890.000000001", "true", "1700000000123456",
@@ -226,10 +219,10 @@ class DataHubEmulatorRoundTripTest {
         assertThat(empty.getSequence()).isZero();
         assertThat(empty.getTimestamp()).isZero();
 
-        long t0 = now.get();
+        long t0 = now.millis();
         for (int i = 0; i < 5; i++) {
             emulator.appendBlob(P, "cursors", "0", ("r" + i).getBytes(UTF_8));
-            now.addAndGet(1000);
+            now.advance(1000);
         }
         assertThat(client.getCursor(P, "cursors", "0", CursorType.OLDEST).getSequence()).isZero();
         GetCursorResult latest = client.getCursor(P, "cursors", "0", CursorType.LATEST);

@@ -2,11 +2,11 @@ package io.datahubfcsync.local.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datahubfcsync.fc.FcConnection;
 import io.datahubfcsync.fc.FunctionInvoker;
 import io.datahubfcsync.fc.InvocationOutcome;
 import io.datahubfcsync.fc.InvocationResult;
 import io.datahubfcsync.local.fc.FcEmulator;
+import io.datahubfcsync.testing.KitConnections;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,8 +23,7 @@ class DemoFunctionTest {
         fc = FcEmulator.start();
         demo = new DemoFunction();
         fc.deployFunction("demo", "events", demo);
-        invoker = FcConnection.builder().endpoint(fc.endpoint()).accountId(fc.accountId()).region(fc.region())
-                .service("demo").function("events").build().invokerFactory().create();
+        invoker = KitConnections.fc(fc, "demo", "events").build().invokerFactory().create();
     }
 
     @AfterEach

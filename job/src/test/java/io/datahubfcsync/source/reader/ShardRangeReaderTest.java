@@ -13,7 +13,6 @@ import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.local.datahub.DataHubAction;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DataHubFault;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.LostRecordsException;
@@ -22,6 +21,8 @@ import io.datahubfcsync.source.config.StartPosition;
 import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.source.split.ShardSplit;
+import io.datahubfcsync.testing.DataHubEmulatorExtension;
+import io.datahubfcsync.testing.KitConnections;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,55 +33,44 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The catch-up reader over the real DataHub SDK against the DataHub emulator over HTTP. */
 class ShardRangeReaderTest {
     private static final String PROJECT = "range_reader";
-    private static DataHubEmulator dataHub;
+
+    @RegisterExtension
+    static final DataHubEmulatorExtension DATAHUB = DataHubEmulatorExtension.withProject(PROJECT);
     private static int topics;
 
     private final ExecutorService pool = Executors.newSingleThreadExecutor();
     private final ReaderCounters counters = new ReaderCounters();
     private final List<ShardRangeReader> opened = new ArrayList<>();
 
-    @BeforeAll
-    static void startDataHub() {
-        dataHub = DataHubEmulator.start();
-        dataHub.createProject(PROJECT);
-    }
-
-    @AfterAll
-    static void stopDataHub() {
-        dataHub.close();
-    }
-
     @AfterEach
     void closeAll() {
         opened.forEach(ShardRangeReader::close);
         pool.shutdownNow();
-        dataHub.faults().clear();
+        DATAHUB.emulator().faults().clear();
     }
 
     private static String blobTopic(int shards) {
         String topic = "blobs_" + topics++;
-        dataHub.createTopic(PROJECT, topic, shards, null);
+        DATAHUB.emulator().createTopic(PROJECT, topic, shards, null);
         return topic;
     }
 
     private static void appendBlobs(String topic, String shard, int n) {
         for (int i = 0; i < n; i++) {
-            dataHub.appendBlob(PROJECT, topic, shard, (shard + "/" + i).getBytes(StandardCharsets.UTF_8));
+            DATAHUB.emulator().appendBlob(PROJECT, topic, shard, (shard + "/" + i).getBytes(StandardCharsets.UTF_8));
         }
     }
 
     private static DataHubSourceConfig config(String topic, Consumer<DataHubSourceConfig.Builder> tweak) {
         DataHubSourceConfig.Builder b = DataHubSourceConfig.builder()
-                .connection(new DataHubConnection(dataHub.endpoint(), DataHubProtocol.PROTOBUF,
-                        CredentialsSource.fromEnvironment()))
+                .connection(KitConnections.dataHub(DATAHUB.emulator()))
                 .project(PROJECT).topic(topic).startPosition(StartPosition.oldest())
                 .retryBackoffMax(Duration.ofMillis(500));
         tweak.accept(b);
@@ -132,12 +122,12 @@ class ShardRangeReaderTest {
         appendBlobs(topic, "0", 5);
         assertThat(sequences(next(r, 100).records())).containsExactlyElementsOf(range(250, 255));
 
-        long reads = dataHub.calls().of(DataHubAction.GET_RECORDS);
+        long reads = DATAHUB.emulator().calls().of(DataHubAction.GET_RECORDS);
         r.stop();
         ShardRangeReader.Batch afterStop = next(r, 100);
         assertThat(afterStop.records()).isEmpty();
         assertThat(afterStop.shardEnded()).isTrue();
-        assertThat(dataHub.calls().of(DataHubAction.GET_RECORDS)).as("no call once stopped").isEqualTo(reads);
+        assertThat(DATAHUB.emulator().calls().of(DataHubAction.GET_RECORDS)).as("no call once stopped").isEqualTo(reads);
     }
 
     @Test
@@ -147,9 +137,9 @@ class ShardRangeReaderTest {
         schema.addField(new Field("price", FieldType.DOUBLE));
         schema.addField(new Field("at", FieldType.TIMESTAMP));
         String topic = "tuples_" + topics++;
-        dataHub.createTopic(PROJECT, topic, 1, schema);
+        DATAHUB.emulator().createTopic(PROJECT, topic, 1, schema);
         for (int i = 0; i < 20; i++) {
-            dataHub.appendTuple(PROJECT, topic, "0", String.valueOf(i), i % 3 == 0 ? null : "2.5", "1763712000123456");
+            DATAHUB.emulator().appendTuple(PROJECT, topic, "0", String.valueOf(i), i % 3 == 0 ? null : "2.5", "1763712000123456");
         }
         DataHubSourceConfig config = config(topic, b -> {});
 
@@ -180,7 +170,7 @@ class ShardRangeReaderTest {
     void anExpiredRangeFailsNamingProjectTopicShardAndTheLostRange() {
         String topic = blobTopic(2);
         appendBlobs(topic, "1", 100);
-        dataHub.expireBefore(PROJECT, topic, "1", 60);
+        DATAHUB.emulator().expireBefore(PROJECT, topic, "1", 60);
         ShardRangeReader r = open(config(topic, b -> {}), "1", 40);
         assertThatThrownBy(() -> r.next(100))
                 .isInstanceOf(LostRecordsException.class)
@@ -199,7 +189,7 @@ class ShardRangeReaderTest {
     void anExpiredRangeContinuesFromTheOldestRetainedRecordAndReportsHowManyWereSkipped() throws Exception {
         String topic = blobTopic(1);
         appendBlobs(topic, "0", 100);
-        dataHub.expireBefore(PROJECT, topic, "0", 70);
+        DATAHUB.emulator().expireBefore(PROJECT, topic, "0", 70);
         ShardRangeReader r = open(config(topic, b -> b.onExpiredPosition(OnExpiredPosition.OLDEST)), "0", 25);
 
         ShardRangeReader.Batch batch = next(r, 1000);
@@ -215,7 +205,7 @@ class ShardRangeReaderTest {
         ShardRangeReader r = open(config(topic, b -> b.onExpiredPosition(OnExpiredPosition.OLDEST)), "0", 0);
         assertThat(sequences(next(r, 100).records())).containsExactlyElementsOf(range(0, 100));
 
-        dataHub.expireBefore(PROJECT, topic, "0", 150);
+        DATAHUB.emulator().expireBefore(PROJECT, topic, "0", 150);
         List<ShardRecord> got = new ArrayList<>();
         long skipped = 0;
         for (int i = 0; i < 10 && got.size() < 150; i++) {
@@ -231,7 +221,7 @@ class ShardRangeReaderTest {
     void aClosedShardEndsTheRangeAndSoDoesTheStopTime() throws Exception {
         String topic = blobTopic(1);
         appendBlobs(topic, "0", 30);
-        dataHub.splitShard(PROJECT, topic, "0");
+        DATAHUB.emulator().splitShard(PROJECT, topic, "0");
         ShardRangeReader sealed = open(config(topic, b -> {}), "0", 10);
         assertThat(sequences(next(sealed, 1000).records())).containsExactlyElementsOf(range(10, 30));
         assertThat(next(sealed, 1000).shardEnded()).isTrue();
@@ -252,7 +242,7 @@ class ShardRangeReaderTest {
         String topic = blobTopic(1);
         appendBlobs(topic, "0", 20);
         ShardRangeReader r = open(config(topic, b -> {}), "0", 0);
-        dataHub.faults().failNext(2, DataHubFault.LIMIT_EXCEEDED, DataHubAction.GET_RECORDS);
+        DATAHUB.emulator().faults().failNext(2, DataHubFault.LIMIT_EXCEEDED, DataHubAction.GET_RECORDS);
 
         List<Long> delays = new ArrayList<>();
         List<ShardRecord> got = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.datahubfcsync.delivery;
+package io.datahubfcsync.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,27 +7,28 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Reads what the FC emulator received back into batches: which shard, which sequences, how it ended. */
-final class DeliveredBatches {
+public final class DeliveredBatches {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One invocation as the function saw it. */
-    record Batch(String shard, List<Long> sequences, boolean succeeded, Instant received, Instant finished,
+    public record Batch(String shard, List<Long> sequences, boolean succeeded, Instant received, Instant finished,
                  int bytes, String payload) {
-        long first() {
+        public long first() {
             return sequences.get(0);
         }
 
-        long last() {
+        public long last() {
             return sequences.get(sequences.size() - 1);
         }
 
-        boolean holds(String shardId, long sequence) {
+        public boolean holds(String shardId, long sequence) {
             return shard.equals(shardId) && sequences.contains(sequence);
         }
 
@@ -41,7 +42,7 @@ final class DeliveredBatches {
     private DeliveredBatches() {}
 
     /** Every invocation, in the order the emulator received them. */
-    static List<Batch> of(List<InvocationRecord> invocations) {
+    public static List<Batch> of(List<InvocationRecord> invocations) {
         List<Batch> out = new ArrayList<>();
         List<InvocationRecord> sorted = new ArrayList<>(invocations);
         sorted.sort(Comparator.comparing(InvocationRecord::received).thenComparingLong(InvocationRecord::index));
@@ -52,7 +53,7 @@ final class DeliveredBatches {
     }
 
     /** Per shard, the sequences of the successful invocations, concatenated in invocation order. */
-    static Map<String, List<Long>> deliveredPerShard(List<Batch> batches) {
+    public static Map<String, List<Long>> deliveredPerShard(List<Batch> batches) {
         Map<String, List<Long>> out = new LinkedHashMap<>();
         for (Batch b : batches) {
             if (b.succeeded()) out.computeIfAbsent(b.shard(), k -> new ArrayList<>()).addAll(b.sequences());
@@ -60,7 +61,16 @@ final class DeliveredBatches {
         return out;
     }
 
-    static List<Long> range(long fromInclusive, long toExclusive) {
+    /** Per shard, the highest sequence in an invocation FC answered with success. */
+    public static Map<String, Long> highestDelivered(List<Batch> batches) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Batch b : batches) {
+            if (b.succeeded()) out.merge(b.shard(), Collections.max(b.sequences()), Math::max);
+        }
+        return out;
+    }
+
+    public static List<Long> range(long fromInclusive, long toExclusive) {
         List<Long> out = new ArrayList<>();
         for (long i = fromInclusive; i < toExclusive; i++) out.add(i);
         return out;
