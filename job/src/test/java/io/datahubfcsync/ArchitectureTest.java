@@ -19,27 +19,41 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     /** The packages allowed to talk to an Alibaba Cloud SDK: the seams, one per service, and the credential chain. */
-    private static final String[] SDK_SEAMS = {"io.datahubfcsync.datahub..", "io.datahubfcsync.fc..", "io.datahubfcsync.credentials.."};
+    private static final String[] SDK_SEAMS = {
+        "io.datahubfcsync.datahub..", "io.datahubfcsync.fc..", "io.datahubfcsync.credentials.."
+    };
 
     private static JavaClasses job;
 
     @BeforeAll
     static void importTheJobsClasses() throws URISyntaxException {
-        Path classes = Path.of(DataHubFcSyncJob.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(DataHubFcSyncJob.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         job = new ClassFileImporter().importPath(classes);
     }
 
     @Test
     void onlyTheSeamPackagesUseAnAlibabaCloudSdk() {
-        noClasses().that().resideOutsideOfPackages(SDK_SEAMS)
-                .should().dependOnClassesThat().resideInAnyPackage("com.aliyun..", "com.aliyuncs..")
-                .because("the job talks to DataHub and FC through its own interfaces and types, so SDK changes and errors stay in one place")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(SDK_SEAMS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("com.aliyun..", "com.aliyuncs..")
+                .because(
+                        "the job talks to DataHub and FC through its own interfaces and types, so SDK changes and errors stay in one place")
                 .check(job);
     }
 
     @Test
     void nothingInTheJobUsesTheLocalKitOrTheFunctionComputeRuntime() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.datahubfcsync.local..", "com.aliyun.fc.runtime..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.datahubfcsync.local..", "com.aliyun.fc.runtime..")
                 .because("the emulators and the functions they host never ship to a cluster")
                 .check(job);
     }

@@ -41,12 +41,16 @@ class DependencySetITCase {
     private static final String TOPIC = "events";
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     @Test
     void aFlinkJobReadsDataHubAndInvokesFunctionComputeThroughTheRealSdks() throws Exception {
-        try (DataHubEmulator dataHub = DataHubEmulator.start(); FcEmulator fc = FcEmulator.start()) {
+        try (DataHubEmulator dataHub = DataHubEmulator.start();
+                FcEmulator fc = FcEmulator.start()) {
             dataHub.createProject(PROJECT).createTopic(PROJECT, TOPIC, 3, null);
             for (int shard = 0; shard < 3; shard++) {
                 for (int i = 0; i < 4; i++) {
@@ -57,13 +61,23 @@ class DependencySetITCase {
             fc.deployFunction("svc", "fn", echo);
             fc.deployFunction3("fn3", echo);
 
-            DataHubConnection dh = new DataHubConnection(dataHub.endpoint(), DataHubProtocol.PROTOBUF,
-                    CredentialsSource.fromEnvironment());
-            FcConnection fcConnection = FcConnection.builder().endpoint(fc.endpoint()).accountId(fc.accountId())
-                    .region(fc.region()).service("svc").function("fn")
-                    .credentials(CredentialsSource.fromEnvironment()).build();
-            FcConnection fc3Connection = FcConnection.builder().endpoint(fc.endpoint()).accountId(fc.accountId())
-                    .region(fc.region()).function("fn3").credentials(CredentialsSource.fromEnvironment()).build();
+            DataHubConnection dh = new DataHubConnection(
+                    dataHub.endpoint(), DataHubProtocol.PROTOBUF, CredentialsSource.fromEnvironment());
+            FcConnection fcConnection = FcConnection.builder()
+                    .endpoint(fc.endpoint())
+                    .accountId(fc.accountId())
+                    .region(fc.region())
+                    .service("svc")
+                    .function("fn")
+                    .credentials(CredentialsSource.fromEnvironment())
+                    .build();
+            FcConnection fc3Connection = FcConnection.builder()
+                    .endpoint(fc.endpoint())
+                    .accountId(fc.accountId())
+                    .region(fc.region())
+                    .function("fn3")
+                    .credentials(CredentialsSource.fromEnvironment())
+                    .build();
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
@@ -71,12 +85,15 @@ class DependencySetITCase {
                     .map(new ForwardShard(dh, fcConnection, fc3Connection))
                     .executeAndCollect(10);
 
-            assertThat(results).containsExactlyInAnyOrder("0:4:SUCCESS:SUCCESS", "1:4:SUCCESS:SUCCESS",
-                    "2:4:SUCCESS:SUCCESS");
+            assertThat(results)
+                    .containsExactlyInAnyOrder("0:4:SUCCESS:SUCCESS", "1:4:SUCCESS:SUCCESS", "2:4:SUCCESS:SUCCESS");
             assertThat(fc.invocations().total()).isEqualTo(6);
-            assertThat(fc.invocations().of("svc", "fn")).extracting(r -> r.payloadUtf8())
+            assertThat(fc.invocations().of("svc", "fn"))
+                    .extracting(r -> r.payloadUtf8())
                     .contains("s1-r0,s1-r1,s1-r2,s1-r3");
-            assertThat(fc.invocations().of(null, "fn3")).as("through the FC 3.0 API").extracting(r -> r.payloadUtf8())
+            assertThat(fc.invocations().of(null, "fn3"))
+                    .as("through the FC 3.0 API")
+                    .extracting(r -> r.payloadUtf8())
                     .contains("s1-r0,s1-r1,s1-r2,s1-r3");
             assertThat(dataHub.calls().of(DataHubAction.GET_RECORDS)).isEqualTo(3);
         }
@@ -107,7 +124,8 @@ class DependencySetITCase {
 
         @Override
         public String map(String shardId) {
-            String cursor = client.getCursor(PROJECT, TOPIC, shardId, CursorType.OLDEST).getCursor();
+            String cursor =
+                    client.getCursor(PROJECT, TOPIC, shardId, CursorType.OLDEST).getCursor();
             GetRecordsResult page = client.getRecords(PROJECT, TOPIC, shardId, cursor, 100);
             List<String> data = new ArrayList<>();
             for (RecordEntry e : page.getRecords()) {

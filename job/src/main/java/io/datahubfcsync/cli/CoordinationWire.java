@@ -40,7 +40,8 @@ final class CoordinationWire {
     /** A request twin, serialized as the coordinator's request type. */
     static byte[] write(Record request) {
         if (!REQUEST_NAMES.containsKey(request.getClass().getName())) {
-            throw new IllegalArgumentException("not a request twin: " + request.getClass().getName());
+            throw new IllegalArgumentException(
+                    "not a request twin: " + request.getClass().getName());
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new RenamingOutput(bytes)) {

@@ -46,10 +46,13 @@ final class JobManagerClient {
 
     /** The job's name and state; fails if the JobManager does not know the job. */
     JobSummary job(String jobId) throws ShardsException {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(endpoint("/jobs/" + jobId)).GET());
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(endpoint("/jobs/" + jobId)).GET());
         if (response.statusCode() == 404) {
-            throw new ShardsException(ShardsException.UNAVAILABLE, "no job " + jobId + " at the JobManager " + jobManager
-                    + ": check the id with 'flink list' or the web UI's Jobs page");
+            throw new ShardsException(
+                    ShardsException.UNAVAILABLE,
+                    "no job " + jobId + " at the JobManager " + jobManager
+                            + ": check the id with 'flink list' or the web UI's Jobs page");
         }
         JsonNode body = json(response, "GET /jobs/" + jobId);
         return new JobSummary(body.path("name").asText(""), body.path("state").asText("UNKNOWN"));
@@ -59,8 +62,10 @@ final class JobManagerClient {
     JobSummary requireRunning(String jobId) throws ShardsException {
         JobSummary job = job(jobId);
         if (!job.state().equals("RUNNING")) {
-            throw new ShardsException(ShardsException.UNAVAILABLE, "job " + jobId + " (" + job.name() + ") is "
-                    + job.state() + ", not RUNNING: shard status and resume need the running job");
+            throw new ShardsException(
+                    ShardsException.UNAVAILABLE,
+                    "job " + jobId + " (" + job.name() + ") is " + job.state()
+                            + ", not RUNNING: shard status and resume need the running job");
         }
         return job;
     }
@@ -81,21 +86,28 @@ final class JobManagerClient {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
         if (response.statusCode() == 404 && response.body().contains("CoordinatorNotExistException")) {
-            throw new ShardsException(ShardsException.UNAVAILABLE, "job " + jobId + " has no delivery coordinator (operator uid "
-                    + DELIVERY_OPERATOR_UID + "): it runs a job jar from before the shards command, or is not a "
-                    + "datahub-fc-sync job; stop it with a savepoint and resume it with this jar");
+            throw new ShardsException(
+                    ShardsException.UNAVAILABLE,
+                    "job " + jobId + " has no delivery coordinator (operator uid "
+                            + DELIVERY_OPERATOR_UID
+                            + "): it runs a job jar from before the shards command, or is not a "
+                            + "datahub-fc-sync job; stop it with a savepoint and resume it with this jar");
         }
         JsonNode result = json(response, "the delivery operator's coordinator of job " + jobId);
         JsonNode serialized = result.path(RESPONSE_FIELD);
         if (!serialized.isTextual()) {
-            throw new ShardsException(ShardsException.UNAVAILABLE, "the JobManager " + jobManager
-                    + " answered the coordinator call for job " + jobId + " without " + RESPONSE_FIELD);
+            throw new ShardsException(
+                    ShardsException.UNAVAILABLE,
+                    "the JobManager " + jobManager + " answered the coordinator call for job " + jobId + " without "
+                            + RESPONSE_FIELD);
         }
         try {
             return CoordinationWire.read(Base64.getDecoder().decode(serialized.asText()), answer);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ShardsException(ShardsException.UNAVAILABLE, "cannot read the answer of job " + jobId
-                    + " (a job jar of another version?): " + e.getMessage(), e);
+            throw new ShardsException(
+                    ShardsException.UNAVAILABLE,
+                    "cannot read the answer of job " + jobId + " (a job jar of another version?): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -109,7 +121,8 @@ final class JobManagerClient {
         } catch (ConnectException e) {
             throw unreachable("connection refused", e);
         } catch (IOException e) {
-            throw unreachable(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName(), e);
+            throw unreachable(
+                    e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ShardsException(ShardsException.UNAVAILABLE, "interrupted while calling " + jobManager, e);
@@ -117,8 +130,11 @@ final class JobManagerClient {
     }
 
     private ShardsException unreachable(String why, Exception e) {
-        return new ShardsException(ShardsException.UNAVAILABLE, "cannot reach the JobManager at " + jobManager + " ("
-                + why + "): check --jobmanager, the REST address and port of the Flink web UI", e);
+        return new ShardsException(
+                ShardsException.UNAVAILABLE,
+                "cannot reach the JobManager at " + jobManager + " (" + why
+                        + "): check --jobmanager, the REST address and port of the Flink web UI",
+                e);
     }
 
     /** A 2xx JSON body, or Flink's own error (its first line) as the failure. */
@@ -127,12 +143,17 @@ final class JobManagerClient {
         try {
             body = JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new ShardsException(ShardsException.UNAVAILABLE, jobManager + " answered " + what + " with HTTP "
-                    + response.statusCode() + " and no JSON: is it a Flink JobManager's REST address?", e);
+            throw new ShardsException(
+                    ShardsException.UNAVAILABLE,
+                    jobManager + " answered " + what + " with HTTP " + response.statusCode()
+                            + " and no JSON: is it a Flink JobManager's REST address?",
+                    e);
         }
         if (response.statusCode() / 100 != 2) {
-            throw new ShardsException(ShardsException.UNAVAILABLE, "the JobManager at " + jobManager + " refused " + what
-                    + " (HTTP " + response.statusCode() + "): " + FlinkErrors.headline(body));
+            throw new ShardsException(
+                    ShardsException.UNAVAILABLE,
+                    "the JobManager at " + jobManager + " refused " + what + " (HTTP " + response.statusCode() + "): "
+                            + FlinkErrors.headline(body));
         }
         return body;
     }

@@ -16,7 +16,9 @@ import java.util.List;
 final class ShardTable {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final String[] HEADER = {"SHARD", "STATE", "READ", "DELIVERED", "LAG", "FAILURES", "PARENTS", "LAST ERROR"};
+    private static final String[] HEADER = {
+        "SHARD", "STATE", "READ", "DELIVERED", "LAG", "FAILURES", "PARENTS", "LAST ERROR"
+    };
 
     private ShardTable() {}
 
@@ -24,9 +26,16 @@ final class ShardTable {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (ShardStatus s : shards) {
-            rows.add(new String[] {s.shardId(), s.state().key(), sequence(s.readSequence()), sequence(s.deliveredSequence()),
-                    duration(s.millisBehindLatest()), String.valueOf(s.consecutiveFailures()),
-                    s.parents().isEmpty() ? "-" : String.join(",", s.parents()), lastError(s)});
+            rows.add(new String[] {
+                s.shardId(),
+                s.state().key(),
+                sequence(s.readSequence()),
+                sequence(s.deliveredSequence()),
+                duration(s.millisBehindLatest()),
+                String.valueOf(s.consecutiveFailures()),
+                s.parents().isEmpty() ? "-" : String.join(",", s.parents()),
+                lastError(s)
+            });
         }
         int[] widths = new int[HEADER.length];
         for (String[] row : rows) {
@@ -76,7 +85,8 @@ final class ShardTable {
         }
         StringBuilder text = new StringBuilder();
         if (s.lastErrorAtMillis() >= 0) text.append(time(s.lastErrorAtMillis())).append(' ');
-        if (s.lastRequestId() != null) text.append("request ").append(s.lastRequestId()).append(": ");
+        if (s.lastRequestId() != null)
+            text.append("request ").append(s.lastRequestId()).append(": ");
         return text.append(message).toString();
     }
 

@@ -68,18 +68,22 @@ public final class Shards {
         ResumeResponse answer = client.resume(arguments.jobId(), request);
         List<String> lines = new ArrayList<>();
         if (!answer.resumed().isEmpty()) {
-            lines.add("resumed " + (answer.resumed().size() == 1 ? "shard " : answer.resumed().size() + " shards: ")
-                    + String.join(", ", answer.resumed()) + " (the batch is tried at once, with a fresh retry budget)");
+            lines.add("resumed "
+                    + (answer.resumed().size() == 1
+                            ? "shard "
+                            : answer.resumed().size() + " shards: ") + String.join(", ", answer.resumed())
+                    + " (the batch is tried at once, with a fresh retry budget)");
         }
-        answer.notSuspended().forEach((shard, state) ->
-                lines.add("shard " + shard + " is " + state.key() + ", not suspended: nothing changed"));
+        answer.notSuspended()
+                .forEach((shard, state) ->
+                        lines.add("shard " + shard + " is " + state.key() + ", not suspended: nothing changed"));
         if (lines.isEmpty() && answer.unknown().isEmpty()) {
             lines.add("no shard is suspended: nothing changed");
         }
         lines.forEach(out::println);
         if (!answer.unknown().isEmpty()) {
-            err.println("shards: no subtask of job " + arguments.jobId() + " holds shard " + String.join(", ", answer.unknown())
-                    + ": 'list' shows the job's shards");
+            err.println("shards: no subtask of job " + arguments.jobId() + " holds shard "
+                    + String.join(", ", answer.unknown()) + ": 'list' shows the job's shards");
             return UNKNOWN_SHARD;
         }
         return warnAboutSilentSubtasks(answer.subtasksNotAnswering(), err);

@@ -12,9 +12,13 @@ import java.util.regex.Pattern;
  */
 record ShardsArguments(URI jobManager, String jobId, Command command, boolean json, String shard, boolean allShards) {
 
-    enum Command { LIST, RESUME }
+    enum Command {
+        LIST,
+        RESUME
+    }
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: java -cp <job jar> io.datahubfcsync.cli.Shards --jobmanager http://<host>:<port> --job <job id> <command>",
             "commands:",
             "  list [--json]      one row per shard: state, read and delivered sequence, lag, consecutive failures,",

@@ -149,8 +149,8 @@ public final class CredentialsSource implements Serializable {
                 throw new MissingCredentialsException("credentials.file " + file + " does not exist");
             } catch (IOException e) {
                 if (cached != null) return cached; // keep the last good key through a transient read error
-                throw new MissingCredentialsException(
-                        "credentials.file " + file + " cannot be read: " + e.getClass().getSimpleName());
+                throw new MissingCredentialsException("credentials.file " + file + " cannot be read: "
+                        + e.getClass().getSimpleName());
             }
         }
     }
@@ -162,7 +162,9 @@ public final class CredentialsSource implements Serializable {
             if (line.isEmpty() || line.startsWith("#") || line.startsWith(";") || line.startsWith("[")) continue;
             int eq = line.indexOf('=');
             if (eq <= 0) continue;
-            kv.put(line.substring(0, eq).trim().toLowerCase(Locale.ROOT), line.substring(eq + 1).trim());
+            kv.put(
+                    line.substring(0, eq).trim().toLowerCase(Locale.ROOT),
+                    line.substring(eq + 1).trim());
         }
         String id = first(kv, "access_key_id", ENV_ACCESS_KEY_ID);
         String secret = first(kv, "access_key_secret", ENV_ACCESS_KEY_SECRET);

@@ -47,7 +47,8 @@ final class StandardCredentialChain {
                     + " returned no access key" + (m != null ? " from " + sourceName(m.getProviderName()) : ""));
         }
         lastSource = sourceName(m.getProviderName());
-        return new AccessCredentials(m.getAccessKeyId().trim(), m.getAccessKeySecret().trim(), m.getSecurityToken());
+        return new AccessCredentials(
+                m.getAccessKeyId().trim(), m.getAccessKeySecret().trim(), m.getSecurityToken());
     }
 
     /** The source that answered last, e.g. "environment variables", or null before the first success. */
@@ -62,15 +63,24 @@ final class StandardCredentialChain {
         if (p.startsWith("default/")) p = p.substring("default/".length());
         int slash = p.indexOf('/');
         switch (slash < 0 ? p : p.substring(0, slash)) {
-            case "system": return "Java system properties";
-            case "env": return "environment variables";
-            case "oidc_role_arn": return "OIDC role assumption (RRSA)";
-            case "cli_profile": return "the Alibaba Cloud CLI profile";
-            case "profile": return "the credentials file (credentials.ini)";
-            case "ecs_ram_role": return "the ECS RAM role";
-            case "credentials_uri": return "ALIBABA_CLOUD_CREDENTIALS_URI";
-            case "ram_role_arn": return "a RAM role assumed from a profile";
-            default: return providerName;
+            case "system":
+                return "Java system properties";
+            case "env":
+                return "environment variables";
+            case "oidc_role_arn":
+                return "OIDC role assumption (RRSA)";
+            case "cli_profile":
+                return "the Alibaba Cloud CLI profile";
+            case "profile":
+                return "the credentials file (credentials.ini)";
+            case "ecs_ram_role":
+                return "the ECS RAM role";
+            case "credentials_uri":
+                return "ALIBABA_CLOUD_CREDENTIALS_URI";
+            case "ram_role_arn":
+                return "a RAM role assumed from a profile";
+            default:
+                return providerName;
         }
     }
 

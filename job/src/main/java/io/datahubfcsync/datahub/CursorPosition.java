@@ -9,7 +9,12 @@ import java.io.Serializable;
  */
 public record CursorPosition(Kind kind, long value) implements Serializable {
 
-    public enum Kind { OLDEST, LATEST, SEQUENCE, SYSTEM_TIME }
+    public enum Kind {
+        OLDEST,
+        LATEST,
+        SEQUENCE,
+        SYSTEM_TIME
+    }
 
     public CursorPosition {
         if ((kind == Kind.SEQUENCE || kind == Kind.SYSTEM_TIME) && value < 0) {

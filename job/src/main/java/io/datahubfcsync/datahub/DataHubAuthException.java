@@ -10,7 +10,12 @@ public final class DataHubAuthException extends DataHubException {
     private static final long serialVersionUID = 1L;
 
     /** Which kind of refusal; the name is a stable keyword for start-up messages. */
-    public enum Reason { CREDENTIALS_REJECTED, TOKEN_EXPIRED, PERMISSION_DENIED, CREDENTIALS_MISSING }
+    public enum Reason {
+        CREDENTIALS_REJECTED,
+        TOKEN_EXPIRED,
+        PERMISSION_DENIED,
+        CREDENTIALS_MISSING
+    }
 
     private final Reason reason;
 

@@ -28,8 +28,12 @@ public final class DataHubConnection implements Serializable {
         this(endpoint, protocol, credentials, 10_000, 30_000);
     }
 
-    public DataHubConnection(String endpoint, DataHubProtocol protocol, CredentialsSource credentials,
-                             int connectTimeoutMs, int readTimeoutMs) {
+    public DataHubConnection(
+            String endpoint,
+            DataHubProtocol protocol,
+            CredentialsSource credentials,
+            int connectTimeoutMs,
+            int readTimeoutMs) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.credentials = Objects.requireNonNull(credentials, "credentials");
@@ -37,9 +41,17 @@ public final class DataHubConnection implements Serializable {
         this.readTimeoutMs = readTimeoutMs;
     }
 
-    public String endpoint() { return endpoint; }
-    public DataHubProtocol protocol() { return protocol; }
-    public CredentialsSource credentials() { return credentials; }
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public DataHubProtocol protocol() {
+        return protocol;
+    }
+
+    public CredentialsSource credentials() {
+        return credentials;
+    }
 
     /** The topic {@code project/topic} through this connection: reads, its description, writes. */
     public DataHubClient client(String project, String topic) {
@@ -66,8 +78,8 @@ public final class DataHubConnection implements Serializable {
      * retry.
      */
     public DatahubClient createSdkClient() {
-        DatahubConfig config = new DatahubConfig(endpoint, new RotatingAccount(credentials),
-                protocol == DataHubProtocol.PROTOBUF);
+        DatahubConfig config =
+                new DatahubConfig(endpoint, new RotatingAccount(credentials), protocol == DataHubProtocol.PROTOBUF);
         HttpConfig http = new HttpConfig()
                 .setConnTimeout(connectTimeoutMs)
                 .setReadTimeout(readTimeoutMs)

@@ -9,8 +9,13 @@ package io.datahubfcsync.datahub;
  * <p>Messages name the project, topic and shard involved and never hold a credential.
  */
 public abstract sealed class DataHubException extends RuntimeException
-        permits DataHubRetryableException, ShardSealedException, ExpiredCursorException,
-                PositionOutOfRangeException, ShardNotFoundException, DataHubFatalException, DataHubAuthException,
+        permits DataHubRetryableException,
+                ShardSealedException,
+                ExpiredCursorException,
+                PositionOutOfRangeException,
+                ShardNotFoundException,
+                DataHubFatalException,
+                DataHubAuthException,
                 SubscriptionStateException {
     private static final long serialVersionUID = 1L;
 

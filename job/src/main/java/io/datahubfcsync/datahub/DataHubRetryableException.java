@@ -5,7 +5,12 @@ public final class DataHubRetryableException extends DataHubException {
     private static final long serialVersionUID = 1L;
 
     /** Why the call failed, so logs and metrics can tell throttling from outages. */
-    public enum Kind { THROTTLED, SERVER_ERROR, NETWORK, TEMPORARILY_UNAVAILABLE }
+    public enum Kind {
+        THROTTLED,
+        SERVER_ERROR,
+        NETWORK,
+        TEMPORARILY_UNAVAILABLE
+    }
 
     private final Kind kind;
 

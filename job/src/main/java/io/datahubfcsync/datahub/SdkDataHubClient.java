@@ -58,12 +58,17 @@ final class SdkDataHubClient implements DataHubClient {
         List<TopicDescription.FieldSpec> fields = new ArrayList<>();
         if (recordType == RecordType.TUPLE && schema != null) {
             for (Field f : schema.getFields()) {
-                fields.add(new TopicDescription.FieldSpec(f.getName(), f.getType().name(), f.isAllowNull()));
+                fields.add(
+                        new TopicDescription.FieldSpec(f.getName(), f.getType().name(), f.isAllowNull()));
             }
         }
-        return new TopicDescription(project, topic,
+        return new TopicDescription(
+                project,
+                topic,
                 recordType == RecordType.TUPLE ? TopicDescription.RecordKind.TUPLE : TopicDescription.RecordKind.BLOB,
-                fields, t.getShardCount(), t.getLifeCycle());
+                fields,
+                t.getShardCount(),
+                t.getLifeCycle());
     }
 
     @Override
@@ -77,8 +82,8 @@ final class SdkDataHubClient implements DataHubClient {
         List<ShardInfo> shards = new ArrayList<>();
         if (entries != null) {
             for (ShardEntry s : entries) {
-                shards.add(new ShardInfo(s.getShardId(), state(s), s.getParentShardIds(),
-                        s.getBeginHashKey(), s.getEndHashKey()));
+                shards.add(new ShardInfo(
+                        s.getShardId(), state(s), s.getParentShardIds(), s.getBeginHashKey(), s.getEndHashKey()));
             }
         }
         return shards;
@@ -151,9 +156,12 @@ final class SdkDataHubClient implements DataHubClient {
             byte[] bytes = blob.getData();
             rec = ShardRecord.blob(shardId, e.getSequence(), e.getSystemTime(), bytes == null ? new byte[0] : bytes);
         } else {
-            throw new DataHubFatalException(Reason.MALFORMED_RECORD, "Record " + shardId + ":" + e.getSequence()
-                    + " of " + project + "/" + topic + " has no data the source understands ("
-                    + (data == null ? "null" : data.getClass().getSimpleName()) + ")", null);
+            throw new DataHubFatalException(
+                    Reason.MALFORMED_RECORD,
+                    "Record " + shardId + ":" + e.getSequence()
+                            + " of " + project + "/" + topic + " has no data the source understands ("
+                            + (data == null ? "null" : data.getClass().getSimpleName()) + ")",
+                    null);
         }
         rec.shardLatestTime = latestTime;
         return rec;
@@ -175,8 +183,8 @@ final class SdkDataHubClient implements DataHubClient {
         if (result.getFailedRecordCount() > 0) {
             List<PutErrorEntry> errors = result.getPutErrorEntries();
             PutErrorEntry first = errors == null || errors.isEmpty() ? null : errors.get(0);
-            throw SdkErrors.refusedRecord(first == null ? null : first.getErrorcode(),
-                    first == null ? null : first.getMessage(), what);
+            throw SdkErrors.refusedRecord(
+                    first == null ? null : first.getErrorcode(), first == null ? null : first.getMessage(), what);
         }
     }
 

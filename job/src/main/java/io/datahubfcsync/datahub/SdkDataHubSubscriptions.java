@@ -69,12 +69,14 @@ final class SdkDataHubSubscriptions implements DataHubSubscriptions {
     public Map<String, SubscriptionSession> openSessions(String subId, List<String> shardIds) {
         Map<String, SubscriptionOffset> opened;
         try {
-            opened = sdk.openSubscriptionSession(project, topic, subId, shardIds).getOffsets();
+            opened =
+                    sdk.openSubscriptionSession(project, topic, subId, shardIds).getOffsets();
         } catch (RuntimeException e) {
             throw SdkErrors.map(e, "openSubscriptionSession " + subId + " of " + project + "/" + topic);
         }
         Map<String, SubscriptionSession> sessions = new LinkedHashMap<>();
-        opened.forEach((shardId, o) -> sessions.put(shardId, new SubscriptionSession(o.getSessionId(), o.getVersionId())));
+        opened.forEach(
+                (shardId, o) -> sessions.put(shardId, new SubscriptionSession(o.getSessionId(), o.getVersionId())));
         return sessions;
     }
 

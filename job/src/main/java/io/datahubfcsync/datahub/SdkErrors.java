@@ -35,8 +35,8 @@ final class SdkErrors {
     static DataHubException map(RuntimeException e, String what) {
         MissingCredentialsException missing = findCause(e, MissingCredentialsException.class);
         if (missing != null) {
-            return new DataHubAuthException(DataHubAuthException.Reason.CREDENTIALS_MISSING,
-                    what + " failed: " + missing.getMessage(), e);
+            return new DataHubAuthException(
+                    DataHubAuthException.Reason.CREDENTIALS_MISSING, what + " failed: " + missing.getMessage(), e);
         }
         if (!(e instanceof DatahubClientException sdk)) {
             return new DataHubRetryableException(Kind.NETWORK, what + " failed: " + e, e);
@@ -46,16 +46,22 @@ final class SdkErrors {
             return new ShardSealedException(what + ": shard is CLOSED and fully read (" + detail + ")", e);
         }
         if (sdk instanceof SubscriptionSessionInvalidException) {
-            return new SubscriptionStateException(SubscriptionStateException.Reason.SESSION_TAKEN_OVER,
-                    what + ": another consumer holds the session (" + detail + ")", e);
+            return new SubscriptionStateException(
+                    SubscriptionStateException.Reason.SESSION_TAKEN_OVER,
+                    what + ": another consumer holds the session (" + detail + ")",
+                    e);
         }
         if (sdk instanceof SubscriptionOffsetResetException) {
-            return new SubscriptionStateException(SubscriptionStateException.Reason.OFFSET_RESET,
-                    what + ": the offset was reset after the session was opened (" + detail + ")", e);
+            return new SubscriptionStateException(
+                    SubscriptionStateException.Reason.OFFSET_RESET,
+                    what + ": the offset was reset after the session was opened (" + detail + ")",
+                    e);
         }
         if (sdk instanceof SubscriptionOfflineException) {
-            return new SubscriptionStateException(SubscriptionStateException.Reason.OFFLINE,
-                    what + ": the subscription is OFFLINE (" + detail + ")", e);
+            return new SubscriptionStateException(
+                    SubscriptionStateException.Reason.OFFLINE,
+                    what + ": the subscription is OFFLINE (" + detail + ")",
+                    e);
         }
         if (sdk instanceof SeekOutOfRangeException) {
             return new PositionOutOfRangeException(what + ": position not retained (" + detail + ")", e);
@@ -72,32 +78,47 @@ final class SdkErrors {
         if (sdk instanceof ResourceNotFoundException) {
             String code = sdk.getErrorCode() == null ? "" : sdk.getErrorCode();
             if (code.equalsIgnoreCase("NoSuchProject") || code.equalsIgnoreCase("NoSuchTopic")) {
-                return new DataHubFatalException(Reason.PROJECT_OR_TOPIC_NOT_FOUND, what
-                        + " failed: the project or topic does not exist (" + detail
-                        + "). Check datahub.project, datahub.topic and datahub.endpoint (region).", e);
+                return new DataHubFatalException(
+                        Reason.PROJECT_OR_TOPIC_NOT_FOUND,
+                        what
+                                + " failed: the project or topic does not exist (" + detail
+                                + "). Check datahub.project, datahub.topic and datahub.endpoint (region).",
+                        e);
             }
             // ResourceNotFound without a NoSuch* code is what DataHub answers for a shard that is
             // briefly unknown right after a split or merge.
             return new ShardNotFoundException(what + ": resource not found (" + detail + ")", e);
         }
         if (sdk instanceof AuthorizationFailureException || isCredentialCode(sdk.getErrorCode())) {
-            return new DataHubAuthException(DataHubAuthException.Reason.CREDENTIALS_REJECTED, what
-                    + " failed: DataHub rejected the credentials (" + detail + "). Check the access key id and"
-                    + " secret (and the STS token) where the job takes them from.", e);
+            return new DataHubAuthException(
+                    DataHubAuthException.Reason.CREDENTIALS_REJECTED,
+                    what
+                            + " failed: DataHub rejected the credentials (" + detail + "). Check the access key id and"
+                            + " secret (and the STS token) where the job takes them from.",
+                    e);
         }
         if (sdk instanceof ExpiredAccessTokenException) {
-            return new DataHubAuthException(DataHubAuthException.Reason.TOKEN_EXPIRED, what
-                    + " failed: the STS token has expired (" + detail + "); the credential source must hand out a"
-                    + " fresh one.", e);
+            return new DataHubAuthException(
+                    DataHubAuthException.Reason.TOKEN_EXPIRED,
+                    what
+                            + " failed: the STS token has expired (" + detail
+                            + "); the credential source must hand out a"
+                            + " fresh one.",
+                    e);
         }
         if (sdk instanceof NoPermissionException) {
-            return new DataHubAuthException(DataHubAuthException.Reason.PERMISSION_DENIED, what
-                    + " failed: the access key has no permission (" + detail + "). Grant the RAM user DataHub "
-                    + "read access (GetTopic, ListShard, GetCursor, GetRecords) on the topic.", e);
+            return new DataHubAuthException(
+                    DataHubAuthException.Reason.PERMISSION_DENIED,
+                    what
+                            + " failed: the access key has no permission (" + detail + "). Grant the RAM user DataHub "
+                            + "read access (GetTopic, ListShard, GetCursor, GetRecords) on the topic.",
+                    e);
         }
         if (sdk instanceof MalformedRecordException) {
-            return new DataHubFatalException(Reason.MALFORMED_RECORD, what
-                    + " returned a record that does not match the topic schema (" + detail + ")", e);
+            return new DataHubFatalException(
+                    Reason.MALFORMED_RECORD,
+                    what + " returned a record that does not match the topic schema (" + detail + ")",
+                    e);
         }
         if (sdk instanceof LimitExceededException) {
             return new DataHubRetryableException(Kind.THROTTLED, what + " throttled (" + detail + ")", e);

@@ -8,11 +8,15 @@ import java.util.Objects;
  * What the job needs to know about a topic: whether records are TUPLE or BLOB, and for TUPLE the
  * schema's fields in order (the order of the values in the event's {@code data} array).
  */
-public record TopicDescription(String project, String topic, RecordKind recordKind, List<FieldSpec> fields,
-                               int shardCount, int lifecycleDays) implements Serializable {
+public record TopicDescription(
+        String project, String topic, RecordKind recordKind, List<FieldSpec> fields, int shardCount, int lifecycleDays)
+        implements Serializable {
 
     /** DataHub's record types. */
-    public enum RecordKind { TUPLE, BLOB }
+    public enum RecordKind {
+        TUPLE,
+        BLOB
+    }
 
     /** One schema field: its (lower-cased, as DataHub stores it) name and DataHub type name. */
     public record FieldSpec(String name, String type, boolean allowNull) implements Serializable {}

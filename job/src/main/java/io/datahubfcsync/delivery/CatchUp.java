@@ -54,7 +54,12 @@ final class CatchUp {
         void continueCatchUp(DeliveryLane lane) throws Exception;
     }
 
-    CatchUp(DeliveryConfig config, Readers readers, OffTaskWork work, ProcessingTimeService time, Listener listener,
+    CatchUp(
+            DeliveryConfig config,
+            Readers readers,
+            OffTaskWork work,
+            ProcessingTimeService time,
+            Listener listener,
             ReaderCounters counters) {
         this.config = config;
         this.readers = readers;
@@ -90,7 +95,10 @@ final class CatchUp {
         if (reader == null && open != null) open.close();
         lane.catchUpReader = null;
         lane.catchUpBusy = true;
-        work.run(() -> read(lane.shardId, reader, from, max), read -> onRead(lane, read), "catch-up of shard %s",
+        work.run(
+                () -> read(lane.shardId, reader, from, max),
+                read -> onRead(lane, read),
+                "catch-up of shard %s",
                 lane.shardId);
     }
 
@@ -117,8 +125,12 @@ final class CatchUp {
         }
         ShardRangeReader.Batch batch = read.batch;
         if (batch.skippedRecords() > 0) {
-            LOG.warn("{}: {} records of shard {} expired before they were read back (datahub.on-expired-position=oldest);"
-                    + " going on from sequence {}", config.operatorName(), batch.skippedRecords(), lane.shardId,
+            LOG.warn(
+                    "{}: {} records of shard {} expired before they were read back (datahub.on-expired-position=oldest);"
+                            + " going on from sequence {}",
+                    config.operatorName(),
+                    batch.skippedRecords(),
+                    lane.shardId,
                     read.reader.nextSequence() - batch.records().size());
         }
         long gapBefore = lane.gapFrom;
@@ -126,8 +138,11 @@ final class CatchUp {
         if (batch.records().isEmpty()) lane.skippedTo(read.reader.nextSequence());
         if (batch.shardEnded()) lane.closeGap();
         if (!lane.hasGap()) {
-            LOG.info("{}: shard {} caught up from sequence {}: back to the source's records", config.operatorName(),
-                    lane.shardId, gapBefore);
+            LOG.info(
+                    "{}: shard {} caught up from sequence {}: back to the source's records",
+                    config.operatorName(),
+                    lane.shardId,
+                    gapBefore);
             read.reader.close();
             lane.catchUpReader = null;
         }
@@ -148,8 +163,13 @@ final class CatchUp {
             closeReader(lane);
             throw failure;
         }
-        LOG.warn("{}: reading shard {} back from sequence {} failed, trying again in {} ms: {}", config.operatorName(),
-                lane.shardId, lane.gapFrom, config.retryInterval().toMillis(), failure.toString());
+        LOG.warn(
+                "{}: reading shard {} back from sequence {} failed, trying again in {} ms: {}",
+                config.operatorName(),
+                lane.shardId,
+                lane.gapFrom,
+                config.retryInterval().toMillis(),
+                failure.toString());
         closeReader(lane);
         later(lane, Math.max(config.retryInterval().toMillis(), 100));
     }

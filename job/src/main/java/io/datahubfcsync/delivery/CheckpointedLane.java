@@ -25,6 +25,7 @@ final class CheckpointedLane {
     final int inFlightRecords;
     /** Last failure of the head batch (for the exhaustion message), or null. */
     final String lastError;
+
     final String lastRequestId;
     /** Records not yet delivered, oldest first; an immutable copy. */
     final List<ShardRecord> pending;
@@ -45,19 +46,50 @@ final class CheckpointedLane {
     final boolean parentsDelivered;
 
     /** Progress as version 1 stored it. */
-    CheckpointedLane(long deliveredSequence, long deliveredSystemTime, long newestKnownTime, int failedAttempts,
-                  int inFlightRecords, String lastError, String lastRequestId, List<ShardRecord> pending) {
-        this(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlightRecords, lastError,
-                lastRequestId, pending, null, -1, -1, NO_END, List.of(), true);
+    CheckpointedLane(
+            long deliveredSequence,
+            long deliveredSystemTime,
+            long newestKnownTime,
+            int failedAttempts,
+            int inFlightRecords,
+            String lastError,
+            String lastRequestId,
+            List<ShardRecord> pending) {
+        this(
+                deliveredSequence,
+                deliveredSystemTime,
+                newestKnownTime,
+                failedAttempts,
+                inFlightRecords,
+                lastError,
+                lastRequestId,
+                pending,
+                null,
+                -1,
+                -1,
+                NO_END,
+                List.of(),
+                true);
     }
 
-    CheckpointedLane(long deliveredSequence, long deliveredSystemTime, long newestKnownTime, int failedAttempts,
-                  int inFlightRecords, String lastError, String lastRequestId, List<ShardRecord> pending,
-                  String runId, long gapFrom, long gapTo, long endSequence, List<String> parents,
-                  boolean parentsDelivered) {
+    CheckpointedLane(
+            long deliveredSequence,
+            long deliveredSystemTime,
+            long newestKnownTime,
+            int failedAttempts,
+            int inFlightRecords,
+            String lastError,
+            String lastRequestId,
+            List<ShardRecord> pending,
+            String runId,
+            long gapFrom,
+            long gapTo,
+            long endSequence,
+            List<String> parents,
+            boolean parentsDelivered) {
         if (inFlightRecords < 0 || inFlightRecords > pending.size()) {
-            throw new IllegalArgumentException("in-flight batch of " + inFlightRecords + " records but "
-                    + pending.size() + " pending");
+            throw new IllegalArgumentException(
+                    "in-flight batch of " + inFlightRecords + " records but " + pending.size() + " pending");
         }
         this.deliveredSequence = deliveredSequence;
         this.deliveredSystemTime = deliveredSystemTime;

@@ -76,7 +76,8 @@ final class CheckpointedLaneSerializer implements SimpleVersionedSerializer<Chec
     public CheckpointedLane deserialize(int version, byte[] bytes) throws IOException {
         if (version != VERSION_1 && version != VERSION_2) {
             throw new IOException("Delivery state of version " + version + " is newer than this release understands"
-                    + " (it reads versions " + VERSION_1 + " and " + VERSION_2 + "); restore with the release that wrote"
+                    + " (it reads versions " + VERSION_1 + " and " + VERSION_2
+                    + "); restore with the release that wrote"
                     + " the checkpoint");
         }
         DataInputDeserializer in = new DataInputDeserializer(bytes);
@@ -110,8 +111,15 @@ final class CheckpointedLaneSerializer implements SimpleVersionedSerializer<Chec
             pending.add(r);
         }
         if (version == VERSION_1) {
-            return new CheckpointedLane(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlight,
-                    lastError, lastRequestId, pending);
+            return new CheckpointedLane(
+                    deliveredSequence,
+                    deliveredSystemTime,
+                    newestKnownTime,
+                    failedAttempts,
+                    inFlight,
+                    lastError,
+                    lastRequestId,
+                    pending);
         }
         String runId = StringUtils.readNullableString(in);
         long gapFrom = in.readLong();
@@ -121,7 +129,20 @@ final class CheckpointedLaneSerializer implements SimpleVersionedSerializer<Chec
         List<String> parents = new ArrayList<>(parentCount);
         for (int i = 0; i < parentCount; i++) parents.add(StringUtils.readString(in));
         boolean parentsDelivered = in.readBoolean();
-        return new CheckpointedLane(deliveredSequence, deliveredSystemTime, newestKnownTime, failedAttempts, inFlight,
-                lastError, lastRequestId, pending, runId, gapFrom, gapTo, endSequence, parents, parentsDelivered);
+        return new CheckpointedLane(
+                deliveredSequence,
+                deliveredSystemTime,
+                newestKnownTime,
+                failedAttempts,
+                inFlight,
+                lastError,
+                lastRequestId,
+                pending,
+                runId,
+                gapFrom,
+                gapTo,
+                endSequence,
+                parents,
+                parentsDelivered);
     }
 }

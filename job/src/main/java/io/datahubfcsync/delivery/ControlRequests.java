@@ -24,9 +24,19 @@ final class ControlRequests {
         long now = System.currentTimeMillis();
         List<ShardStatus> out = new ArrayList<>();
         for (DeliveryLane lane : lanes) {
-            out.add(new ShardStatus(lane.shardId, subtask, lane.statusState(), lane.highestSequence(),
-                    lane.deliveredSequence(), lane.millisBehindLatest(), lane.consecutiveFailures(),
-                    ShardStatus.firstLine(lane.lastError), lane.lastRequestId, lane.lastErrorAtMillis, lane.parents, now));
+            out.add(new ShardStatus(
+                    lane.shardId,
+                    subtask,
+                    lane.statusState(),
+                    lane.highestSequence(),
+                    lane.deliveredSequence(),
+                    lane.millisBehindLatest(),
+                    lane.consecutiveFailures(),
+                    ShardStatus.firstLine(lane.lastError),
+                    lane.lastRequestId,
+                    lane.lastErrorAtMillis,
+                    lane.parents,
+                    now));
         }
         return out;
     }

@@ -34,25 +34,39 @@ final class CredentialRefusals {
         lane.lastErrorAtMillis = System.currentTimeMillis();
         long refusingFor = nowMs - lane.credentialsRefusedSince;
         if (refusingFor >= config.credentialsFailureGrace().toMillis()) {
-            String message = String.format("%s: Function Compute has refused the credentials from %s for %d ms"
+            String message = String.format(
+                    "%s: Function Compute has refused the credentials from %s for %d ms"
                             + " (credentials.failure-grace=%d ms; last answer: %s). Fix or rotate them (an expired STS"
                             + " token, an unknown access key, a wrong secret, or a RAM policy without"
                             + " fc:InvokeFunction), then restart the job; no record was skipped (shard %s waits at"
                             + " sequence %d).",
-                    config.operatorName(), config.credentialSource(), refusingFor,
-                    config.credentialsFailureGrace().toMillis(), result.describe(), lane.shardId,
+                    config.operatorName(),
+                    config.credentialSource(),
+                    refusingFor,
+                    config.credentialsFailureGrace().toMillis(),
+                    result.describe(),
+                    lane.shardId,
                     lane.inFlight.firstSequence());
             LOG.error(message);
             throw new CredentialsRefusedException(message);
         }
         int doublings = Math.min(lane.credentialRefusals - 1, 20);
         long interval = Math.max(config.retryInterval().toMillis(), 1);
-        long delay = Math.min(interval << doublings, Math.max(interval, config.maxThrottleBackoff().toMillis()));
+        long delay = Math.min(
+                interval << doublings,
+                Math.max(interval, config.maxThrottleBackoff().toMillis()));
         if (lane.credentialRefusals == 1 || lane.credentialRefusals % 32 == 0) {
-            LOG.warn("{}: Function Compute refused the credentials from {} for shard {} ({}; {} times for {} ms);"
+            LOG.warn(
+                    "{}: Function Compute refused the credentials from {} for shard {} ({}; {} times for {} ms);"
                             + " not counted against the batch's attempts, trying again in {} ms with the credentials"
-                            + " current then", config.operatorName(), config.credentialSource(), lane.shardId,
-                    result.describe(), lane.credentialRefusals, refusingFor, delay);
+                            + " current then",
+                    config.operatorName(),
+                    config.credentialSource(),
+                    lane.shardId,
+                    result.describe(),
+                    lane.credentialRefusals,
+                    refusingFor,
+                    delay);
         }
         return delay;
     }

@@ -14,6 +14,7 @@ final class DeadLetter {
 
     /** The source shard: dead letters of one shard share a partition key, so they stay in order. */
     final String shardId;
+
     final byte[] event;
     final Map<String, String> attributes;
 
@@ -27,8 +28,19 @@ final class DeadLetter {
      * @param reason {@code exhausted} (the function kept failing) or {@code data-error} (the record
      *     cannot be put into an event)
      */
-    static DeadLetter of(byte[] event, String reason, String project, String topic, String shardId, long firstSequence,
-                         long lastSequence, int records, int attempts, String error, String requestId, long failedAtMs) {
+    static DeadLetter of(
+            byte[] event,
+            String reason,
+            String project,
+            String topic,
+            String shardId,
+            long firstSequence,
+            long lastSequence,
+            int records,
+            int attempts,
+            String error,
+            String requestId,
+            long failedAtMs) {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("reason", reason);
         a.put("sourceProject", project);

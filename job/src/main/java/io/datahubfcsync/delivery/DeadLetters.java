@@ -23,8 +23,13 @@ final class DeadLetters {
     /** Writes on the wire. */
     private int writing;
 
-    DeadLetters(DeliveryConfig config, DeadLetterWriter writer, OffTaskWork work, LaneTimers timers,
-                SavepointDrain drain, LaneActions actions) {
+    DeadLetters(
+            DeliveryConfig config,
+            DeadLetterWriter writer,
+            OffTaskWork work,
+            LaneTimers timers,
+            SavepointDrain drain,
+            LaneActions actions) {
         this.config = config;
         this.writer = writer;
         this.work = work;
@@ -37,9 +42,19 @@ final class DeadLetters {
     void write(DeliveryLane lane, String reason) {
         lane.exhausted(DeliveryLane.Phase.DEAD_LETTERING);
         EncodedEvent batch = lane.inFlight;
-        DeadLetter letter = DeadLetter.of(batch.json(), reason, config.project(), config.topic(), lane.shardId,
-                batch.firstSequence(), batch.lastSequence(), batch.recordCount(), lane.failedAttempts, lane.lastError,
-                lane.lastRequestId, timers.now());
+        DeadLetter letter = DeadLetter.of(
+                batch.json(),
+                reason,
+                config.project(),
+                config.topic(),
+                lane.shardId,
+                batch.firstSequence(),
+                batch.lastSequence(),
+                batch.recordCount(),
+                lane.failedAttempts,
+                lane.lastError,
+                lane.lastRequestId,
+                timers.now());
         write(lane, letter, 0);
     }
 
@@ -50,26 +65,38 @@ final class DeadLetters {
 
     private void write(DeliveryLane lane, DeadLetter letter, int failedWrites) {
         writing++;
-        work.run(() -> {
-            try {
-                writer.write(letter);
-                return null;
-            } catch (Exception e) {
-                return e;
-            }
-        }, failure -> {
-            writing--;
-            written(lane, letter, failedWrites, failure);
-        }, "dead letter of shard %s", lane.shardId);
+        work.run(
+                () -> {
+                    try {
+                        writer.write(letter);
+                        return null;
+                    } catch (Exception e) {
+                        return e;
+                    }
+                },
+                failure -> {
+                    writing--;
+                    written(lane, letter, failedWrites, failure);
+                },
+                "dead letter of shard %s",
+                lane.shardId);
     }
 
-    private void written(DeliveryLane lane, DeadLetter letter, int failedWritesBefore, Exception failure) throws Exception {
+    private void written(DeliveryLane lane, DeadLetter letter, int failedWritesBefore, Exception failure)
+            throws Exception {
         if (lane.phase != DeliveryLane.Phase.DEAD_LETTERING) return;
         EncodedEvent batch = lane.inFlight;
         if (failure == null) {
-            LOG.warn("{}: shard {} sequences {}..{} ({}) went to dead-letter topic {} after {} failed attempts; last error: {}",
-                    config.operatorName(), lane.shardId, batch.firstSequence(), batch.lastSequence(),
-                    letter.attributes.get("reason"), config.deadLetterTopic(), lane.failedAttempts, lane.lastError);
+            LOG.warn(
+                    "{}: shard {} sequences {}..{} ({}) went to dead-letter topic {} after {} failed attempts; last error: {}",
+                    config.operatorName(),
+                    lane.shardId,
+                    batch.firstSequence(),
+                    batch.lastSequence(),
+                    letter.attributes.get("reason"),
+                    config.deadLetterTopic(),
+                    lane.failedAttempts,
+                    lane.lastError);
             lane.metrics.deadLettered(batch.recordCount());
             actions.batchDone(lane);
             return;
@@ -77,20 +104,39 @@ final class DeadLetters {
         int failedWrites = failedWritesBefore + 1;
         if (failedWrites >= config.retryMaxAttempts()) {
             lane.exhausted(DeliveryLane.Phase.EXHAUSTED);
-            String message = String.format("%s: shard %s of DataHub project %s, topic %s: records %s:%d..%s:%d could"
+            String message = String.format(
+                    "%s: shard %s of DataHub project %s, topic %s: records %s:%d..%s:%d could"
                             + " neither be delivered (%s) nor written to dead-letter topic %s after %d attempts: %s."
                             + " The job will not restart by itself: fix the dead-letter topic, then resume from the"
                             + " latest retained checkpoint.",
-                    config.operatorName(), lane.shardId, config.project(), config.topic(), lane.shardId,
-                    batch.firstSequence(), lane.shardId, batch.lastSequence(), lane.lastError, config.deadLetterTopic(),
-                    failedWrites, failure);
+                    config.operatorName(),
+                    lane.shardId,
+                    config.project(),
+                    config.topic(),
+                    lane.shardId,
+                    batch.firstSequence(),
+                    lane.shardId,
+                    batch.lastSequence(),
+                    lane.lastError,
+                    config.deadLetterTopic(),
+                    failedWrites,
+                    failure);
             LOG.error(message);
             throw new SuppressRestartsException(new ShardExhaustedException(message));
         }
-        LOG.warn("{}: writing the dead letter of shard {} to {} failed ({} of {}): {}", config.operatorName(),
-                lane.shardId, config.deadLetterTopic(), failedWrites, config.retryMaxAttempts(), failure.toString());
-        timers.after(lane, config.retryInterval().toMillis(), () -> drain.runOrDefer(() -> {
-            if (lane.phase == DeliveryLane.Phase.DEAD_LETTERING) write(lane, letter, failedWrites);
-        }));
+        LOG.warn(
+                "{}: writing the dead letter of shard {} to {} failed ({} of {}): {}",
+                config.operatorName(),
+                lane.shardId,
+                config.deadLetterTopic(),
+                failedWrites,
+                config.retryMaxAttempts(),
+                failure.toString());
+        timers.after(
+                lane,
+                config.retryInterval().toMillis(),
+                () -> drain.runOrDefer(() -> {
+                    if (lane.phase == DeliveryLane.Phase.DEAD_LETTERING) write(lane, letter, failedWrites);
+                }));
     }
 }

@@ -72,46 +72,107 @@ public final class DeliveryConfig implements Serializable {
     }
 
     /** Where delivered positions are mirrored for watching in DataHub's console, or null. */
-    public SubscriptionMirror.Factory progressMirror() { return progressMirror; }
+    public SubscriptionMirror.Factory progressMirror() {
+        return progressMirror;
+    }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    public String project() { return project; }
-    public String topic() { return topic; }
-    public String region() { return region; }
-    public String fcService() { return fcService; }
-    public String fcFunction() { return fcFunction; }
-    public int batchMaxRecords() { return batchMaxRecords; }
-    public long batchMaxBytes() { return batchMaxBytes; }
-    public Duration batchMaxWait() { return batchMaxWait; }
-    public Duration retryInterval() { return retryInterval; }
-    public int retryMaxAttempts() { return retryMaxAttempts; }
+    public String project() {
+        return project;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public String fcService() {
+        return fcService;
+    }
+
+    public String fcFunction() {
+        return fcFunction;
+    }
+
+    public int batchMaxRecords() {
+        return batchMaxRecords;
+    }
+
+    public long batchMaxBytes() {
+        return batchMaxBytes;
+    }
+
+    public Duration batchMaxWait() {
+        return batchMaxWait;
+    }
+
+    public Duration retryInterval() {
+        return retryInterval;
+    }
+
+    public int retryMaxAttempts() {
+        return retryMaxAttempts;
+    }
     /** Longest pause after repeated throttling (429) or FC platform errors (5xx). */
-    public Duration maxThrottleBackoff() { return maxThrottleBackoff; }
-    public OnExhausted onExhausted() { return onExhausted; }
+    public Duration maxThrottleBackoff() {
+        return maxThrottleBackoff;
+    }
+
+    public OnExhausted onExhausted() {
+        return onExhausted;
+    }
     /** The dead-letter BLOB topic (same project), or null unless {@code on-exhausted=dead-letter}. */
-    public String deadLetterTopic() { return deadLetterTopic; }
-    public DataHubConnection deadLetterConnection() { return deadLetterConnection; }
-    public BlobEncoding blobEncoding() { return blobEncoding; }
-    public int maxConcurrency() { return maxConcurrency; }
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    public DataHubConnection deadLetterConnection() {
+        return deadLetterConnection;
+    }
+
+    public BlobEncoding blobEncoding() {
+        return blobEncoding;
+    }
+
+    public int maxConcurrency() {
+        return maxConcurrency;
+    }
     /** {@code delivery.max-records-per-second} over the whole job; 0: unlimited. */
-    public long maxRecordsPerSecond() { return maxRecordsPerSecond; }
-    public int maxBufferedRecords() { return maxBufferedRecords; }
+    public long maxRecordsPerSecond() {
+        return maxRecordsPerSecond;
+    }
+
+    public int maxBufferedRecords() {
+        return maxBufferedRecords;
+    }
     /** Records one shard may hold; 0: a fair share of {@link #maxBufferedRecords()} over the subtask's shards. */
-    public int maxBufferedRecordsPerShard() { return maxBufferedRecordsPerShard; }
+    public int maxBufferedRecordsPerShard() {
+        return maxBufferedRecordsPerShard;
+    }
     /** Payload bytes one shard may hold (at least {@link #batchMaxBytes()}). */
     public long maxBufferedBytesPerShard() {
-        return maxBufferedBytesPerShard > 0 ? maxBufferedBytesPerShard
+        return maxBufferedBytesPerShard > 0
+                ? maxBufferedBytesPerShard
                 : DeliveryOptions.defaultBufferedBytesPerShard(batchMaxBytes);
     }
     /** Where the FC credentials come from, for messages (never a secret). */
-    public String credentialSource() { return credentialSource; }
+    public String credentialSource() {
+        return credentialSource;
+    }
     /** How long FC may keep refusing the credentials before the job fails. */
-    public Duration credentialsFailureGrace() { return credentialsFailureGrace; }
+    public Duration credentialsFailureGrace() {
+        return credentialsFailureGrace;
+    }
     /** How often a suspended shard's batch is tried once; zero: never. */
-    public Duration suspendProbeInterval() { return suspendProbeInterval; }
+    public Duration suspendProbeInterval() {
+        return suspendProbeInterval;
+    }
 
     /** The operator's name in the Flink UI: {@code FC <service>/<function>}, or {@code FC <function>} for FC 3.0. */
     public String operatorName() {
@@ -127,11 +188,14 @@ public final class DeliveryConfig implements Serializable {
                 + (deadLetterTopic != null ? ", dead-letter.topic=" + deadLetterTopic : "")
                 + ", event.blob-encoding=" + blobEncoding.key() + ", delivery.max-concurrency=" + maxConcurrency
                 + ", delivery.max-buffered-records=" + maxBufferedRecords
-                + ", delivery.max-records-per-second=" + (maxRecordsPerSecond > 0 ? Long.toString(maxRecordsPerSecond) : "unlimited")
+                + ", delivery.max-records-per-second="
+                + (maxRecordsPerSecond > 0 ? Long.toString(maxRecordsPerSecond) : "unlimited")
                 + ", delivery.max-buffered-records-per-shard="
                 + (maxBufferedRecordsPerShard > 0 ? Integer.toString(maxBufferedRecordsPerShard) : "fair share")
                 + ", delivery.max-buffered-bytes-per-shard=" + maxBufferedBytesPerShard()
-                + (onExhausted == OnExhausted.SUSPEND ? ", suspend.probe-interval=" + suspendProbeInterval.toMillis() + "ms" : "")
+                + (onExhausted == OnExhausted.SUSPEND
+                        ? ", suspend.probe-interval=" + suspendProbeInterval.toMillis() + "ms"
+                        : "")
                 + '}';
     }
 
@@ -308,9 +372,12 @@ public final class DeliveryConfig implements Serializable {
             require(problems, region, "region");
             require(problems, fcFunction, "fc.function");
             if (onExhausted == OnExhausted.DEAD_LETTER) {
-                require(problems, deadLetterTopic,
+                require(
+                        problems,
+                        deadLetterTopic,
                         DeliveryOptions.DEAD_LETTER_TOPIC.key() + " (required with on-exhausted=dead-letter)");
-                if (deadLetterConnection == null) problems.add("a DataHub connection for dead-letter.topic is required");
+                if (deadLetterConnection == null)
+                    problems.add("a DataHub connection for dead-letter.topic is required");
             }
             Objects.requireNonNull(batchMaxWait, "batchMaxWait");
             Objects.requireNonNull(retryInterval, "retryInterval");

@@ -37,6 +37,7 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
     Phase phase = Phase.IDLE;
     /** The batch being sent or retried: the first {@code inFlight.recordCount()} pending records. */
     EncodedEvent inFlight;
+
     int failedAttempts;
     String lastError;
     String lastRequestId;
@@ -46,6 +47,7 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
     long waitingPayloadBytes;
     /** Distinguishes the current timer from stale ones that were superseded. */
     long timerToken;
+
     long invokeStartedNanos;
     long deliveredSystemTime = -1;
     /** Job id of the run whose attempts the restored count holds, or null; only until the restore is handled. */
@@ -85,6 +87,7 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
     int credentialRefusals;
     /** Epoch ms of the last failed attempt, or -1. */
     volatile long lastErrorAtMillis = -1;
+
     ShardDeliveryMetrics metrics;
 
     private volatile long deliveredSequence = -1;
@@ -94,6 +97,7 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
     private volatile int consecutiveFailures;
     /** System time of the oldest pending record, or -1 when none is pending. */
     private volatile long oldestPendingSystemTime = -1;
+
     private volatile long newestKnownTime = -1;
 
     DeliveryLane(String shardId) {
@@ -125,13 +129,27 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
     /** @param runId id of the running job, which the kept attempt count belongs to */
     CheckpointedLane snapshot(String runId) {
         boolean batchOut = inFlight != null
-                && (phase == Phase.INVOKING || phase == Phase.WAITING_TO_RETRY || phase == Phase.DEAD_LETTERING
-                || phase == Phase.SUSPENDED);
+                && (phase == Phase.INVOKING
+                        || phase == Phase.WAITING_TO_RETRY
+                        || phase == Phase.DEAD_LETTERING
+                        || phase == Phase.SUSPENDED);
         // a retry on the wire counts as spent: after a failover the function may have seen it
         int attempts = failedAttempts + (phase == Phase.INVOKING && failedAttempts > 0 ? 1 : 0);
-        return new CheckpointedLane(deliveredSequence, deliveredSystemTime, newestKnownTime, attempts,
-                batchOut ? inFlight.recordCount() : 0, lastError, lastRequestId, new ArrayList<>(pending), runId,
-                gapFrom, gapTo, endSequence, parents, parentsDelivered);
+        return new CheckpointedLane(
+                deliveredSequence,
+                deliveredSystemTime,
+                newestKnownTime,
+                attempts,
+                batchOut ? inFlight.recordCount() : 0,
+                lastError,
+                lastRequestId,
+                new ArrayList<>(pending),
+                runId,
+                gapFrom,
+                gapTo,
+                endSequence,
+                parents,
+                parentsDelivered);
     }
 
     /** Highest sequence this lane has seen (delivered, pending or let go), to drop replays of older records. */
@@ -198,7 +216,10 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
 
     /** The END was seen and every record up to it was delivered. */
     boolean deliveredToEnd() {
-        return endSequence != CheckpointedLane.NO_END && pending.isEmpty() && !hasGap() && deliveredSequence >= endSequence;
+        return endSequence != CheckpointedLane.NO_END
+                && pending.isEmpty()
+                && !hasGap()
+                && deliveredSequence >= endSequence;
     }
 
     void add(ShardRecord r, long now) {
@@ -342,9 +363,12 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
             case SUSPENDED -> io.datahubfcsync.delivery.control.ShardState.SUSPENDED;
             case EXHAUSTED, DEAD_LETTERING -> io.datahubfcsync.delivery.control.ShardState.EXHAUSTED;
             case WAITING_TO_RETRY -> io.datahubfcsync.delivery.control.ShardState.RETRYING;
-            default -> !parentsDelivered ? io.datahubfcsync.delivery.control.ShardState.WAITING_FOR_PARENTS
-                    : failedAttempts > 0 ? io.datahubfcsync.delivery.control.ShardState.RETRYING
-                    : io.datahubfcsync.delivery.control.ShardState.RUNNING;
+            default ->
+                !parentsDelivered
+                        ? io.datahubfcsync.delivery.control.ShardState.WAITING_FOR_PARENTS
+                        : failedAttempts > 0
+                                ? io.datahubfcsync.delivery.control.ShardState.RETRYING
+                                : io.datahubfcsync.delivery.control.ShardState.RUNNING;
         };
     }
 

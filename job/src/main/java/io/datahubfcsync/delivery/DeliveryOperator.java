@@ -60,8 +60,11 @@ import org.slf4j.LoggerFactory;
  * stop-with-savepoint) and {@link LaneStore} (versioned keyed state).
  */
 public final class DeliveryOperator extends AbstractStreamOperator<Void>
-        implements OneInputStreamOperator<ShardRecord, Void>, BoundedOneInput, OperatorEventHandler, LaneActions,
-        CatchUp.Listener {
+        implements OneInputStreamOperator<ShardRecord, Void>,
+                BoundedOneInput,
+                OperatorEventHandler,
+                LaneActions,
+                CatchUp.Listener {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryOperator.class);
 
@@ -75,6 +78,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient Map<String, DeliveryLane> lanes;
     /** Batch sizes that were out at the restored checkpoint, to send exactly those batches again. */
     private transient Map<String, Integer> restoredInFlight;
+
     private transient LaneStore store;
     private transient LaneTimers timers;
     private transient Batching batching;
@@ -88,12 +92,14 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient ParentGate gate;
     /** The delivery coordinator; set by the factory. */
     private transient OperatorEventGateway coordinator;
+
     private transient ReaderCounters catchUpCounters;
     private transient DeadLetters deadLetters;
     private transient SavepointDrain drain;
     private transient OffTaskWork work;
     /** {@code delivery.max-records-per-second} of this subtask; null when unlimited. */
     private transient Pacer pacer;
+
     private transient FunctionInvoker invoker;
     private transient DeadLetterWriter deadLetterWriter;
     /** Mirrors delivered positions into a DataHub subscription; null unless {@code datahub.subscription} is set. */
@@ -102,13 +108,17 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient int buffered;
     /** Invocations on the wire. */
     private transient int invoking;
+
     private transient boolean endOfInput;
     /** Id of the running job: restored attempt counts of the same job go on, those of an earlier run start again. */
     private transient String runId;
 
-    DeliveryOperator(StreamOperatorParameters<Void> parameters, DeliveryConfig config,
-                     FunctionInvokerFactory invokerFactory, DeadLetterWriter.Factory deadLetterFactory,
-                     CatchUp.Readers catchUpReaders) {
+    DeliveryOperator(
+            StreamOperatorParameters<Void> parameters,
+            DeliveryConfig config,
+            FunctionInvokerFactory invokerFactory,
+            DeadLetterWriter.Factory deadLetterFactory,
+            CatchUp.Readers catchUpReaders) {
         super(parameters);
         this.config = config;
         this.invokerFactory = invokerFactory;
@@ -143,27 +153,37 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             buffered += p.pending.size();
             if (p.inFlightRecords > 0) restoredInFlight.put(shardId, p.inFlightRecords);
         }
-        LOG.info("{}: restored {} shards with {} undelivered records ({} batches to send again)",
-                config.operatorName(), lanes.size(), buffered, restoredInFlight.size());
+        LOG.info(
+                "{}: restored {} shards with {} undelivered records ({} batches to send again)",
+                config.operatorName(),
+                lanes.size(),
+                buffered,
+                restoredInFlight.size());
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         timers = new LaneTimers(getProcessingTimeService());
-        batching = new Batching(config,
-                new EventEncoder(config.project(), config.topic(), config.region(), config.blobEncoding()), timers);
+        batching = new Batching(
+                config,
+                new EventEncoder(config.project(), config.topic(), config.region(), config.blobEncoding()),
+                timers);
         retry = new RetryPolicy(config);
         credentials = new CredentialRefusals(config);
         runId = getRuntimeContext().getJobInfo().getJobId().toHexString();
-        work = new OffTaskWork(config.operatorName() + " (subtask "
-                + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ") invoker ",
-                config.maxConcurrency(), mailbox);
+        work = new OffTaskWork(
+                config.operatorName() + " (subtask "
+                        + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ") invoker ",
+                config.maxConcurrency(),
+                mailbox);
         invoker = invokerFactory.create();
         if (config.maxRecordsPerSecond() > 0) {
             int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-            pacer = new Pacer((double) config.maxRecordsPerSecond() / parallelism,
-                    Pacer.Clock.of(getProcessingTimeService()), this::tryStart);
+            pacer = new Pacer(
+                    (double) config.maxRecordsPerSecond() / parallelism,
+                    Pacer.Clock.of(getProcessingTimeService()),
+                    this::tryStart);
             getMetricGroup().gauge(MetricNames.Delivery.PACED_RECORDS_PER_SECOND, pacer::currentRatePerSecond);
         }
         if (deadLetterFactory != null) {
@@ -178,8 +198,10 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         exhaustion = new Exhaustion(config, deadLetters, suspension);
         DeliveryLagMetrics.register(getMetricGroup(), this::maxMillisBehindLatest, this::syncedUpTo);
         if (config.progressMirror() != null) {
-            progress = new ProgressPublisher(config.progressMirror().create(), config.operatorName() + " (subtask "
-                    + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ") subscription commits");
+            progress = new ProgressPublisher(
+                    config.progressMirror().create(),
+                    config.operatorName() + " (subtask "
+                            + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ") subscription commits");
             progress.registerMetrics(getMetricGroup());
         }
 
@@ -187,15 +209,21 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             Integer inFlight = restoredInFlight.remove(lane.shardId);
             if (inFlight != null) resendRestoredBatch(lane, inFlight);
             else advance(lane);
-            gate.reportIfDelivered(lane); // again: the report of the run before may not be in the coordinator's checkpoint
+            gate.reportIfDelivered(
+                    lane); // again: the report of the run before may not be in the coordinator's checkpoint
         }
     }
 
     @Override
-    public OperatorSnapshotFutures snapshotState(long checkpointId, long timestamp, CheckpointOptions options,
-                                                 CheckpointStreamFactory storage) throws Exception {
-        return drain.snapshot(checkpointId, options.getCheckpointType(), this::anyCallOut,
-                () -> super.snapshotState(checkpointId, timestamp, options, storage), this::startAll);
+    public OperatorSnapshotFutures snapshotState(
+            long checkpointId, long timestamp, CheckpointOptions options, CheckpointStreamFactory storage)
+            throws Exception {
+        return drain.snapshot(
+                checkpointId,
+                options.getCheckpointType(),
+                this::anyCallOut,
+                () -> super.snapshotState(checkpointId, timestamp, options, storage),
+                this::startAll);
     }
 
     @Override
@@ -294,8 +322,12 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             return;
         }
         if (record.sequence <= lane.highestSequence()) {
-            LOG.debug("{}: dropping {} again: shard {} already holds sequence {}", config.operatorName(), record,
-                    lane.shardId, lane.highestSequence());
+            LOG.debug(
+                    "{}: dropping {} again: shard {} already holds sequence {}",
+                    config.operatorName(),
+                    record,
+                    lane.shardId,
+                    lane.highestSequence());
             return;
         }
         if (!flow.keep(lane, record)) return;
@@ -323,7 +355,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             if (event instanceof DeliveredShardsEvent delivered) {
                 for (DeliveryLane lane : gate.learned(delivered, new ArrayList<>(lanes.values()))) advance(lane);
             } else if (event instanceof StatusQueryEvent query) {
-                coordinator.sendEventToCoordinator(new StatusReportEvent(query.requestId(), control.statuses(lanes.values())));
+                coordinator.sendEventToCoordinator(
+                        new StatusReportEvent(query.requestId(), control.statuses(lanes.values())));
             } else if (event instanceof ResumeCommandEvent resume) {
                 coordinator.sendEventToCoordinator(control.resume(resume, lanes.values()));
             } else {
@@ -344,8 +377,11 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     /** Starts the lane's next batch if nothing of the shard is out, its parents are delivered and the batch is due. */
     private void tryStart(DeliveryLane lane) throws Exception {
-        if (drain.holdsNewWork() || lane.phase != DeliveryLane.Phase.IDLE || lane.pending.isEmpty()
-                || !lane.parentsDelivered || lane.removed) {
+        if (drain.holdsNewWork()
+                || lane.phase != DeliveryLane.Phase.IDLE
+                || lane.pending.isEmpty()
+                || !lane.parentsDelivered
+                || lane.removed) {
             return;
         }
         if (!batching.dueNow(lane, endOfInput, this::tryStart)) return;
@@ -386,10 +422,14 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         lane.invokeStartedNanos = System.nanoTime();
         invoking++;
         byte[] json = lane.inFlight.json();
-        work.run(() -> invokeSafely(json), result -> {
-            invoking--;
-            onAnswer(lane, result);
-        }, "FC answer for shard %s", lane.shardId);
+        work.run(
+                () -> invokeSafely(json),
+                result -> {
+                    invoking--;
+                    onAnswer(lane, result);
+                },
+                "FC answer for shard %s",
+                lane.shardId);
     }
 
     /** The invoker promises to classify everything; this guards the operator against one that does not. */
@@ -398,20 +438,30 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
         try {
             return invoker.invoke(json);
         } catch (RuntimeException | Error e) {
-            return new InvocationResult(InvocationOutcome.NETWORK, 0, null, e.getClass().getName(), e.getMessage(),
-                    System.nanoTime() - start, 1);
+            return new InvocationResult(
+                    InvocationOutcome.NETWORK,
+                    0,
+                    null,
+                    e.getClass().getName(),
+                    e.getMessage(),
+                    System.nanoTime() - start,
+                    1);
         }
     }
 
     private void onAnswer(DeliveryLane lane, InvocationResult result) throws Exception {
         if (lane.phase != DeliveryLane.Phase.INVOKING) return;
-        lane.metrics.invoked(result.latencyNanos() > 0 ? result.latencyNanos() : System.nanoTime() - lane.invokeStartedNanos);
+        lane.metrics.invoked(
+                result.latencyNanos() > 0 ? result.latencyNanos() : System.nanoTime() - lane.invokeStartedNanos);
         if (result.outcome().isAuthFailure()) {
             long pause = credentials.refused(lane, result, timers.now());
             lane.retryIn(pause);
-            timers.after(lane, pause, () -> drain.runOrDefer(() -> {
-                if (lane.phase == DeliveryLane.Phase.WAITING_TO_RETRY) invoke(lane);
-            }));
+            timers.after(
+                    lane,
+                    pause,
+                    () -> drain.runOrDefer(() -> {
+                        if (lane.phase == DeliveryLane.Phase.WAITING_TO_RETRY) invoke(lane);
+                    }));
             return;
         }
         credentials.accepted(lane);
@@ -426,9 +476,12 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             return;
         }
         lane.retryIn(delay);
-        timers.after(lane, delay, () -> drain.runOrDefer(() -> {
-            if (lane.phase == DeliveryLane.Phase.WAITING_TO_RETRY) invoke(lane);
-        }));
+        timers.after(
+                lane,
+                delay,
+                () -> drain.runOrDefer(() -> {
+                    if (lane.phase == DeliveryLane.Phase.WAITING_TO_RETRY) invoke(lane);
+                }));
     }
 
     @Override

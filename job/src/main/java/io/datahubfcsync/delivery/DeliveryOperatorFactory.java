@@ -1,8 +1,8 @@
 package io.datahubfcsync.delivery;
 
+import io.datahubfcsync.delivery.coordination.DeliveryCoordinator;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.fc.FunctionInvokerFactory;
-import io.datahubfcsync.delivery.coordination.DeliveryCoordinator;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.operators.coordination.OperatorCoordinator;
 import org.apache.flink.runtime.operators.coordination.OperatorEventDispatcher;
@@ -25,12 +25,16 @@ final class DeliveryOperatorFactory extends AbstractStreamOperatorFactory<Void>
     private final DeadLetterWriter.Factory deadLetters;
     private final CatchUp.Readers catchUpReaders;
 
-    DeliveryOperatorFactory(DeliveryConfig config, FunctionInvokerFactory invokers, DeadLetterWriter.Factory deadLetters) {
+    DeliveryOperatorFactory(
+            DeliveryConfig config, FunctionInvokerFactory invokers, DeadLetterWriter.Factory deadLetters) {
         this(config, invokers, deadLetters, null);
     }
 
-    DeliveryOperatorFactory(DeliveryConfig config, FunctionInvokerFactory invokers, DeadLetterWriter.Factory deadLetters,
-                            CatchUp.Readers catchUpReaders) {
+    DeliveryOperatorFactory(
+            DeliveryConfig config,
+            FunctionInvokerFactory invokers,
+            DeadLetterWriter.Factory deadLetters,
+            CatchUp.Readers catchUpReaders) {
         this.config = config;
         this.invokers = invokers;
         this.deadLetters = deadLetters;

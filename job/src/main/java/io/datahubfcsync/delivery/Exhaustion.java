@@ -37,15 +37,28 @@ final class Exhaustion {
         }
         lane.exhausted(DeliveryLane.Phase.EXHAUSTED);
         EncodedEvent batch = lane.inFlight;
-        String message = String.format("%s: shard %s of DataHub project %s, topic %s is exhausted: records"
+        String message = String.format(
+                "%s: shard %s of DataHub project %s, topic %s is exhausted: records"
                         + " %s:%d..%s:%d (sequences %d..%d, %d records) failed %d attempts (retry.max-attempts=%d)."
                         + " Last error: %s; request id: %s. Nothing from sequence %d of this shard on was delivered."
                         + " The job will not restart by itself: fix the function, then resume from the latest"
                         + " retained checkpoint (or set on-exhausted=dead-letter).",
-                config.operatorName(), lane.shardId, config.project(), config.topic(), lane.shardId,
-                batch.firstSequence(), lane.shardId, batch.lastSequence(), batch.firstSequence(), batch.lastSequence(),
-                batch.recordCount(), lane.failedAttempts, config.retryMaxAttempts(), lane.lastError,
-                lane.lastRequestId == null ? "none" : lane.lastRequestId, batch.firstSequence());
+                config.operatorName(),
+                lane.shardId,
+                config.project(),
+                config.topic(),
+                lane.shardId,
+                batch.firstSequence(),
+                lane.shardId,
+                batch.lastSequence(),
+                batch.firstSequence(),
+                batch.lastSequence(),
+                batch.recordCount(),
+                lane.failedAttempts,
+                config.retryMaxAttempts(),
+                lane.lastError,
+                lane.lastRequestId == null ? "none" : lane.lastRequestId,
+                batch.firstSequence());
         LOG.error(message);
         throw new SuppressRestartsException(new ShardExhaustedException(message));
     }
@@ -66,12 +79,20 @@ final class Exhaustion {
             return;
         }
         lane.exhausted(DeliveryLane.Phase.EXHAUSTED);
-        String message = String.format("%s: record %s:%d of DataHub project %s, topic %s (shard %s, sequence %d)"
+        String message = String.format(
+                "%s: record %s:%d of DataHub project %s, topic %s (shard %s, sequence %d)"
                         + " cannot be delivered: %s. Nothing from sequence %d of this shard on was delivered."
                         + " The job will not restart by itself: fix the data or the settings, then resume from the"
                         + " latest retained checkpoint (or set on-exhausted=dead-letter to set such records aside).",
-                config.operatorName(), lane.shardId, head.sequence, config.project(), config.topic(), lane.shardId,
-                head.sequence, e.getMessage(), head.sequence);
+                config.operatorName(),
+                lane.shardId,
+                head.sequence,
+                config.project(),
+                config.topic(),
+                lane.shardId,
+                head.sequence,
+                e.getMessage(),
+                head.sequence);
         LOG.error(message);
         throw new SuppressRestartsException(new ShardExhaustedException(message));
     }

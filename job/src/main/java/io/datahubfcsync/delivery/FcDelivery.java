@@ -19,8 +19,8 @@ public final class FcDelivery {
      * Adds the delivery operator, named {@code FC <service>/<function>} with uid {@value #UID}. It is
      * terminal (emits nothing); the returned handle is for parallelism or slot-sharing settings.
      */
-    public static SingleOutputStreamOperator<Void> attach(DataStream<ShardRecord> records, DeliveryConfig config,
-                                                          FunctionInvokerFactory invokers) {
+    public static SingleOutputStreamOperator<Void> attach(
+            DataStream<ShardRecord> records, DeliveryConfig config, FunctionInvokerFactory invokers) {
         return attach(records, config, invokers, (DataHubSourceConfig) null);
     }
 
@@ -30,24 +30,36 @@ public final class FcDelivery {
      * DataHub with {@code source}'s settings (null: no re-reading; every record is kept, and a full
      * buffer holds up the input).
      */
-    public static SingleOutputStreamOperator<Void> attach(DataStream<ShardRecord> records, DeliveryConfig config,
-                                                          FunctionInvokerFactory invokers, DataHubSourceConfig source) {
+    public static SingleOutputStreamOperator<Void> attach(
+            DataStream<ShardRecord> records,
+            DeliveryConfig config,
+            FunctionInvokerFactory invokers,
+            DataHubSourceConfig source) {
         DeadLetterWriter.Factory deadLetters = config.onExhausted() == OnExhausted.DEAD_LETTER
-                ? DataHubDeadLetterWriter.factory(config.deadLetterConnection(), config.project(), config.deadLetterTopic())
+                ? DataHubDeadLetterWriter.factory(
+                        config.deadLetterConnection(), config.project(), config.deadLetterTopic())
                 : null;
         return attach(records, config, invokers, deadLetters, source == null ? null : CatchUp.Readers.of(source));
     }
 
-    static SingleOutputStreamOperator<Void> attach(DataStream<ShardRecord> records, DeliveryConfig config,
-                                                   FunctionInvokerFactory invokers, DeadLetterWriter.Factory deadLetters) {
+    static SingleOutputStreamOperator<Void> attach(
+            DataStream<ShardRecord> records,
+            DeliveryConfig config,
+            FunctionInvokerFactory invokers,
+            DeadLetterWriter.Factory deadLetters) {
         return attach(records, config, invokers, deadLetters, null);
     }
 
-    static SingleOutputStreamOperator<Void> attach(DataStream<ShardRecord> records, DeliveryConfig config,
-                                                   FunctionInvokerFactory invokers, DeadLetterWriter.Factory deadLetters,
-                                                   CatchUp.Readers catchUp) {
+    static SingleOutputStreamOperator<Void> attach(
+            DataStream<ShardRecord> records,
+            DeliveryConfig config,
+            FunctionInvokerFactory invokers,
+            DeadLetterWriter.Factory deadLetters,
+            CatchUp.Readers catchUp) {
         return records.keyBy(new ShardIdKey(), Types.STRING)
-                .transform(config.operatorName(), Types.VOID,
+                .transform(
+                        config.operatorName(),
+                        Types.VOID,
                         new DeliveryOperatorFactory(config, invokers, deadLetters, catchUp))
                 .uid(UID)
                 .name(config.operatorName());

@@ -28,8 +28,12 @@ final class FlowControl {
     /** Lanes of the subtask, for the fair share. */
     private final IntSupplier lanes;
 
-    FlowControl(DeliveryConfig config, boolean canReadBack, MailboxExecutor mailbox, IntSupplier buffered,
-                IntSupplier lanes) {
+    FlowControl(
+            DeliveryConfig config,
+            boolean canReadBack,
+            MailboxExecutor mailbox,
+            IntSupplier buffered,
+            IntSupplier lanes) {
         this.config = config;
         this.canReadBack = canReadBack;
         this.mailbox = mailbox;
@@ -51,9 +55,14 @@ final class FlowControl {
         while (!lane.hasGap() && lane.canMove() && fullForAMovingLane(lane)) mailbox.yield();
         if (!lane.hasGap() && (lane.canMove() ? !fullForAMovingLane(lane) : !full(lane))) return true;
         if (!lane.hasGap()) {
-            LOG.info("{}: shard {} holds {} records and cannot take more ({}); letting sequences from {} go, to read"
-                            + " them back from DataHub once it can", config.operatorName(), lane.shardId,
-                    lane.pending.size(), lane.canMove() ? "over budget" : "it cannot move", record.sequence);
+            LOG.info(
+                    "{}: shard {} holds {} records and cannot take more ({}); letting sequences from {} go, to read"
+                            + " them back from DataHub once it can",
+                    config.operatorName(),
+                    lane.shardId,
+                    lane.pending.size(),
+                    lane.canMove() ? "over budget" : "it cannot move",
+                    record.sequence);
         }
         lane.letGo(record);
         lane.metrics.letGo();
@@ -82,7 +91,8 @@ final class FlowControl {
 
     /** At or over the lane's budget (records or bytes), or the subtask's. */
     private boolean full(DeliveryLane lane) {
-        return lane.pending.size() >= recordsBudget() || lane.heldBytes >= bytesBudget()
+        return lane.pending.size() >= recordsBudget()
+                || lane.heldBytes >= bytesBudget()
                 || buffered.getAsInt() >= config.maxBufferedRecords();
     }
 }

@@ -48,15 +48,17 @@ final class LaneStore {
             setCurrentKey.accept(shardId);
             byte[] bytes = state.value();
             if (bytes == null) continue;
-            restored.put(shardId, SimpleVersionedSerialization.readVersionAndDeSerialize(
-                    CheckpointedLaneSerializer.INSTANCE, bytes));
+            restored.put(
+                    shardId,
+                    SimpleVersionedSerialization.readVersionAndDeSerialize(CheckpointedLaneSerializer.INSTANCE, bytes));
         }
         return restored;
     }
 
     void write(String shardId, CheckpointedLane progress) throws Exception {
         setCurrentKey.accept(shardId);
-        state.update(SimpleVersionedSerialization.writeVersionAndSerialize(CheckpointedLaneSerializer.INSTANCE, progress));
+        state.update(
+                SimpleVersionedSerialization.writeVersionAndSerialize(CheckpointedLaneSerializer.INSTANCE, progress));
     }
 
     /** The shard is done with: its state goes away with the next checkpoint. */

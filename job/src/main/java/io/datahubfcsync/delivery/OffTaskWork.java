@@ -22,8 +22,8 @@ final class OffTaskWork implements AutoCloseable {
 
     OffTaskWork(String threadPrefix, int threads, MailboxExecutor mailbox) {
         this.mailbox = mailbox;
-        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemonThreads(threadPrefix));
+        this.pool = new ThreadPoolExecutor(
+                threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads(threadPrefix));
         pool.allowCoreThreadTimeOut(true);
     }
 

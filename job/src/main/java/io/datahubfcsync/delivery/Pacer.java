@@ -59,6 +59,7 @@ final class Pacer {
     private final LinkedHashSet<DeliveryLane> waiting = new LinkedHashSet<>();
     /** Read by the rate gauge on the reporter thread. */
     private volatile double currentPerMs;
+
     private double tokens;
     private long refilledAt;
     private long lastDecreaseAt = Long.MIN_VALUE / 2;
@@ -70,7 +71,8 @@ final class Pacer {
      * @param start asks a lane to start its next batch (the operator's {@code tryStart}), which calls {@link #admit}
      */
     Pacer(double recordsPerSecond, Clock clock, ThrowingConsumer<DeliveryLane, Exception> start) {
-        if (!(recordsPerSecond > 0)) throw new IllegalArgumentException("the rate must be positive, got " + recordsPerSecond);
+        if (!(recordsPerSecond > 0))
+            throw new IllegalArgumentException("the rate must be positive, got " + recordsPerSecond);
         this.configuredPerMs = recordsPerSecond / 1000.0;
         this.currentPerMs = configuredPerMs;
         this.clock = clock;

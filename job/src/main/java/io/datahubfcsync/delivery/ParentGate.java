@@ -47,7 +47,10 @@ final class ParentGate {
         boolean fresh = lane.pending.isEmpty() && !lane.hasGap() && lane.deliveredSequence() < 0;
         lane.parentsDelivered = !fresh || delivered.containsAll(parents);
         if (!lane.parentsDelivered) {
-            LOG.info("{}: shard {} waits for its parents {} to be delivered to their end", operatorName, lane.shardId,
+            LOG.info(
+                    "{}: shard {} waits for its parents {} to be delivered to their end",
+                    operatorName,
+                    lane.shardId,
                     parents);
         }
     }
@@ -74,7 +77,10 @@ final class ParentGate {
             }
             if (!lane.parentsDelivered && delivered.containsAll(lane.parents)) {
                 lane.parentsDelivered = true;
-                LOG.info("{}: the parents {} of shard {} are delivered: its records go now", operatorName, lane.parents,
+                LOG.info(
+                        "{}: the parents {} of shard {} are delivered: its records go now",
+                        operatorName,
+                        lane.parents,
                         lane.shardId);
                 released.add(lane);
             }

@@ -28,8 +28,10 @@ final class RetryPolicy {
     RetryPolicy(DeliveryConfig config) {
         this.config = config;
         long intervalMs = config.retryInterval().toMillis();
-        this.overloaded = new Backoff(Math.max(intervalMs, 1),
-                Math.max(intervalMs, config.maxThrottleBackoff().toMillis()), 0);
+        this.overloaded = new Backoff(
+                Math.max(intervalMs, 1),
+                Math.max(intervalMs, config.maxThrottleBackoff().toMillis()),
+                0);
     }
 
     int maxAttempts() {
@@ -51,11 +53,22 @@ final class RetryPolicy {
         if (isExhausted(lane)) return -1;
         long delay = delayMs(result.outcome(), lane.failedAttempts);
         if (lane.failedAttempts == 1 || lane.failedAttempts % 32 == 0) {
-            LOG.warn("{}: shard {} sequences {}..{} failed attempt {} of {} ({}); trying again in {} ms",
-                    config.operatorName(), lane.shardId, lane.inFlight.firstSequence(), lane.inFlight.lastSequence(),
-                    lane.failedAttempts, config.retryMaxAttempts(), result.describe(), delay);
+            LOG.warn(
+                    "{}: shard {} sequences {}..{} failed attempt {} of {} ({}); trying again in {} ms",
+                    config.operatorName(),
+                    lane.shardId,
+                    lane.inFlight.firstSequence(),
+                    lane.inFlight.lastSequence(),
+                    lane.failedAttempts,
+                    config.retryMaxAttempts(),
+                    result.describe(),
+                    delay);
         } else {
-            LOG.debug("{}: shard {} failed attempt {}: {}", config.operatorName(), lane.shardId, lane.failedAttempts,
+            LOG.debug(
+                    "{}: shard {} failed attempt {}: {}",
+                    config.operatorName(),
+                    lane.shardId,
+                    lane.failedAttempts,
                     result.describe());
         }
         return delay;

@@ -50,8 +50,13 @@ final class SavepointDrain {
      *
      * @param resume starts whatever was held back (called after a savepoint that is not a stop's)
      */
-    <T> T snapshot(long checkpointId, SnapshotType type, BooleanSupplier busy, SupplierWithException<T, Exception> snapshot,
-                   ThrowingRunnable<Exception> resume) throws Exception {
+    <T> T snapshot(
+            long checkpointId,
+            SnapshotType type,
+            BooleanSupplier busy,
+            SupplierWithException<T, Exception> snapshot,
+            ThrowingRunnable<Exception> resume)
+            throws Exception {
         if (!type.isSavepoint()) return snapshot.get();
         boolean stopping = type instanceof SavepointType && ((SavepointType) type).isSynchronous();
         draining = true;

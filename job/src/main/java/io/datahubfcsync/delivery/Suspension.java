@@ -31,28 +31,50 @@ final class Suspension {
     }
 
     void suspend(DeliveryLane lane) {
-        boolean wasSuspended = lane.phase == DeliveryLane.Phase.SUSPENDED || lane.failedAttempts > config.retryMaxAttempts();
+        boolean wasSuspended =
+                lane.phase == DeliveryLane.Phase.SUSPENDED || lane.failedAttempts > config.retryMaxAttempts();
         lane.suspended();
         EncodedEvent batch = lane.inFlight;
         long probeMs = config.suspendProbeInterval().toMillis();
-        String next = lane.undeliverable ? "it is not probed (a data error does not heal): fix the data or settings and start a new run"
-                : probeMs > 0 ? "it is tried once every " + probeMs + " ms (suspend.probe-interval)"
-                : "it is not probed (suspend.probe-interval=0): resume it or start a new run";
+        String next = lane.undeliverable
+                ? "it is not probed (a data error does not heal): fix the data or settings and start a new run"
+                : probeMs > 0
+                        ? "it is tried once every " + probeMs + " ms (suspend.probe-interval)"
+                        : "it is not probed (suspend.probe-interval=0): resume it or start a new run";
         if (wasSuspended) {
-            LOG.info("{}: probe of suspended shard {} sequences {}..{} failed: {}", config.operatorName(), lane.shardId,
-                    batch.firstSequence(), batch.lastSequence(), lane.lastError);
+            LOG.info(
+                    "{}: probe of suspended shard {} sequences {}..{} failed: {}",
+                    config.operatorName(),
+                    lane.shardId,
+                    batch.firstSequence(),
+                    batch.lastSequence(),
+                    lane.lastError);
         } else {
-            LOG.warn("{}: shard {} of DataHub project {}, topic {} is suspended: records {}:{}..{}:{} failed {} attempts"
+            LOG.warn(
+                    "{}: shard {} of DataHub project {}, topic {} is suspended: records {}:{}..{}:{} failed {} attempts"
                             + " (retry.max-attempts={}); last error: {}; request id: {}. The other shards go on; {}.",
-                    config.operatorName(), lane.shardId, config.project(), config.topic(), lane.shardId,
-                    batch.firstSequence(), lane.shardId, batch.lastSequence(), lane.failedAttempts,
-                    config.retryMaxAttempts(), lane.lastError, lane.lastRequestId == null ? "none" : lane.lastRequestId,
+                    config.operatorName(),
+                    lane.shardId,
+                    config.project(),
+                    config.topic(),
+                    lane.shardId,
+                    batch.firstSequence(),
+                    lane.shardId,
+                    batch.lastSequence(),
+                    lane.failedAttempts,
+                    config.retryMaxAttempts(),
+                    lane.lastError,
+                    lane.lastRequestId == null ? "none" : lane.lastRequestId,
                     next);
         }
         if (!lane.undeliverable && probeMs > 0) {
-            timers.after(lane, probeMs, () -> drain.runOrDefer(() -> {
-                if (lane.phase == DeliveryLane.Phase.SUSPENDED) actions.invoke(lane); // one attempt: a failure suspends again
-            }));
+            timers.after(
+                    lane,
+                    probeMs,
+                    () -> drain.runOrDefer(() -> {
+                        if (lane.phase == DeliveryLane.Phase.SUSPENDED)
+                            actions.invoke(lane); // one attempt: a failure suspends again
+                    }));
         }
     }
 
@@ -61,12 +83,17 @@ final class Suspension {
      * (ending "finished" would lose their records).
      */
     void failIfAnySuspended(Collection<DeliveryLane> lanes) {
-        List<DeliveryLane> suspended = lanes.stream().filter(l -> l.phase == DeliveryLane.Phase.SUSPENDED)
-                .sorted(Comparator.comparing(l -> l.shardId)).toList();
+        List<DeliveryLane> suspended = lanes.stream()
+                .filter(l -> l.phase == DeliveryLane.Phase.SUSPENDED)
+                .sorted(Comparator.comparing(l -> l.shardId))
+                .toList();
         if (suspended.isEmpty()) return;
-        String which = suspended.stream().map(l -> "shard " + l.shardId + " from sequence " + l.inFlight.firstSequence()
-                + " (" + l.pending.size() + " records; last error: " + l.lastError + ")").collect(Collectors.joining(", "));
-        String message = String.format("%s: the bounded run (stop) of DataHub project %s, topic %s cannot finish:"
+        String which = suspended.stream()
+                .map(l -> "shard " + l.shardId + " from sequence " + l.inFlight.firstSequence() + " ("
+                        + l.pending.size() + " records; last error: " + l.lastError + ")")
+                .collect(Collectors.joining(", "));
+        String message = String.format(
+                "%s: the bounded run (stop) of DataHub project %s, topic %s cannot finish:"
                         + " %d suspended shard(s) were not delivered: %s. Everything else was delivered. Fix the"
                         + " function, then resume from the latest retained checkpoint (a new run gives each"
                         + " suspended batch its full retry.max-attempts).",
@@ -82,8 +109,11 @@ final class Suspension {
      */
     boolean resume(DeliveryLane lane) throws Exception {
         if (lane.phase != DeliveryLane.Phase.SUSPENDED) return false;
-        LOG.info("{}: resuming suspended shard {} at sequence {} with a fresh retry.max-attempts", config.operatorName(),
-                lane.shardId, lane.inFlight.firstSequence());
+        LOG.info(
+                "{}: resuming suspended shard {} at sequence {} with a fresh retry.max-attempts",
+                config.operatorName(),
+                lane.shardId,
+                lane.inFlight.firstSequence());
         timers.cancel(lane);
         lane.forgetFailedAttempts();
         drain.runOrDefer(() -> {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -45,11 +45,14 @@ public final class EventEncoder {
     private final BlobEncoding blobEncoding;
 
     /** Emoji and other non-BMP characters as their 4 UTF-8 bytes, like the rest of the text, not as escaped surrogates. */
-    private final JsonFactory jsonFactory =
-            JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    private final JsonFactory jsonFactory = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
+
     private final GrowableByteBuffer out = new GrowableByteBuffer(64 * 1024);
     /** The text of one TUPLE record's {@code data}: the JSON array, before it is quoted as a string. */
     private final StringBuilder tupleText = new StringBuilder(256);
+
     private char[] chars = new char[256];
 
     public EventEncoder(String project, String topic, String region, BlobEncoding blobEncoding) {
@@ -70,7 +73,8 @@ public final class EventEncoder {
      *     event before it, so it becomes the first record of the next call
      * @throws IllegalArgumentException if {@code records} is empty
      */
-    public EncodedEvent encode(Iterable<ShardRecord> records, int maxRecords, long maxBytes) throws RecordDataException {
+    public EncodedEvent encode(Iterable<ShardRecord> records, int maxRecords, long maxBytes)
+            throws RecordDataException {
         if (maxRecords < 1) throw new IllegalArgumentException("maxRecords must be at least 1, got " + maxRecords);
         Iterator<ShardRecord> it = records.iterator();
         if (!it.hasNext()) throw new IllegalArgumentException("no records to encode");
@@ -90,9 +94,12 @@ public final class EventEncoder {
                 gen.flush();
                 if (out.size() + CLOSING_BYTES > maxBytes) {
                     if (count == 0) {
-                        throw new RecordDataException(r.shardId, r.sequence, "its event is "
-                                + (out.size() + CLOSING_BYTES) + " bytes, more than batch.max-bytes=" + maxBytes
-                                + "; raise batch.max-bytes (FC accepts up to 32 MiB) or shrink the record");
+                        throw new RecordDataException(
+                                r.shardId,
+                                r.sequence,
+                                "its event is "
+                                        + (out.size() + CLOSING_BYTES) + " bytes, more than batch.max-bytes=" + maxBytes
+                                        + "; raise batch.max-bytes (FC accepts up to 32 MiB) or shrink the record");
                     }
                     out.truncate(before); // drop the record again; the generator holds nothing unflushed
                     break;
@@ -179,7 +186,8 @@ public final class EventEncoder {
         char[] buf = chars;
         int n = 0;
         int worst = 4;
-        for (String v : values) worst += v == null ? 5 : 5 + 7 * v.length(); // quotes, comma; 7 chars per char at most (\\u00XX)
+        for (String v : values)
+            worst += v == null ? 5 : 5 + 7 * v.length(); // quotes, comma; 7 chars per char at most (\\u00XX)
         if (buf.length < worst) buf = chars = new char[Math.max(worst, buf.length * 2)];
         buf[n++] = '"';
         buf[n++] = '[';
@@ -224,11 +232,21 @@ public final class EventEncoder {
                 buf[n++] = '\\';
                 buf[n++] = '\\';
                 return n;
-            case '\b': buf[n++] = 'b'; return n;
-            case '\f': buf[n++] = 'f'; return n;
-            case '\n': buf[n++] = 'n'; return n;
-            case '\r': buf[n++] = 'r'; return n;
-            case '\t': buf[n++] = 't'; return n;
+            case '\b':
+                buf[n++] = 'b';
+                return n;
+            case '\f':
+                buf[n++] = 'f';
+                return n;
+            case '\n':
+                buf[n++] = 'n';
+                return n;
+            case '\r':
+                buf[n++] = 'r';
+                return n;
+            case '\t':
+                buf[n++] = 't';
+                return n;
             default:
                 buf[n++] = 'u';
                 buf[n++] = '0';
@@ -253,7 +271,9 @@ public final class EventEncoder {
         if (r.blob == null || encoding != BlobEncoding.UTF8) return null;
         int bad = Utf8Validator.firstInvalidByte(r.blob);
         if (bad < 0) return null;
-        return String.format("the BLOB is not valid UTF-8 (byte 0x%02X at offset %d of %d); "
-                        + "set event.blob-encoding=base64 to send binary blobs", r.blob[bad] & 0xFF, bad, r.blob.length);
+        return String.format(
+                "the BLOB is not valid UTF-8 (byte 0x%02X at offset %d of %d); "
+                        + "set event.blob-encoding=base64 to send binary blobs",
+                r.blob[bad] & 0xFF, bad, r.blob.length);
     }
 }

@@ -33,7 +33,8 @@ final class GrowableByteBuffer extends OutputStream {
     }
 
     void truncate(int newSize) {
-        if (newSize < 0 || newSize > size) throw new IllegalArgumentException("cannot truncate " + size + " bytes to " + newSize);
+        if (newSize < 0 || newSize > size)
+            throw new IllegalArgumentException("cannot truncate " + size + " bytes to " + newSize);
         size = newSize;
     }
 

@@ -24,7 +24,10 @@ import java.util.Arrays;
  */
 public class ShardRecord {
     /** What a marker says; null for a record. */
-    public enum Marker { START, END }
+    public enum Marker {
+        START,
+        END
+    }
 
     /** DataHub shard id, e.g. {@code "0"}. The delivery operator is keyed by it. */
     public String shardId;

@@ -44,14 +44,14 @@ public final class Fc3FunctionInvoker implements FunctionInvoker {
         try {
             InvokeFunctionRequest request = new InvokeFunctionRequest().setBody(new ByteArrayInputStream(event));
             if (connection.qualifier() != null) request.setQualifier(connection.qualifier());
-            InvokeFunctionHeaders headers = new InvokeFunctionHeaders().setXFcInvocationType("Sync")
-                    .setXFcLogType("None");
-            InvokeFunctionResponse response = client.invokeFunctionWithOptions(connection.function(), request, headers,
-                    runtime);
+            InvokeFunctionHeaders headers =
+                    new InvokeFunctionHeaders().setXFcInvocationType("Sync").setXFcLogType("None");
+            InvokeFunctionResponse response =
+                    client.invokeFunctionWithOptions(connection.function(), request, headers, runtime);
             byte[] body = readAll(response.getBody());
             if (!tuned) tuned = TeaSockets.apply(); // the runtime creates its client on the first call
-            return Fc3Outcomes.fromResponse(response.getStatusCode(), response.getHeaders(), body,
-                    System.nanoTime() - start);
+            return Fc3Outcomes.fromResponse(
+                    response.getStatusCode(), response.getHeaders(), body, System.nanoTime() - start);
         } catch (Exception e) {
             if (!tuned) tuned = TeaSockets.apply();
             return Fc3Outcomes.fromException(e, System.nanoTime() - start);

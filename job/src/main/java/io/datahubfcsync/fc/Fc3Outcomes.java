@@ -24,8 +24,14 @@ final class Fc3Outcomes {
         if (errorType == null) {
             return new InvocationResult(InvocationOutcome.SUCCESS, httpStatus, requestId, null, null, latencyNanos, 1);
         }
-        return new InvocationResult(InvocationOutcome.FUNCTION_ERROR, httpStatus, requestId, errorType,
-                FcOutcomes.functionErrorMessage(body), latencyNanos, 1);
+        return new InvocationResult(
+                InvocationOutcome.FUNCTION_ERROR,
+                httpStatus,
+                requestId,
+                errorType,
+                FcOutcomes.functionErrorMessage(body),
+                latencyNanos,
+                1);
     }
 
     /** Anything the SDK threw; nothing escapes. */
@@ -33,8 +39,13 @@ final class Fc3Outcomes {
         if (e instanceof TeaUnretryableException) {
             // a transport failure: refused, reset, timed out; the cause chain holds the IOException
             boolean timeout = causeOfType(e, SocketTimeoutException.class);
-            return new InvocationResult(timeout ? InvocationOutcome.TIMEOUT : InvocationOutcome.NETWORK, 0, null,
-                    timeout ? "Timeout" : "ServerUnreachable", truncate(rootMessage(e)), latencyNanos,
+            return new InvocationResult(
+                    timeout ? InvocationOutcome.TIMEOUT : InvocationOutcome.NETWORK,
+                    0,
+                    null,
+                    timeout ? "Timeout" : "ServerUnreachable",
+                    truncate(rootMessage(e)),
+                    latencyNanos,
                     timeout ? 1 : 0);
         }
         if (e instanceof TeaException) {
@@ -54,16 +65,23 @@ final class Fc3Outcomes {
             } else {
                 outcome = InvocationOutcome.CLIENT_ERROR;
             }
-            return new InvocationResult(outcome, status, requestId(te), code, message, latencyNanos, status > 0 ? 1 : 0);
+            return new InvocationResult(
+                    outcome, status, requestId(te), code, message, latencyNanos, status > 0 ? 1 : 0);
         }
         if (e instanceof CredentialsSource.MissingCredentialsException) {
-            return new InvocationResult(InvocationOutcome.AUTH_FAILURE, 0, null, "MissingCredentials", e.getMessage(),
-                    latencyNanos, 0);
+            return new InvocationResult(
+                    InvocationOutcome.AUTH_FAILURE, 0, null, "MissingCredentials", e.getMessage(), latencyNanos, 0);
         }
         // e.g. TeaUtilException "convert to JSON": an error status whose body is not FC's JSON (a proxy's page)
-        return new InvocationResult(InvocationOutcome.NETWORK, 0, null, e.getClass().getSimpleName(),
+        return new InvocationResult(
+                InvocationOutcome.NETWORK,
+                0,
+                null,
+                e.getClass().getSimpleName(),
                 truncate("unexpected " + e.getClass().getName() + " from the FC 3.0 SDK"
-                        + (e.getMessage() != null ? ": " + e.getMessage() : "")), latencyNanos, 1);
+                        + (e.getMessage() != null ? ": " + e.getMessage() : "")),
+                latencyNanos,
+                1);
     }
 
     /** FC's {@code Message}, without the SDK's "code: 404, ... request id: ..." wrapping. */

@@ -23,15 +23,17 @@ final class Fc3StartupCheck {
             c.credentials().current(); // a clear message for absent credentials before any call
             client = Fc3Clients.create(c);
         } catch (CredentialsSource.MissingCredentialsException e) {
-            throw new FcStartupCheckException("Cannot check FC function " + c.functionPath() + ": " + e.getMessage(), e);
+            throw new FcStartupCheckException(
+                    "Cannot check FC function " + c.functionPath() + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new FcStartupCheckException("Cannot check FC function " + c.functionPath() + " at " + c.endpoint()
-                    + ": " + e.getMessage(), e);
+            throw new FcStartupCheckException(
+                    "Cannot check FC function " + c.functionPath() + " at " + c.endpoint() + ": " + e.getMessage(), e);
         }
         try {
             GetFunctionRequest request = new GetFunctionRequest();
             if (c.qualifier() != null) request.setQualifier(c.qualifier());
-            Function f = client.getFunctionWithOptions(c.function(), request, new HashMap<>(), Fc3Clients.singleAttempt(c))
+            Function f = client.getFunctionWithOptions(
+                            c.function(), request, new HashMap<>(), Fc3Clients.singleAttempt(c))
                     .getBody();
             return new FunctionInfo(null, f.getFunctionName(), f.getRuntime(), f.getHandler(), f.getTimeout());
         } catch (Exception e) {
@@ -52,12 +54,14 @@ final class Fc3StartupCheck {
             TeaException te = (TeaException) e;
             int status = te.getStatusCode() == null ? 0 : te.getStatusCode();
             String code = String.valueOf(te.getCode());
-            Object message = te.getData() == null ? te.getMessage() : te.getData().getOrDefault("Message", te.getMessage());
+            Object message =
+                    te.getData() == null ? te.getMessage() : te.getData().getOrDefault("Message", te.getMessage());
             Object requestId = te.getData() == null ? null : te.getData().get("RequestId");
             String detail = " [" + code + ": " + message + ", requestId " + requestId + "]";
             switch (code) {
                 case "FunctionNotFound":
-                    return "FC function '" + c.function() + "' does not exist" + where + ". Check fc.function, fc.endpoint"
+                    return "FC function '" + c.function() + "' does not exist" + where
+                            + ". Check fc.function, fc.endpoint"
                             + " (region) and fc.account-id; a function of an FC 2.0 service needs --fc.api-version"
                             + " 2016-08-15 and --fc.service." + detail;
                 case "AliasNotFound":
@@ -79,10 +83,11 @@ final class Fc3StartupCheck {
                         return "FC answered HTTP " + status + " while checking " + c.functionPath() + where
                                 + "; the service may be unavailable, try again." + detail;
                     }
-                    return "FC rejected the check of " + c.functionPath() + where + " with HTTP " + status + "." + detail;
+                    return "FC rejected the check of " + c.functionPath() + where + " with HTTP " + status + "."
+                            + detail;
             }
         }
-        return "Unexpected " + e.getClass().getName() + " from the FC 3.0 SDK while checking " + c.functionPath() + where
-                + (e.getMessage() != null ? ": " + e.getMessage() : "");
+        return "Unexpected " + e.getClass().getName() + " from the FC 3.0 SDK while checking " + c.functionPath()
+                + where + (e.getMessage() != null ? ": " + e.getMessage() : "");
     }
 }

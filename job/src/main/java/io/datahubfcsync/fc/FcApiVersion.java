@@ -27,7 +27,9 @@ public enum FcApiVersion {
     }
 
     public static Optional<FcApiVersion> byId(String id) {
-        return Arrays.stream(values()).filter(v -> v.id.equals(id == null ? null : id.trim())).findFirst();
+        return Arrays.stream(values())
+                .filter(v -> v.id.equals(id == null ? null : id.trim()))
+                .findFirst();
     }
 
     @Override

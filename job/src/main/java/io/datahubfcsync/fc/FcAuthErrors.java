@@ -9,10 +9,21 @@ import java.util.Set;
  */
 final class FcAuthErrors {
     private static final Set<String> CODES = Set.of(
-            "InvalidAccessKeyID", "InvalidAccessKeyId", "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive",
-            "SignatureNotMatch", "SignatureDoesNotMatch", "InvalidSecurityToken", "InvalidSecurityToken.Expired",
-            "InvalidSecurityToken.Malformed", "SecurityTokenExpired", "AccessDenied", "Forbidden", "Forbidden.RAM",
-            "Unauthorized", "MissingCredentials");
+            "InvalidAccessKeyID",
+            "InvalidAccessKeyId",
+            "InvalidAccessKeyId.NotFound",
+            "InvalidAccessKeyId.Inactive",
+            "SignatureNotMatch",
+            "SignatureDoesNotMatch",
+            "InvalidSecurityToken",
+            "InvalidSecurityToken.Expired",
+            "InvalidSecurityToken.Malformed",
+            "SecurityTokenExpired",
+            "AccessDenied",
+            "Forbidden",
+            "Forbidden.RAM",
+            "Unauthorized",
+            "MissingCredentials");
 
     /** A clock far off is an operator's problem, not the credentials': it stays a client error. */
     private static final String CLOCK_SKEW = "RequestTimeTooSkewed";

@@ -9,8 +9,13 @@ final class FcClients {
     private FcClients() {}
 
     static FunctionComputeClient create(FcConnection c, AccessCredentials credentials) {
-        Config config = new Config(c.region(), c.accountId(), credentials.accessKeyId(),
-                credentials.accessKeySecret(), credentials.securityToken(), c.endpoint().startsWith("https://"));
+        Config config = new Config(
+                c.region(),
+                c.accountId(),
+                credentials.accessKeyId(),
+                credentials.accessKeySecret(),
+                credentials.securityToken(),
+                c.endpoint().startsWith("https://"));
         config.setEndpoint(c.endpoint());
         config.setConnectTimeoutMillis(c.connectTimeoutMillis());
         config.setReadTimeoutMillis(c.readTimeoutMillis());

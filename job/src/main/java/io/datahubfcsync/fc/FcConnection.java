@@ -52,18 +52,45 @@ public final class FcConnection implements Serializable {
         return new Builder();
     }
 
-    public FcApiVersion apiVersion() { return apiVersion; }
-    public String endpoint() { return endpoint; }
-    public String accountId() { return accountId; }
-    public String region() { return region; }
+    public FcApiVersion apiVersion() {
+        return apiVersion;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public String accountId() {
+        return accountId;
+    }
+
+    public String region() {
+        return region;
+    }
     /** The FC 2.0 service, null with FC 3.0. */
-    public String service() { return service; }
-    public String function() { return function; }
+    public String service() {
+        return service;
+    }
+
+    public String function() {
+        return function;
+    }
     /** Alias or version, or null for LATEST. */
-    public String qualifier() { return qualifier; }
-    public int connectTimeoutMillis() { return connectTimeoutMillis; }
-    public int readTimeoutMillis() { return readTimeoutMillis; }
-    public CredentialsSource credentials() { return credentials; }
+    public String qualifier() {
+        return qualifier;
+    }
+
+    public int connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    public int readTimeoutMillis() {
+        return readTimeoutMillis;
+    }
+
+    public CredentialsSource credentials() {
+        return credentials;
+    }
 
     /**
      * How the function is named in messages: FC 2.0's {@code service[.qualifier]/function}, FC 3.0's
@@ -77,12 +104,14 @@ public final class FcConnection implements Serializable {
     /** Builds an invoker per subtask, speaking the configured API version. */
     public FunctionInvokerFactory invokerFactory() {
         return apiVersion == FcApiVersion.V3_2023_03_30
-                ? new Fc3FunctionInvokerFactory(this) : new SdkFunctionInvokerFactory(this);
+                ? new Fc3FunctionInvokerFactory(this)
+                : new SdkFunctionInvokerFactory(this);
     }
 
     @Override
     public String toString() {
-        return "FcConnection{FC " + apiVersion + " " + functionPath() + " at " + endpoint + ", account " + accountId + ", region " + region
+        return "FcConnection{FC " + apiVersion + " " + functionPath() + " at " + endpoint + ", account " + accountId
+                + ", region " + region
                 + ", connectTimeout=" + connectTimeoutMillis + "ms, readTimeout=" + readTimeoutMillis + "ms, "
                 + credentials + '}';
     }
@@ -103,7 +132,8 @@ public final class FcConnection implements Serializable {
     private static int toMillis(String key, Duration d) {
         Objects.requireNonNull(d, key);
         if (d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(key + " must be between 1 ms and " + Integer.MAX_VALUE + " ms, got " + d);
+            throw new IllegalArgumentException(
+                    key + " must be between 1 ms and " + Integer.MAX_VALUE + " ms, got " + d);
         }
         return (int) d.toMillis();
     }
@@ -127,17 +157,55 @@ public final class FcConnection implements Serializable {
         private CredentialsSource credentials = CredentialsSource.standardChain();
 
         /** The API to call; by default FC 3.0 when no service is given, FC 2.0 when one is. */
-        public Builder apiVersion(FcApiVersion apiVersion) { this.apiVersion = apiVersion; return this; }
-        public Builder endpoint(String endpoint) { this.endpoint = endpoint; return this; }
-        public Builder accountId(String accountId) { this.accountId = accountId; return this; }
-        public Builder region(String region) { this.region = region; return this; }
-        public Builder service(String service) { this.service = service; return this; }
-        public Builder function(String function) { this.function = function; return this; }
-        public Builder qualifier(String qualifier) { this.qualifier = qualifier; return this; }
-        public Builder connectTimeout(Duration timeout) { this.connectTimeout = timeout; return this; }
+        public Builder apiVersion(FcApiVersion apiVersion) {
+            this.apiVersion = apiVersion;
+            return this;
+        }
+
+        public Builder endpoint(String endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        public Builder accountId(String accountId) {
+            this.accountId = accountId;
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        public Builder service(String service) {
+            this.service = service;
+            return this;
+        }
+
+        public Builder function(String function) {
+            this.function = function;
+            return this;
+        }
+
+        public Builder qualifier(String qualifier) {
+            this.qualifier = qualifier;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
         /** Per invocation; should exceed the function's own timeout, or slow runs count as failed attempts. */
-        public Builder readTimeout(Duration timeout) { this.readTimeout = timeout; return this; }
-        public Builder credentials(CredentialsSource credentials) { this.credentials = credentials; return this; }
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = timeout;
+            return this;
+        }
+
+        public Builder credentials(CredentialsSource credentials) {
+            this.credentials = credentials;
+            return this;
+        }
 
         public FcConnection build() {
             return new FcConnection(this);

@@ -28,17 +28,21 @@ final class FcOutcomes {
         String requestId = header(headers, "X-Fc-Request-Id");
         String errorType = header(headers, "X-Fc-Error-Type");
         if (errorType == null) {
-            return new InvocationResult(InvocationOutcome.SUCCESS, response.getStatus(), requestId, null, null,
-                    latencyNanos, httpAttempts);
+            return new InvocationResult(
+                    InvocationOutcome.SUCCESS, response.getStatus(), requestId, null, null, latencyNanos, httpAttempts);
         }
-        return new InvocationResult(InvocationOutcome.FUNCTION_ERROR, response.getStatus(), requestId, errorType,
+        return new InvocationResult(
+                InvocationOutcome.FUNCTION_ERROR,
+                response.getStatus(),
+                requestId,
+                errorType,
                 functionErrorMessage(response.getPayload() != null ? response.getPayload() : response.getContent()),
-                latencyNanos, httpAttempts);
+                latencyNanos,
+                httpAttempts);
     }
 
     /** Anything the SDK threw; nothing escapes. */
-    static InvocationResult fromException(RuntimeException e, long latencyNanos, int httpAttempts,
-                                          int answeredStatus) {
+    static InvocationResult fromException(RuntimeException e, long latencyNanos, int httpAttempts, int answeredStatus) {
         if (e instanceof ClientException) {
             ClientException ce = (ClientException) e;
             int status = ce.getStatusCode();
@@ -49,25 +53,38 @@ final class FcOutcomes {
             } else if (status == 0 && "SDK.ServerUnreachable".equals(code)) {
                 // the SDK reports connect and read timeouts alike as SocketTimeoutException
                 outcome = String.valueOf(ce.getErrorMessage()).contains("SocketTimeoutException")
-                        ? InvocationOutcome.TIMEOUT : InvocationOutcome.NETWORK;
+                        ? InvocationOutcome.TIMEOUT
+                        : InvocationOutcome.NETWORK;
             } else if (FcAuthErrors.isAuthFailure(status, code)) {
                 outcome = InvocationOutcome.AUTH_FAILURE;
             } else {
                 outcome = InvocationOutcome.CLIENT_ERROR;
             }
-            return new InvocationResult(outcome, status, ce.getRequestId(), code, ce.getErrorMessage(), latencyNanos,
-                    httpAttempts);
+            return new InvocationResult(
+                    outcome, status, ce.getRequestId(), code, ce.getErrorMessage(), latencyNanos, httpAttempts);
         }
         if (e instanceof ServerException) {
             ServerException se = (ServerException) e;
-            InvocationOutcome outcome = isThrottleCode(se.getErrorCode())
-                    ? InvocationOutcome.THROTTLED : InvocationOutcome.PLATFORM_ERROR;
-            return new InvocationResult(outcome, se.getStatusCode(), se.getRequestId(), se.getErrorCode(),
-                    se.getErrorMessage(), latencyNanos, httpAttempts);
+            InvocationOutcome outcome =
+                    isThrottleCode(se.getErrorCode()) ? InvocationOutcome.THROTTLED : InvocationOutcome.PLATFORM_ERROR;
+            return new InvocationResult(
+                    outcome,
+                    se.getStatusCode(),
+                    se.getRequestId(),
+                    se.getErrorCode(),
+                    se.getErrorMessage(),
+                    latencyNanos,
+                    httpAttempts);
         }
         if (e instanceof CredentialsSource.MissingCredentialsException) {
-            return new InvocationResult(InvocationOutcome.AUTH_FAILURE, 0, null, "MissingCredentials", e.getMessage(),
-                    latencyNanos, httpAttempts);
+            return new InvocationResult(
+                    InvocationOutcome.AUTH_FAILURE,
+                    0,
+                    null,
+                    "MissingCredentials",
+                    e.getMessage(),
+                    latencyNanos,
+                    httpAttempts);
         }
         return unexpected(e, latencyNanos, httpAttempts, answeredStatus);
     }
@@ -78,17 +95,18 @@ final class FcOutcomes {
      * Guava's IllegalArgumentException for a bad setting. When FC's answer was a 5xx it is a platform
      * error; otherwise it is treated like a transport failure.
      */
-    private static InvocationResult unexpected(RuntimeException e, long latencyNanos, int httpAttempts,
-                                               int answeredStatus) {
-        InvocationOutcome outcome = answeredStatus >= 500 ? InvocationOutcome.PLATFORM_ERROR : InvocationOutcome.NETWORK;
+    private static InvocationResult unexpected(
+            RuntimeException e, long latencyNanos, int httpAttempts, int answeredStatus) {
+        InvocationOutcome outcome =
+                answeredStatus >= 500 ? InvocationOutcome.PLATFORM_ERROR : InvocationOutcome.NETWORK;
         String message = "unexpected " + e.getClass().getName() + " from the FC SDK"
                 + (e.getMessage() != null ? ": " + truncate(e.getMessage()) : "");
         if (e.getClass().getName().equals("java.lang.reflect.InaccessibleObjectException")) {
             message += " (start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED so the SDK can read FC's"
                     + " error answers)";
         }
-        return new InvocationResult(outcome, answeredStatus, null, e.getClass().getSimpleName(), message,
-                latencyNanos, httpAttempts);
+        return new InvocationResult(
+                outcome, answeredStatus, null, e.getClass().getSimpleName(), message, latencyNanos, httpAttempts);
     }
 
     private static boolean isThrottleCode(String code) {
@@ -100,7 +118,8 @@ final class FcOutcomes {
         if (body == null || body.length == 0) return null;
         try {
             JsonNode node = JSON.readTree(body);
-            if (node != null && node.hasNonNull("errorMessage")) return truncate(node.get("errorMessage").asText());
+            if (node != null && node.hasNonNull("errorMessage"))
+                return truncate(node.get("errorMessage").asText());
         } catch (java.io.IOException | RuntimeException notJson) {
             // a function may fail with any body; fall through to the text
         }

@@ -20,8 +20,8 @@ public final class FcStartupCheck {
     private FcStartupCheck() {}
 
     /** What FC reports about the function, e.g. to compare its timeout with {@code fc.read-timeout}. */
-    public record FunctionInfo(String service, String function, String runtime, String handler,
-                               Integer timeoutSeconds) {}
+    public record FunctionInfo(
+            String service, String function, String runtime, String handler, Integer timeoutSeconds) {}
 
     public static FunctionInfo verify(FcConnection c) {
         if (c.apiVersion() == FcApiVersion.V3_2023_03_30) return Fc3StartupCheck.verify(c);
@@ -30,10 +30,13 @@ public final class FcStartupCheck {
             AccessCredentials credentials = c.credentials().current();
             client = FcClients.create(c, credentials);
         } catch (CredentialsSource.MissingCredentialsException e) {
-            throw new FcStartupCheckException("Cannot check FC function " + c.functionPath() + ": " + e.getMessage(), e);
+            throw new FcStartupCheckException(
+                    "Cannot check FC function " + c.functionPath() + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new FcStartupCheckException("Cannot check FC function " + c.functionPath() + " at " + c.endpoint()
-                    + ": the FC SDK rejected the settings (" + e.getMessage() + ")", e);
+            throw new FcStartupCheckException(
+                    "Cannot check FC function " + c.functionPath() + " at " + c.endpoint()
+                            + ": the FC SDK rejected the settings (" + e.getMessage() + ")",
+                    e);
         }
         try {
             GetServiceRequest serviceRequest = new GetServiceRequest(c.service());
@@ -63,8 +66,8 @@ public final class FcStartupCheck {
                             + ". Check fc.function" + (c.qualifier() != null ? " and fc.qualifier" : "") + "." + detail;
                 case "AliasNotFound":
                 case "VersionNotFound":
-                    return "FC qualifier '" + c.qualifier() + "' of service '" + c.service() + "' does not exist" + where
-                            + ". Check fc.qualifier." + detail;
+                    return "FC qualifier '" + c.qualifier() + "' of service '" + c.service() + "' does not exist"
+                            + where + ". Check fc.qualifier." + detail;
                 case "SDK.ServerUnreachable":
                     return "Cannot reach FC endpoint " + c.endpoint() + " to check " + c.functionPath() + ": "
                             + ce.getErrorMessage() + ". Check fc.endpoint and the network (an -internal endpoint is"
@@ -88,7 +91,8 @@ public final class FcStartupCheck {
         return "Unexpected " + e.getClass().getName() + " from the FC SDK while checking " + c.functionPath() + where
                 + (e.getMessage() != null ? ": " + e.getMessage() : "")
                 + (e.getClass().getName().endsWith("InaccessibleObjectException")
-                        ? ". Start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED." : "");
+                        ? ". Start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED."
+                        : "");
     }
 
     /** A failed start-up check; the message is meant for the user as is. */

@@ -8,10 +8,17 @@ public final class InvocationResult {
     private final String errorCode; // FC ErrorCode or X-Fc-Error-Type, null on success
     private final String errorMessage; // function error message or FC ErrorMessage, null on success
     private final long latencyNanos;
-    private final int httpAttempts; // HTTP requests that went on the wire for this attempt: 1, or 0 if none could be sent
+    private final int
+            httpAttempts; // HTTP requests that went on the wire for this attempt: 1, or 0 if none could be sent
 
-    public InvocationResult(InvocationOutcome outcome, int httpStatus, String requestId, String errorCode,
-                            String errorMessage, long latencyNanos, int httpAttempts) {
+    public InvocationResult(
+            InvocationOutcome outcome,
+            int httpStatus,
+            String requestId,
+            String errorCode,
+            String errorMessage,
+            long latencyNanos,
+            int httpAttempts) {
         this.outcome = outcome;
         this.httpStatus = httpStatus;
         this.requestId = requestId;
@@ -25,14 +32,37 @@ public final class InvocationResult {
         return new InvocationResult(InvocationOutcome.SUCCESS, httpStatus, requestId, null, null, latencyNanos, 1);
     }
 
-    public InvocationOutcome outcome() { return outcome; }
-    public boolean isSuccess() { return outcome.isSuccess(); }
-    public int httpStatus() { return httpStatus; }
-    public String requestId() { return requestId; }
-    public String errorCode() { return errorCode; }
-    public String errorMessage() { return errorMessage; }
-    public long latencyNanos() { return latencyNanos; }
-    public int httpAttempts() { return httpAttempts; }
+    public InvocationOutcome outcome() {
+        return outcome;
+    }
+
+    public boolean isSuccess() {
+        return outcome.isSuccess();
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String errorCode() {
+        return errorCode;
+    }
+
+    public String errorMessage() {
+        return errorMessage;
+    }
+
+    public long latencyNanos() {
+        return latencyNanos;
+    }
+
+    public int httpAttempts() {
+        return httpAttempts;
+    }
 
     /** One line for logs and failure messages, e.g. {@code FUNCTION_ERROR UnhandledInvocationError: boom (requestId r-1)}. */
     public String describe() {

@@ -54,7 +54,10 @@ public final class SdkFunctionInvoker implements FunctionInvoker {
             InvokeFunctionResponse response = client.invokeFunction(request);
             return FcOutcomes.fromResponse(response, System.nanoTime() - start, request.wireRequests());
         } catch (RuntimeException e) {
-            return FcOutcomes.fromException(e, System.nanoTime() - start, request == null ? 0 : request.wireRequests(),
+            return FcOutcomes.fromException(
+                    e,
+                    System.nanoTime() - start,
+                    request == null ? 0 : request.wireRequests(),
                     request == null ? 0 : request.answeredStatus());
         }
     }
@@ -76,7 +79,8 @@ public final class SdkFunctionInvoker implements FunctionInvoker {
 
     @Override
     public void close() {
-        closed = true; // the sync client holds no pooled resources of its own (HttpURLConnection keep-alive is JVM-wide)
+        closed =
+                true; // the sync client holds no pooled resources of its own (HttpURLConnection keep-alive is JVM-wide)
         current = null;
     }
 

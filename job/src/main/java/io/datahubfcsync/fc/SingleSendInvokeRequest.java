@@ -73,17 +73,60 @@ final class SingleSendInvokeRequest extends InvokeFunctionRequest {
             return status > 0;
         }
 
-        @Override public void setConnectTimeout(int timeout) { real.setConnectTimeout(timeout); }
-        @Override public void setReadTimeout(int timeout) { real.setReadTimeout(timeout); }
-        @Override public int getConnectTimeout() { return real.getConnectTimeout(); }
-        @Override public int getReadTimeout() { return real.getReadTimeout(); }
-        @Override public void connect() throws IOException { real.connect(); }
-        @Override public OutputStream getOutputStream() throws IOException { return real.getOutputStream(); }
-        @Override public void disconnect() { real.disconnect(); }
-        @Override public boolean usingProxy() { return real.usingProxy(); }
-        @Override public String getHeaderField(String name) { return real.getHeaderField(name); }
-        @Override public String getHeaderField(int n) { return real.getHeaderField(n); }
-        @Override public String getHeaderFieldKey(int n) { return real.getHeaderFieldKey(n); }
+        @Override
+        public void setConnectTimeout(int timeout) {
+            real.setConnectTimeout(timeout);
+        }
+
+        @Override
+        public void setReadTimeout(int timeout) {
+            real.setReadTimeout(timeout);
+        }
+
+        @Override
+        public int getConnectTimeout() {
+            return real.getConnectTimeout();
+        }
+
+        @Override
+        public int getReadTimeout() {
+            return real.getReadTimeout();
+        }
+
+        @Override
+        public void connect() throws IOException {
+            real.connect();
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            return real.getOutputStream();
+        }
+
+        @Override
+        public void disconnect() {
+            real.disconnect();
+        }
+
+        @Override
+        public boolean usingProxy() {
+            return real.usingProxy();
+        }
+
+        @Override
+        public String getHeaderField(String name) {
+            return real.getHeaderField(name);
+        }
+
+        @Override
+        public String getHeaderField(int n) {
+            return real.getHeaderField(n);
+        }
+
+        @Override
+        public String getHeaderFieldKey(int n) {
+            return real.getHeaderFieldKey(n);
+        }
 
         @Override
         public InputStream getInputStream() throws IOException {
@@ -139,12 +182,33 @@ final class SingleSendInvokeRequest extends InvokeFunctionRequest {
             this.answer = answer;
         }
 
-        @Override public void connect() { connected = true; }
-        @Override public void disconnect() {}
-        @Override public boolean usingProxy() { return false; }
-        @Override public OutputStream getOutputStream() { return OutputStream.nullOutputStream(); }
-        @Override public int getResponseCode() { return answer.status; }
-        @Override public InputStream getErrorStream() { return answer.getErrorStream(); }
+        @Override
+        public void connect() {
+            connected = true;
+        }
+
+        @Override
+        public void disconnect() {}
+
+        @Override
+        public boolean usingProxy() {
+            return false;
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public int getResponseCode() {
+            return answer.status;
+        }
+
+        @Override
+        public InputStream getErrorStream() {
+            return answer.getErrorStream();
+        }
 
         @Override
         public InputStream getInputStream() throws IOException {

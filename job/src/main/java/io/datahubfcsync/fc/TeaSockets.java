@@ -58,8 +58,8 @@ final class TeaSockets {
     /** True when the Tea runtime's clients all use {@link Factory}. */
     @VisibleForTesting
     static boolean applied() {
-        return !ClientHelper.clients.isEmpty() && ClientHelper.clients.values().stream()
-                .allMatch(c -> c.socketFactory() instanceof Factory);
+        return !ClientHelper.clients.isEmpty()
+                && ClientHelper.clients.values().stream().allMatch(c -> c.socketFactory() instanceof Factory);
     }
 
     /** Creates {@link InstantProbeSocket}s with TCP_NODELAY. */

@@ -68,8 +68,9 @@ public final class DataHubFcSyncJob {
         JobConfig c = plan.config();
         // Shown in the Flink UI's job configuration: parameters only, there are no secrets among them.
         env.getConfig().setGlobalJobParameters(ParameterTool.fromMap(c.effectiveParameters()));
-        SingleOutputStreamOperator<ShardRecord> records = env
-                .fromSource(new DataHubSource(plan.sourceConfig()), WatermarkStrategy.noWatermarks(),
+        SingleOutputStreamOperator<ShardRecord> records = env.fromSource(
+                        new DataHubSource(plan.sourceConfig()),
+                        WatermarkStrategy.noWatermarks(),
                         "DataHub source " + c.project() + "/" + c.topic())
                 .uid(SOURCE_UID);
         if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {

@@ -16,7 +16,8 @@ final class Endpoints {
     /** {@code <account>.<region>-internal.fc.aliyuncs.com} (internal) or {@code <account>.<region>.fc.aliyuncs.com} (public). */
     private static final Pattern FC_HOST = Pattern.compile("(\\d+)\\.([a-z0-9-]+?)(-internal)?\\.fc\\.aliyuncs\\.com");
     /** The form printed in DataHub's connector page, which is not a resolvable FC host. */
-    private static final Pattern FC_DOC_HOST = Pattern.compile("(\\d+)\\.fc\\.([a-z0-9-]+?)(-internal)?\\.aliyuncs\\.com");
+    private static final Pattern FC_DOC_HOST =
+            Pattern.compile("(\\d+)\\.fc\\.([a-z0-9-]+?)(-internal)?\\.aliyuncs\\.com");
 
     private Endpoints() {}
 
@@ -52,7 +53,8 @@ final class Endpoints {
             throw new IllegalArgumentException("expected https://<host>[:port]");
         }
         if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw new IllegalArgumentException("http:// is only allowed for loopback addresses (the local kit); use https://");
+            throw new IllegalArgumentException(
+                    "http:// is only allowed for loopback addresses (the local kit); use https://");
         }
         if (uri.getPath() != null && uri.getPath().length() > 1) {
             throw new IllegalArgumentException("must not have a path (" + uri.getPath() + ")");

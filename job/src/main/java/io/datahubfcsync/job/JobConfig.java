@@ -140,7 +140,8 @@ public final class JobConfig {
         maxBufferedRecordsPerShard = p.valueOr(DELIVERY_MAX_BUFFERED_RECORDS_PER_SHARD, 0);
         Long bytesPerShard = p.value(DELIVERY_MAX_BUFFERED_BYTES_PER_SHARD);
         if (bytesPerShard != null && p.valid(BATCH_MAX_BYTES)) {
-            DeliveryOptions.bufferedBytesPerShardProblem(bytesPerShard, batchMaxBytes).ifPresent(p::problem);
+            DeliveryOptions.bufferedBytesPerShardProblem(bytesPerShard, batchMaxBytes)
+                    .ifPresent(p::problem);
         }
         maxBufferedBytesPerShard = bytesPerShard == null ? 0 : bytesPerShard;
         String file = p.value(CREDENTIALS_FILE);
@@ -156,17 +157,26 @@ public final class JobConfig {
         if (fcUrl != null) {
             Endpoints.FcHost host = Endpoints.describeFc(URI.create(fcUrl));
             if (!host.loopback && !host.internal && !allowPublic) {
-                String hint = Endpoints.suggestFcHost(URI.create(fcUrl)).map(s -> " (did you mean " + s + "?)").orElse("");
-                p.problem(FC_ENDPOINT.problem(fcUrl, "is not an internal endpoint https://<account_id>.<region>-internal.fc.aliyuncs.com"
-                        + hint + "; to call FC over the Internet anyway pass --" + FC_ALLOW_PUBLIC_ENDPOINT.key() + " true"));
+                String hint = Endpoints.suggestFcHost(URI.create(fcUrl))
+                        .map(s -> " (did you mean " + s + "?)")
+                        .orElse("");
+                p.problem(FC_ENDPOINT.problem(
+                        fcUrl,
+                        "is not an internal endpoint https://<account_id>.<region>-internal.fc.aliyuncs.com" + hint
+                                + "; to call FC over the Internet anyway pass --" + FC_ALLOW_PUBLIC_ENDPOINT.key()
+                                + " true"));
             }
             if (account == null && p.absent(FC_ACCOUNT_ID)) {
                 account = host.accountId;
-                if (account == null) p.problem(FC_ACCOUNT_ID.problem("cannot be derived from fc.endpoint " + fcUrl + ": pass --fc.account-id <id>"));
+                if (account == null)
+                    p.problem(FC_ACCOUNT_ID.problem(
+                            "cannot be derived from fc.endpoint " + fcUrl + ": pass --fc.account-id <id>"));
             }
             if (reg == null && p.absent(REGION)) {
                 reg = host.region;
-                if (reg == null) p.problem(REGION.problem("cannot be derived from fc.endpoint " + fcUrl + ": pass --region <region>, e.g. cn-hangzhou"));
+                if (reg == null)
+                    p.problem(REGION.problem("cannot be derived from fc.endpoint " + fcUrl
+                            + ": pass --region <region>, e.g. cn-hangzhou"));
             }
         }
         fcEndpoint = fcUrl;
@@ -174,70 +184,163 @@ public final class JobConfig {
         region = reg;
 
         if (p.valid(ON_EXHAUSTED)) {
-            DeliveryOptions.deadLetterProblems(onExhausted, deadLetterTopic, project, topic).forEach(p::problem);
+            DeliveryOptions.deadLetterProblems(onExhausted, deadLetterTopic, project, topic)
+                    .forEach(p::problem);
         }
-        if (stopMs != null && p.valid(START)) SourceOptions.stopProblem(start, stopMs).ifPresent(p::problem);
+        if (stopMs != null && p.valid(START))
+            SourceOptions.stopProblem(start, stopMs).ifPresent(p::problem);
         p.throwIfAny();
         given = Collections.unmodifiableMap(p.given);
     }
 
-    public String datahubEndpoint() { return datahubEndpoint; }
+    public String datahubEndpoint() {
+        return datahubEndpoint;
+    }
     /** {@code datahub.project}: the source project. */
-    public String project() { return project; }
+    public String project() {
+        return project;
+    }
     /** {@code datahub.topic}: the source topic. */
-    public String topic() { return topic; }
-    public DataHubProtocol datahubProtocol() { return datahubProtocol; }
-    public int fetchMaxRecords() { return fetchMaxRecords; }
-    public int fetchConcurrency() { return fetchConcurrency; }
-    public Duration shardDiscoveryInterval() { return shardDiscoveryInterval; }
-    public OnExpiredPosition onExpiredPosition() { return onExpiredPosition; }
-    public String fcEndpoint() { return fcEndpoint; }
+    public String topic() {
+        return topic;
+    }
+
+    public DataHubProtocol datahubProtocol() {
+        return datahubProtocol;
+    }
+
+    public int fetchMaxRecords() {
+        return fetchMaxRecords;
+    }
+
+    public int fetchConcurrency() {
+        return fetchConcurrency;
+    }
+
+    public Duration shardDiscoveryInterval() {
+        return shardDiscoveryInterval;
+    }
+
+    public OnExpiredPosition onExpiredPosition() {
+        return onExpiredPosition;
+    }
+
+    public String fcEndpoint() {
+        return fcEndpoint;
+    }
     /** Given, or derived from {@code fc.endpoint}. */
-    public String fcAccountId() { return fcAccountId; }
+    public String fcAccountId() {
+        return fcAccountId;
+    }
     /** Given, or derived from {@code fc.endpoint}. */
-    public String region() { return region; }
+    public String region() {
+        return region;
+    }
     /** Given, or FC 3.0 without a service and FC 2.0 with one. */
-    public FcApiVersion fcApiVersion() { return fcApiVersion; }
+    public FcApiVersion fcApiVersion() {
+        return fcApiVersion;
+    }
     /** The FC 2.0 service; null with FC 3.0. */
-    public String fcService() { return fcService; }
-    public String fcFunction() { return fcFunction; }
+    public String fcService() {
+        return fcService;
+    }
+
+    public String fcFunction() {
+        return fcFunction;
+    }
     /** Alias or version; null for none. */
-    public String fcQualifier() { return fcQualifier; }
-    public Duration fcReadTimeout() { return fcReadTimeout; }
-    public StartPosition start() { return start; }
+    public String fcQualifier() {
+        return fcQualifier;
+    }
+
+    public Duration fcReadTimeout() {
+        return fcReadTimeout;
+    }
+
+    public StartPosition start() {
+        return start;
+    }
     /** The end time in epoch ms; null for an unbounded job. */
-    public Long stopMs() { return stopMs; }
-    public int batchMaxRecords() { return batchMaxRecords; }
-    public long batchMaxBytes() { return batchMaxBytes; }
-    public Duration batchMaxWait() { return batchMaxWait; }
-    public Duration retryInterval() { return retryInterval; }
-    public int retryMaxAttempts() { return retryMaxAttempts; }
-    public OnExhausted onExhausted() { return onExhausted; }
+    public Long stopMs() {
+        return stopMs;
+    }
+
+    public int batchMaxRecords() {
+        return batchMaxRecords;
+    }
+
+    public long batchMaxBytes() {
+        return batchMaxBytes;
+    }
+
+    public Duration batchMaxWait() {
+        return batchMaxWait;
+    }
+
+    public Duration retryInterval() {
+        return retryInterval;
+    }
+
+    public int retryMaxAttempts() {
+        return retryMaxAttempts;
+    }
+
+    public OnExhausted onExhausted() {
+        return onExhausted;
+    }
     /** Null unless {@code on-exhausted=dead-letter}. */
-    public String deadLetterTopic() { return deadLetterTopic; }
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
     /** Zero: never. */
-    public Duration suspendProbeInterval() { return suspendProbeInterval; }
+    public Duration suspendProbeInterval() {
+        return suspendProbeInterval;
+    }
     /** 0: a fair share of {@link #maxBufferedRecords()}. */
-    public int maxBufferedRecordsPerShard() { return maxBufferedRecordsPerShard; }
+    public int maxBufferedRecordsPerShard() {
+        return maxBufferedRecordsPerShard;
+    }
     /** 0: twice {@link #batchMaxBytes()}. */
-    public long maxBufferedBytesPerShard() { return maxBufferedBytesPerShard; }
-    public BlobEncoding blobEncoding() { return blobEncoding; }
-    public int maxConcurrency() { return maxConcurrency; }
+    public long maxBufferedBytesPerShard() {
+        return maxBufferedBytesPerShard;
+    }
+
+    public BlobEncoding blobEncoding() {
+        return blobEncoding;
+    }
+
+    public int maxConcurrency() {
+        return maxConcurrency;
+    }
     /** 0: unlimited. */
-    public long maxRecordsPerSecond() { return maxRecordsPerSecond; }
-    public int maxBufferedRecords() { return maxBufferedRecords; }
+    public long maxRecordsPerSecond() {
+        return maxRecordsPerSecond;
+    }
+
+    public int maxBufferedRecords() {
+        return maxBufferedRecords;
+    }
     /** Null: the standard credential chain. */
-    public String credentialsFile() { return credentialsFile; }
-    public Duration credentialsFailureGrace() { return credentialsFailureGrace; }
+    public String credentialsFile() {
+        return credentialsFile;
+    }
+
+    public Duration credentialsFailureGrace() {
+        return credentialsFailureGrace;
+    }
     /** Null: none; otherwise a subscription id or {@code auto}. */
-    public String datahubSubscription() { return datahubSubscription; }
+    public String datahubSubscription() {
+        return datahubSubscription;
+    }
 
     public boolean isBounded() {
         return stopMs != null;
     }
 
     public CredentialsSource credentialsSource() {
-        return credentialsFile == null ? CredentialsSource.standardChain() : CredentialsSource.fromFile(credentialsFile);
+        return credentialsFile == null
+                ? CredentialsSource.standardChain()
+                : CredentialsSource.fromFile(credentialsFile);
     }
 
     /** Every parameter with its effective value, for the start-up log and Flink's job parameters. No secrets exist here. */
@@ -265,7 +368,9 @@ public final class JobConfig {
                 if (option.isPresent()) {
                     given.put(option.get(), e.getValue());
                 } else {
-                    String hint = JobOptions.closestKey(e.getKey()).map(k -> " Did you mean --" + k + "?").orElse("");
+                    String hint = JobOptions.closestKey(e.getKey())
+                            .map(k -> " Did you mean --" + k + "?")
+                            .orElse("");
                     problems.add("unknown parameter --" + e.getKey() + "." + hint + " Valid parameters: "
                             + String.join(", ", JobOptions.keys()));
                 }
@@ -288,7 +393,8 @@ public final class JobConfig {
         <T> T value(JobOption<T> o) {
             String v = given.get(o);
             if (v == null) {
-                if (o.required()) problems.add(o.problem("is required (" + o.description().replace("`", "") + ")"));
+                if (o.required())
+                    problems.add(o.problem("is required (" + o.description().replace("`", "") + ")"));
                 return o.hasDefaultValue() ? o.defaultValue() : null;
             }
             try {

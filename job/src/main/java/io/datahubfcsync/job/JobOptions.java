@@ -23,26 +23,40 @@ import java.util.regex.Pattern;
 public final class JobOptions {
     private JobOptions() {}
 
-    public static final JobOption<String> DATAHUB_ENDPOINT = JobOption.required("datahub.endpoint", endpoint(),
+    public static final JobOption<String> DATAHUB_ENDPOINT = JobOption.required(
+            "datahub.endpoint",
+            endpoint(),
             "DataHub endpoint, e.g. `https://dh-cn-hangzhou-int-vpc.aliyuncs.com`; `http://` only for loopback");
-    public static final JobOption<String> DATAHUB_PROJECT = JobOption.required("datahub.project", OptionType.name(),
-            "source project");
-    public static final JobOption<String> DATAHUB_TOPIC = JobOption.required("datahub.topic", OptionType.name(),
-            "source topic (TUPLE or BLOB)");
-    public static final JobOption<String> FC_ENDPOINT = JobOption.required("fc.endpoint", endpoint(),
+    public static final JobOption<String> DATAHUB_PROJECT =
+            JobOption.required("datahub.project", OptionType.name(), "source project");
+    public static final JobOption<String> DATAHUB_TOPIC =
+            JobOption.required("datahub.topic", OptionType.name(), "source topic (TUPLE or BLOB)");
+    public static final JobOption<String> FC_ENDPOINT = JobOption.required(
+            "fc.endpoint",
+            endpoint(),
             "`https://<account_id>.<region>-internal.fc.aliyuncs.com`; a public endpoint needs `fc.allow-public-endpoint=true`; `http://` only for loopback");
-    public static final JobOption<Boolean> FC_ALLOW_PUBLIC_ENDPOINT = JobOption.withDefault("fc.allow-public-endpoint",
-            OptionType.bool(), false, "allow a public (Internet) FC endpoint");
-    public static final JobOption<String> FC_ACCOUNT_ID = JobOption.optional("fc.account-id",
-            matching("digits", "\\d+", "must be the numeric account id"), "from `fc.endpoint`",
+    public static final JobOption<Boolean> FC_ALLOW_PUBLIC_ENDPOINT = JobOption.withDefault(
+            "fc.allow-public-endpoint", OptionType.bool(), false, "allow a public (Internet) FC endpoint");
+    public static final JobOption<String> FC_ACCOUNT_ID = JobOption.optional(
+            "fc.account-id",
+            matching("digits", "\\d+", "must be the numeric account id"),
+            "from `fc.endpoint`",
             "Alibaba Cloud account id that owns the function");
-    public static final JobOption<String> REGION = JobOption.optional("region",
-            matching("e.g. `cn-hangzhou`", "[a-z0-9-]+", "must look like cn-hangzhou"), "from `fc.endpoint`",
+    public static final JobOption<String> REGION = JobOption.optional(
+            "region",
+            matching("e.g. `cn-hangzhou`", "[a-z0-9-]+", "must look like cn-hangzhou"),
+            "from `fc.endpoint`",
             "the event's `region`");
-    public static final JobOption<DataHubProtocol> DATAHUB_PROTOCOL = JobOption.withDefault("datahub.protocol",
-            OptionType.choice(DataHubProtocol.class), DataHubProtocol.PROTOBUF, "`protobuf` or `json`");
-    public static final JobOption<String> DATAHUB_SUBSCRIPTION = JobOption.optional("datahub.subscription",
-            matching("an id, `auto`", "auto|[A-Za-z0-9]{1,64}",
+    public static final JobOption<DataHubProtocol> DATAHUB_PROTOCOL = JobOption.withDefault(
+            "datahub.protocol",
+            OptionType.choice(DataHubProtocol.class),
+            DataHubProtocol.PROTOBUF,
+            "`protobuf` or `json`");
+    public static final JobOption<String> DATAHUB_SUBSCRIPTION = JobOption.optional(
+            "datahub.subscription",
+            matching(
+                    "an id, `auto`",
+                    "auto|[A-Za-z0-9]{1,64}",
                     "must be a subscription id (letters and digits, as the DataHub console shows it) or `auto`"),
             "none",
             "a subscription id of the topic, or `auto` (one named after the job, created at the first start): after each completed checkpoint the delivered position of every shard is committed there, so DataHub's console shows the job's progress; only for watching, positions come from Flink state");
@@ -50,9 +64,18 @@ public final class JobOptions {
     private static final List<JobOption<?>> ALL = all();
 
     private static List<JobOption<?>> all() {
-        List<JobOption<?>> all = new ArrayList<>(List.of(DATAHUB_ENDPOINT, DATAHUB_PROJECT, DATAHUB_TOPIC,
-                FC_ENDPOINT, FC_ALLOW_PUBLIC_ENDPOINT, FC_ACCOUNT_ID, FcOptions.FC_API_VERSION, FcOptions.FC_SERVICE,
-                FcOptions.FC_FUNCTION, FcOptions.FC_QUALIFIER, REGION));
+        List<JobOption<?>> all = new ArrayList<>(List.of(
+                DATAHUB_ENDPOINT,
+                DATAHUB_PROJECT,
+                DATAHUB_TOPIC,
+                FC_ENDPOINT,
+                FC_ALLOW_PUBLIC_ENDPOINT,
+                FC_ACCOUNT_ID,
+                FcOptions.FC_API_VERSION,
+                FcOptions.FC_SERVICE,
+                FcOptions.FC_FUNCTION,
+                FcOptions.FC_QUALIFIER,
+                REGION));
         all.addAll(SourceOptions.startAndStop());
         List<JobOption<?>> delivery = new ArrayList<>(DeliveryOptions.all());
         // the read timeout sits with the delivery settings in the table: it bounds one attempt
@@ -105,8 +128,15 @@ public final class JobOptions {
     public static String markdownTable() {
         StringBuilder b = new StringBuilder("| key | default | allowed | meaning |\n|---|---|---|---|\n");
         for (JobOption<?> o : ALL) {
-            b.append("| `").append(o.key()).append("` | ").append(o.defaultText()).append(" | ")
-                    .append(o.allowed()).append(" | ").append(o.description()).append(" |\n");
+            b.append("| `")
+                    .append(o.key())
+                    .append("` | ")
+                    .append(o.defaultText())
+                    .append(" | ")
+                    .append(o.allowed())
+                    .append(" | ")
+                    .append(o.description())
+                    .append(" |\n");
         }
         return b.toString();
     }

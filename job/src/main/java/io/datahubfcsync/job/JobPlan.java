@@ -25,7 +25,8 @@ public final class JobPlan {
     private JobPlan(JobConfig config, String subscriptionId) {
         this.config = config;
         this.subscriptionId = subscriptionId;
-        this.datahub = new DataHubConnection(config.datahubEndpoint(), config.datahubProtocol(), config.credentialsSource());
+        this.datahub =
+                new DataHubConnection(config.datahubEndpoint(), config.datahubProtocol(), config.credentialsSource());
         this.fc = FcConnection.builder()
                 .apiVersion(config.fcApiVersion())
                 .endpoint(config.fcEndpoint())
@@ -49,17 +50,28 @@ public final class JobPlan {
     }
 
     /** The subscription id positions are mirrored to, or null. */
-    public String subscriptionId() { return subscriptionId; }
+    public String subscriptionId() {
+        return subscriptionId;
+    }
 
     /** Mirrors for the delivery operator's subtasks, or null when no subscription is configured. */
     public SubscriptionMirror.Factory subscriptionMirror() {
-        return subscriptionId == null ? null
+        return subscriptionId == null
+                ? null
                 : DataHubSubscriptionMirror.factory(datahub, config.project(), config.topic(), subscriptionId);
     }
 
-    public JobConfig config() { return config; }
-    public DataHubConnection datahub() { return datahub; }
-    public FcConnection fc() { return fc; }
+    public JobConfig config() {
+        return config;
+    }
+
+    public DataHubConnection datahub() {
+        return datahub;
+    }
+
+    public FcConnection fc() {
+        return fc;
+    }
 
     public DataHubSourceConfig sourceConfig() {
         return DataHubSourceConfig.builder()

@@ -37,20 +37,27 @@ public final class StartupChecks {
         try {
             topic = DataHubTopics.describe(plan.datahub(), c.project(), c.topic());
         } catch (DataHubTopics.TopicCheckException e) {
-            throw new JobStartupException("DataHub check failed for datahub.project=" + c.project() + " datahub.topic="
-                    + c.topic() + " at " + c.datahubEndpoint() + ": " + e.getMessage(), e);
+            throw new JobStartupException(
+                    "DataHub check failed for datahub.project=" + c.project() + " datahub.topic=" + c.topic() + " at "
+                            + c.datahubEndpoint() + ": " + e.getMessage(),
+                    e);
         }
         if (c.deadLetterTopic() != null) {
             TopicDescription dlq;
             try {
                 dlq = DataHubTopics.describe(plan.datahub(), c.project(), c.deadLetterTopic());
             } catch (DataHubTopics.TopicCheckException e) {
-                throw new JobStartupException("DataHub check failed for dead-letter.topic=" + c.deadLetterTopic()
-                        + " in project " + c.project() + ": " + e.getMessage(), e);
+                throw new JobStartupException(
+                        "DataHub check failed for dead-letter.topic=" + c.deadLetterTopic() + " in project "
+                                + c.project() + ": " + e.getMessage(),
+                        e);
             }
             if (dlq.isTuple()) {
-                throw new JobStartupException("dead-letter.topic=" + c.deadLetterTopic() + " is a TUPLE topic; it must be a"
-                        + " BLOB topic in project " + c.project() + " (failed events are written to it as JSON blobs)", null);
+                throw new JobStartupException(
+                        "dead-letter.topic=" + c.deadLetterTopic() + " is a TUPLE topic; it must be a"
+                                + " BLOB topic in project " + c.project()
+                                + " (failed events are written to it as JSON blobs)",
+                        null);
             }
         }
 
@@ -60,14 +67,25 @@ public final class StartupChecks {
         } catch (FcStartupCheck.FcStartupCheckException e) {
             throw new JobStartupException(e.getMessage(), e);
         }
-        if (function.timeoutSeconds() != null && function.timeoutSeconds() * 1000L > c.fcReadTimeout().toMillis()) {
-            LOG.warn("FC function {} may run for {} s but fc.read-timeout is {}: a slow but successful invocation"
+        if (function.timeoutSeconds() != null
+                && function.timeoutSeconds() * 1000L > c.fcReadTimeout().toMillis()) {
+            LOG.warn(
+                    "FC function {} may run for {} s but fc.read-timeout is {}: a slow but successful invocation"
                             + " would count as failed and run again. Consider --fc.read-timeout {}s.",
-                    plan.fc().functionPath(), function.timeoutSeconds(), Units.formatDuration(c.fcReadTimeout()),
+                    plan.fc().functionPath(),
+                    function.timeoutSeconds(),
+                    Units.formatDuration(c.fcReadTimeout()),
                     function.timeoutSeconds() + 10);
         }
-        LOG.info("Start-up checks passed: topic {}/{} ({}, {} fields), FC {} function {} ({})", c.project(), c.topic(),
-                topic.recordKind(), topic.fields().size(), c.fcApiVersion(), plan.fc().functionPath(), function.runtime());
+        LOG.info(
+                "Start-up checks passed: topic {}/{} ({}, {} fields), FC {} function {} ({})",
+                c.project(),
+                c.topic(),
+                topic.recordKind(),
+                topic.fields().size(),
+                c.fcApiVersion(),
+                plan.fc().functionPath(),
+                function.runtime());
         return new Findings(topic, function);
     }
 }

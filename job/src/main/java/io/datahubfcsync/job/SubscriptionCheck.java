@@ -19,16 +19,23 @@ final class SubscriptionCheck {
         JobConfig c = plan.config();
         if (c.datahubSubscription() == null) return plan;
         try (DataHubSubscriptions subscriptions = plan.datahub().subscriptions(c.project(), c.topic())) {
-            String subId = SubscriptionResolver.resolve(subscriptions, c.project(), c.topic(), c.datahubSubscription(),
-                    plan.jobName());
-            LOG.info("Delivered positions are mirrored to DataHub subscription {} of {}/{}", subId, c.project(), c.topic());
+            String subId = SubscriptionResolver.resolve(
+                    subscriptions, c.project(), c.topic(), c.datahubSubscription(), plan.jobName());
+            LOG.info(
+                    "Delivered positions are mirrored to DataHub subscription {} of {}/{}",
+                    subId,
+                    c.project(),
+                    c.topic());
             return plan.withSubscriptionId(subId);
         } catch (IllegalArgumentException e) {
             throw new JobStartupException(e.getMessage(), null);
         } catch (DataHubException e) {
-            throw new JobStartupException("datahub.subscription: the subscriptions of topic " + c.project() + "/"
-                    + c.topic() + " cannot be read (" + e.getMessage() + "); check the endpoint, the credentials'"
-                    + " RAM permissions, or leave datahub.subscription out", e);
+            throw new JobStartupException(
+                    "datahub.subscription: the subscriptions of topic " + c.project() + "/"
+                            + c.topic() + " cannot be read (" + e.getMessage()
+                            + "); check the endpoint, the credentials'"
+                            + " RAM permissions, or leave datahub.subscription out",
+                    e);
         }
     }
 }

@@ -17,8 +17,10 @@ public final class DeliveryLagMetrics {
      * @param syncedUpTo epoch ms before which every shard of this subtask was delivered (DataHub's
      *     "done time"); -1 while no shard is known
      */
-    public static void register(MetricGroup operatorGroup, LongSupplier maxMillisBehindLatest, LongSupplier syncedUpTo) {
-        operatorGroup.gauge(MetricNames.Delivery.MAX_MILLIS_BEHIND_LATEST, (Gauge<Long>) maxMillisBehindLatest::getAsLong);
+    public static void register(
+            MetricGroup operatorGroup, LongSupplier maxMillisBehindLatest, LongSupplier syncedUpTo) {
+        operatorGroup.gauge(
+                MetricNames.Delivery.MAX_MILLIS_BEHIND_LATEST, (Gauge<Long>) maxMillisBehindLatest::getAsLong);
         operatorGroup.gauge(MetricNames.Delivery.SYNCED_UP_TO, (Gauge<Long>) syncedUpTo::getAsLong);
     }
 }

@@ -14,6 +14,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 public final class ShardDeliveryMetrics {
     /** Values of the {@code state} gauge. */
     public static final int STATE_RUNNING = 0;
+
     public static final int STATE_RETRYING = 1;
     public static final int STATE_EXHAUSTED = 2;
     /** Exhausted under {@code on-exhausted=suspend}: the shard holds its batch and waits for a probe or a resume. */
@@ -63,8 +64,8 @@ public final class ShardDeliveryMetrics {
         letGo = g.counter(MetricNames.DeliveryShard.RECORDS_LET_GO);
         credentialFailures = g.counter(MetricNames.DeliveryShard.CREDENTIAL_FAILURES);
         reRead = g.counter(MetricNames.DeliveryShard.RECORDS_RE_READ);
-        invokeLatencyMs = g.histogram(MetricNames.DeliveryShard.INVOKE_LATENCY_MS,
-                new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+        invokeLatencyMs = g.histogram(
+                MetricNames.DeliveryShard.INVOKE_LATENCY_MS, new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
     }
 
     /** One invocation answered (successfully or not) after {@code latencyNanos}. */

@@ -18,8 +18,8 @@ public final class JobOption<T> {
     private final String defaultText;
     private final String description;
 
-    private JobOption(String key, OptionType<T> type, boolean required, T defaultValue, String defaultText,
-                      String description) {
+    private JobOption(
+            String key, OptionType<T> type, boolean required, T defaultValue, String defaultText, String description) {
         this.key = Objects.requireNonNull(key, "key");
         this.type = Objects.requireNonNull(type, "type");
         this.required = required;
@@ -48,13 +48,21 @@ public final class JobOption<T> {
         return new JobOption<>(key, type, false, null, whenAbsent, description);
     }
 
-    public String key() { return key; }
+    public String key() {
+        return key;
+    }
 
-    public OptionType<T> type() { return type; }
+    public OptionType<T> type() {
+        return type;
+    }
 
-    public boolean required() { return required; }
+    public boolean required() {
+        return required;
+    }
 
-    public boolean hasDefaultValue() { return defaultValue != null; }
+    public boolean hasDefaultValue() {
+        return defaultValue != null;
+    }
 
     /** @throws IllegalStateException if the option has no default value */
     public T defaultValue() {
@@ -63,12 +71,18 @@ public final class JobOption<T> {
     }
 
     /** The default as the README shows it: the formatted default value, "required", or what absence means. */
-    public String defaultText() { return defaultText; }
+    public String defaultText() {
+        return defaultText;
+    }
 
     /** The allowed values in a few words. */
-    public String allowed() { return type.allowed(); }
+    public String allowed() {
+        return type.allowed();
+    }
 
-    public String description() { return description; }
+    public String description() {
+        return description;
+    }
 
     /**
      * The typed value of {@code text} (trimmed first).

@@ -26,7 +26,8 @@ public interface OptionType<T> {
     /** Whole numbers {@code min..max}. */
     static OptionType<Integer> integer(int min, int max) {
         OptionType<Long> whole = ranged((long) min, (long) max, String::valueOf, Long::parseLong);
-        return new Simple<>(whole.allowed(), String::valueOf, text -> whole.parse(text).intValue());
+        return new Simple<>(
+                whole.allowed(), String::valueOf, text -> whole.parse(text).intValue());
     }
 
     /** Sizes such as {@code 4MiB} (see {@link Units#bytes}), {@code min..max} bytes. */
@@ -57,7 +58,11 @@ public interface OptionType<T> {
         List<String> keys = new ArrayList<>();
         for (E e : type.getEnumConstants()) keys.add(choiceKey(e));
         StringBuilder allowed = new StringBuilder();
-        for (String k : keys) allowed.append(allowed.length() == 0 ? "" : ", ").append('`').append(k).append('`');
+        for (String k : keys)
+            allowed.append(allowed.length() == 0 ? "" : ", ")
+                    .append('`')
+                    .append(k)
+                    .append('`');
         return new Simple<>(allowed.toString(), OptionType::choiceKey, text -> {
             String normalized = text.toUpperCase(Locale.ROOT).replace('-', '_');
             for (E e : type.getEnumConstants()) {
@@ -96,8 +101,8 @@ public interface OptionType<T> {
      * Values read by {@code read} (which says what it expects when the text is not of its form),
      * from {@code min} to {@code max}.
      */
-    private static <T extends Comparable<T>> OptionType<T> ranged(T min, T max, Function<T, String> format,
-                                                                Function<String, T> read) {
+    private static <T extends Comparable<T>> OptionType<T> ranged(
+            T min, T max, Function<T, String> format, Function<String, T> read) {
         String allowed = format.apply(min) + ".." + format.apply(max);
         return new Simple<>(allowed, format, text -> {
             T value;

@@ -14,16 +14,23 @@ public final class Units {
     /** @throws IllegalArgumentException with the allowed forms */
     public static Duration duration(String text) {
         Matcher m = AMOUNT.matcher(text);
-        if (!m.matches()) throw new IllegalArgumentException("expected a whole number with a unit: ms, s, min or h (e.g. 1s, 500ms, 10min)");
+        if (!m.matches())
+            throw new IllegalArgumentException(
+                    "expected a whole number with a unit: ms, s, min or h (e.g. 1s, 500ms, 10min)");
         long n = Long.parseLong(m.group(1));
         switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "ms": return Duration.ofMillis(n);
-            case "s": return Duration.ofSeconds(n);
-            case "min": return Duration.ofMinutes(n);
-            case "h": return Duration.ofHours(n);
+            case "ms":
+                return Duration.ofMillis(n);
+            case "s":
+                return Duration.ofSeconds(n);
+            case "min":
+                return Duration.ofMinutes(n);
+            case "h":
+                return Duration.ofHours(n);
             case "":
                 if (n == 0) return Duration.ZERO; // zero is zero in every unit (e.g. suspend.probe-interval 0 = never)
-                throw new IllegalArgumentException("a unit is required: ms, s, min or h (e.g. " + n + "ms or " + n + "s)");
+                throw new IllegalArgumentException(
+                        "a unit is required: ms, s, min or h (e.g. " + n + "ms or " + n + "s)");
             default:
                 throw new IllegalArgumentException("unknown unit '" + m.group(2) + "': use ms, s, min or h");
         }
@@ -32,14 +39,21 @@ public final class Units {
     /** Bytes; {@code B}, {@code KiB}, {@code MiB} (also a bare number of bytes). */
     public static long bytes(String text) {
         Matcher m = AMOUNT.matcher(text);
-        if (!m.matches()) throw new IllegalArgumentException("expected a whole number of bytes with an optional unit B, KiB or MiB (e.g. 4MiB)");
+        if (!m.matches())
+            throw new IllegalArgumentException(
+                    "expected a whole number of bytes with an optional unit B, KiB or MiB (e.g. 4MiB)");
         long n = Long.parseLong(m.group(1));
         switch (m.group(2)) {
-            case "": case "B": return n;
-            case "KiB": return Math.multiplyExact(n, 1024L);
-            case "MiB": return Math.multiplyExact(n, 1024L * 1024L);
+            case "":
+            case "B":
+                return n;
+            case "KiB":
+                return Math.multiplyExact(n, 1024L);
+            case "MiB":
+                return Math.multiplyExact(n, 1024L * 1024L);
             default:
-                throw new IllegalArgumentException("unknown unit '" + m.group(2) + "': use B, KiB or MiB (binary, case-sensitive)");
+                throw new IllegalArgumentException(
+                        "unknown unit '" + m.group(2) + "': use B, KiB or MiB (binary, case-sensitive)");
         }
     }
 

@@ -30,6 +30,7 @@ public final class DataHubSubscriptionMirror implements SubscriptionMirror {
     private final String subId;
     /** Per shard, the session and version of the last open. */
     private final Map<String, SubscriptionSession> sessions = new HashMap<>();
+
     private final AtomicLong offsetResets = new AtomicLong();
     private final AtomicLong sessionsReopened = new AtomicLong();
     private boolean offline;
@@ -58,29 +59,40 @@ public final class DataHubSubscriptionMirror implements SubscriptionMirror {
                 switch (e.reason()) {
                     case SESSION_TAKEN_OVER -> {
                         sessionsReopened.incrementAndGet();
-                        LOG.info("Subscription {} of {}/{}: another consumer took over the session; opening it again",
-                                subId, project, topic);
+                        LOG.info(
+                                "Subscription {} of {}/{}: another consumer took over the session; opening it again",
+                                subId,
+                                project,
+                                topic);
                     }
                     case OFFSET_RESET -> {
                         offsetResets.incrementAndGet();
-                        LOG.warn("Subscription {} of {}/{}: its offset was reset (in the DataHub console?). The job"
+                        LOG.warn(
+                                "Subscription {} of {}/{}: its offset was reset (in the DataHub console?). The job"
                                         + " does not move its positions because of it: they come from Flink"
                                         + " checkpoints. The subscription shows the job's delivered positions again"
                                         + " from now on.",
-                                subId, project, topic);
+                                subId,
+                                project,
+                                topic);
                     }
                     case OFFLINE -> throw e;
                 }
                 commitOnce(delivered, true);
             }
-            if (offline) LOG.info("Subscription {} of {}/{} is online again; committing positions", subId, project, topic);
+            if (offline)
+                LOG.info("Subscription {} of {}/{} is online again; committing positions", subId, project, topic);
             offline = false;
             return Outcome.COMMITTED;
         } catch (SubscriptionStateException e) {
             if (e.reason() != SubscriptionStateException.Reason.OFFLINE) return failed(e);
             if (!offline) {
-                LOG.warn("Subscription {} of {}/{} is OFFLINE: the job's progress is not shown there until it is"
-                        + " online again (delivery is not affected)", subId, project, topic);
+                LOG.warn(
+                        "Subscription {} of {}/{} is OFFLINE: the job's progress is not shown there until it is"
+                                + " online again (delivery is not affected)",
+                        subId,
+                        project,
+                        topic);
             }
             offline = true;
             return Outcome.OFFLINE;
@@ -90,8 +102,13 @@ public final class DataHubSubscriptionMirror implements SubscriptionMirror {
     }
 
     private Outcome failed(DataHubException e) {
-        LOG.warn("Committing positions to subscription {} of {}/{} failed ({}); trying again at the next checkpoint"
-                + " (delivery is not affected)", subId, project, topic, e.getMessage());
+        LOG.warn(
+                "Committing positions to subscription {} of {}/{} failed ({}); trying again at the next checkpoint"
+                        + " (delivery is not affected)",
+                subId,
+                project,
+                topic,
+                e.getMessage());
         sessions.clear(); // open afresh next time
         return Outcome.FAILED;
     }

@@ -31,6 +31,7 @@ public final class ProgressPublisher implements AutoCloseable {
     private final TreeMap<Long, List<DeliveredPosition>> taken = new TreeMap<>();
     /** The newest completed checkpoint's positions waiting for the committer. */
     private final AtomicReference<List<DeliveredPosition>> due = new AtomicReference<>();
+
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong offline = new AtomicLong();

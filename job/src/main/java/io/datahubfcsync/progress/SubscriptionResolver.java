@@ -25,8 +25,8 @@ public final class SubscriptionResolver {
      *     {@code auto} cannot create one
      * @throws DataHubException when the subscriptions cannot be read
      */
-    public static String resolve(DataHubSubscriptions subscriptions, String project, String topic, String option,
-                                 String jobName) {
+    public static String resolve(
+            DataHubSubscriptions subscriptions, String project, String topic, String option, String jobName) {
         if (!AUTO.equals(option)) {
             if (subscriptions.exists(option)) return option;
             throw new IllegalArgumentException("datahub.subscription '" + option + "' does not exist in topic "

@@ -22,6 +22,7 @@ public final class Backoff {
     private final double jitter;
     /** Uniform in [0, 1). */
     private final DoubleSupplier random;
+
     private int attempts;
 
     /**

@@ -3,11 +3,8 @@ package io.datahubfcsync.source;
 import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.datahub.DataHubRetryableException;
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.datahub.DataHubClient;
-import io.datahubfcsync.datahub.DataHubRetryableException;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.ResolvedStart;
-import io.datahubfcsync.source.enumerator.StartPositionResolver;
 import io.datahubfcsync.source.enumerator.DataHubSplitEnumerator;
 import io.datahubfcsync.source.enumerator.EnumeratorState;
 import io.datahubfcsync.source.enumerator.EnumeratorStateSerializer;
@@ -66,8 +63,13 @@ public final class DataHubSource implements Source<ShardRecord, ShardSplit, Enum
                 return resolved;
             } catch (DataHubRetryableException e) {
                 if (attempt >= START_RESOLUTION_ATTEMPTS) throw e;
-                LOG.warn("Resolving the start of {}/{} failed (attempt {}), retrying in {} ms: {}", config.project(),
-                        config.topic(), attempt, pauseMs, e.getMessage());
+                LOG.warn(
+                        "Resolving the start of {}/{} failed (attempt {}), retrying in {} ms: {}",
+                        config.project(),
+                        config.topic(),
+                        attempt,
+                        pauseMs,
+                        e.getMessage());
                 try {
                     Thread.sleep(pauseMs);
                 } catch (InterruptedException interrupted) {
@@ -94,8 +96,8 @@ public final class DataHubSource implements Source<ShardRecord, ShardSplit, Enum
     }
 
     @Override
-    public SplitEnumerator<ShardSplit, EnumeratorState> restoreEnumerator(SplitEnumeratorContext<ShardSplit> context,
-                                                                         EnumeratorState checkpoint) {
+    public SplitEnumerator<ShardSplit, EnumeratorState> restoreEnumerator(
+            SplitEnumeratorContext<ShardSplit> context, EnumeratorState checkpoint) {
         return new DataHubSplitEnumerator(context, config, checkpoint);
     }
 

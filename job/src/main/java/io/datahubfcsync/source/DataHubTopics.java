@@ -23,19 +23,29 @@ public final class DataHubTopics {
             throw new TopicCheckException(e.reason().name(), e.getMessage(), e);
         } catch (DataHubAuthException e) {
             // before submission credentials are not expected to rotate in: fail at once, saying where they came from
-            throw new TopicCheckException(e.reason().name(), e.getMessage() + " Credentials from "
-                    + connection.credentials().describe() + ".", e);
+            throw new TopicCheckException(
+                    e.reason().name(),
+                    e.getMessage() + " Credentials from "
+                            + connection.credentials().describe() + ".",
+                    e);
         } catch (DataHubRetryableException e) {
-            String reason = e.kind() == DataHubRetryableException.Kind.NETWORK ? "ENDPOINT_UNREACHABLE" : e.kind().name();
-            throw new TopicCheckException(reason, "DataHub at " + connection.endpoint() + " could not be reached or "
-                    + "did not answer for " + project + "/" + topic + ": " + e.getMessage()
-                    + ". Check datahub.endpoint and the network path from the Flink cluster.", e);
+            String reason = e.kind() == DataHubRetryableException.Kind.NETWORK
+                    ? "ENDPOINT_UNREACHABLE"
+                    : e.kind().name();
+            throw new TopicCheckException(
+                    reason,
+                    "DataHub at " + connection.endpoint() + " could not be reached or "
+                            + "did not answer for " + project + "/" + topic + ": " + e.getMessage()
+                            + ". Check datahub.endpoint and the network path from the Flink cluster.",
+                    e);
         } catch (DataHubException e) {
             throw new TopicCheckException("OTHER", e.getMessage(), e);
         } catch (RuntimeException e) {
             // e.g. the SDK's own client-side validation of project/topic names
-            throw new TopicCheckException("INVALID_REQUEST", "Cannot describe DataHub topic " + project + "/" + topic
-                    + ": " + e.getMessage(), e);
+            throw new TopicCheckException(
+                    "INVALID_REQUEST",
+                    "Cannot describe DataHub topic " + project + "/" + topic + ": " + e.getMessage(),
+                    e);
         }
     }
 

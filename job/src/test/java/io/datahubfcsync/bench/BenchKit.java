@@ -3,6 +3,9 @@ package io.datahubfcsync.bench;
 import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
+import com.aliyun.fc.runtime.StreamRequestHandler;
+import io.datahubfcsync.fc.FcApiVersion;
+import io.datahubfcsync.fc.FcConnection;
 import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobPlan;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
@@ -15,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import com.aliyun.fc.runtime.StreamRequestHandler;
-import io.datahubfcsync.fc.FcApiVersion;
-import io.datahubfcsync.fc.FcConnection;
 
 /** The local kit set up for a benchmark: a TUPLE topic pre-loaded with ~100-byte records, an FC function. */
 final class BenchKit implements AutoCloseable {
@@ -26,10 +26,14 @@ final class BenchKit implements AutoCloseable {
     static final String SERVICE = "svc";
     static final String FUNCTION = "fn";
     /** {@code -Dbench.fc.api-version} as given, empty when not: FC 2.0, under the benchmark's plain name. */
-    private static final String API_GIVEN = System.getProperty("bench.fc.api-version", "").trim();
+    private static final String API_GIVEN =
+            System.getProperty("bench.fc.api-version", "").trim();
     /** Which FC API the job and the baseline call. */
-    static final FcApiVersion API = API_GIVEN.isEmpty() ? FcApiVersion.V2_2016_08_15 : FcApiVersion.byId(API_GIVEN)
-            .orElseThrow(() -> new IllegalArgumentException("bench.fc.api-version must be 2016-08-15 or 2023-03-30"));
+    static final FcApiVersion API = API_GIVEN.isEmpty()
+            ? FcApiVersion.V2_2016_08_15
+            : FcApiVersion.byId(API_GIVEN)
+                    .orElseThrow(() ->
+                            new IllegalArgumentException("bench.fc.api-version must be 2016-08-15 or 2023-03-30"));
 
     final DataHubEmulator datahub = DataHubEmulator.start();
     final FcEmulator fc = FcEmulator.builder().invocationLogCapacity(2_000_000).start();
@@ -60,8 +64,13 @@ final class BenchKit implements AutoCloseable {
     }
 
     static String[] values(long i) {
-        return new String[] {String.valueOf(i), "customer-" + (i % 1000), String.valueOf((i % 50000) / 100.0),
-            String.valueOf(i % 3 != 0), String.valueOf(1_700_000_000_000_000L + i)};
+        return new String[] {
+            String.valueOf(i),
+            "customer-" + (i % 1000),
+            String.valueOf((i % 50000) / 100.0),
+            String.valueOf(i % 3 != 0),
+            String.valueOf(1_700_000_000_000_000L + i)
+        };
     }
 
     void preload(int shards, int perShard) {
@@ -77,9 +86,24 @@ final class BenchKit implements AutoCloseable {
     /** The job's parameters against the kit, invoking {@code function} of the kit's service. */
     String[] jobArgsFor(String function, String... extra) {
         List<String> a = new ArrayList<>(List.of(
-                "--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
-                "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", fc.region(),
-                "--fc.api-version", API.id(), "--fc.function", function, "--start", "OLDEST"));
+                "--datahub.endpoint",
+                datahub.endpoint(),
+                "--datahub.project",
+                PROJECT,
+                "--datahub.topic",
+                TOPIC,
+                "--fc.endpoint",
+                fc.endpoint(),
+                "--fc.account-id",
+                fc.accountId(),
+                "--region",
+                fc.region(),
+                "--fc.api-version",
+                API.id(),
+                "--fc.function",
+                function,
+                "--start",
+                "OLDEST"));
         if (API == FcApiVersion.V2_2016_08_15) a.addAll(List.of("--fc.service", SERVICE));
         a.addAll(List.of(extra));
         return a.toArray(new String[0]);
@@ -87,8 +111,12 @@ final class BenchKit implements AutoCloseable {
 
     /** The FC connection the baselines use: the same API as the job. */
     FcConnection.Builder fcConnection() {
-        FcConnection.Builder b = FcConnection.builder().apiVersion(API).endpoint(fc.endpoint()).accountId(fc.accountId())
-                .region(fc.region()).function(FUNCTION);
+        FcConnection.Builder b = FcConnection.builder()
+                .apiVersion(API)
+                .endpoint(fc.endpoint())
+                .accountId(fc.accountId())
+                .region(fc.region())
+                .function(FUNCTION);
         return API == FcApiVersion.V2_2016_08_15 ? b.service(SERVICE) : b;
     }
 
@@ -109,8 +137,7 @@ final class BenchKit implements AutoCloseable {
         args.addAll(List.of("--stop", String.valueOf(System.currentTimeMillis() + 1)));
         JobPlan plan = DataHubFcSyncJob.prepare(args.toArray(new String[0]));
         Configuration conf = Configuration.fromMap(Map.of(
-                "taskmanager.numberOfTaskSlots", String.valueOf(parallelism),
-                "pipeline.auto-generate-uids", "false"));
+                "taskmanager.numberOfTaskSlots", String.valueOf(parallelism), "pipeline.auto-generate-uids", "false"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         env.setParallelism(parallelism);
         env.enableCheckpointing(5_000);
@@ -151,8 +178,14 @@ final class BenchKit implements AutoCloseable {
     /** Delivered records over the window from the first request received to the last answer. */
     double recordsPerSecond(long totalRecords) {
         List<InvocationRecord> all = fc.invocations().all();
-        Instant first = all.stream().map(InvocationRecord::received).min(Instant::compareTo).orElseThrow();
-        Instant last = all.stream().map(InvocationRecord::finished).max(Instant::compareTo).orElseThrow();
+        Instant first = all.stream()
+                .map(InvocationRecord::received)
+                .min(Instant::compareTo)
+                .orElseThrow();
+        Instant last = all.stream()
+                .map(InvocationRecord::finished)
+                .max(Instant::compareTo)
+                .orElseThrow();
         double seconds = Duration.between(first, last).toNanos() / 1e9;
         return totalRecords / seconds;
     }

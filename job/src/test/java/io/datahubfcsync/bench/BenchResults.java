@@ -1,8 +1,8 @@
 package io.datahubfcsync.bench;
 
-import io.datahubfcsync.testing.RepoFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.datahubfcsync.testing.RepoFiles;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -53,13 +53,19 @@ final class BenchResults {
         long memGiB = 0;
         try {
             for (String line : Files.readAllLines(Paths.get("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) memGiB = Math.round(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0);
+                if (line.startsWith("MemTotal:"))
+                    memGiB = Math.round(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0);
             }
         } catch (IOException | RuntimeException ignored) {
             // not Linux: leave it out
         }
-        return String.format("%d cores, %d GiB, %s %s, %s, load average %.2f at start",
-                Runtime.getRuntime().availableProcessors(), memGiB, System.getProperty("java.vm.name"),
-                System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.arch"), load);
+        return String.format(
+                "%d cores, %d GiB, %s %s, %s, load average %.2f at start",
+                Runtime.getRuntime().availableProcessors(),
+                memGiB,
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                load);
     }
 }

@@ -18,17 +18,23 @@ public final class ConcurrencyBenchmark {
     private static final Duration LATENCY = Duration.ofMillis(50);
 
     public static void main(String[] args) throws Exception {
-        BenchResults results = new BenchResults(BenchKit.resultsName("b5-concurrency"), COMMAND + BenchKit.commandOption());
+        BenchResults results =
+                new BenchResults(BenchKit.resultsName("b5-concurrency"), COMMAND + BenchKit.commandOption());
         double ideal = SHARDS * BATCH / (LATENCY.toMillis() / 1000.0);
         try (BenchKit kit = new BenchKit(SHARDS)) {
             kit.preload(SHARDS, PER_SHARD);
             kit.fc.faults().add(Fault.latency(LATENCY));
             kit.runBounded(2, (long) SHARDS * PER_SHARD, "--batch.max-records", String.valueOf(BATCH)); // warm-up
-            double measured = kit.runBounded(2, (long) SHARDS * PER_SHARD, "--batch.max-records", String.valueOf(BATCH));
+            double measured =
+                    kit.runBounded(2, (long) SHARDS * PER_SHARD, "--batch.max-records", String.valueOf(BATCH));
             results.add("ideal records/s (16 shards x 100 / 50 ms)", ideal, "records/s", "");
             results.add("job records/s, 16 shards, 50 ms function, p=2", measured, "records/s", "");
             results.add("job / ideal", measured / ideal, "ratio", ">= 0.9");
-            results.add("max invocations in flight at once (FC emulator)", kit.fc.invocations().maxInFlight(), "calls", "16");
+            results.add(
+                    "max invocations in flight at once (FC emulator)",
+                    kit.fc.invocations().maxInFlight(),
+                    "calls",
+                    "16");
         }
         results.write();
         System.exit(0);

@@ -37,7 +37,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-XX:+UseParallelGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g", "-XX:+UseParallelGC"})
 public class EncoderBenchmark {
     static final String COMMAND = "mvn -q -Pbench test-compile exec:exec -Dbench.class=EncoderBenchmark";
     private static final int RECORDS = 100;
@@ -125,18 +127,29 @@ public class EncoderBenchmark {
     public static void main(String[] args) throws Exception {
         BenchResults results = new BenchResults("b3-encoder", COMMAND);
         java.util.Map<String, Double> score = new java.util.HashMap<>();
-        for (RunResult r : new Runner(new OptionsBuilder().include(EncoderBenchmark.class.getName() + "\\.").build()).run()) {
+        for (RunResult r : new Runner(new OptionsBuilder()
+                        .include(EncoderBenchmark.class.getName() + "\\.")
+                        .build())
+                .run()) {
             String name = r.getParams().getBenchmark();
-            score.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+            score.put(
+                    name.substring(name.lastIndexOf('.') + 1),
+                    r.getPrimaryResult().getScore());
         }
         results.add("TUPLE (10 fields) streaming encoder", score.get("tupleStreaming"), "ns/record", "< 1000");
         results.add("TUPLE (10 fields) ObjectMapper tree baseline", score.get("tupleTreeBaseline"), "ns/record", "");
-        results.add("TUPLE speed-up over the tree baseline", score.get("tupleTreeBaseline") / score.get("tupleStreaming"),
-                "x", ">= 2");
+        results.add(
+                "TUPLE speed-up over the tree baseline",
+                score.get("tupleTreeBaseline") / score.get("tupleStreaming"),
+                "x",
+                ">= 2");
         results.add("BLOB (1 KiB) streaming encoder", score.get("blobStreaming"), "ns/record", "");
         results.add("BLOB (1 KiB) ObjectMapper tree baseline", score.get("blobTreeBaseline"), "ns/record", "");
-        results.add("BLOB speed-up over the tree baseline", score.get("blobTreeBaseline") / score.get("blobStreaming"),
-                "x", ">= 2");
+        results.add(
+                "BLOB speed-up over the tree baseline",
+                score.get("blobTreeBaseline") / score.get("blobStreaming"),
+                "x",
+                ">= 2");
         results.write();
     }
 }

@@ -40,10 +40,10 @@ public final class GateLatencyBenchmark {
         try (BenchKit kit = new BenchKit(SHARDS)) {
             kit.fc.deployFunction(BenchKit.SERVICE, "slow", new Slow(FUNCTION_MILLIS));
             kit.preload(SHARDS, BACKLOG);
-            JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgsFor("slow", "--batch.max-records", "10",
-                    "--datahub.shard-discovery-interval", "1s"));
-            Configuration conf = Configuration.fromMap(Map.of(
-                    "taskmanager.numberOfTaskSlots", "2", "pipeline.auto-generate-uids", "false"));
+            JobPlan plan = DataHubFcSyncJob.prepare(
+                    kit.jobArgsFor("slow", "--batch.max-records", "10", "--datahub.shard-discovery-interval", "1s"));
+            Configuration conf = Configuration.fromMap(
+                    Map.of("taskmanager.numberOfTaskSlots", "2", "pipeline.auto-generate-uids", "false"));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
             env.setParallelism(2);
             env.enableCheckpointing(2_000);
@@ -128,10 +128,14 @@ public final class GateLatencyBenchmark {
         Map<String, Instant> first = firstInvocations(kit);
         List<Double> gaps = new ArrayList<>();
         parentsOf.forEach((child, parents) -> {
-            Instant parentsDone = parents.stream().map(lastAck::get).filter(t -> t != null)
-                    .max(Instant::compareTo).orElse(null);
+            Instant parentsDone = parents.stream()
+                    .map(lastAck::get)
+                    .filter(t -> t != null)
+                    .max(Instant::compareTo)
+                    .orElse(null);
             Instant start = first.get(child);
-            if (parentsDone != null && start != null) gaps.add(Duration.between(parentsDone, start).toNanos() / 1e6);
+            if (parentsDone != null && start != null)
+                gaps.add(Duration.between(parentsDone, start).toNanos() / 1e6);
         });
         return gaps;
     }

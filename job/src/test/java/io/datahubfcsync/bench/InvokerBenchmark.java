@@ -34,8 +34,12 @@ public final class InvokerBenchmark {
                 byte[] event = new byte[size];
                 Arrays.fill(event, (byte) 'x');
                 for (FcApiVersion api : FcApiVersion.values()) {
-                    FcConnection.Builder b = FcConnection.builder().apiVersion(api).endpoint(fc.endpoint())
-                            .accountId(fc.accountId()).region(fc.region()).function("fn");
+                    FcConnection.Builder b = FcConnection.builder()
+                            .apiVersion(api)
+                            .endpoint(fc.endpoint())
+                            .accountId(fc.accountId())
+                            .region(fc.region())
+                            .function("fn");
                     if (api == FcApiVersion.V2_2016_08_15) b.service("svc");
                     try (FunctionInvoker invoker = b.build().invokerFactory().create()) {
                         for (int i = 0; i < WARM_UP; i++) invoker.invoke(event);

@@ -55,10 +55,10 @@ public final class IsolationBenchmark {
 
     /** @return records/s of the healthy shards (1..7) until all of theirs were delivered, or until given up */
     private static double run(BenchKit kit, String function, long healthyRecords) throws Exception {
-        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgsFor(function,
-                "--retry.max-attempts", "1000000", "--datahub.shard-discovery-interval", "1s"));
-        Configuration conf = Configuration.fromMap(Map.of(
-                "taskmanager.numberOfTaskSlots", "2", "pipeline.auto-generate-uids", "false"));
+        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgsFor(
+                function, "--retry.max-attempts", "1000000", "--datahub.shard-discovery-interval", "1s"));
+        Configuration conf = Configuration.fromMap(
+                Map.of("taskmanager.numberOfTaskSlots", "2", "pipeline.auto-generate-uids", "false"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(2_000);
@@ -77,16 +77,19 @@ public final class IsolationBenchmark {
         }
         if (delivered < healthyRecords) {
             // stalled: the rate over the whole wait, not up to the last record that got through
-            System.out.printf("%s: only %d of %d healthy records delivered in %s%n", function, delivered,
-                    healthyRecords, GIVE_UP_AFTER);
+            System.out.printf(
+                    "%s: only %d of %d healthy records delivered in %s%n",
+                    function, delivered, healthyRecords, GIVE_UP_AFTER);
             return delivered / secondsSinceFirstRequest(kit, gaveUp);
         }
         return delivered / healthyWindowSeconds(kit);
     }
 
     private static double secondsSinceFirstRequest(BenchKit kit, Instant until) {
-        Instant first = kit.fc.invocations().all().stream().map(InvocationRecord::received)
-                .min(Instant::compareTo).orElse(until.minus(GIVE_UP_AFTER));
+        Instant first = kit.fc.invocations().all().stream()
+                .map(InvocationRecord::received)
+                .min(Instant::compareTo)
+                .orElse(until.minus(GIVE_UP_AFTER));
         return Duration.between(first, until).toNanos() / 1e9;
     }
 
@@ -105,10 +108,15 @@ public final class IsolationBenchmark {
     /** From the first request of any shard to the last successful answer of a healthy shard. */
     private static double healthyWindowSeconds(BenchKit kit) {
         List<InvocationRecord> all = kit.fc.invocations().all();
-        Instant first = all.stream().map(InvocationRecord::received).min(Instant::compareTo).orElseThrow();
+        Instant first = all.stream()
+                .map(InvocationRecord::received)
+                .min(Instant::compareTo)
+                .orElseThrow();
         Instant last = all.stream()
                 .filter(inv -> inv.outcome() == InvocationRecord.Outcome.SUCCESS && !STUCK_SHARD.equals(shardOf(inv)))
-                .map(InvocationRecord::finished).max(Instant::compareTo).orElseThrow();
+                .map(InvocationRecord::finished)
+                .max(Instant::compareTo)
+                .orElseThrow();
         return Duration.between(first, last).toNanos() / 1e9;
     }
 
@@ -126,7 +134,8 @@ public final class IsolationBenchmark {
         private final byte[] marker;
 
         FailingShard(String failingShard) {
-            this.marker = failingShard == null ? null
+            this.marker = failingShard == null
+                    ? null
                     : ("\"eventId\":\"" + failingShard + ":").getBytes(StandardCharsets.UTF_8);
         }
 
@@ -134,7 +143,8 @@ public final class IsolationBenchmark {
         public void handleRequest(java.io.InputStream in, OutputStream out, com.aliyun.fc.runtime.Context context)
                 throws IOException {
             byte[] body = in.readAllBytes();
-            if (marker != null && indexOf(body, marker) >= 0) throw new IOException("this shard's records are rejected");
+            if (marker != null && indexOf(body, marker) >= 0)
+                throw new IOException("this shard's records are rejected");
             out.write('1');
         }
 

@@ -37,6 +37,7 @@ public final class LatencyBenchmark {
     private static final int[] RATES = {100, 1_000, 10_000};
     /** Many shards, each with a trickle: 10 records/s per shard. */
     private static final int MANY_SHARDS = 256;
+
     private static final int[] MANY_SHARDS_RATES = {10 * MANY_SHARDS};
     private static final long PHASE_MS = 12_000;
     private static final long WARMUP_MS = 3_000; // of each phase, not measured
@@ -60,7 +61,8 @@ public final class LatencyBenchmark {
             env.enableCheckpointing(5_000);
             JobClient job = DataHubFcSyncJob.start(env, plan);
             long running = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING && System.nanoTime() < running) {
+            while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING
+                    && System.nanoTime() < running) {
                 LockSupport.parkNanos(100_000_000L); // start-up of the embedded cluster; not part of any figure
             }
 
@@ -121,7 +123,8 @@ public final class LatencyBenchmark {
                     if (inv.outcome() != InvocationRecord.Outcome.SUCCESS) continue;
                     long at = micros(inv.received());
                     for (JsonNode rec : JSON.readTree(inv.payload()).get("records")) {
-                        long id = Long.parseLong(JSON.readTree(rec.get("data").asText()).get(0).asText());
+                        long id = Long.parseLong(
+                                JSON.readTree(rec.get("data").asText()).get(0).asText());
                         receivedMicros.putIfAbsent(id, at);
                     }
                 }
@@ -136,14 +139,24 @@ public final class LatencyBenchmark {
                     if (got == null) missing++;
                     else latMs.add(Math.max(0, got - putReturnedMicros.get(id)));
                 }
-                long[] sorted = latMs.stream().mapToLong(Long::longValue).sorted().toArray();
+                long[] sorted =
+                        latMs.stream().mapToLong(Long::longValue).sorted().toArray();
                 String r = p[0] + " records/s" + (shards == SHARDS ? "" : " over " + shards + " shards");
                 results.add("latency p50 at " + r, pct(sorted, 0.50) / 1000.0, "ms", "");
-                results.add("latency p99 at " + r, pct(sorted, 0.99) / 1000.0, "ms",
+                results.add(
+                        "latency p99 at " + r,
+                        pct(sorted, 0.99) / 1000.0,
+                        "ms",
                         shards == SHARDS ? (p[0] == 1_000 ? "<= 100" : "") : "<= 200");
-                results.add("GetRecords calls per shard and second at " + r, p[3] * 1000.0 / PHASE_MS / shards,
-                        "calls", "");
-                results.add("latency max at " + r, sorted.length == 0 ? -1 : sorted[sorted.length - 1] / 1000.0, "ms",
+                results.add(
+                        "GetRecords calls per shard and second at " + r,
+                        p[3] * 1000.0 / PHASE_MS / shards,
+                        "calls",
+                        "");
+                results.add(
+                        "latency max at " + r,
+                        sorted.length == 0 ? -1 : sorted[sorted.length - 1] / 1000.0,
+                        "ms",
                         p[0] == 10_000 ? "no unbounded growth" : "");
                 results.add("records not delivered within 60 s at " + r, missing, "records", "0");
             }
@@ -158,5 +171,4 @@ public final class LatencyBenchmark {
     private static long micros(Instant t) {
         return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
     }
-
 }

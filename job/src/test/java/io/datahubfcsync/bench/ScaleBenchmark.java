@@ -44,20 +44,34 @@ public final class ScaleBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one run measured. */
-    private record Run(int shards, int parallelism, double heapBytes, double recordsPerSecond, double checkpointBytes,
-                       double checkpointMs, long getRecordsCalls, int maxShardsPerSubtask, double idleCallsPerShardSecond) {}
+    private record Run(
+            int shards,
+            int parallelism,
+            double heapBytes,
+            double recordsPerSecond,
+            double checkpointBytes,
+            double checkpointMs,
+            long getRecordsCalls,
+            int maxShardsPerSubtask,
+            double idleCallsPerShardSecond) {}
 
     public static void main(String[] args) throws Exception {
         BenchResults results = new BenchResults("b4-scale", COMMAND);
         // one cluster for all runs, so the heap measured around a run is the job's, not a cluster's start-up
         Configuration conf = new Configuration();
         conf.setString("metrics.reporter.open-shards.factory.class", OpenShardsReporter.Factory.class.getName());
-        MiniClusterWithClientResource flink = new MiniClusterWithClientResource(
-                new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                        .setConfiguration(conf).build());
+        MiniClusterWithClientResource flink =
+                new MiniClusterWithClientResource(new MiniClusterResourceConfiguration.Builder()
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(2)
+                        .setConfiguration(conf)
+                        .build());
         flink.before();
         try {
-            run(flink, 16, 2); // warm-up: classes and one-time caches of Flink and the SDKs would count as the first run's heap
+            run(
+                    flink, 16,
+                    2); // warm-up: classes and one-time caches of Flink and the SDKs would count as the first run's
+            // heap
             Run p1 = run(flink, 16, 1);
             Run r16 = run(flink, 16, 2);
             Run r256 = run(flink, 256, 2);
@@ -65,24 +79,40 @@ public final class ScaleBenchmark {
             for (Run r : new Run[] {p1, r16, r256, r1024}) {
                 String at = r.shards + " shards, p=" + r.parallelism;
                 results.add("throughput, " + at, r.recordsPerSecond, "records/s", "");
-                results.add("most shards on one source subtask, " + at + " (ideal "
-                        + ceilDiv(r.shards, r.parallelism) + ")", r.maxShardsPerSubtask, "shards",
+                results.add(
+                        "most shards on one source subtask, " + at + " (ideal " + ceilDiv(r.shards, r.parallelism)
+                                + ")",
+                        r.maxShardsPerSubtask,
+                        "shards",
                         "<= " + ceilDiv(r.shards, r.parallelism));
                 results.add("DataHub GetRecords calls until drained, " + at, r.getRecordsCalls, "calls", "");
-                results.add("GetRecords calls per idle shard and second, " + at, r.idleCallsPerShardSecond,
-                        "calls/s", "<= 4");
+                results.add(
+                        "GetRecords calls per idle shard and second, " + at,
+                        r.idleCallsPerShardSecond,
+                        "calls/s",
+                        "<= 4");
                 results.add("checkpoint size, " + at, r.checkpointBytes / 1024.0, "KiB", "");
                 results.add("checkpoint duration, " + at, r.checkpointMs, "ms", r.shards >= 256 ? "< 2000" : "");
                 results.add("heap held by the running job, " + at, r.heapBytes / 1024 / 1024, "MiB", "");
             }
-            results.add("throughput 256 / 16 shards, p=2", r256.recordsPerSecond / r16.recordsPerSecond, "ratio", ">= 0.9");
-            results.add("throughput 1024 / 16 shards, p=2", r1024.recordsPerSecond / r16.recordsPerSecond, "ratio",
+            results.add(
+                    "throughput 256 / 16 shards, p=2", r256.recordsPerSecond / r16.recordsPerSecond, "ratio", ">= 0.9");
+            results.add(
+                    "throughput 1024 / 16 shards, p=2",
+                    r1024.recordsPerSecond / r16.recordsPerSecond,
+                    "ratio",
                     ">= 0.8");
             results.add("throughput p=2 / p=1, 16 shards", r16.recordsPerSecond / p1.recordsPerSecond, "ratio", "");
-            results.add("heap per additional shard (16 -> 256)", (r256.heapBytes - r16.heapBytes) / (256 - 16) / 1024.0,
-                    "KiB/shard", "<= 16");
-            results.add("heap per additional shard (16 -> 1024)",
-                    (r1024.heapBytes - r16.heapBytes) / (1024 - 16) / 1024.0, "KiB/shard", "<= 16");
+            results.add(
+                    "heap per additional shard (16 -> 256)",
+                    (r256.heapBytes - r16.heapBytes) / (256 - 16) / 1024.0,
+                    "KiB/shard",
+                    "<= 16");
+            results.add(
+                    "heap per additional shard (16 -> 1024)",
+                    (r1024.heapBytes - r16.heapBytes) / (1024 - 16) / 1024.0,
+                    "KiB/shard",
+                    "<= 16");
         } finally {
             flink.after();
         }
@@ -132,8 +162,12 @@ public final class ScaleBenchmark {
             long drainedAt = System.currentTimeMillis();
             JsonNode latest = null;
             while (System.nanoTime() < deadline) {
-                latest = rest.get("/jobs/" + job.getJobID() + "/checkpoints").path("latest").path("completed");
-                if (!latest.isMissingNode() && !latest.isNull() && latest.path("trigger_timestamp").asLong() > drainedAt) break;
+                latest = rest.get("/jobs/" + job.getJobID() + "/checkpoints")
+                        .path("latest")
+                        .path("completed");
+                if (!latest.isMissingNode()
+                        && !latest.isNull()
+                        && latest.path("trigger_timestamp").asLong() > drainedAt) break;
                 LockSupport.parkNanos(200_000_000L);
             }
             if (latest == null || latest.isMissingNode() || latest.isNull()) {
@@ -141,15 +175,25 @@ public final class ScaleBenchmark {
             }
             kit.clearInvocations(); // the payloads logged grow with the records, not with the job
             long heap = usedHeapAfterGc() - heapBefore;
-            // Flink may log "Trying to open gateway for unseen checkpoint" when a cancel meets a checkpoint: its own, harmless
+            // Flink may log "Trying to open gateway for unseen checkpoint" when a cancel meets a checkpoint: its own,
+            // harmless
             job.cancel().get(30, TimeUnit.SECONDS);
             // the next run measures its heap with this job's tasks gone
             while (!job.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(50_000_000L);
             }
-            double size = latest.path("state_size").asDouble(latest.path("checkpointed_size").asDouble());
-            return new Run(shards, parallelism, heap, recordsPerSecond, size, latest.path("end_to_end_duration").asDouble(),
-                    getRecordsCalls, maxShards, idleCalls / idleSeconds / shards);
+            double size = latest.path("state_size")
+                    .asDouble(latest.path("checkpointed_size").asDouble());
+            return new Run(
+                    shards,
+                    parallelism,
+                    heap,
+                    recordsPerSecond,
+                    size,
+                    latest.path("end_to_end_duration").asDouble(),
+                    getRecordsCalls,
+                    maxShards,
+                    idleCalls / idleSeconds / shards);
         }
     }
 
@@ -163,8 +207,9 @@ public final class ScaleBenchmark {
         }
 
         JsonNode get(String path) throws Exception {
-            return JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve(path)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            return JSON.readTree(
+                    http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString())
+                            .body());
         }
     }
 

@@ -30,7 +30,8 @@ public final class ThroughputBenchmark {
     private static final int TOTAL_RECORDS = 100_000; // a window of a few seconds: steadier than a 1 s one
 
     public static void main(String[] args) throws Exception {
-        BenchResults results = new BenchResults(BenchKit.resultsName("b1-throughput"), COMMAND + BenchKit.commandOption());
+        BenchResults results =
+                new BenchResults(BenchKit.resultsName("b1-throughput"), COMMAND + BenchKit.commandOption());
         for (int shards : new int[] {1, 4, 16}) {
             int perShard = TOTAL_RECORDS / shards;
             try (BenchKit kit = new BenchKit(shards)) {
@@ -41,7 +42,10 @@ public final class ThroughputBenchmark {
                 double baseline = baseline(kit, shards, perShard);
                 results.add("job records/s, " + shards + " shard(s)", job, "records/s", "");
                 results.add("baseline records/s, " + shards + " shard(s)", baseline, "records/s", "");
-                results.add("job / baseline, " + shards + " shard(s)", job / baseline, "ratio",
+                results.add(
+                        "job / baseline, " + shards + " shard(s)",
+                        job / baseline,
+                        "ratio",
                         shards == 1 ? ">= 0.8" : shards == 16 ? "> 1.0" : "");
             }
         }
@@ -55,12 +59,17 @@ public final class ThroughputBenchmark {
         DatahubClient dh = KitConnections.dataHub(kit.datahub).createSdkClient();
         RecordSchema schema = dh.getTopic(BenchKit.PROJECT, BenchKit.TOPIC).getRecordSchema();
         EventEncoder encoder = new EventEncoder(BenchKit.PROJECT, BenchKit.TOPIC, kit.fc.region(), BlobEncoding.UTF8);
-        try (FunctionInvoker fc = kit.fcConnection().credentials(credentials).build().invokerFactory().create()) {
+        try (FunctionInvoker fc = kit.fcConnection()
+                .credentials(credentials)
+                .build()
+                .invokerFactory()
+                .create()) {
             long delivered = 0;
             long start = System.nanoTime();
             for (int s = 0; s < shards; s++) {
                 String shard = String.valueOf(s);
-                String cursor = dh.getCursor(BenchKit.PROJECT, BenchKit.TOPIC, shard, CursorType.OLDEST).getCursor();
+                String cursor = dh.getCursor(BenchKit.PROJECT, BenchKit.TOPIC, shard, CursorType.OLDEST)
+                        .getCursor();
                 while (true) {
                     GetRecordsResult r = dh.getRecords(BenchKit.PROJECT, BenchKit.TOPIC, shard, schema, cursor, 100);
                     if (r.getRecordCount() == 0) break;

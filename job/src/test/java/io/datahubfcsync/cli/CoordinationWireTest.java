@@ -35,10 +35,32 @@ class CoordinationWireTest {
 
     @Test
     void theCoordinatorsStatusResponseIsReadIntoItsTwinWithEveryField() throws Exception {
-        ShardStatus retrying = new ShardStatus("0", 1, ShardState.RETRYING, 120, 99, 2_400_000, 12,
-                "injected: boom", "req-1", 1_764_578_400_000L, List.of(), 1_764_578_401_000L);
-        ShardStatus child = new ShardStatus("3", 0, ShardState.WAITING_FOR_PARENTS, 5, -1, 0, 0, null, null, -1,
-                List.of("0", "1"), 1_764_578_401_000L);
+        ShardStatus retrying = new ShardStatus(
+                "0",
+                1,
+                ShardState.RETRYING,
+                120,
+                99,
+                2_400_000,
+                12,
+                "injected: boom",
+                "req-1",
+                1_764_578_400_000L,
+                List.of(),
+                1_764_578_401_000L);
+        ShardStatus child = new ShardStatus(
+                "3",
+                0,
+                ShardState.WAITING_FOR_PARENTS,
+                5,
+                -1,
+                0,
+                0,
+                null,
+                null,
+                -1,
+                List.of("0", "1"),
+                1_764_578_401_000L);
         byte[] bytes = FlinkRestMock.serialize(new ShardStatusResponse(List.of(retrying, child), List.of(2)));
 
         var twin = CoordinationWire.read(bytes, io.datahubfcsync.cli.wire.ShardStatusResponse.class);
@@ -49,8 +71,8 @@ class CoordinationWireTest {
 
     @Test
     void theCoordinatorsResumeResponseIsReadIntoItsTwin() throws Exception {
-        byte[] bytes = FlinkRestMock.serialize(new ResumeResponse(List.of("0", "2"), Map.of("4", ShardState.RUNNING),
-                List.of("9"), List.of()));
+        byte[] bytes = FlinkRestMock.serialize(
+                new ResumeResponse(List.of("0", "2"), Map.of("4", ShardState.RUNNING), List.of("9"), List.of()));
 
         var twin = CoordinationWire.read(bytes, io.datahubfcsync.cli.wire.ResumeResponse.class);
 
@@ -72,7 +94,8 @@ class CoordinationWireTest {
     void anAnswerOfAnUnexpectedTypeIsRefused() {
         byte[] bytes = FlinkRestMock.serialize(new ShardStatusResponse(List.of(), List.of()));
         assertThatThrownBy(() -> CoordinationWire.read(bytes, io.datahubfcsync.cli.wire.ResumeResponse.class))
-                .isInstanceOf(InvalidClassException.class).hasMessageContaining("expected ResumeResponse");
+                .isInstanceOf(InvalidClassException.class)
+                .hasMessageContaining("expected ResumeResponse");
     }
 
     @Test
@@ -83,12 +106,14 @@ class CoordinationWireTest {
 
     private static void assertSameComponents(Class<?> twin, Class<?> real) {
         assertThat(twin.getSimpleName()).isEqualTo(real.getSimpleName());
-        assertThat(components(twin)).as("record components of " + twin.getName() + " vs " + real.getName())
+        assertThat(components(twin))
+                .as("record components of " + twin.getName() + " vs " + real.getName())
                 .isEqualTo(components(real));
     }
 
     private static List<String> components(Class<?> record) {
         return Arrays.stream(record.getRecordComponents())
-                .map((RecordComponent c) -> c.getGenericType().getTypeName() + " " + c.getName()).toList();
+                .map((RecordComponent c) -> c.getGenericType().getTypeName() + " " + c.getName())
+                .toList();
     }
 }

@@ -104,29 +104,47 @@ final class FlinkRestMock implements AutoCloseable {
             return;
         }
         if (parts.length == 3 && exchange.getRequestMethod().equals("GET")) {
-            ObjectNode job = JSON.createObjectNode().put("jid", jobId).put("name", "datahub-fc-sync p/t -> s/f")
+            ObjectNode job = JSON.createObjectNode()
+                    .put("jid", jobId)
+                    .put("name", "datahub-fc-sync p/t -> s/f")
                     .put("state", jobState);
             respond(exchange, 200, job.toString());
             return;
         }
-        if (parts.length == 5 && parts[3].equals("coordinators") && exchange.getRequestMethod().equals("POST")) {
+        if (parts.length == 5
+                && parts[3].equals("coordinators")
+                && exchange.getRequestMethod().equals("POST")) {
             synchronized (this) {
                 coordinatorPaths.add(path);
             }
             if (failure != null) {
-                respond(exchange, failureStatus, JSON.createObjectNode().set("errors",
-                        JSON.createArrayNode().add("Internal server error.").add(failure)).toString());
+                respond(
+                        exchange,
+                        failureStatus,
+                        JSON.createObjectNode()
+                                .set(
+                                        "errors",
+                                        JSON.createArrayNode()
+                                                .add("Internal server error.")
+                                                .add(failure))
+                                .toString());
                 return;
             }
             JsonNode body = JSON.readTree(exchange.getRequestBody());
-            CoordinationRequest request = (CoordinationRequest) deserialize(
-                    Base64.getDecoder().decode(body.path("serializedCoordinationRequest").asText()));
+            CoordinationRequest request = (CoordinationRequest) deserialize(Base64.getDecoder()
+                    .decode(body.path("serializedCoordinationRequest").asText()));
             synchronized (this) {
                 received.add(request);
             }
             CoordinationResponse response = coordinator.apply(request);
-            respond(exchange, 200, JSON.createObjectNode()
-                    .put("serializedCoordinationResult", Base64.getEncoder().encodeToString(serialize(response))).toString());
+            respond(
+                    exchange,
+                    200,
+                    JSON.createObjectNode()
+                            .put(
+                                    "serializedCoordinationResult",
+                                    Base64.getEncoder().encodeToString(serialize(response)))
+                            .toString());
             return;
         }
         respond(exchange, 404, errors("Not found: " + path));
@@ -161,7 +179,9 @@ final class FlinkRestMock implements AutoCloseable {
     }
 
     private static String errors(String message) {
-        return JSON.createObjectNode().set("errors", JSON.createArrayNode().add(message)).toString();
+        return JSON.createObjectNode()
+                .set("errors", JSON.createArrayNode().add(message))
+                .toString();
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {

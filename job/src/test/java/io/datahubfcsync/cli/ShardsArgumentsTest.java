@@ -21,7 +21,9 @@ class ShardsArgumentsTest {
 
     @Test
     void resumeTakesOneShardOrAll() throws Exception {
-        assertThat(ShardsArguments.parse("--jobmanager", "http://jm:8081", "--job", JOB, "resume", "3").shard()).isEqualTo("3");
+        assertThat(ShardsArguments.parse("--jobmanager", "http://jm:8081", "--job", JOB, "resume", "3")
+                        .shard())
+                .isEqualTo("3");
         ShardsArguments all = ShardsArguments.parse("resume", "--all", "--job", JOB, "--jobmanager", "https://jm");
         assertThat(all.allShards()).isTrue();
         assertThat(all.shard()).isNull();
@@ -29,7 +31,8 @@ class ShardsArgumentsTest {
 
     @Test
     void everyProblemIsNamedAtOnceWithTheUsage() {
-        ShardsException e = catchThrowableOfType(ShardsException.class,
+        ShardsException e = catchThrowableOfType(
+                ShardsException.class,
                 () -> ShardsArguments.parse("--jobmanager", "jm:8081", "--job", "42", "resume", "--verbose"));
         assertThat(e.exitCode()).isEqualTo(ShardsException.USAGE);
         assertThat(e.getMessage())
@@ -43,20 +46,29 @@ class ShardsArgumentsTest {
     @Test
     void missingOptionsAndCommandAreNamed() {
         ShardsException e = catchThrowableOfType(ShardsException.class, ShardsArguments::parse);
-        assertThat(e.getMessage()).contains("--jobmanager is missing").contains("--job is missing")
+        assertThat(e.getMessage())
+                .contains("--jobmanager is missing")
+                .contains("--job is missing")
                 .contains("no command: list or resume");
     }
 
     @Test
     void optionsOfTheOtherCommandAreRejected() {
-        assertThat(catchThrowableOfType(ShardsException.class,
-                () -> ShardsArguments.parse("--jobmanager", "http://jm", "--job", JOB, "list", "--all")).getMessage())
+        assertThat(catchThrowableOfType(
+                                ShardsException.class,
+                                () -> ShardsArguments.parse("--jobmanager", "http://jm", "--job", JOB, "list", "--all"))
+                        .getMessage())
                 .contains("--all belongs to resume, not list");
-        assertThat(catchThrowableOfType(ShardsException.class,
-                () -> ShardsArguments.parse("--jobmanager", "http://jm", "--job", JOB, "resume", "1", "--all")).getMessage())
+        assertThat(catchThrowableOfType(
+                                ShardsException.class,
+                                () -> ShardsArguments.parse(
+                                        "--jobmanager", "http://jm", "--job", JOB, "resume", "1", "--all"))
+                        .getMessage())
                 .contains("resume takes a shard id or --all, not both");
-        assertThat(catchThrowableOfType(ShardsException.class,
-                () -> ShardsArguments.parse("--jobmanager", "http://jm", "--job", JOB, "stop")).getMessage())
+        assertThat(catchThrowableOfType(
+                                ShardsException.class,
+                                () -> ShardsArguments.parse("--jobmanager", "http://jm", "--job", JOB, "stop"))
+                        .getMessage())
                 .contains("unknown command 'stop': list or resume");
     }
 }

@@ -26,12 +26,23 @@ class ShardsTest {
 
     private static final String JOB = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
     private static final long AT = 1_764_578_400_000L; // 2025-12-01T08:40:00Z
-    private static final ShardStatus RETRYING = new ShardStatus("0", 1, ShardState.RETRYING, 120, 99, 2_400_000, 12,
-            "injected: the function fails\n\tat Function.handle", "req-7f", AT, List.of(), AT + 1_000);
-    private static final ShardStatus RUNNING = new ShardStatus("1", 0, ShardState.RUNNING, 80, 80, 0, 0,
-            null, null, -1, List.of(), AT + 1_000);
-    private static final ShardStatus CHILD = new ShardStatus("2", 0, ShardState.WAITING_FOR_PARENTS, 5, -1, 1_500, 0,
-            null, null, -1, List.of("0", "1"), AT + 1_000);
+    private static final ShardStatus RETRYING = new ShardStatus(
+            "0",
+            1,
+            ShardState.RETRYING,
+            120,
+            99,
+            2_400_000,
+            12,
+            "injected: the function fails\n\tat Function.handle",
+            "req-7f",
+            AT,
+            List.of(),
+            AT + 1_000);
+    private static final ShardStatus RUNNING =
+            new ShardStatus("1", 0, ShardState.RUNNING, 80, 80, 0, 0, null, null, -1, List.of(), AT + 1_000);
+    private static final ShardStatus CHILD = new ShardStatus(
+            "2", 0, ShardState.WAITING_FOR_PARENTS, 5, -1, 1_500, 0, null, null, -1, List.of("0", "1"), AT + 1_000);
 
     private final FlinkRestMock flink = new FlinkRestMock(JOB);
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -52,12 +63,26 @@ class ShardsTest {
         assertThat(flink.coordinatorPaths()).containsExactly("/jobs/" + JOB + "/coordinators/fc-delivery");
         List<String> lines = out().lines().toList();
         assertThat(lines).hasSize(4);
-        assertThat(lines.get(0)).startsWith("SHARD").contains("STATE", "READ", "DELIVERED", "LAG", "FAILURES", "PARENTS", "LAST ERROR");
-        assertThat(lines.get(1).split("\\s+")).startsWith("0", "retrying", "120", "99", "40m00s", "12", "-",
-                "2025-12-01T08:40:00Z", "request", "req-7f:", "injected:");
+        assertThat(lines.get(0))
+                .startsWith("SHARD")
+                .contains("STATE", "READ", "DELIVERED", "LAG", "FAILURES", "PARENTS", "LAST ERROR");
+        assertThat(lines.get(1).split("\\s+"))
+                .startsWith(
+                        "0",
+                        "retrying",
+                        "120",
+                        "99",
+                        "40m00s",
+                        "12",
+                        "-",
+                        "2025-12-01T08:40:00Z",
+                        "request",
+                        "req-7f:",
+                        "injected:");
         assertThat(lines.get(1)).endsWith("injected: the function fails").doesNotContain("Function.handle");
         assertThat(lines.get(2).split("\\s+")).containsExactly("1", "running", "80", "80", "0ms", "0", "-", "-");
-        assertThat(lines.get(3).split("\\s+")).containsExactly("2", "waiting-for-parents", "5", "-", "1s", "0", "0,1", "-");
+        assertThat(lines.get(3).split("\\s+"))
+                .containsExactly("2", "waiting-for-parents", "5", "-", "1s", "0", "0,1", "-");
         assertThat(err()).isEmpty();
     }
 
@@ -71,8 +96,18 @@ class ShardsTest {
         assertThat(rows.isArray()).isTrue();
         assertThat(rows).hasSize(2);
         JsonNode first = rows.get(0);
-        assertThat(iterable(first.fieldNames())).containsExactly("shard", "state", "readSequence", "deliveredSequence",
-                "millisBehindLatest", "consecutiveFailures", "lastError", "lastErrorRequestId", "lastErrorTime", "parents");
+        assertThat(iterable(first.fieldNames()))
+                .containsExactly(
+                        "shard",
+                        "state",
+                        "readSequence",
+                        "deliveredSequence",
+                        "millisBehindLatest",
+                        "consecutiveFailures",
+                        "lastError",
+                        "lastErrorRequestId",
+                        "lastErrorTime",
+                        "parents");
         assertThat(first.path("shard").asText()).isEqualTo("0");
         assertThat(first.path("state").asText()).isEqualTo("retrying");
         assertThat(first.path("readSequence").asLong()).isEqualTo(120);
@@ -142,17 +177,28 @@ class ShardsTest {
 
         assertThat(run("resume", "9")).isEqualTo(Shards.UNKNOWN_SHARD);
 
-        assertThat(err()).isEqualTo("shards: no subtask of job " + JOB + " holds shard 9: 'list' shows the job's shards\n");
+        assertThat(err())
+                .isEqualTo("shards: no subtask of job " + JOB + " holds shard 9: 'list' shows the job's shards\n");
     }
 
     @Test
     void aWrongJobIdIsOneLineAndExitOne() {
-        int exit = new Shards(uri -> client(uri)).run(new String[] {"--jobmanager", flink.address().toString(),
-                "--job", "ffffffffffffffffffffffffffffffff", "list"}, print(out), print(err));
+        int exit = new Shards(uri -> client(uri))
+                .run(
+                        new String[] {
+                            "--jobmanager",
+                            flink.address().toString(),
+                            "--job",
+                            "ffffffffffffffffffffffffffffffff",
+                            "list"
+                        },
+                        print(out),
+                        print(err));
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err()).isEqualTo("shards: no job ffffffffffffffffffffffffffffffff at the JobManager " + flink.address()
-                + ": check the id with 'flink list' or the web UI's Jobs page\n");
+        assertThat(err())
+                .isEqualTo("shards: no job ffffffffffffffffffffffffffffffff at the JobManager " + flink.address()
+                        + ": check the id with 'flink list' or the web UI's Jobs page\n");
         assertThat(flink.coordinatorPaths()).isEmpty();
     }
 
@@ -162,8 +208,9 @@ class ShardsTest {
 
         assertThat(run("list")).isEqualTo(1);
 
-        assertThat(err()).isEqualTo("shards: job " + JOB + " (datahub-fc-sync p/t -> s/f) is FAILED, not RUNNING: "
-                + "shard status and resume need the running job\n");
+        assertThat(err())
+                .isEqualTo("shards: job " + JOB + " (datahub-fc-sync p/t -> s/f) is FAILED, not RUNNING: "
+                        + "shard status and resume need the running job\n");
         assertThat(flink.coordinatorPaths()).isEmpty();
     }
 
@@ -174,12 +221,13 @@ class ShardsTest {
             closedPort = socket.getLocalPort();
         }
         String address = "http://127.0.0.1:" + closedPort;
-        int exit = new Shards(uri -> client(uri)).run(new String[] {"--jobmanager", address, "--job", JOB, "list"},
-                print(out), print(err));
+        int exit = new Shards(uri -> client(uri))
+                .run(new String[] {"--jobmanager", address, "--job", JOB, "list"}, print(out), print(err));
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err()).isEqualTo("shards: cannot reach the JobManager at " + address
-                + " (connection refused): check --jobmanager, the REST address and port of the Flink web UI\n");
+        assertThat(err())
+                .isEqualTo("shards: cannot reach the JobManager at " + address
+                        + " (connection refused): check --jobmanager, the REST address and port of the Flink web UI\n");
     }
 
     @Test
@@ -192,22 +240,28 @@ class ShardsTest {
 
         assertThat(run("list")).isEqualTo(1);
 
-        assertThat(err().lines().toList()).singleElement().isEqualTo("shards: the JobManager at " + flink.address()
-                + " refused the delivery operator's coordinator of job " + JOB
-                + " (HTTP 500): org.apache.flink.util.FlinkException: Coordinator of operator fc-delivery does not exist.");
+        assertThat(err().lines().toList())
+                .singleElement()
+                .isEqualTo(
+                        "shards: the JobManager at " + flink.address()
+                                + " refused the delivery operator's coordinator of job " + JOB
+                                + " (HTTP 500): org.apache.flink.util.FlinkException: Coordinator of operator fc-delivery does not exist.");
     }
 
     @Test
     void aJobWithoutTheDeliveryCoordinatorIsNamedAsSuch() {
         // what Flink 2.3 answers when the uid resolves to an operator without a coordinator
-        flink.coordinatorFails(404, "org.apache.flink.runtime.scheduler.CoordinatorNotExistException: Coordinator of "
-                + "operator 4f73329b5eeabff95c4ff18906b8280b does not exist or the job vertex this operator belongs to is not initialized.");
+        flink.coordinatorFails(
+                404,
+                "org.apache.flink.runtime.scheduler.CoordinatorNotExistException: Coordinator of "
+                        + "operator 4f73329b5eeabff95c4ff18906b8280b does not exist or the job vertex this operator belongs to is not initialized.");
 
         assertThat(run("list")).isEqualTo(1);
 
-        assertThat(err()).isEqualTo("shards: job " + JOB + " has no delivery coordinator (operator uid fc-delivery): it runs "
-                + "a job jar from before the shards command, or is not a datahub-fc-sync job; stop it with a savepoint and "
-                + "resume it with this jar\n");
+        assertThat(err())
+                .isEqualTo("shards: job " + JOB + " has no delivery coordinator (operator uid fc-delivery): it runs "
+                        + "a job jar from before the shards command, or is not a datahub-fc-sync job; stop it with a savepoint and "
+                        + "resume it with this jar\n");
     }
 
     @Test
@@ -221,13 +275,18 @@ class ShardsTest {
 
     @Test
     void durationsReadAtAGlance() {
-        assertThat(List.of(ShardTable.duration(850), ShardTable.duration(12_300), ShardTable.duration(245_000),
-                ShardTable.duration(7_380_000), ShardTable.duration(-1)))
+        assertThat(List.of(
+                        ShardTable.duration(850),
+                        ShardTable.duration(12_300),
+                        ShardTable.duration(245_000),
+                        ShardTable.duration(7_380_000),
+                        ShardTable.duration(-1)))
                 .containsExactly("850ms", "12s", "4m05s", "2h03m", "-");
     }
 
     private int run(String... command) {
-        List<String> args = new ArrayList<>(List.of("--jobmanager", flink.address().toString(), "--job", JOB));
+        List<String> args =
+                new ArrayList<>(List.of("--jobmanager", flink.address().toString(), "--job", JOB));
         args.addAll(List.of(command));
         return new Shards(uri -> client(uri)).run(args.toArray(String[]::new), print(out), print(err));
     }

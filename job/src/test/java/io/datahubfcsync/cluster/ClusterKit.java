@@ -30,7 +30,8 @@ import java.util.function.Consumer;
 final class ClusterKit implements AutoCloseable {
     static final String JOB_CLASS = "io.datahubfcsync.job.DataHubFcSyncJob";
     /** A function that answers every event with an empty JSON object, as a sink that accepts everything. */
-    static final StreamRequestHandler ANSWERS_EMPTY_OBJECT = (in, out, context) -> out.write("{}".getBytes(StandardCharsets.UTF_8));
+    static final StreamRequestHandler ANSWERS_EMPTY_OBJECT =
+            (in, out, context) -> out.write("{}".getBytes(StandardCharsets.UTF_8));
 
     final Path jar;
     final DataHubEmulator datahub;
@@ -77,10 +78,23 @@ final class ClusterKit implements AutoCloseable {
 
     /** As {@link #args}, for a function of the FC 3.0 API (no service). */
     List<String> fc3Args(String project, String topic, String function, String... more) {
-        List<String> args = new ArrayList<>(List.of("--datahub.endpoint", datahub.endpoint(),
-                "--datahub.project", project, "--datahub.topic", topic, "--fc.endpoint", fc.endpoint(),
-                "--fc.account-id", fc.accountId(), "--region", fc.region(), "--fc.api-version", "2023-03-30",
-                "--fc.function", function));
+        List<String> args = new ArrayList<>(List.of(
+                "--datahub.endpoint",
+                datahub.endpoint(),
+                "--datahub.project",
+                project,
+                "--datahub.topic",
+                topic,
+                "--fc.endpoint",
+                fc.endpoint(),
+                "--fc.account-id",
+                fc.accountId(),
+                "--region",
+                fc.region(),
+                "--fc.api-version",
+                "2023-03-30",
+                "--fc.function",
+                function));
         args.addAll(List.of(more));
         return args;
     }
@@ -101,7 +115,8 @@ final class ClusterKit implements AutoCloseable {
     void appendNumbered(String project, String topic, int shards, int perShard) {
         for (int i = 0; i < perShard; i++) {
             for (int s = 0; s < shards; s++) {
-                datahub.appendBlob(project, topic, String.valueOf(s), ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+                datahub.appendBlob(
+                        project, topic, String.valueOf(s), ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
             }
         }
     }
@@ -141,7 +156,8 @@ final class ClusterKit implements AutoCloseable {
     private void report() {
         if (figures.isEmpty()) return;
         StringBuilder report = new StringBuilder();
-        figures.forEach((what, value) -> report.append("FIGURE ").append(what).append(": ").append(value).append('\n'));
+        figures.forEach((what, value) ->
+                report.append("FIGURE ").append(what).append(": ").append(value).append('\n'));
         try {
             Files.writeString(cluster.workDir().resolve(name + "-figures.txt"), report);
         } catch (IOException e) {
@@ -186,7 +202,9 @@ final class ClusterKit implements AutoCloseable {
             FlinkTestCluster flink = null;
             try {
                 fcEmulator = fc.start();
-                FlinkTestCluster.Builder b = FlinkTestCluster.builder().name(name).taskManagers(2)
+                FlinkTestCluster.Builder b = FlinkTestCluster.builder()
+                        .name(name)
+                        .taskManagers(2)
                         .environment(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID)
                         .environment(CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET);
                 clusterSettings.accept(b);

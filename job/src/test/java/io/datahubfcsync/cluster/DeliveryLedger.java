@@ -6,7 +6,6 @@ import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
 import io.datahubfcsync.local.datahub.StoredRecord;
 import io.datahubfcsync.local.fc.InvocationRecord;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -33,8 +32,11 @@ final class DeliveryLedger {
     static Map<String, List<Long>> produced(DataHubEmulator datahub, String project, String topic) {
         Map<String, List<Long>> produced = new LinkedHashMap<>();
         for (ShardSnapshot shard : datahub.shards(project, topic)) {
-            produced.put(shard.shardId(), datahub.records(project, topic, shard.shardId()).stream()
-                    .map(StoredRecord::sequence).toList());
+            produced.put(
+                    shard.shardId(),
+                    datahub.records(project, topic, shard.shardId()).stream()
+                            .map(StoredRecord::sequence)
+                            .toList());
         }
         return produced;
     }
@@ -83,12 +85,20 @@ final class DeliveryLedger {
         for (Map.Entry<String, List<Long>> shard : produced.entrySet()) {
             producedCount += shard.getValue().size();
             Set<Long> delivered = seen.getOrDefault(shard.getKey(), Set.of());
-            List<Long> absent = shard.getValue().stream().filter(s -> !delivered.contains(s)).toList();
+            List<Long> absent = shard.getValue().stream()
+                    .filter(s -> !delivered.contains(s))
+                    .toList();
             if (!absent.isEmpty()) {
                 missing.put(shard.getKey(), absent);
             }
         }
-        return new Report(producedCount, deliveries, duplicates, repeated, missing, orderViolations,
+        return new Report(
+                producedCount,
+                deliveries,
+                duplicates,
+                repeated,
+                missing,
+                orderViolations,
                 invocations.size() - successful.size());
     }
 
@@ -106,8 +116,14 @@ final class DeliveryLedger {
      * @param missing per shard, produced sequences never delivered
      * @param failedInvocations invocations that did not succeed (function errors, throttling, dropped)
      */
-    record Report(long produced, long deliveries, long duplicates, List<String> repeatedExamples, Map<String, List<Long>> missing,
-                  List<String> orderViolations, long failedInvocations) {
+    record Report(
+            long produced,
+            long deliveries,
+            long duplicates,
+            List<String> repeatedExamples,
+            Map<String, List<Long>> missing,
+            List<String> orderViolations,
+            long failedInvocations) {
 
         boolean complete() {
             return missing.isEmpty();
@@ -120,7 +136,9 @@ final class DeliveryLedger {
         @Override
         public String toString() {
             return "produced " + produced + ", delivered " + deliveries + " (" + duplicates + " repeats"
-                    + (repeatedExamples.isEmpty() ? "" : " e.g. " + repeatedExamples.subList(0, Math.min(5, repeatedExamples.size())))
+                    + (repeatedExamples.isEmpty()
+                            ? ""
+                            : " e.g. " + repeatedExamples.subList(0, Math.min(5, repeatedExamples.size())))
                     + "), missing "
                     + missingCount() + (missing.isEmpty() ? "" : " e.g. " + firstMissing()) + ", order violations "
                     + orderViolations.size() + (orderViolations.isEmpty() ? "" : " e.g. " + orderViolations.get(0))
@@ -129,7 +147,8 @@ final class DeliveryLedger {
 
         private String firstMissing() {
             Map.Entry<String, List<Long>> first = missing.entrySet().iterator().next();
-            return first.getKey() + ":" + first.getValue().subList(0, Math.min(5, first.getValue().size()));
+            return first.getKey() + ":"
+                    + first.getValue().subList(0, Math.min(5, first.getValue().size()));
         }
     }
 }

@@ -51,7 +51,8 @@ class ExhaustionAndBadInputClusterIT {
 
     @BeforeAll
     static void start() {
-        kit = ClusterKit.builder("exhaustion", ExhaustionAndBadInputClusterIT.class).start();
+        kit = ClusterKit.builder("exhaustion", ExhaustionAndBadInputClusterIT.class)
+                .start();
         kit.topic(PROJECT, TOPIC, SHARDS);
         kit.appendNumbered(PROJECT, TOPIC, SHARDS, PER_SHARD);
         kit.function(SERVICE, FUNCTION);
@@ -69,24 +70,36 @@ class ExhaustionAndBadInputClusterIT {
         failedJobId = kit.submit(jobArgs(), 2, null);
         long started = System.nanoTime();
         kit.cluster.awaitJobStatus(failedJobId, "FAILED", TIMEOUT);
-        kit.figure("submission to FAILED (5 attempts, 200 ms apart)", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+        kit.figure(
+                "submission to FAILED (5 attempts, 200 ms apart)",
+                Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 
-        JsonNode history = kit.cluster.exceptions(failedJobId).path("exceptionHistory").path("entries");
+        JsonNode history =
+                kit.cluster.exceptions(failedJobId).path("exceptionHistory").path("entries");
         String root = history.toString();
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
-        assertThat(subtaskAttempts(failedJobId)).as("every subtask still in its first attempt: never restarted")
-                .isNotEmpty().containsOnly(0);
+        assertThat(subtaskAttempts(failedJobId))
+                .as("every subtask still in its first attempt: never restarted")
+                .isNotEmpty()
+                .containsOnly(0);
         assertThat(poison.fired()).isEqualTo(5);
 
         long[] failedRange = failedBatchRange();
         assertThat(failedRange[0]).as("the failed batch holds " + POISON).isLessThanOrEqualTo(30);
         assertThat(failedRange[1]).as("the failed batch holds " + POISON).isGreaterThanOrEqualTo(30);
-        assertThat(root).contains("shard 1 of DataHub project " + PROJECT + ", topic " + TOPIC + " is exhausted")
+        assertThat(root)
+                .contains("shard 1 of DataHub project " + PROJECT + ", topic " + TOPIC + " is exhausted")
                 .as("the exception names the sequence range FC saw in the failed batch")
                 .contains("records 1:" + failedRange[0] + "..1:" + failedRange[1])
-                .contains("failed 5 attempts (retry.max-attempts=5)").contains("poison pill");
-        long lastDeliveredOfShard1 = deliveredSequences("1").stream().mapToLong(Long::longValue).max().orElse(-1);
-        assertThat(lastDeliveredOfShard1).as("nothing of shard 1 after the failed batch was delivered").isLessThan(failedRange[0]);
+                .contains("failed 5 attempts (retry.max-attempts=5)")
+                .contains("poison pill");
+        long lastDeliveredOfShard1 = deliveredSequences("1").stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(-1);
+        assertThat(lastDeliveredOfShard1)
+                .as("nothing of shard 1 after the failed batch was delivered")
+                .isLessThan(failedRange[0]);
         kit.figure("failed batch", "1:" + failedRange[0] + "..1:" + failedRange[1]);
     }
 
@@ -94,7 +107,10 @@ class ExhaustionAndBadInputClusterIT {
     private static List<Integer> subtaskAttempts(String jobId) {
         List<Integer> attempts = new ArrayList<>();
         for (FlinkTestCluster.JobVertex v : kit.cluster.vertices(jobId)) {
-            for (JsonNode subtask : kit.cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
+            for (JsonNode subtask : kit.cluster
+                    .rest()
+                    .get("/jobs/" + jobId + "/vertices/" + v.id())
+                    .path("subtasks")) {
                 attempts.add(subtask.path("attempt").asInt(-1));
             }
         }
@@ -104,15 +120,22 @@ class ExhaustionAndBadInputClusterIT {
     @Test
     @Order(2)
     void afterTheFixAResumeFromTheRetainedCheckpointDeliversEverythingInOrder() {
-        String checkpoint = kit.cluster.latestCheckpointPath(failedJobId)
+        String checkpoint = kit.cluster
+                .latestCheckpointPath(failedJobId)
                 .orElseThrow(() -> new AssertionError("no retained checkpoint of the failed job"));
         kit.fc.faults().clear(); // the function is fixed
         String resumed = kit.submit(jobArgs(), 2, checkpoint);
         kit.cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
-        DeliveryLedger.Report report = Await.value("every record delivered after the resume", TIMEOUT, Duration.ofMillis(250),
-                () -> DeliveryLedger.reconcile(produced(), kit.fc.invocations().all()), DeliveryLedger.Report::complete);
+        DeliveryLedger.Report report = Await.value(
+                "every record delivered after the resume",
+                TIMEOUT,
+                Duration.ofMillis(250),
+                () -> DeliveryLedger.reconcile(produced(), kit.fc.invocations().all()),
+                DeliveryLedger.Report::complete);
         kit.figure("resume from " + checkpoint.substring(checkpoint.lastIndexOf('/') + 1), report.toString());
-        assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
+        assertThat(report.orderViolations())
+                .as("first deliveries per shard in sequence order")
+                .isEmpty();
         assertThat(kit.cluster.latestRestored(resumed)).isPresent();
         kit.cluster.cancel(resumed, TIMEOUT);
     }
@@ -121,8 +144,10 @@ class ExhaustionAndBadInputClusterIT {
     @Order(3)
     void badInputThroughTheCliIsOneClearParagraphAndANonZeroExit() throws IOException {
         Path wrongSecret = kit.cluster.workDir().resolve("wrong-credentials");
-        Files.writeString(wrongSecret, "access_key_id = " + DataHubEmulator.TEST_ACCESS_KEY_ID
-                + "\naccess_key_secret = not-the-secret-0123\n");
+        Files.writeString(
+                wrongSecret,
+                "access_key_id = " + DataHubEmulator.TEST_ACCESS_KEY_ID
+                        + "\naccess_key_secret = not-the-secret-0123\n");
         Map<String, List<String>> cases = new LinkedHashMap<>();
         cases.put("unknown key", with("--batch.max-record", "10"));
         cases.put("out of range", replace("--batch.max-records", "0"));
@@ -140,7 +165,8 @@ class ExhaustionAndBadInputClusterIT {
                 "duration without unit", "--retry.interval '5' a unit is required",
                 "http to a non-loopback host", "http:// is only allowed for loopback",
                 "missing required key", "--fc.function is required",
-                "no credentials", "No Alibaba Cloud credentials: set the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID",
+                "no credentials",
+                        "No Alibaba Cloud credentials: set the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID",
                 "missing credentials file", "credentials.file /nonexistent/credentials does not exist",
                 "wrong secret", "DataHub rejected the credentials",
                 "missing topic", "getTopic shop/nope failed: the project or topic does not exist",
@@ -153,13 +179,19 @@ class ExhaustionAndBadInputClusterIT {
                     ? kit.cluster.cli(Duration.ofSeconds(60), Map.of(), argv)
                     : kit.cluster.cli(Duration.ofSeconds(60), argv);
             assertThat(r.timedOut()).as(c.getKey() + ": no hang").isFalse();
-            assertThat(r.exitCode()).as(c.getKey() + ": non-zero exit\n" + r.output()).isNotZero();
+            assertThat(r.exitCode())
+                    .as(c.getKey() + ": non-zero exit\n" + r.output())
+                    .isNotZero();
             String headline = "datahub-fc-sync cannot start: ";
-            assertThat(r.output()).as(c.getKey()).contains(headline)
+            assertThat(r.output())
+                    .as(c.getKey())
+                    .contains(headline)
                     .contains(expected.get(c.getKey()))
-                    .doesNotContain(DataHubEmulator.TEST_ACCESS_KEY_SECRET).doesNotContain("not-the-secret-0123");
-            assertThat(firstLineOfSubstance(r.output())).as(c.getKey() + ": our message leads, before any stack trace\n"
-                    + r.output()).startsWith(headline);
+                    .doesNotContain(DataHubEmulator.TEST_ACCESS_KEY_SECRET)
+                    .doesNotContain("not-the-secret-0123");
+            assertThat(firstLineOfSubstance(r.output()))
+                    .as(c.getKey() + ": our message leads, before any stack trace\n" + r.output())
+                    .startsWith(headline);
             kit.figure("CLI " + c.getKey(), r.elapsed().toMillis() + " ms, exit " + r.exitCode());
         }
     }
@@ -168,14 +200,29 @@ class ExhaustionAndBadInputClusterIT {
 
     /** The first line that is neither blank nor one of the JVM's own warnings (e.g. about --add-opens). */
     private static String firstLineOfSubstance(String output) {
-        return output.lines().map(String::strip)
+        return output.lines()
+                .map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("WARNING:") && !l.startsWith("OpenJDK"))
-                .findFirst().orElse("");
+                .findFirst()
+                .orElse("");
     }
 
     private static List<String> jobArgs() {
-        return kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--batch.max-records", "10",
-                "--retry.max-attempts", "5", "--retry.interval", "200ms", "--on-exhausted", "fail");
+        return kit.args(
+                PROJECT,
+                TOPIC,
+                SERVICE,
+                FUNCTION,
+                "--start",
+                "OLDEST",
+                "--batch.max-records",
+                "10",
+                "--retry.max-attempts",
+                "5",
+                "--retry.interval",
+                "200ms",
+                "--on-exhausted",
+                "fail");
     }
 
     private static List<String> with(String... extra) {

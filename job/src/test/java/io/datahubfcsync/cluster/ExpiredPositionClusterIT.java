@@ -64,7 +64,9 @@ class ExpiredPositionClusterIT {
     void aResumeWhoseSavedPositionExpiredFailsWithoutRestartNamingTheLostRange() {
         String first = kit.submit(jobArgs(), 2, null);
         kit.cluster.awaitJobStatus(first, "RUNNING", TIMEOUT);
-        Await.until("the first " + 2 * FIRST + " records delivered", TIMEOUT,
+        Await.until(
+                "the first " + 2 * FIRST + " records delivered",
+                TIMEOUT,
                 () -> delivered("0").size() == FIRST && delivered("1").size() == FIRST);
         savepoint = kit.cluster.stopWithSavepoint(first, TIMEOUT);
 
@@ -75,17 +77,25 @@ class ExpiredPositionClusterIT {
         String resumed = kit.submit(jobArgs(), 2, savepoint);
         long started = System.nanoTime();
         kit.cluster.awaitJobStatus(resumed, "FAILED", TIMEOUT);
-        kit.figure("resume to FAILED", Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+        kit.figure(
+                "resume to FAILED",
+                Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 
-        JsonNode history = kit.cluster.exceptions(resumed).path("exceptionHistory").path("entries");
+        JsonNode history =
+                kit.cluster.exceptions(resumed).path("exceptionHistory").path("entries");
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
-        assertThat(subtaskAttempts(resumed)).as("every subtask still in its first attempt").isNotEmpty().containsOnly(0);
+        assertThat(subtaskAttempts(resumed))
+                .as("every subtask still in its first attempt")
+                .isNotEmpty()
+                .containsOnly(0);
         assertThat(history.toString())
                 .contains("Records of shard 0 in DataHub project " + PROJECT + " topic " + TOPIC)
                 .contains("sequences 50..119 (70 records)")
                 .contains("the oldest retained sequence is 120")
                 .contains("datahub.on-expired-position=oldest");
-        assertThat(delivered("0")).as("nothing of shard 0 delivered past the gap").isEmpty();
+        assertThat(delivered("0"))
+                .as("nothing of shard 0 delivered past the gap")
+                .isEmpty();
         String text = history.toString();
         int at = text.indexOf("Records of shard 0");
         kit.figure("failure", text.substring(at, text.indexOf("retained sequence is 120", at) + 24));
@@ -99,19 +109,29 @@ class ExpiredPositionClusterIT {
         kit.fc.invocations().clear();
         String resumed = kit.submit(args, 2, savepoint);
         kit.cluster.awaitJobStatus(resumed, "RUNNING", TIMEOUT);
-        RestPoll.until("shard 0 from 120 and shard 1 from 50 delivered", TIMEOUT,
-                () -> delivered("0").size() >= FIRST + MORE - EXPIRED_BEFORE && delivered("1").size() >= MORE);
+        RestPoll.until(
+                "shard 0 from 120 and shard 1 from 50 delivered",
+                TIMEOUT,
+                () -> delivered("0").size() >= FIRST + MORE - EXPIRED_BEFORE
+                        && delivered("1").size() >= MORE);
         assertThat(new TreeSet<>(delivered("0"))).first().isEqualTo(EXPIRED_BEFORE);
         assertThat(new TreeSet<>(delivered("0"))).hasSize((int) (FIRST + MORE - EXPIRED_BEFORE));
         assertThat(new TreeSet<>(delivered("1"))).first().isEqualTo((long) FIRST);
 
         String sourceVertex = kit.cluster.vertex(resumed, "DataHub source").id();
-        String skipped = RestPoll.until("the expiredRecordsSkipped metric", TIMEOUT,
+        String skipped = RestPoll.until(
+                "the expiredRecordsSkipped metric",
+                TIMEOUT,
                 () -> kit.cluster.vertexMetricIds(resumed, sourceVertex).stream()
                         .filter(id -> id.endsWith("." + SourceReader.EXPIRED_RECORDS_SKIPPED))
-                        .map(id -> id.substring(id.indexOf('.') + 1)).findFirst());
-        double count = RestPoll.until("70 skipped records reported", TIMEOUT,
-                () -> kit.cluster.aggregatedMetric(resumed, sourceVertex, skipped, "sum").filter(n -> n > 0));
+                        .map(id -> id.substring(id.indexOf('.') + 1))
+                        .findFirst());
+        double count = RestPoll.until(
+                "70 skipped records reported",
+                TIMEOUT,
+                () -> kit.cluster
+                        .aggregatedMetric(resumed, sourceVertex, skipped, "sum")
+                        .filter(n -> n > 0));
         assertThat(count).as("records 50..119 of shard 0").isEqualTo(70.0);
         kit.figure("expiredRecordsSkipped", String.valueOf((long) count));
         kit.cluster.cancel(resumed, TIMEOUT);
@@ -125,7 +145,10 @@ class ExpiredPositionClusterIT {
     private static List<Integer> subtaskAttempts(String jobId) {
         List<Integer> attempts = new ArrayList<>();
         for (FlinkTestCluster.JobVertex v : kit.cluster.vertices(jobId)) {
-            for (JsonNode subtask : kit.cluster.rest().get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
+            for (JsonNode subtask : kit.cluster
+                    .rest()
+                    .get("/jobs/" + jobId + "/vertices/" + v.id())
+                    .path("subtasks")) {
                 attempts.add(subtask.path("attempt").asInt(-1));
             }
         }

@@ -1,5 +1,7 @@
 package io.datahubfcsync.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datahubfcsync.local.datahub.DataHubAction;
@@ -14,15 +16,6 @@ import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
 import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.KitConnections;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -32,8 +25,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Faults and resharding on a real cluster (a JobManager and two TaskManagers as separate JVMs running the shaded
@@ -51,6 +50,7 @@ class FaultsClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     /** The longest a drain may take while it still makes progress. */
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(5);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ClusterKit kit;
@@ -61,7 +61,8 @@ class FaultsClusterIT {
     @BeforeAll
     static void start() {
         kit = ClusterKit.builder("faults", FaultsClusterIT.class)
-                .fc(FcEmulator.builder().invocationLogCapacity(200_000)).start();
+                .fc(FcEmulator.builder().invocationLogCapacity(200_000))
+                .start();
     }
 
     @AfterAll
@@ -88,8 +89,11 @@ class FaultsClusterIT {
         jobId = startJob(lane, "--retry.interval", "100ms");
 
         // Seeded, so a failure reproduces with the same pattern of faults
-        Fault errors = kit.fc.faults().add(Fault.functionError("injected: seeded 5% function errors")
-                .withProbability(0.05, 42).onlyFor(SERVICE, lane.function()));
+        Fault errors = kit.fc
+                .faults()
+                .add(Fault.functionError("injected: seeded 5% function errors")
+                        .withProbability(0.05, 42)
+                        .onlyFor(SERVICE, lane.function()));
         Fault spikes;
         Fault throttled;
         Fault dropped;
@@ -115,20 +119,28 @@ class FaultsClusterIT {
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         long drain = Duration.ofNanos(System.nanoTime() - drainStart).toMillis();
         kit.figure("FC faults (5% errors, 429 burst, latency spikes, dropped connection)", report.toString());
-        kit.figure("FC faults: faults fired", "function errors " + errors.fired() + ", 429 " + throttled.fired()
-                + ", latency spikes " + spikes.fired() + ", dropped " + dropped.fired());
+        kit.figure(
+                "FC faults: faults fired",
+                "function errors " + errors.fired() + ", 429 " + throttled.fired() + ", latency spikes "
+                        + spikes.fired() + ", dropped " + dropped.fired());
         kit.figure("FC faults: time to drain after the last record was produced", drain + " ms");
 
         assertThat(errors.fired()).as("seeded function errors happened").isPositive();
         assertThat(spikes.fired()).as("latency spikes happened").isPositive();
-        assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
-        assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
+        assertThat(report.orderViolations())
+                .as("first deliveries per shard in sequence order")
+                .isEmpty();
+        assertThat(report.repeatedExamples())
+                .as("no failover, so no record reaches the function twice")
+                .isEmpty();
         assertThat(report.failedInvocations()).isGreaterThanOrEqualTo(errors.fired() + 12 + 2);
         assertStillRunningWithoutRestart();
 
         // every failed invocation the emulator saw is one failed attempt in the job's metrics
-        long failedAttempts = RestPoll.until("failedAttempts = the " + report.failedInvocations() + " failed invocations",
-                TIMEOUT, () -> sumOverShards(lane, DeliveryShard.FAILED_ATTEMPTS).filter(n -> n == report.failedInvocations()));
+        long failedAttempts = RestPoll.until(
+                "failedAttempts = the " + report.failedInvocations() + " failed invocations",
+                TIMEOUT,
+                () -> sumOverShards(lane, DeliveryShard.FAILED_ATTEMPTS).filter(n -> n == report.failedInvocations()));
         kit.figure("FC faults: failedAttempts metric (sum over shards)", String.valueOf(failedAttempts));
     }
 
@@ -146,7 +158,8 @@ class FaultsClusterIT {
         try (DemoProducer producer = producer(lane.topic(), 300)) {
             Await.until("300 records produced", TIMEOUT, () -> producer.written() >= 300);
             // aimed at the job's calls only, never at the producer's putRecords
-            kit.datahub.faults()
+            kit.datahub
+                    .faults()
                     .failNext(8, DataHubFault.LIMIT_EXCEEDED, DataHubAction.GET_RECORDS)
                     .failNext(4, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.GET_RECORDS)
                     .failNext(2, DataHubFault.DROP_CONNECTION, DataHubAction.GET_RECORDS)
@@ -154,14 +167,25 @@ class FaultsClusterIT {
                     .failNext(2, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.LIST_SHARD)
                     .failNext(2, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.GET_CURSOR)
                     .hideNewShardsAfterReshard(3);
-            Await.until("the read faults used up", TIMEOUT, () -> kit.datahub.faults().pendingFailures() <= 2);
+            Await.until(
+                    "the read faults used up",
+                    TIMEOUT,
+                    () -> kit.datahub.faults().pendingFailures() <= 2);
             // the children answer NoSuchShard to their first 3 calls; their getCursor also meets the two 500s
             children = kit.datahub.splitShard(PROJECT, lane.topic(), "0");
             for (ShardSnapshot child : children) {
-                Await.until("50 records in child shard " + child.shardId(), TIMEOUT,
-                        () -> kit.datahub.records(PROJECT, lane.topic(), child.shardId()).size() >= 50);
+                Await.until(
+                        "50 records in child shard " + child.shardId(),
+                        TIMEOUT,
+                        () -> kit.datahub
+                                        .records(PROJECT, lane.topic(), child.shardId())
+                                        .size()
+                                >= 50);
             }
-            Await.until("every injected failure used", TIMEOUT, () -> kit.datahub.faults().pendingFailures() == 0);
+            Await.until(
+                    "every injected failure used",
+                    TIMEOUT,
+                    () -> kit.datahub.faults().pendingFailures() == 0);
             drainStart = System.nanoTime();
         }
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
@@ -169,22 +193,37 @@ class FaultsClusterIT {
         kit.figure("DataHub faults (LimitExceeded, 500s, dropped, NoSuchShard after a split)", report.toString());
         kit.figure("DataHub faults: time to drain after the last record was produced", drain + " ms");
 
-        assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
-        assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
+        assertThat(report.orderViolations())
+                .as("first deliveries per shard in sequence order")
+                .isEmpty();
+        assertThat(report.repeatedExamples())
+                .as("no failover, so no record reaches the function twice")
+                .isEmpty();
         for (ShardSnapshot child : children) {
-            assertThat(delivered(lane).keySet()).as("the split's children were read despite NoSuchShard").contains(child.shardId());
+            assertThat(delivered(lane).keySet())
+                    .as("the split's children were read despite NoSuchShard")
+                    .contains(child.shardId());
         }
         assertStillRunningWithoutRestart();
         String retries = metricName(sourceVertex, "." + SourceReader.DATAHUB_RETRIES);
         String throttled = metricName(sourceVertex, "." + SourceReader.DATAHUB_THROTTLED);
         // what the readers must have retried: 12 getRecords, 2 getCursor, 3 NoSuchShard per child (listShard faults hit
         // the enumerator, not the readers; a dropped read may be re-sent by the HTTP client under the SDK, unseen)
-        double retried = RestPoll.until("DataHub retries reported", TIMEOUT,
-                () -> kit.cluster.aggregatedMetric(jobId, sourceVertex, retries, "sum").filter(n -> n >= 8 + 4 + 2 + 3 * 2));
-        double throttledCalls = RestPoll.until("DataHub throttling reported", TIMEOUT,
-                () -> kit.cluster.aggregatedMetric(jobId, sourceVertex, throttled, "sum").filter(n -> n >= 8));
-        kit.figure("DataHub faults: source metrics", "dataHubRetries " + (long) retried + ", dataHubThrottled "
-                + (long) throttledCalls);
+        double retried = RestPoll.until(
+                "DataHub retries reported",
+                TIMEOUT,
+                () -> kit.cluster
+                        .aggregatedMetric(jobId, sourceVertex, retries, "sum")
+                        .filter(n -> n >= 8 + 4 + 2 + 3 * 2));
+        double throttledCalls = RestPoll.until(
+                "DataHub throttling reported",
+                TIMEOUT,
+                () -> kit.cluster
+                        .aggregatedMetric(jobId, sourceVertex, throttled, "sum")
+                        .filter(n -> n >= 8));
+        kit.figure(
+                "DataHub faults: source metrics",
+                "dataHubRetries " + (long) retried + ", dataHubThrottled " + (long) throttledCalls);
     }
 
     // ---------------------------------------------------------------- a split and a merge
@@ -203,7 +242,9 @@ class FaultsClusterIT {
                 awaitRecordsIn(lane, child.shardId(), 60);
             }
             // the upper child of "0" borders "1": merging them makes a shard with a parent that itself is a child
-            ShardSnapshot upper = children.stream().max(Comparator.comparing(ShardSnapshot::endHashKey)).orElseThrow();
+            ShardSnapshot upper = children.stream()
+                    .max(Comparator.comparing(ShardSnapshot::endHashKey))
+                    .orElseThrow();
             ShardSnapshot merged = kit.datahub.mergeShard(PROJECT, lane.topic(), upper.shardId(), "1");
             awaitRecordsIn(lane, merged.shardId(), 60);
             drainStart = System.nanoTime();
@@ -214,15 +255,20 @@ class FaultsClusterIT {
         kit.figure("split and merge while running", report.toString() + ", shards " + lineage(shards));
         kit.figure("split and merge: time to drain after the last record was produced", drain + " ms");
 
-        assertThat(report.orderViolations()).as("records of parents and children each in sequence order").isEmpty();
-        assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
+        assertThat(report.orderViolations())
+                .as("records of parents and children each in sequence order")
+                .isEmpty();
+        assertThat(report.repeatedExamples())
+                .as("no failover, so no record reaches the function twice")
+                .isEmpty();
         // a child's records wait (through the delivery coordinator) until each parent's last batch was answered
         List<String> lineageViolations = lineageViolations(lane, shards);
         kit.figure("split and merge: children invoked before a parent's last delivery", lineageViolations.toString());
-        assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
+        assertThat(lineageViolations)
+                .as("every child's first delivery after each parent's last")
+                .isEmpty();
         assertStillRunningWithoutRestart();
     }
-
 
     /**
      * The same claim when FC is slow, so a parent's tail is still queued in the FC operator when DataHub has been read
@@ -249,11 +295,19 @@ class FaultsClusterIT {
         List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
         kit.figure("split under a slow function (1 s per call)", report.toString() + ", shards " + lineage(shards));
-        kit.figure("split under a slow function: children invoked before a parent's last delivery", lineageViolations.toString());
+        kit.figure(
+                "split under a slow function: children invoked before a parent's last delivery",
+                lineageViolations.toString());
 
-        assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
-        assertThat(report.repeatedExamples()).as("no failover, so no record reaches the function twice").isEmpty();
-        assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
+        assertThat(report.orderViolations())
+                .as("records of parent and children each in sequence order")
+                .isEmpty();
+        assertThat(report.repeatedExamples())
+                .as("no failover, so no record reaches the function twice")
+                .isEmpty();
+        assertThat(lineageViolations)
+                .as("every child's first delivery after each parent's last")
+                .isEmpty();
         assertStillRunningWithoutRestart();
     }
 
@@ -278,26 +332,42 @@ class FaultsClusterIT {
             }
         }
         String fcVertex = kit.cluster.vertex(jobId, fcName(lane)).id();
-        int parentSubtask = KeyGroupRangeAssignment.assignKeyToParallelOperator("0",
-                KeyGroupRangeAssignment.computeDefaultMaxParallelism(2), 2);
-        String victim = kit.cluster.rest().get("/jobs/" + jobId + "/vertices/" + fcVertex).path("subtasks")
-                .get(parentSubtask).path("taskmanager-id").asText();
+        int parentSubtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                "0", KeyGroupRangeAssignment.computeDefaultMaxParallelism(2), 2);
+        String victim = kit.cluster
+                .rest()
+                .get("/jobs/" + jobId + "/vertices/" + fcVertex)
+                .path("subtasks")
+                .get(parentSubtask)
+                .path("taskmanager-id")
+                .asText();
         long parentRecords = kit.datahub.records(PROJECT, lane.topic(), "0").size();
-        long parentUndelivered = DeliveryLedger.reconcile(Map.of("0", produced(lane).get("0")),
-                kit.fc.invocations().of(SERVICE, lane.function())).missingCount();
+        long parentUndelivered = DeliveryLedger.reconcile(
+                        Map.of("0", produced(lane).get("0")),
+                        kit.fc.invocations().of(SERVICE, lane.function()))
+                .missingCount();
         assertThat(parentUndelivered).as("the parent still drains at the kill").isPositive();
         kit.cluster.killTaskManager(victim);
         kit.cluster.startTaskManager();
-        RestPoll.until("the job restarted", TIMEOUT, () -> kit.cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1));
+        RestPoll.until(
+                "the job restarted",
+                TIMEOUT,
+                () -> kit.cluster.jobMetric(jobId, "numRestarts").filter(n -> n >= 1));
 
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
-        kit.figure("split, kill -9 of the parent's TaskManager while it drains (" + parentRecords + " records, "
-                + parentUndelivered + " undelivered at the kill)", report.toString() + ", shards " + lineage(shards));
+        kit.figure(
+                "split, kill -9 of the parent's TaskManager while it drains (" + parentRecords + " records, "
+                        + parentUndelivered + " undelivered at the kill)",
+                report.toString() + ", shards " + lineage(shards));
         kit.figure("split and kill -9: children invoked before a parent's last delivery", lineageViolations.toString());
-        assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
-        assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
+        assertThat(report.orderViolations())
+                .as("records of parent and children each in sequence order")
+                .isEmpty();
+        assertThat(lineageViolations)
+                .as("every child's first delivery after each parent's last")
+                .isEmpty();
     }
 
     /**
@@ -322,13 +392,19 @@ class FaultsClusterIT {
             for (ShardSnapshot child : children) {
                 awaitRecordsIn(lane, child.shardId(), 30);
             }
-            parentUndelivered = DeliveryLedger.reconcile(Map.of("0", produced(lane).get("0")),
-                    kit.fc.invocations().of(SERVICE, lane.function())).missingCount();
-            assertThat(parentUndelivered).as("the parent still drains at the first stop").isPositive();
+            parentUndelivered = DeliveryLedger.reconcile(
+                            Map.of("0", produced(lane).get("0")),
+                            kit.fc.invocations().of(SERVICE, lane.function()))
+                    .missingCount();
+            assertThat(parentUndelivered)
+                    .as("the parent still drains at the first stop")
+                    .isPositive();
             String first = kit.cluster.stopWithSavepoint(jobId, TIMEOUT);
             jobId = startJob(lane, 3, first, discovery, "1s");
             int before = kit.fc.invocations().of(SERVICE, lane.function()).size();
-            Await.until("delivery going on at parallelism 3", TIMEOUT,
+            Await.until(
+                    "delivery going on at parallelism 3",
+                    TIMEOUT,
                     () -> kit.fc.invocations().of(SERVICE, lane.function()).size() >= before + 5);
             String second = kit.cluster.stopWithSavepoint(jobId, TIMEOUT);
             jobId = startJob(lane, 1, second, discovery, "1s");
@@ -336,12 +412,22 @@ class FaultsClusterIT {
         DeliveryLedger.Report report = awaitEverythingDelivered(lane);
         List<ShardSnapshot> shards = kit.datahub.shards(PROJECT, lane.topic());
         List<String> lineageViolations = lineageViolations(lane, shards);
-        kit.figure("split, stop-with-savepoint while the parent drains (" + parentUndelivered
-                + " undelivered), resumed at p=3, stopped again, resumed at p=1", report.toString() + ", shards " + lineage(shards));
-        kit.figure("split and two stop-with-savepoint: children invoked before a parent's last delivery", lineageViolations.toString());
-        assertThat(report.orderViolations()).as("records of parent and children each in sequence order").isEmpty();
-        assertThat(report.repeatedExamples()).as("stop-with-savepoint is exactly-once: no record twice").isEmpty();
-        assertThat(lineageViolations).as("every child's first delivery after each parent's last").isEmpty();
+        kit.figure(
+                "split, stop-with-savepoint while the parent drains (" + parentUndelivered
+                        + " undelivered), resumed at p=3, stopped again, resumed at p=1",
+                report.toString() + ", shards " + lineage(shards));
+        kit.figure(
+                "split and two stop-with-savepoint: children invoked before a parent's last delivery",
+                lineageViolations.toString());
+        assertThat(report.orderViolations())
+                .as("records of parent and children each in sequence order")
+                .isEmpty();
+        assertThat(report.repeatedExamples())
+                .as("stop-with-savepoint is exactly-once: no record twice")
+                .isEmpty();
+        assertThat(lineageViolations)
+                .as("every child's first delivery after each parent's last")
+                .isEmpty();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -369,8 +455,8 @@ class FaultsClusterIT {
 
     /** Submits the job at {@code parallelism}, from {@code savepoint} when not null. */
     private static String startJob(Lane lane, int parallelism, String savepoint, String... extraArgs) {
-        List<String> args = kit.args(PROJECT, lane.topic(), SERVICE, lane.function(), "--start", "OLDEST",
-                "--batch.max-records", "50");
+        List<String> args = kit.args(
+                PROJECT, lane.topic(), SERVICE, lane.function(), "--start", "OLDEST", "--batch.max-records", "50");
         args.addAll(List.of(extraArgs));
         return kit.submitRunning(args, parallelism, savepoint, TIMEOUT);
     }
@@ -388,9 +474,12 @@ class FaultsClusterIT {
 
     private void assertStillRunningWithoutRestart() {
         assertThat(kit.cluster.jobStatus(jobId)).isEqualTo("RUNNING");
-        double restarts = RestPoll.until("numRestarts reported", TIMEOUT, () -> kit.cluster.jobMetric(jobId, "numRestarts"));
+        double restarts =
+                RestPoll.until("numRestarts reported", TIMEOUT, () -> kit.cluster.jobMetric(jobId, "numRestarts"));
         assertThat(restarts).as("numRestarts").isZero();
-        assertThat(kit.cluster.exceptions(jobId).path("exceptionHistory").path("entries")).as("exception history").isEmpty();
+        assertThat(kit.cluster.exceptions(jobId).path("exceptionHistory").path("entries"))
+                .as("exception history")
+                .isEmpty();
     }
 
     /** A per-shard metric of the FC operator, summed over the lane's shards that report it. */
@@ -400,7 +489,9 @@ class FaultsClusterIT {
         for (ShardSnapshot shard : kit.datahub.shards(PROJECT, lane.topic())) {
             String suffix = "." + MetricNames.ofShard(shard.shardId(), metric);
             java.util.Optional<String> name = kit.cluster.vertexMetricIds(jobId, fcVertex).stream()
-                    .filter(id -> id.endsWith(suffix)).map(id -> id.substring(id.indexOf('.') + 1)).findFirst();
+                    .filter(id -> id.endsWith(suffix))
+                    .map(id -> id.substring(id.indexOf('.') + 1))
+                    .findFirst();
             if (name.isEmpty()) {
                 return java.util.Optional.empty();
             }
@@ -415,21 +506,26 @@ class FaultsClusterIT {
 
     /** The vertex's metric whose id ends with {@code suffix}, without the subtask prefix. */
     private String metricName(String vertexId, String suffix) {
-        return RestPoll.until("a metric ending in " + suffix, TIMEOUT, () -> kit.cluster.vertexMetricIds(jobId, vertexId).stream()
-                .filter(id -> id.endsWith(suffix))
-                .map(id -> id.substring(id.indexOf('.') + 1))
-                .findFirst());
+        return RestPoll.until(
+                "a metric ending in " + suffix,
+                TIMEOUT,
+                () -> kit.cluster.vertexMetricIds(jobId, vertexId).stream()
+                        .filter(id -> id.endsWith(suffix))
+                        .map(id -> id.substring(id.indexOf('.') + 1))
+                        .findFirst());
     }
 
     private static void awaitRecordsIn(Lane lane, String shardId, int records) {
-        Await.until(records + " records in shard " + shardId, TIMEOUT,
+        Await.until(
+                records + " records in shard " + shardId,
+                TIMEOUT,
                 () -> kit.datahub.records(PROJECT, lane.topic(), shardId).size() >= records);
     }
 
     /** Writes through the real DataHub SDK, spread over the shards by partition key. */
     private static DemoProducer producer(String topic, double recordsPerSecond) {
-        return DemoProducer.start(KitConnections.dataHub(kit.datahub).createSdkClient(),
-                PROJECT, topic, recordsPerSecond);
+        return DemoProducer.start(
+                KitConnections.dataHub(kit.datahub).createSdkClient(), PROJECT, topic, recordsPerSecond);
     }
 
     private static Map<String, List<Long>> produced(Lane lane) {
@@ -446,8 +542,12 @@ class FaultsClusterIT {
         while (true) {
             long succeededBefore = succeededCalls(lane);
             try {
-                return Await.value("every produced record of " + lane.topic() + " delivered", TIMEOUT, Duration.ofMillis(250),
-                        () -> DeliveryLedger.reconcile(produced(lane), kit.fc.invocations().of(SERVICE, lane.function())),
+                return Await.value(
+                        "every produced record of " + lane.topic() + " delivered",
+                        TIMEOUT,
+                        Duration.ofMillis(250),
+                        () -> DeliveryLedger.reconcile(
+                                produced(lane), kit.fc.invocations().of(SERVICE, lane.function())),
                         DeliveryLedger.Report::complete);
             } catch (AssertionError stalledOrSlow) {
                 if (succeededCalls(lane) == succeededBefore || System.nanoTime() > giveUpAt) throw stalledOrSlow;
@@ -457,7 +557,8 @@ class FaultsClusterIT {
 
     private static long succeededCalls(Lane lane) {
         return kit.fc.invocations().of(SERVICE, lane.function()).stream()
-                .filter(i -> i.outcome() == InvocationRecord.Outcome.SUCCESS).count();
+                .filter(i -> i.outcome() == InvocationRecord.Outcome.SUCCESS)
+                .count();
     }
 
     /** When a shard's records reached the function: its first successful call received, its last one answered. */
@@ -472,9 +573,12 @@ class FaultsClusterIT {
             for (JsonNode record : parse(invocation).path("records")) {
                 String eventId = record.path("eventId").asText();
                 String shard = eventId.substring(0, eventId.lastIndexOf(':'));
-                windows.merge(shard, new Window(invocation.received(), invocation.finished()), (a, b) -> new Window(
-                        a.firstReceived().isBefore(b.firstReceived()) ? a.firstReceived() : b.firstReceived(),
-                        a.lastFinished().isAfter(b.lastFinished()) ? a.lastFinished() : b.lastFinished()));
+                windows.merge(
+                        shard,
+                        new Window(invocation.received(), invocation.finished()),
+                        (a, b) -> new Window(
+                                a.firstReceived().isBefore(b.firstReceived()) ? a.firstReceived() : b.firstReceived(),
+                                a.lastFinished().isAfter(b.lastFinished()) ? a.lastFinished() : b.lastFinished()));
             }
         }
         return windows;
@@ -492,7 +596,8 @@ class FaultsClusterIT {
                 assertThat(parent).as("parent shard " + parentId + " delivered").isNotNull();
                 if (child.firstReceived().isBefore(parent.lastFinished())) {
                     violations.add("child " + shard.shardId() + " first invoked at " + child.firstReceived()
-                            + ", before parent " + parentId + "'s last delivery was answered at " + parent.lastFinished());
+                            + ", before parent " + parentId + "'s last delivery was answered at "
+                            + parent.lastFinished());
                 }
             }
         }
@@ -510,7 +615,10 @@ class FaultsClusterIT {
     private static String lineage(List<ShardSnapshot> shards) {
         StringBuilder text = new StringBuilder();
         for (ShardSnapshot shard : shards) {
-            text.append(text.length() == 0 ? "" : ", ").append(shard.shardId()).append(' ').append(shard.state())
+            text.append(text.length() == 0 ? "" : ", ")
+                    .append(shard.shardId())
+                    .append(' ')
+                    .append(shard.state())
                     .append(shard.parentShardIds().isEmpty() ? "" : " from " + shard.parentShardIds());
         }
         return text.toString();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.Fault;
+import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.JobArguments;
@@ -47,7 +47,8 @@ class Fc3ClusterIT {
     @BeforeAll
     static void start() {
         kit = ClusterKit.builder("fc3", Fc3ClusterIT.class)
-                .fc(FcEmulator.builder().invocationLogCapacity(100_000)).start();
+                .fc(FcEmulator.builder().invocationLogCapacity(100_000))
+                .start();
         kit.topic(PROJECT, TOPIC, SHARDS);
         kit.appendNumbered(PROJECT, TOPIC, SHARDS, PER_SHARD);
         kit.fc.deployFunction3(FUNCTION, ClusterKit.ANSWERS_EMPTY_OBJECT);
@@ -61,25 +62,40 @@ class Fc3ClusterIT {
     @Test
     @Order(1)
     void everyRecordIsDeliveredInOrderThroughFunctionErrorsAndPlatformErrorsEachRetryOneRequestAnIntervalLater() {
-        Fault functionErrors = kit.fc.faults().add(Fault.functionError("flaky").whenEventId("0:25").times(3));
-        Fault platformErrors = kit.fc.faults().add(Fault.serverError().whenEventId("1:40").times(2));
+        Fault functionErrors = kit.fc
+                .faults()
+                .add(Fault.functionError("flaky").whenEventId("0:25").times(3));
+        Fault platformErrors =
+                kit.fc.faults().add(Fault.serverError().whenEventId("1:40").times(2));
         String jobId = kit.submit(jobArgs(), 2, null);
         kit.cluster.awaitJobStatus(jobId, "RUNNING", TIMEOUT);
 
-        DeliveryLedger.Report report = Await.value("every record delivered over FC 3.0", TIMEOUT, Duration.ofMillis(250),
-                () -> DeliveryLedger.reconcile(produced(), kit.fc.invocations().all()), DeliveryLedger.Report::complete);
+        DeliveryLedger.Report report = Await.value(
+                "every record delivered over FC 3.0",
+                TIMEOUT,
+                Duration.ofMillis(250),
+                () -> DeliveryLedger.reconcile(produced(), kit.fc.invocations().all()),
+                DeliveryLedger.Report::complete);
         kit.figure("delivery over FC 3.0", report.toString());
-        assertThat(report.orderViolations()).as("first deliveries per shard in sequence order").isEmpty();
+        assertThat(report.orderViolations())
+                .as("first deliveries per shard in sequence order")
+                .isEmpty();
         assertThat(functionErrors.fired()).isEqualTo(3);
-        assertThat(platformErrors.fired()).as("each 500 was one request: the SDK did not re-send").isEqualTo(2);
-        assertThat(kit.fc.invocations().all()).as("every call went through the 2023-03-30 API")
-                .allSatisfy(r -> assertThat(r.service()).isNull()).allSatisfy(r -> assertThat(r.function()).isEqualTo(FUNCTION));
+        assertThat(platformErrors.fired())
+                .as("each 500 was one request: the SDK did not re-send")
+                .isEqualTo(2);
+        assertThat(kit.fc.invocations().all())
+                .as("every call went through the 2023-03-30 API")
+                .allSatisfy(r -> assertThat(r.service()).isNull())
+                .allSatisfy(r -> assertThat(r.function()).isEqualTo(FUNCTION));
         for (String eventId : List.of("0:25", "1:40")) {
             List<InvocationRecord> attempts = attemptsHolding(eventId);
-            assertThat(attempts).as("failed attempts of the batch holding " + eventId + ", then its success")
+            assertThat(attempts)
+                    .as("failed attempts of the batch holding " + eventId + ", then its success")
                     .hasSizeGreaterThanOrEqualTo(2);
             for (int i = 1; i < attempts.size(); i++) {
-                assertThat(Duration.between(attempts.get(i - 1).finished(), attempts.get(i).received()))
+                assertThat(Duration.between(
+                                attempts.get(i - 1).finished(), attempts.get(i).received()))
                         .as("pause before attempt %d of the batch holding %s", i + 1, eventId)
                         .isGreaterThanOrEqualTo(RETRY_INTERVAL);
             }
@@ -97,10 +113,13 @@ class Fc3ClusterIT {
         String jobId = kit.submit(with("--on-exhausted", "fail"), 2, null);
         kit.cluster.awaitJobStatus(jobId, "FAILED", TIMEOUT);
 
-        JsonNode history = kit.cluster.exceptions(jobId).path("exceptionHistory").path("entries");
+        JsonNode history =
+                kit.cluster.exceptions(jobId).path("exceptionHistory").path("entries");
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
-        assertThat(history.toString()).contains("shard 1 of DataHub project " + PROJECT + ", topic " + TOPIC + " is exhausted")
-                .contains("failed 5 attempts (retry.max-attempts=5)").contains("poison pill");
+        assertThat(history.toString())
+                .contains("shard 1 of DataHub project " + PROJECT + ", topic " + TOPIC + " is exhausted")
+                .contains("failed 5 attempts (retry.max-attempts=5)")
+                .contains("poison pill");
         assertThat(poison.fired()).isEqualTo(5);
         kit.fc.faults().clear();
     }
@@ -126,10 +145,15 @@ class Fc3ClusterIT {
             cli.addAll(c.getValue());
             FlinkJvmLauncher.CommandResult r = kit.cluster.cli(Duration.ofSeconds(60), cli.toArray(new String[0]));
             assertThat(r.timedOut()).as(c.getKey() + ": no hang").isFalse();
-            assertThat(r.exitCode()).as(c.getKey() + ": non-zero exit\n" + r.output()).isNotZero();
-            assertThat(r.output()).as(c.getKey()).contains("datahub-fc-sync cannot start: ")
+            assertThat(r.exitCode())
+                    .as(c.getKey() + ": non-zero exit\n" + r.output())
+                    .isNotZero();
+            assertThat(r.output())
+                    .as(c.getKey())
+                    .contains("datahub-fc-sync cannot start: ")
                     .contains(expected.get(c.getKey()))
-                    .doesNotContain("fc3-secret-wrong-for-fc").doesNotContain("fc3-secret-fc-knows")
+                    .doesNotContain("fc3-secret-wrong-for-fc")
+                    .doesNotContain("fc3-secret-fc-knows")
                     .doesNotContain(DataHubEmulator.TEST_ACCESS_KEY_SECRET);
             kit.figure("CLI " + c.getKey(), r.elapsed().toMillis() + " ms, exit " + r.exitCode());
         }
@@ -138,8 +162,18 @@ class Fc3ClusterIT {
     // ---------------------------------------------------------------- helpers
 
     private static List<String> jobArgs() {
-        return kit.fc3Args(PROJECT, TOPIC, FUNCTION, "--start", "OLDEST", "--batch.max-records", "10",
-                "--retry.max-attempts", "5", "--retry.interval", RETRY_INTERVAL.toMillis() + "ms");
+        return kit.fc3Args(
+                PROJECT,
+                TOPIC,
+                FUNCTION,
+                "--start",
+                "OLDEST",
+                "--batch.max-records",
+                "10",
+                "--retry.max-attempts",
+                "5",
+                "--retry.interval",
+                RETRY_INTERVAL.toMillis() + "ms");
     }
 
     private static List<String> with(String... extra) {

@@ -63,8 +63,12 @@ final class FlinkConfigFiles {
         // the REST metric store refreshes every 10 s by default; tests read metrics right after changes
         c.put("metrics.fetcher.update-interval", "1000");
         c.put("execution.checkpointing.interval", "2s");
-        c.put("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
-        c.put("execution.checkpointing.savepoint-dir", workDir.resolve("savepoints").toUri().toString());
+        c.put(
+                "execution.checkpointing.dir",
+                workDir.resolve("checkpoints").toUri().toString());
+        c.put(
+                "execution.checkpointing.savepoint-dir",
+                workDir.resolve("savepoints").toUri().toString());
         c.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         c.put("execution.checkpointing.num-retained", "3");
         c.put("state.backend.type", "hashmap");

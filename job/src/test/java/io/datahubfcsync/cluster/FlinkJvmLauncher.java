@@ -93,16 +93,24 @@ final class FlinkJvmLauncher {
      * to start without them.
      */
     ResourceParams resourceParams(String command) {
-        List<String> cmd = List.of(java.toString(), "-cp", classpath(), "org.apache.flink.runtime.util.bash.BashJavaUtils",
-                command, "--configDir", confDir.toString());
+        List<String> cmd = List.of(
+                java.toString(),
+                "-cp",
+                classpath(),
+                "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                command,
+                "--configDir",
+                confDir.toString());
         Path out = logDir.resolve("bash-java-utils-" + command + ".out");
         CommandResult result = runToCompletion(cmd, out, Duration.ofSeconds(60));
-        List<String> lines = result.output().lines()
+        List<String> lines = result.output()
+                .lines()
                 .filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:"))
                 .map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim())
                 .toList();
         if (result.exitCode() != 0 || lines.size() < 2) {
-            throw new IllegalStateException("BashJavaUtils " + command + " failed (exit " + result.exitCode() + "):\n" + result.output());
+            throw new IllegalStateException(
+                    "BashJavaUtils " + command + " failed (exit " + result.exitCode() + "):\n" + result.output());
         }
         return new ResourceParams(split(lines.get(0)), split(lines.get(lines.size() - 1)));
     }
@@ -157,7 +165,8 @@ final class FlinkJvmLauncher {
     }
 
     private List<String> loggingOptions(Path logFile) {
-        return List.of("-Dlog.file=" + logFile, "-Dlog4j.configurationFile=file:" + confDir.resolve("log4j.properties"));
+        return List.of(
+                "-Dlog.file=" + logFile, "-Dlog4j.configurationFile=file:" + confDir.resolve("log4j.properties"));
     }
 
     private String classpath() {
@@ -168,7 +177,8 @@ final class FlinkJvmLauncher {
         return runToCompletion(cmd, consoleFile, timeout, environment);
     }
 
-    private CommandResult runToCompletion(List<String> cmd, Path consoleFile, Duration timeout, Map<String, String> extraEnvironment) {
+    private CommandResult runToCompletion(
+            List<String> cmd, Path consoleFile, Duration timeout, Map<String, String> extraEnvironment) {
         long started = System.nanoTime();
         Process process = spawn(cmd, consoleFile, extraEnvironment);
         boolean exited;

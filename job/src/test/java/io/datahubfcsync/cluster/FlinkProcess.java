@@ -18,7 +18,8 @@ public final class FlinkProcess {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "flink-test-cluster-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "flink-test-cluster-reaper"));
     }
 
     private final String name;
@@ -92,7 +93,8 @@ public final class FlinkProcess {
 
     @Override
     public String toString() {
-        return name + "(pid " + process.pid() + (process.isAlive() ? ", alive" : ", exited " + process.exitValue()) + ")";
+        return name + "(pid " + process.pid() + (process.isAlive() ? ", alive" : ", exited " + process.exitValue())
+                + ")";
     }
 
     private static String read(Path file) {

@@ -2,7 +2,6 @@ package io.datahubfcsync.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +30,10 @@ public final class FlinkRestClient {
     public FlinkRestClient(URI base) {
         this.base = base;
         // HTTP/1.1: Flink's netty REST server does not speak h2c, and an upgrade attempt only costs time.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     public URI base() {
@@ -43,13 +45,17 @@ public final class FlinkRestClient {
     }
 
     public JsonNode post(String path, Object body) {
-        return send("POST", path, HttpRequest.newBuilder(uri(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(toJson(body))));
+        return send(
+                "POST",
+                path,
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(toJson(body))));
     }
 
     public JsonNode patch(String path) {
-        return send("PATCH", path, HttpRequest.newBuilder(uri(path)).method("PATCH", HttpRequest.BodyPublishers.noBody()));
+        return send(
+                "PATCH", path, HttpRequest.newBuilder(uri(path)).method("PATCH", HttpRequest.BodyPublishers.noBody()));
     }
 
     /** POST /jars/upload as multipart/form-data with the part name {@code jarfile} that Flink's upload handler expects. */
@@ -58,16 +64,21 @@ public final class FlinkRestClient {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try {
             body.write(("--" + boundary + "\r\n"
-                    + "Content-Disposition: form-data; name=\"jarfile\"; filename=\"" + jar.getFileName() + "\"\r\n"
-                    + "Content-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                            + "Content-Disposition: form-data; name=\"jarfile\"; filename=\"" + jar.getFileName()
+                            + "\"\r\n"
+                            + "Content-Type: application/x-java-archive\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             body.write(Files.readAllBytes(jar));
             body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read job jar " + jar, e);
         }
-        return send("POST", "/jars/upload", HttpRequest.newBuilder(uri("/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        return send(
+                "POST",
+                "/jars/upload",
+                HttpRequest.newBuilder(uri("/jars/upload"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }
 
     private JsonNode send(String method, String path, HttpRequest.Builder request) {

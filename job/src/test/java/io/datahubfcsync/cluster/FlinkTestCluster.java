@@ -3,7 +3,6 @@ package io.datahubfcsync.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datahubfcsync.cluster.FlinkJvmLauncher.CommandResult;
 import io.datahubfcsync.cluster.FlinkJvmLauncher.ResourceParams;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -46,6 +45,7 @@ public final class FlinkTestCluster implements AutoCloseable {
     private final List<String> perProcessPortKeys;
     /** key of {@link Builder#perProcessPort} -> process name -> the port that process was given. */
     private final Map<String, Map<String, Integer>> processPorts = new LinkedHashMap<>();
+
     private FlinkProcess jobManager;
     private ResourceParams taskManagerResources;
     private int nextTaskManagerIndex;
@@ -68,8 +68,11 @@ public final class FlinkTestCluster implements AutoCloseable {
         this.launcher = new FlinkJvmLauncher(distLib, distPlugins(), confDir, logDir, builder.environment);
         this.rest = new FlinkRestClient(URI.create("http://127.0.0.1:" + config.get("rest.port")));
         try {
-            jobManager = launcher.start("jobmanager", FlinkJvmLauncher.JOB_MANAGER_MAIN,
-                    launcher.resourceParams("GET_JM_RESOURCE_PARAMS"), portProperties("jobmanager"));
+            jobManager = launcher.start(
+                    "jobmanager",
+                    FlinkJvmLauncher.JOB_MANAGER_MAIN,
+                    launcher.resourceParams("GET_JM_RESOURCE_PARAMS"),
+                    portProperties("jobmanager"));
             // computed while the JobManager boots; every TaskManager uses the same answer
             taskManagerResources = launcher.resourceParams("GET_TM_RESOURCE_PARAMS");
             awaitRest();
@@ -128,7 +131,8 @@ public final class FlinkTestCluster implements AutoCloseable {
 
     /** Resource ids of the TaskManagers the JobManager currently lists. */
     public Set<String> registeredTaskManagers() {
-        return StreamSupport.stream(rest.get("/taskmanagers").path("taskmanagers").spliterator(), false)
+        return StreamSupport.stream(
+                        rest.get("/taskmanagers").path("taskmanagers").spliterator(), false)
                 .map(tm -> tm.path("id").asText())
                 .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -157,8 +161,8 @@ public final class FlinkTestCluster implements AutoCloseable {
     public Map<String, Integer> processPorts(String key) {
         Map<String, Integer> ports = processPorts.get(key);
         if (ports == null) {
-            throw new IllegalArgumentException(key + " was not registered with Builder.perProcessPort; registered: "
-                    + perProcessPortKeys);
+            throw new IllegalArgumentException(
+                    key + " was not registered with Builder.perProcessPort; registered: " + perProcessPortKeys);
         }
         return Map.copyOf(ports);
     }
@@ -198,7 +202,8 @@ public final class FlinkTestCluster implements AutoCloseable {
      *
      * @param savepointPath a savepoint or retained checkpoint to start from ({@code flink run -s}), or null
      */
-    public String runJar(String jarId, String entryClass, List<String> args, Integer parallelism, String savepointPath) {
+    public String runJar(
+            String jarId, String entryClass, List<String> args, Integer parallelism, String savepointPath) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("entryClass", entryClass);
         body.put("programArgsList", args);
@@ -222,12 +227,16 @@ public final class FlinkTestCluster implements AutoCloseable {
 
     /** Waits until the job has {@code status} and, for RUNNING, every vertex is RUNNING too (tasks deployed). */
     public JsonNode awaitJobStatus(String jobId, String status, Duration timeout) {
-        return RestPoll.until("job " + jobId + " " + status + (status.equals("RUNNING") ? " with all vertices running" : ""),
-                timeout, () -> {
+        return RestPoll.until(
+                "job " + jobId + " " + status + (status.equals("RUNNING") ? " with all vertices running" : ""),
+                timeout,
+                () -> {
                     JsonNode job = job(jobId);
-                    if (isTerminal(job.path("state").asText()) && !job.path("state").asText().equals(status)) {
-                        throw new AssertionError("job " + jobId + " ended " + job.path("state").asText()
-                                + " while waiting for " + status + "; exceptions: " + exceptions(jobId));
+                    if (isTerminal(job.path("state").asText())
+                            && !job.path("state").asText().equals(status)) {
+                        throw new AssertionError(
+                                "job " + jobId + " ended " + job.path("state").asText() + " while waiting for " + status
+                                        + "; exceptions: " + exceptions(jobId));
                     }
                     boolean reached = job.path("state").asText().equals(status)
                             && (!status.equals("RUNNING") || allVerticesRunning(job));
@@ -238,7 +247,10 @@ public final class FlinkTestCluster implements AutoCloseable {
     /** The job's vertices (operator chains) in topological order. */
     public List<JobVertex> vertices(String jobId) {
         return StreamSupport.stream(job(jobId).path("vertices").spliterator(), false)
-                .map(v -> new JobVertex(v.path("id").asText(), v.path("name").asText(), v.path("status").asText(),
+                .map(v -> new JobVertex(
+                        v.path("id").asText(),
+                        v.path("name").asText(),
+                        v.path("status").asText(),
                         v.path("parallelism").asInt()))
                 .toList();
     }
@@ -246,13 +258,19 @@ public final class FlinkTestCluster implements AutoCloseable {
     /** The vertex whose name contains {@code nameFragment} (chained operators share one vertex name). */
     public JobVertex vertex(String jobId, String nameFragment) {
         List<JobVertex> all = vertices(jobId);
-        return all.stream().filter(v -> v.name().contains(nameFragment)).findFirst()
+        return all.stream()
+                .filter(v -> v.name().contains(nameFragment))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no vertex named like '" + nameFragment + "' in " + all));
     }
 
     /** Resource ids of the TaskManagers that run subtasks of the vertex. */
     public Set<String> taskManagersRunning(String jobId, String vertexId) {
-        return StreamSupport.stream(rest.get("/jobs/" + jobId + "/vertices/" + vertexId).path("subtasks").spliterator(), false)
+        return StreamSupport.stream(
+                        rest.get("/jobs/" + jobId + "/vertices/" + vertexId)
+                                .path("subtasks")
+                                .spliterator(),
+                        false)
                 .map(s -> s.path("taskmanager-id").asText())
                 .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -301,30 +319,43 @@ public final class FlinkTestCluster implements AutoCloseable {
 
     /** Metric ids a vertex currently reports, e.g. {@code 0.counting.harness.processed}. */
     public List<String> vertexMetricIds(String jobId, String vertexId) {
-        return StreamSupport.stream(rest.get("/jobs/" + jobId + "/vertices/" + vertexId + "/metrics").spliterator(), false)
+        return StreamSupport.stream(
+                        rest.get("/jobs/" + jobId + "/vertices/" + vertexId + "/metrics")
+                                .spliterator(),
+                        false)
                 .map(m -> m.path("id").asText())
                 .toList();
     }
 
     /** One subtask's metric: {@code metric} without the subtask prefix, e.g. {@code counting.harness.processed}. */
     public Optional<Double> subtaskMetric(String jobId, String vertexId, int subtask, String metric) {
-        return single(rest.get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/" + subtask + "/metrics?get="
-                + encode(metric)), "value");
+        return single(
+                rest.get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/" + subtask + "/metrics?get="
+                        + encode(metric)),
+                "value");
     }
 
     /** A metric aggregated over the vertex's subtasks; {@code agg} is one of min, max, sum, avg, skew. */
     public Optional<Double> aggregatedMetric(String jobId, String vertexId, String metric, String agg) {
-        return single(rest.get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics?get=" + encode(metric)
-                + "&agg=" + agg), agg);
+        return single(
+                rest.get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics?get=" + encode(metric)
+                        + "&agg=" + agg),
+                agg);
     }
 
     // ---------------------------------------------------------------- stop, cancel
 
     /** POST /jobs/:id/stop (no drain), waits for the savepoint and the FINISHED job; returns the savepoint path. */
     public String stopWithSavepoint(String jobId, Duration timeout) {
-        Map<String, Object> body = Map.of("drain", false, "formatType", "CANONICAL",
-                "targetDirectory", savepointDir().toUri().toString());
-        String requestId = rest.post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
+        Map<String, Object> body = Map.of(
+                "drain",
+                false,
+                "formatType",
+                "CANONICAL",
+                "targetDirectory",
+                savepointDir().toUri().toString());
+        String requestId =
+                rest.post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
         String path = RestPoll.until("savepoint of job " + jobId, timeout, () -> {
             JsonNode answer = rest.get("/jobs/" + jobId + "/savepoints/" + requestId);
             if (!answer.path("status").path("id").asText().equals("COMPLETED")) {
@@ -332,7 +363,8 @@ public final class FlinkTestCluster implements AutoCloseable {
             }
             JsonNode operation = answer.path("operation");
             if (operation.has("failure-cause")) {
-                throw new AssertionError("stop-with-savepoint of " + jobId + " failed: " + operation.path("failure-cause"));
+                throw new AssertionError(
+                        "stop-with-savepoint of " + jobId + " failed: " + operation.path("failure-cause"));
             }
             return Optional.of(operation.path("location").asText());
         });
@@ -445,9 +477,11 @@ public final class FlinkTestCluster implements AutoCloseable {
                 throw new IllegalStateException(lib + " holds no flink-runtime jar");
             }
         } catch (IOException | IllegalStateException e) {
-            throw new IllegalStateException("Flink distribution jars missing in " + lib.toAbsolutePath()
-                    + ": run the cluster tests through 'mvn verify' (pre-integration-test copies them), or "
-                    + "'mvn dependency:copy-dependencies@flink-dist-lib dependency:copy@flink-dist-lib-shared'", e);
+            throw new IllegalStateException(
+                    "Flink distribution jars missing in " + lib.toAbsolutePath()
+                            + ": run the cluster tests through 'mvn verify' (pre-integration-test copies them), or "
+                            + "'mvn dependency:copy-dependencies@flink-dist-lib dependency:copy@flink-dist-lib-shared'",
+                    e);
         }
         return lib.toAbsolutePath();
     }

@@ -1,11 +1,10 @@
 package io.datahubfcsync.cluster;
 
-import io.datahubfcsync.testing.RepoFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
+import io.datahubfcsync.testing.RepoFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -80,10 +79,14 @@ final class MonitoringAssets {
             String text = query.isObject() ? query.path("query").asText() : query.asText();
             Matcher m = LABEL_VALUES.matcher(text.trim());
             if (!m.matches()) {
-                throw new AssertionError("dashboard variable " + variable.path("name").asText()
-                        + " is not a label_values(<selector>, <label>) query: " + text);
+                throw new AssertionError(
+                        "dashboard variable " + variable.path("name").asText()
+                                + " is not a label_values(<selector>, <label>) query: " + text);
             }
-            variables.add(new LabelValuesVariable(variable.path("name").asText(), m.group(1).trim(), m.group(2),
+            variables.add(new LabelValuesVariable(
+                    variable.path("name").asText(),
+                    m.group(1).trim(),
+                    m.group(2),
                     variable.path("allValue").asText(null)));
         }
         return variables;
@@ -118,7 +121,9 @@ final class MonitoringAssets {
         for (JsonNode group : readYaml(ALERTS).path("groups")) {
             for (JsonNode rule : group.path("rules")) {
                 if (rule.has("alert")) {
-                    rules.add(new AlertRule(rule.path("alert").asText(), rule.path("expr").asText().trim(),
+                    rules.add(new AlertRule(
+                            rule.path("alert").asText(),
+                            rule.path("expr").asText().trim(),
                             rule.path("for").asText("")));
                 }
             }
@@ -139,7 +144,8 @@ final class MonitoringAssets {
         root.putArray("rule_files").add(dir().resolve(ALERTS).toString());
         JsonNode scrape = config.path("scrape_configs");
         if (scrape.size() != 1) {
-            throw new AssertionError(PROMETHEUS_CONFIG + " should hold exactly one active scrape config, has " + scrape.size());
+            throw new AssertionError(
+                    PROMETHEUS_CONFIG + " should hold exactly one active scrape config, has " + scrape.size());
         }
         ObjectNode flink = (ObjectNode) scrape.get(0);
         flink.putArray("static_configs").addObject().set("targets", JSON.valueToTree(targets));
@@ -152,7 +158,11 @@ final class MonitoringAssets {
 
     /** The scrape job name of the example config: the {@code job} label of every scraped series. */
     String scrapeJobName() {
-        return readYaml(PROMETHEUS_CONFIG).path("scrape_configs").get(0).path("job_name").asText();
+        return readYaml(PROMETHEUS_CONFIG)
+                .path("scrape_configs")
+                .get(0)
+                .path("job_name")
+                .asText();
     }
 
     /**
@@ -163,8 +173,12 @@ final class MonitoringAssets {
         StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard-queries\n    rules:\n");
         int n = 0;
         for (PanelQuery query : dashboardQueries()) {
-            rules.append("      - record: dashboard:query_").append(++n).append('\n')
-                    .append("        expr: ").append(jsonString(substitute(query.expr(), values))).append('\n');
+            rules.append("      - record: dashboard:query_")
+                    .append(++n)
+                    .append('\n')
+                    .append("        expr: ")
+                    .append(jsonString(substitute(query.expr(), values)))
+                    .append('\n');
         }
         return rules.toString();
     }
@@ -173,7 +187,9 @@ final class MonitoringAssets {
         for (JsonNode panel : panels) {
             for (JsonNode target : panel.path("targets")) {
                 if (target.hasNonNull("expr")) {
-                    into.add(new PanelQuery(panel.path("title").asText(), target.path("refId").asText(),
+                    into.add(new PanelQuery(
+                            panel.path("title").asText(),
+                            target.path("refId").asText(),
                             target.path("expr").asText()));
                 }
             }

@@ -2,7 +2,6 @@ package io.datahubfcsync.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +32,8 @@ final class PrometheusServer implements AutoCloseable {
     private final Process process;
     private final Path logFile;
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private PrometheusServer(Process process, Path logFile, URI base) {
         this.process = process;
@@ -70,7 +70,8 @@ final class PrometheusServer implements AutoCloseable {
                 // the kernel kills the server with the test JVM, even one killed -9
                 cmd.addAll(List.of(setpriv.toString(), "--pdeathsig", "KILL"));
             }
-            cmd.addAll(List.of(prometheusBinary().toString(),
+            cmd.addAll(List.of(
+                    prometheusBinary().toString(),
                     "--config.file=" + config,
                     "--storage.tsdb.path=" + workDir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port,
@@ -102,16 +103,19 @@ final class PrometheusServer implements AutoCloseable {
         cmd.addAll(List.of(args));
         long started = System.nanoTime();
         try {
-            Process process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process process = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
             // promtool's output is small; read it to the end, then wait for the exit code
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             boolean exited = process.waitFor(60, TimeUnit.SECONDS);
             if (!exited) {
                 process.destroyForcibly();
             }
-            return new FlinkJvmLauncher.CommandResult(exited ? process.exitValue() : -1, output,
-                    Duration.ofNanos(System.nanoTime() - started), !exited);
+            return new FlinkJvmLauncher.CommandResult(
+                    exited ? process.exitValue() : -1, output, Duration.ofNanos(System.nanoTime() - started), !exited);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + cmd, e);
         } catch (InterruptedException e) {
@@ -151,7 +155,9 @@ final class PrometheusServer implements AutoCloseable {
     /** {@code GET /api/v1/rules?type=alert}: every loaded alert rule with its expression, state and active alerts. */
     List<JsonNode> alertRules() {
         List<JsonNode> rules = new ArrayList<>();
-        get("/api/v1/rules?type=alert").path("groups").forEach(g -> g.path("rules").forEach(rules::add));
+        get("/api/v1/rules?type=alert")
+                .path("groups")
+                .forEach(g -> g.path("rules").forEach(rules::add));
         return rules;
     }
 
@@ -161,9 +167,13 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     JsonNode alertRule(String alertName) {
-        return alertRules().stream().filter(r -> r.path("name").asText().equals(alertName)).findFirst()
+        return alertRules().stream()
+                .filter(r -> r.path("name").asText().equals(alertName))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no alert rule " + alertName + " loaded; loaded: "
-                        + alertRules().stream().map(r -> r.path("name").asText()).toList()));
+                        + alertRules().stream()
+                                .map(r -> r.path("name").asText())
+                                .toList()));
     }
 
     /** The last lines of the server's own log, for failure messages. */
@@ -194,8 +204,11 @@ final class PrometheusServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + logTail(30));
             }
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/-/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(base.resolve("/-/ready"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(true) : Optional.empty();
         });
     }
@@ -203,8 +216,11 @@ final class PrometheusServer implements AutoCloseable {
     private JsonNode get(String pathAndQuery) {
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(
+                    HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + pathAndQuery + " at prometheus " + base, e);
         } catch (InterruptedException e) {
@@ -215,13 +231,16 @@ final class PrometheusServer implements AutoCloseable {
         try {
             body = JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new IllegalStateException("prometheus answered GET " + pathAndQuery + " with " + response.statusCode()
-                    + " and no JSON: " + response.body(), e);
+            throw new IllegalStateException(
+                    "prometheus answered GET " + pathAndQuery + " with " + response.statusCode() + " and no JSON: "
+                            + response.body(),
+                    e);
         }
         if (!body.path("status").asText().equals("success")) {
             // an Error, not an exception: a bad expression is final, polling it again would only hide it
             throw new AssertionError("prometheus rejected GET " + decode(pathAndQuery) + ": "
-                    + body.path("errorType").asText() + ": " + body.path("error").asText());
+                    + body.path("errorType").asText() + ": "
+                    + body.path("error").asText());
         }
         return body.path("data");
     }
@@ -235,7 +254,9 @@ final class PrometheusServer implements AutoCloseable {
             }
             return path;
         }
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(File.pathSeparator)) {
+        for (String dir : System.getenv()
+                .getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+                .split(File.pathSeparator)) {
             Path candidate = Path.of(dir, name);
             if (Files.isExecutable(candidate)) {
                 return candidate;

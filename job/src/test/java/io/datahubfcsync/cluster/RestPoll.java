@@ -1,7 +1,6 @@
 package io.datahubfcsync.cluster;
 
 import io.datahubfcsync.testing.Await;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;

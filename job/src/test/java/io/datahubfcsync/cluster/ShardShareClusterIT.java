@@ -2,9 +2,6 @@ package io.datahubfcsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datahubfcsync.credentials.CredentialsSource;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
-import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,9 +69,13 @@ class ShardShareClusterIT {
     /** Each source subtask's openShards, once they add up to {@code open}. */
     private static List<Integer> awaitShares(String jobId, int parallelism, int open) {
         String source = kit.cluster.vertex(jobId, "DataHub source").id();
-        String metric = RestPoll.until("the openShards gauge", TIMEOUT, () -> kit.cluster.vertexMetricIds(jobId, source).stream()
-                .filter(id -> id.endsWith("." + SourceReader.OPEN_SHARDS))
-                .map(id -> id.substring(id.indexOf('.') + 1)).findFirst());
+        String metric = RestPoll.until(
+                "the openShards gauge",
+                TIMEOUT,
+                () -> kit.cluster.vertexMetricIds(jobId, source).stream()
+                        .filter(id -> id.endsWith("." + SourceReader.OPEN_SHARDS))
+                        .map(id -> id.substring(id.indexOf('.') + 1))
+                        .findFirst());
         return RestPoll.until(open + " open shards over " + parallelism + " subtasks", TIMEOUT, () -> {
             List<Integer> shares = new ArrayList<>();
             for (int i = 0; i < parallelism; i++) {
@@ -87,6 +88,7 @@ class ShardShareClusterIT {
     }
 
     private static List<String> jobArgs() {
-        return kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--datahub.shard-discovery-interval", "1s");
+        return kit.args(
+                PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--datahub.shard-discovery-interval", "1s");
     }
 }

@@ -32,7 +32,8 @@ final class ShardsCommand {
     record Result(int exitCode, String stdout, String stderr, Duration elapsed) {
         @Override
         public String toString() {
-            return "exit " + exitCode + " after " + elapsed.toMillis() + " ms\nstdout:\n" + stdout + "stderr:\n" + stderr;
+            return "exit " + exitCode + " after " + elapsed.toMillis() + " ms\nstdout:\n" + stdout + "stderr:\n"
+                    + stderr;
         }
     }
 
@@ -44,8 +45,11 @@ final class ShardsCommand {
     }
 
     Result runRaw(List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", jobJar.toAbsolutePath().toString(), MAIN));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                jobJar.toAbsolutePath().toString(),
+                MAIN));
         cmd.addAll(args);
         String name = "shards-" + System.nanoTime();
         Path stdout = workDir.resolve(name + ".out");
@@ -62,8 +66,11 @@ final class ShardsCommand {
                 process.destroyForcibly();
                 throw new AssertionError("the shards command did not end within 90 s: " + cmd);
             }
-            return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-                    Files.readString(stderr, StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - started));
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(stdout, StandardCharsets.UTF_8),
+                    Files.readString(stderr, StandardCharsets.UTF_8),
+                    Duration.ofNanos(System.nanoTime() - started));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + cmd, e);
         } catch (InterruptedException e) {

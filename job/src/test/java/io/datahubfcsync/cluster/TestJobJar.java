@@ -22,7 +22,11 @@ public final class TestJobJar {
     public static Path build(Class<?> mainClass, Path jar) {
         Path classesRoot;
         try {
-            classesRoot = Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI());
+            classesRoot = Path.of(mainClass
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -31,14 +35,16 @@ public final class TestJobJar {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass.getName());
         try (Stream<Path> files = Files.walk(classesRoot.resolve(packageDir));
-             OutputStream out = Files.newOutputStream(jar);
-             JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
-            List<Path> classes = files.filter(f -> f.toString().endsWith(".class")).sorted().toList();
+                OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
+            List<Path> classes =
+                    files.filter(f -> f.toString().endsWith(".class")).sorted().toList();
             if (classes.isEmpty()) {
                 throw new IllegalStateException("no compiled classes under " + classesRoot.resolve(packageDir));
             }
             for (Path file : classes) {
-                jarOut.putNextEntry(new JarEntry(classesRoot.relativize(file).toString().replace('\\', '/')));
+                jarOut.putNextEntry(
+                        new JarEntry(classesRoot.relativize(file).toString().replace('\\', '/')));
                 Files.copy(file, jarOut);
                 jarOut.closeEntry();
             }

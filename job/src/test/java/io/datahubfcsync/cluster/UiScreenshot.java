@@ -22,7 +22,9 @@ public final class UiScreenshot {
     private UiScreenshot() {}
 
     public static boolean browserAvailable() {
-        return Boolean.getBoolean("ui.screenshot") && (Files.isExecutable(Path.of("/usr/bin/chromium")) || Files.isExecutable(Path.of("/usr/bin/chromium-browser")));
+        return Boolean.getBoolean("ui.screenshot")
+                && (Files.isExecutable(Path.of("/usr/bin/chromium"))
+                        || Files.isExecutable(Path.of("/usr/bin/chromium-browser")));
     }
 
     /** A PNG of {@code page} (e.g. {@code #/job/running/<id>/overview}) or empty when no browser is installed. */
@@ -32,7 +34,8 @@ public final class UiScreenshot {
         }
         Path log = png.resolveSibling(png.getFileName() + ".log");
         try {
-            Process process = new ProcessBuilder("bash", SCRIPT.toString(), uiBase + "/" + page, png.toString(), "1600,1000")
+            Process process = new ProcessBuilder(
+                            "bash", SCRIPT.toString(), uiBase + "/" + page, png.toString(), "1600,1000")
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
@@ -41,7 +44,8 @@ public final class UiScreenshot {
                 throw new AssertionError("screenshot of " + page + " did not finish within 120 s");
             }
             if (process.exitValue() != 0) {
-                throw new AssertionError("screenshot of " + page + " failed:\n" + Files.readString(log, StandardCharsets.UTF_8));
+                throw new AssertionError(
+                        "screenshot of " + page + " failed:\n" + Files.readString(log, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

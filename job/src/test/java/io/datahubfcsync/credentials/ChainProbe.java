@@ -26,12 +26,25 @@ public final class ChainProbe {
         String function = args[2];
         String datahubEndpoint = args[3];
         CredentialsSource credentials = CredentialsSource.standardChain();
-        FcConnection c = FcConnection.builder().endpoint(endpoint).accountId(accountId).region("cn-hangzhou")
-                .function(function).readTimeout(Duration.ofSeconds(5)).credentials(credentials).build();
-        FcConnection c2 = FcConnection.builder().endpoint(endpoint).accountId(accountId).region("cn-hangzhou")
-                .service("svc").function(function).readTimeout(Duration.ofSeconds(5)).credentials(credentials).build();
-        DataHubClient datahub = new DataHubConnection(datahubEndpoint, DataHubProtocol.PROTOBUF, credentials)
-                .client("chain", "events");
+        FcConnection c = FcConnection.builder()
+                .endpoint(endpoint)
+                .accountId(accountId)
+                .region("cn-hangzhou")
+                .function(function)
+                .readTimeout(Duration.ofSeconds(5))
+                .credentials(credentials)
+                .build();
+        FcConnection c2 = FcConnection.builder()
+                .endpoint(endpoint)
+                .accountId(accountId)
+                .region("cn-hangzhou")
+                .service("svc")
+                .function(function)
+                .readTimeout(Duration.ofSeconds(5))
+                .credentials(credentials)
+                .build();
+        DataHubClient datahub =
+                new DataHubConnection(datahubEndpoint, DataHubProtocol.PROTOBUF, credentials).client("chain", "events");
         Thread watchdog = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {
@@ -44,7 +57,8 @@ public final class ChainProbe {
         });
         watchdog.setDaemon(true);
         watchdog.start();
-        try (FunctionInvoker invoker = c.invokerFactory().create(); FunctionInvoker invoker2 = c2.invokerFactory().create()) {
+        try (FunctionInvoker invoker = c.invokerFactory().create();
+                FunctionInvoker invoker2 = c2.invokerFactory().create()) {
             while (true) {
                 String key;
                 try {
@@ -64,8 +78,8 @@ public final class ChainProbe {
                 } catch (RuntimeException e) {
                     dh = e.getClass().getSimpleName();
                 }
-                System.out.println("CALL " + r.outcome() + " " + r.errorCode() + " fc2=" + r2.outcome() + " datahub=" + dh
-                        + " key=" + key + " source=" + credentials.describe());
+                System.out.println("CALL " + r.outcome() + " " + r.errorCode() + " fc2=" + r2.outcome() + " datahub="
+                        + dh + " key=" + key + " source=" + credentials.describe());
                 System.out.flush();
                 Thread.sleep(100);
             }

@@ -85,8 +85,11 @@ class StandardCredentialChainTest {
 
     /** Starts the probe with only {@code environment} (no ALIBABA_CLOUD_* of this JVM) and a fresh home. */
     private void probe(Map<String, String> environment, String... systemProperties) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Duser.home=" + home));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Duser.home=" + home));
         cmd.addAll(List.of(systemProperties));
         cmd.addAll(List.of(ChainProbe.class.getName(), fc.endpoint(), fc.accountId(), "fn", datahub.endpoint()));
         ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -94,13 +97,16 @@ class StandardCredentialChainTest {
         b.environment().put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
         b.environment().putAll(environment);
         child = b.start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) lines.add(line);
-            } catch (IOException ignored) {
-                // child ended
-            }
-        }, "probe-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) lines.add(line);
+                    } catch (IOException ignored) {
+                        // child ended
+                    }
+                },
+                "probe-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -129,10 +135,18 @@ class StandardCredentialChainTest {
     void environmentVariablesWithAnStsTokenSignCalls() throws IOException {
         accept("STS.env-key", "env-secret", "env-token");
 
-        probe(Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.env-key", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret",
-                "ALIBABA_CLOUD_SECURITY_TOKEN", "env-token"));
+        probe(Map.of(
+                "ALIBABA_CLOUD_ACCESS_KEY_ID",
+                "STS.env-key",
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                "env-secret",
+                "ALIBABA_CLOUD_SECURITY_TOKEN",
+                "env-token"));
 
-        String call = awaitLine("a call signed with the environment's STS key", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=STS.env-key");
+        String call = awaitLine(
+                "a call signed with the environment's STS key",
+                "CALL SUCCESS null fc2=SUCCESS datahub=OK",
+                "key=STS.env-key");
         assertThat(call).contains("source=the standard Alibaba Cloud credential chain (environment variables)");
     }
 
@@ -140,10 +154,15 @@ class StandardCredentialChainTest {
     void javaSystemPropertiesComeFirst() throws IOException {
         accept("LTAI-sysprop", "sysprop-secret", null);
 
-        probe(Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI-env-not-used", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "unused"),
-                "-Dalibabacloud.accessKeyId=LTAI-sysprop", "-Dalibabacloud.accessKeySecret=sysprop-secret");
+        probe(
+                Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI-env-not-used", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "unused"),
+                "-Dalibabacloud.accessKeyId=LTAI-sysprop",
+                "-Dalibabacloud.accessKeySecret=sysprop-secret");
 
-        assertThat(awaitLine("a call signed with the system properties' key", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=LTAI-sysprop"))
+        assertThat(awaitLine(
+                        "a call signed with the system properties' key",
+                        "CALL SUCCESS null fc2=SUCCESS datahub=OK",
+                        "key=LTAI-sysprop"))
                 .contains("(Java system properties)");
     }
 
@@ -151,12 +170,17 @@ class StandardCredentialChainTest {
     void theCliProfileInTheHomeDirectorySignsCalls() throws IOException {
         accept("LTAI-cli", "cli-secret", null);
         Files.createDirectories(home.resolve(".aliyun"));
-        Files.writeString(home.resolve(".aliyun/config.json"), "{\"current\":\"default\",\"profiles\":[{\"name\":"
-                + "\"default\",\"mode\":\"AK\",\"access_key_id\":\"LTAI-cli\",\"access_key_secret\":\"cli-secret\"}]}");
+        Files.writeString(
+                home.resolve(".aliyun/config.json"),
+                "{\"current\":\"default\",\"profiles\":[{\"name\":"
+                        + "\"default\",\"mode\":\"AK\",\"access_key_id\":\"LTAI-cli\",\"access_key_secret\":\"cli-secret\"}]}");
 
         probe(Map.of());
 
-        assertThat(awaitLine("a call signed with the CLI profile's key", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=LTAI-cli"))
+        assertThat(awaitLine(
+                        "a call signed with the CLI profile's key",
+                        "CALL SUCCESS null fc2=SUCCESS datahub=OK",
+                        "key=LTAI-cli"))
                 .contains("(the Alibaba Cloud CLI profile)");
     }
 
@@ -164,12 +188,17 @@ class StandardCredentialChainTest {
     void theCredentialsFileNamedByTheEnvironmentSignsCalls() throws IOException {
         accept("LTAI-ini", "ini-secret", null);
         Path ini = home.resolve("credentials.ini");
-        Files.writeString(ini, "[default]\nenable = true\ntype = access_key\naccess_key_id = LTAI-ini\n"
-                + "access_key_secret = ini-secret\n");
+        Files.writeString(
+                ini,
+                "[default]\nenable = true\ntype = access_key\naccess_key_id = LTAI-ini\n"
+                        + "access_key_secret = ini-secret\n");
 
         probe(Map.of("ALIBABA_CLOUD_CREDENTIALS_FILE", ini.toString(), "ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"));
 
-        assertThat(awaitLine("a call signed with the credentials.ini key", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=LTAI-ini"))
+        assertThat(awaitLine(
+                        "a call signed with the credentials.ini key",
+                        "CALL SUCCESS null fc2=SUCCESS datahub=OK",
+                        "key=LTAI-ini"))
                 .contains("(the credentials file (credentials.ini))");
     }
 
@@ -188,10 +217,15 @@ class StandardCredentialChainTest {
         });
         uri.start();
         try {
-            probe(Map.of("ALIBABA_CLOUD_CREDENTIALS_URI",
+            probe(Map.of(
+                    "ALIBABA_CLOUD_CREDENTIALS_URI",
                     "http://127.0.0.1:" + uri.getAddress().getPort() + "/credentials",
-                    "ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"));
-            assertThat(awaitLine("a call signed with the URI's first key", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=STS.uri-1"))
+                    "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
+                    "true"));
+            assertThat(awaitLine(
+                            "a call signed with the URI's first key",
+                            "CALL SUCCESS null fc2=SUCCESS datahub=OK",
+                            "key=STS.uri-1"))
                     .contains("(ALIBABA_CLOUD_CREDENTIALS_URI)");
 
             // rotation: the service stops accepting the old key, the URI hands out the new one
@@ -199,7 +233,10 @@ class StandardCredentialChainTest {
             served.set(uriAnswer("STS.uri-2", "uri-secret-2", "uri-token-2"));
             revoke("STS.uri-1");
 
-            awaitLine("a call signed with the rotated key, same JVM", "CALL SUCCESS null fc2=SUCCESS datahub=OK", "key=STS.uri-2");
+            awaitLine(
+                    "a call signed with the rotated key, same JVM",
+                    "CALL SUCCESS null fc2=SUCCESS datahub=OK",
+                    "key=STS.uri-2");
         } finally {
             uri.stop(0);
         }
@@ -210,7 +247,8 @@ class StandardCredentialChainTest {
         probe(Map.of("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"));
 
         String missing = awaitLine("the chain's message", "MISSING");
-        assertThat(missing).contains("No Alibaba Cloud credentials: set the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID")
+        assertThat(missing)
+                .contains("No Alibaba Cloud credentials: set the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID")
                 .contains("The chain tried, in order: Java system properties")
                 .contains("ALIBABA_CLOUD_OIDC_TOKEN_FILE")
                 .contains("ALIBABA_CLOUD_CREDENTIALS_URI");
@@ -222,7 +260,10 @@ class StandardCredentialChainTest {
      * so it fetches again before each use and a rotation shows at once.
      */
     private static String uriAnswer(String keyId, String secret, String token) {
-        String expiration = Instant.now().plus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString();
+        String expiration = Instant.now()
+                .plus(1, ChronoUnit.MINUTES)
+                .truncatedTo(ChronoUnit.SECONDS)
+                .toString();
         return "{\"Code\":\"Success\",\"AccessKeyId\":\"" + keyId + "\",\"AccessKeySecret\":\"" + secret
                 + "\",\"SecurityToken\":\"" + token + "\",\"Expiration\":\"" + expiration + "\"}";
     }

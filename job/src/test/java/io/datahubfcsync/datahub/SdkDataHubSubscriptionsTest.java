@@ -24,9 +24,14 @@ class SdkDataHubSubscriptionsTest {
         emulator = DataHubEmulator.start();
         emulator.createProject(P);
         emulator.createTopic(P, T, 2, null);
-        connection = new DataHubConnection(emulator.endpoint(), DataHubProtocol.PROTOBUF, CredentialsSource.fromEnvironment(
-                Map.of(CredentialsSource.ENV_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_ID,
-                        CredentialsSource.ENV_ACCESS_KEY_SECRET, DataHubEmulator.TEST_ACCESS_KEY_SECRET)));
+        connection = new DataHubConnection(
+                emulator.endpoint(),
+                DataHubProtocol.PROTOBUF,
+                CredentialsSource.fromEnvironment(Map.of(
+                        CredentialsSource.ENV_ACCESS_KEY_ID,
+                        DataHubEmulator.TEST_ACCESS_KEY_ID,
+                        CredentialsSource.ENV_ACCESS_KEY_SECRET,
+                        DataHubEmulator.TEST_ACCESS_KEY_SECRET)));
     }
 
     @AfterEach
@@ -53,26 +58,33 @@ class SdkDataHubSubscriptionsTest {
         DataHubSubscriptions ours = connection.subscriptions(P, T);
         Map<String, SubscriptionSession> sessions = ours.openSessions(subId, List.of("0", "1"));
         assertThat(sessions).containsOnlyKeys("0", "1");
-        ours.commit(subId, List.of(new SubscriptionCommit("0", 41, 1_000, sessions.get("0")),
-                new SubscriptionCommit("1", 7, 1_000, sessions.get("1"))));
-        assertThat(emulator.committedSequences(P, T, subId, List.of("0", "1"))).containsEntry("0", 41L)
+        ours.commit(
+                subId,
+                List.of(
+                        new SubscriptionCommit("0", 41, 1_000, sessions.get("0")),
+                        new SubscriptionCommit("1", 7, 1_000, sessions.get("1"))));
+        assertThat(emulator.committedSequences(P, T, subId, List.of("0", "1")))
+                .containsEntry("0", 41L)
                 .containsEntry("1", 7L);
 
         connection.subscriptions(P, T).openSessions(subId, List.of("0")); // another consumer
         assertThatThrownBy(() -> ours.commit(subId, List.of(new SubscriptionCommit("0", 42, 1_000, sessions.get("0")))))
-                .isInstanceOfSatisfying(SubscriptionStateException.class,
+                .isInstanceOfSatisfying(
+                        SubscriptionStateException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.SESSION_TAKEN_OVER));
 
         SubscriptionSession reopened = ours.openSessions(subId, List.of("0")).get("0");
         emulator.resetSubscriptionOffset(P, T, subId, "0", 3);
         assertThatThrownBy(() -> ours.commit(subId, List.of(new SubscriptionCommit("0", 43, 1_000, reopened))))
-                .isInstanceOfSatisfying(SubscriptionStateException.class,
+                .isInstanceOfSatisfying(
+                        SubscriptionStateException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.OFFSET_RESET));
 
         SubscriptionSession afterReset = ours.openSessions(subId, List.of("0")).get("0");
         emulator.setSubscriptionOnline(P, T, subId, false);
         assertThatThrownBy(() -> ours.commit(subId, List.of(new SubscriptionCommit("0", 44, 1_000, afterReset))))
-                .isInstanceOfSatisfying(SubscriptionStateException.class,
+                .isInstanceOfSatisfying(
+                        SubscriptionStateException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.OFFLINE))
                 .hasMessageContaining(subId);
         emulator.setSubscriptionOnline(P, T, subId, true);
@@ -84,7 +96,8 @@ class SdkDataHubSubscriptionsTest {
     void callsOnATopicThatDoesNotExistAreOurFatalNotFound() {
         DataHubSubscriptions missing = connection.subscriptions(P, "no_such_topic");
         assertThatThrownBy(() -> missing.create("mirror of my job"))
-                .isInstanceOfSatisfying(DataHubFatalException.class, e -> assertThat(e.reason())
-                        .isEqualTo(DataHubFatalException.Reason.PROJECT_OR_TOPIC_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        DataHubFatalException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DataHubFatalException.Reason.PROJECT_OR_TOPIC_NOT_FOUND));
     }
 }

@@ -33,11 +33,15 @@ class AttemptCountAcrossRestartsTest {
         OperatorSubtaskState checkpoint = twoFailedAttemptsThenACheckpoint(job);
 
         var restored = h.open(config().retryMaxAttempts(3).failOnExhausted(), checkpoint, job, null);
-        h.runMailsUntil("the restored batch sent again", () -> h.function.calls().size() == 1);
+        h.runMailsUntil(
+                "the restored batch sent again", () -> h.function.calls().size() == 1);
         h.function.calls().get(0).fail("boom 3", "req-3");
-        Throwable failure = catchThrowable(() -> h.runMailsUntil("the answer handled", () -> !timers(restored).isEmpty()));
+        Throwable failure = catchThrowable(() ->
+                h.runMailsUntil("the answer handled", () -> !timers(restored).isEmpty()));
 
-        assertThat(failure).as("the third attempt in all is the last one").isInstanceOf(SuppressRestartsException.class)
+        assertThat(failure)
+                .as("the third attempt in all is the last one")
+                .isInstanceOf(SuppressRestartsException.class)
                 .hasStackTraceContaining("failed 3 attempts");
         assertThat(h.function.calls()).as("attempts after the restart").hasSize(1);
     }
@@ -50,9 +54,11 @@ class AttemptCountAcrossRestartsTest {
         Throwable failure = null;
         for (int attempt = 1; attempt <= 3 && failure == null; attempt++) {
             int n = attempt;
-            h.runMailsUntil("attempt " + n + " of the new run", () -> h.function.calls().size() == n);
+            h.runMailsUntil(
+                    "attempt " + n + " of the new run", () -> h.function.calls().size() == n);
             h.function.calls().get(n - 1).fail("boom", "req");
-            failure = catchThrowable(() -> h.runMailsUntil("the answer handled", () -> !timers(resubmitted).isEmpty()));
+            failure = catchThrowable(() -> h.runMailsUntil(
+                    "the answer handled", () -> !timers(resubmitted).isEmpty()));
             resubmitted.setProcessingTime(resubmitted.getProcessingTime() + 100);
         }
 
@@ -62,7 +68,8 @@ class AttemptCountAcrossRestartsTest {
 
     /** Run 1 of {@code job}: shard a's batch fails twice of three, then a checkpoint is taken while it waits to retry. */
     private OperatorSubtaskState twoFailedAttemptsThenACheckpoint(JobID job) throws Exception {
-        OneInputStreamOperatorTestHarness<ShardRecord, Void> first = h.open(config().retryMaxAttempts(3).failOnExhausted(), null, job, null);
+        OneInputStreamOperatorTestHarness<ShardRecord, Void> first =
+                h.open(config().retryMaxAttempts(3).failOnExhausted(), null, job, null);
         first.processElement(record("a", 0), 0);
         for (int attempt = 1; attempt <= 2; attempt++) {
             int n = attempt;

@@ -19,16 +19,21 @@ class BatchingTest {
     private final List<DeliveryLane> due = new ArrayList<>();
 
     private Batching batching(int maxRecords, long maxBytes, Duration maxWait) {
-        DeliveryConfig config = FcTestBed.config().batchMaxRecords(maxRecords).batchMaxBytes(maxBytes)
-                .batchMaxWait(maxWait).build();
-        return new Batching(config, new EventEncoder("proj", "topic", "cn-hangzhou", BlobEncoding.UTF8),
-                new LaneTimers(time));
+        DeliveryConfig config = FcTestBed.config()
+                .batchMaxRecords(maxRecords)
+                .batchMaxBytes(maxBytes)
+                .batchMaxWait(maxWait)
+                .build();
+        return new Batching(
+                config, new EventEncoder("proj", "topic", "cn-hangzhou", BlobEncoding.UTF8), new LaneTimers(time));
     }
 
     private DeliveryLane laneWith(int records) {
         DeliveryLane lane = new DeliveryLane("0");
         for (int i = 0; i < records; i++) {
-            lane.add(ShardRecord.blob("0", i, 1_000 + i, ("r" + i).getBytes(StandardCharsets.UTF_8)), time.getCurrentProcessingTime());
+            lane.add(
+                    ShardRecord.blob("0", i, 1_000 + i, ("r" + i).getBytes(StandardCharsets.UTF_8)),
+                    time.getCurrentProcessingTime());
         }
         return lane;
     }
@@ -44,13 +49,16 @@ class BatchingTest {
         assertThat(lane.waitingPayloadBytes).isLessThan(1_024);
         assertThat(byBytes.isFull(lane)).isFalse();
         lane.add(ShardRecord.blob("0", 1, 1_001, new byte[600]), 0);
-        assertThat(byBytes.isFull(lane)).as("two records of 600 bytes reach 1 KiB").isTrue();
+        assertThat(byBytes.isFull(lane))
+                .as("two records of 600 bytes reach 1 KiB")
+                .isTrue();
     }
 
     @Test
     void withoutAMaxWaitAPartialBatchIsDueAtOnce() {
         DeliveryLane lane = laneWith(1);
-        assertThat(batching(10, 1 << 20, Duration.ZERO).dueNow(lane, false, due::add)).isTrue();
+        assertThat(batching(10, 1 << 20, Duration.ZERO).dueNow(lane, false, due::add))
+                .isTrue();
         assertThat(time.getNumActiveTimers()).isZero();
     }
 
@@ -63,7 +71,9 @@ class BatchingTest {
 
         assertThat(batching.dueNow(lane, false, due::add)).isFalse();
         assertThat(lane.phase).isEqualTo(DeliveryLane.Phase.WAITING_FOR_MORE);
-        assertThat(time.getActiveTimerTimestamps()).as("due 200 ms after the oldest record came").containsExactly(10_200L);
+        assertThat(time.getActiveTimerTimestamps())
+                .as("due 200 ms after the oldest record came")
+                .containsExactly(10_200L);
         time.setCurrentTime(10_199);
         assertThat(due).isEmpty();
         time.setCurrentTime(10_200);
@@ -76,7 +86,8 @@ class BatchingTest {
         time.setCurrentTime(10_000);
         DeliveryLane lane = laneWith(1);
         time.setCurrentTime(10_300);
-        assertThat(batching(10, 1 << 20, Duration.ofMillis(200)).dueNow(lane, false, due::add)).isTrue();
+        assertThat(batching(10, 1 << 20, Duration.ofMillis(200)).dueNow(lane, false, due::add))
+                .isTrue();
     }
 
     @Test
@@ -85,7 +96,9 @@ class BatchingTest {
         Batching batching = batching(3, 1 << 20, Duration.ofMillis(200));
         assertThat(batching.dueNow(lane, false, due::add)).isFalse();
 
-        lane.add(ShardRecord.blob("0", 2, 1_002, "r2".getBytes(StandardCharsets.UTF_8)), time.getCurrentProcessingTime());
+        lane.add(
+                ShardRecord.blob("0", 2, 1_002, "r2".getBytes(StandardCharsets.UTF_8)),
+                time.getCurrentProcessingTime());
         batching.recordAdded(lane);
         assertThat(lane.phase).isEqualTo(DeliveryLane.Phase.IDLE);
         time.advance(1_000);
@@ -96,7 +109,9 @@ class BatchingTest {
     void whenTheInputEndsAPartialBatchNoLongerWaits() throws Exception {
         DeliveryLane lane = laneWith(1);
         Batching batching = batching(10, 1 << 20, Duration.ofMillis(200));
-        assertThat(batching.dueNow(lane, true, due::add)).as("at the end of input").isTrue();
+        assertThat(batching.dueNow(lane, true, due::add))
+                .as("at the end of input")
+                .isTrue();
         assertThat(batching.dueNow(lane, false, due::add)).isFalse();
 
         batching.inputEnded(lane);

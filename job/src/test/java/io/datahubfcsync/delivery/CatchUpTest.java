@@ -47,10 +47,14 @@ class CatchUpTest {
         return config().batchMaxRecords(2).maxBufferedRecordsPerShard(BUDGET).retryMaxAttempts(1000);
     }
 
-    private OneInputStreamOperatorTestHarness<ShardRecord, Void> open(OnExpiredPosition onExpired,
-                                                                      OperatorSubtaskState restoreFrom, JobID job)
-            throws Exception {
-        return h.open(budgeted(), restoreFrom, job, null, dataHub,
+    private OneInputStreamOperatorTestHarness<ShardRecord, Void> open(
+            OnExpiredPosition onExpired, OperatorSubtaskState restoreFrom, JobID job) throws Exception {
+        return h.open(
+                budgeted(),
+                restoreFrom,
+                job,
+                null,
+                dataHub,
                 DataHubSourceConfig.builder().onExpiredPosition(onExpired));
     }
 
@@ -60,15 +64,22 @@ class CatchUpTest {
         var harness = open(OnExpiredPosition.FAIL, null, new JobID());
         retryingWithTheRestLetGo(harness);
 
-        assertThat(h.function.delivered().get("b")).as("the other shard delivered everything meanwhile")
+        assertThat(h.function.delivered().get("b"))
+                .as("the other shard delivered everything meanwhile")
                 .containsExactlyElementsOf(sequences(0, RECORDS));
-        assertThat(operator(harness).bufferedRecords()).as("shard a holds no more than its budget").isEqualTo(BUDGET);
+        assertThat(operator(harness).bufferedRecords())
+                .as("shard a holds no more than its budget")
+                .isEqualTo(BUDGET);
 
         harness.setProcessingTime(harness.getProcessingTime() + 100);
-        h.succeedUntil("shard a caught up and delivered", () -> h.function.delivered().getOrDefault("a", List.of()).size()
-                == RECORDS && operator(harness).bufferedRecords() == 0);
+        h.succeedUntil(
+                "shard a caught up and delivered",
+                () -> h.function.delivered().getOrDefault("a", List.of()).size() == RECORDS
+                        && operator(harness).bufferedRecords() == 0);
         assertThat(h.function.delivered().get("a")).containsExactlyElementsOf(sequences(0, RECORDS));
-        assertThat(dataHub.readCalls.get()).as("what was let go came back from DataHub").isPositive();
+        assertThat(dataHub.readCalls.get())
+                .as("what was let go came back from DataHub")
+                .isPositive();
     }
 
     @Test
@@ -79,8 +90,10 @@ class CatchUpTest {
         OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
 
         var restored = open(OnExpiredPosition.FAIL, checkpoint, new JobID());
-        h.succeedUntil("shard a delivered after the restore", () -> operator(restored).bufferedRecords() == 0
-                && h.function.delivered().getOrDefault("a", List.of()).size() == RECORDS);
+        h.succeedUntil(
+                "shard a delivered after the restore",
+                () -> operator(restored).bufferedRecords() == 0
+                        && h.function.delivered().getOrDefault("a", List.of()).size() == RECORDS);
         assertThat(h.function.delivered().get("a")).containsExactlyElementsOf(sequences(0, RECORDS));
     }
 
@@ -95,9 +108,14 @@ class CatchUpTest {
         Throwable failure = catchThrowable(() -> h.succeedUntil("never: the range is gone", () -> false));
 
         assertThat(failure).isInstanceOf(SuppressRestartsException.class);
-        LostRecordsException lost = ExceptionUtils.findThrowable(failure, LostRecordsException.class).orElseThrow();
-        assertThat(lost.getMessage()).contains("proj", "topic", "shard a", "4").contains("datahub.on-expired-position=oldest");
-        assertThat(h.function.delivered().get("a")).as("what was kept was delivered first").containsExactly(0L, 1L, 2L, 3L);
+        LostRecordsException lost = ExceptionUtils.findThrowable(failure, LostRecordsException.class)
+                .orElseThrow();
+        assertThat(lost.getMessage())
+                .contains("proj", "topic", "shard a", "4")
+                .contains("datahub.on-expired-position=oldest");
+        assertThat(h.function.delivered().get("a"))
+                .as("what was kept was delivered first")
+                .containsExactly(0L, 1L, 2L, 3L);
     }
 
     @Test
@@ -108,30 +126,40 @@ class CatchUpTest {
         dataHub.shard("a").expireBefore(10);
 
         harness.setProcessingTime(harness.getProcessingTime() + 100);
-        h.succeedUntil("shard a delivered what is left", () -> operator(harness).bufferedRecords() == 0
-                && h.function.delivered().getOrDefault("a", List.of()).contains((long) RECORDS - 1));
+        h.succeedUntil(
+                "shard a delivered what is left",
+                () -> operator(harness).bufferedRecords() == 0
+                        && h.function.delivered().getOrDefault("a", List.of()).contains((long) RECORDS - 1));
         List<Long> expected = new java.util.ArrayList<>(List.of(0L, 1L, 2L, 3L));
         expected.addAll(sequences(10, RECORDS));
         assertThat(h.function.delivered().get("a")).containsExactlyElementsOf(expected);
-        assertThat(operator(harness).catchUpCounters().expiredRecordsSkipped()).as("records 4..9 were lost").isEqualTo(6);
+        assertThat(operator(harness).catchUpCounters().expiredRecordsSkipped())
+                .as("records 4..9 were lost")
+                .isEqualTo(6);
     }
 
     /**
      * Shard a's first call fails (the shard retries), then 30 records of a and of b arrive
      * interleaved; every b call succeeds at once. Returns with b delivered and a holding its budget.
      */
-    private void retryingWithTheRestLetGo(OneInputStreamOperatorTestHarness<ShardRecord, Void> harness) throws Exception {
+    private void retryingWithTheRestLetGo(OneInputStreamOperatorTestHarness<ShardRecord, Void> harness)
+            throws Exception {
         harness.processElement(record("a", 0), 0);
         h.runMailsUntil("a's first call", () -> h.function.held().size() == 1);
         h.function.held().get(0).fail("boom", "req-1");
-        h.runMailsUntil("a retrying", () -> operator(harness).stateOf("a") == STATE_RETRYING && !timers(harness).isEmpty());
+        h.runMailsUntil(
+                "a retrying",
+                () -> operator(harness).stateOf("a") == STATE_RETRYING
+                        && !timers(harness).isEmpty());
         h.function.succeedAtOnce("b"); // b can move: its answers come from the pool, as FC's would
         for (int seq = 0; seq < RECORDS; seq++) {
             if (seq > 0) harness.processElement(record("a", seq), 0);
             harness.processElement(record("b", seq), 0);
         }
-        h.succeedUntil("b delivered", () -> h.function.delivered().getOrDefault("b", List.of()).size() == RECORDS
-                && operator(harness).bufferedRecords() == BUDGET);
+        h.succeedUntil(
+                "b delivered",
+                () -> h.function.delivered().getOrDefault("b", List.of()).size() == RECORDS
+                        && operator(harness).bufferedRecords() == BUDGET);
     }
 
     private static ShardRecord record(String shard, long seq) {

@@ -16,11 +16,25 @@ class CheckpointedLaneSerializerTest {
         ShardRecord tuple = ShardRecord.tuple("7", 41, 1463000123000L, new String[] {"a", null, "中文 \"q\"", ""});
         tuple.shardLatestTime = 1463000999000L;
         ShardRecord blob = ShardRecord.blob("7", 42, 1463000124000L, new byte[] {(byte) 0xFF, 0, 1});
-        CheckpointedLane p = new CheckpointedLane(40, 1463000122000L, 1463000999000L, 3, 1, "FUNCTION_ERROR boom", "req-1",
-                List.of(tuple, blob), "8c1f0a0e2b9d4c6e8c1f0a0e2b9d4c6e", 43, 97, 120, List.of("1", "2"), false);
+        CheckpointedLane p = new CheckpointedLane(
+                40,
+                1463000122000L,
+                1463000999000L,
+                3,
+                1,
+                "FUNCTION_ERROR boom",
+                "req-1",
+                List.of(tuple, blob),
+                "8c1f0a0e2b9d4c6e8c1f0a0e2b9d4c6e",
+                43,
+                97,
+                120,
+                List.of("1", "2"),
+                false);
 
         byte[] bytes = SimpleVersionedSerialization.writeVersionAndSerialize(CheckpointedLaneSerializer.INSTANCE, p);
-        CheckpointedLane back = SimpleVersionedSerialization.readVersionAndDeSerialize(CheckpointedLaneSerializer.INSTANCE, bytes);
+        CheckpointedLane back =
+                SimpleVersionedSerialization.readVersionAndDeSerialize(CheckpointedLaneSerializer.INSTANCE, bytes);
 
         assertThat(back.deliveredSequence).isEqualTo(40);
         assertThat(back.deliveredSystemTime).isEqualTo(1463000122000L);
@@ -41,8 +55,8 @@ class CheckpointedLaneSerializerTest {
     @Test
     void emptyProgressWithoutErrorsRoundTrips() throws Exception {
         CheckpointedLane p = new CheckpointedLane(-1, -1, -1, 0, 0, null, null, List.of());
-        CheckpointedLane back = CheckpointedLaneSerializer.INSTANCE.deserialize(CheckpointedLaneSerializer.INSTANCE.getVersion(),
-                CheckpointedLaneSerializer.INSTANCE.serialize(p));
+        CheckpointedLane back = CheckpointedLaneSerializer.INSTANCE.deserialize(
+                CheckpointedLaneSerializer.INSTANCE.getVersion(), CheckpointedLaneSerializer.INSTANCE.serialize(p));
         assertThat(back.pending).isEmpty();
         assertThat(back.lastError).isNull();
         assertThat(back.deliveredSequence).isEqualTo(-1);
@@ -64,8 +78,8 @@ class CheckpointedLaneSerializerTest {
 
     @Test
     void readsTheBytesVersion1Wrote() throws Exception {
-        CheckpointedLane p = SimpleVersionedSerialization.readVersionAndDeSerialize(CheckpointedLaneSerializer.INSTANCE,
-                HexFormat.of().parseHex(VERSION_1_BYTES));
+        CheckpointedLane p = SimpleVersionedSerialization.readVersionAndDeSerialize(
+                CheckpointedLaneSerializer.INSTANCE, HexFormat.of().parseHex(VERSION_1_BYTES));
 
         assertThat(p.deliveredSequence).isEqualTo(40);
         assertThat(p.deliveredSystemTime).isEqualTo(1463000122000L);
@@ -76,9 +90,12 @@ class CheckpointedLaneSerializerTest {
         assertThat(p.lastRequestId).isEqualTo("req-1");
         ShardRecord tuple = ShardRecord.tuple("7", 41, 1463000123000L, new String[] {"a", null, "中"});
         tuple.shardLatestTime = 1463000999000L;
-        assertThat(p.pending).containsExactly(tuple,
-                ShardRecord.blob("7", 42, 1463000124000L, new byte[] {(byte) 0xFF, 0, 1}));
-        assertThat(p.runId).as("version 1 kept no run: a restore of it is a new run").isNull();
+        assertThat(p.pending).containsExactly(tuple, ShardRecord.blob("7", 42, 1463000124000L, new byte[] {
+            (byte) 0xFF, 0, 1
+        }));
+        assertThat(p.runId)
+                .as("version 1 kept no run: a restore of it is a new run")
+                .isNull();
         assertThat(p.gapFrom).isEqualTo(-1);
         assertThat(p.endSequence).isEqualTo(CheckpointedLane.NO_END);
         assertThat(p.parents).isEmpty();
@@ -102,15 +119,16 @@ class CheckpointedLaneSerializerTest {
 
     @Test
     void readsTheBytesVersion2Wrote() throws Exception {
-        CheckpointedLane p = SimpleVersionedSerialization.readVersionAndDeSerialize(CheckpointedLaneSerializer.INSTANCE,
-                HexFormat.of().parseHex(VERSION_2_BYTES));
+        CheckpointedLane p = SimpleVersionedSerialization.readVersionAndDeSerialize(
+                CheckpointedLaneSerializer.INSTANCE, HexFormat.of().parseHex(VERSION_2_BYTES));
 
         assertThat(p.deliveredSequence).isEqualTo(40);
         assertThat(p.failedAttempts).isEqualTo(3);
         assertThat(p.inFlightRecords).isEqualTo(1);
         assertThat(p.lastError).isEqualTo("boom");
         assertThat(p.lastRequestId).isNull();
-        assertThat(p.pending).containsExactly(ShardRecord.blob("7", 42, 1463000124000L, new byte[] {(byte) 0xFF, 0, 1}));
+        assertThat(p.pending)
+                .containsExactly(ShardRecord.blob("7", 42, 1463000124000L, new byte[] {(byte) 0xFF, 0, 1}));
         assertThat(p.runId).isEqualTo("ab12");
         assertThat(p.gapFrom).isEqualTo(43);
         assertThat(p.gapTo).isEqualTo(97);
@@ -121,17 +139,31 @@ class CheckpointedLaneSerializerTest {
 
     @Test
     void writesVersion2ExactlyAsFrozen() throws Exception {
-        CheckpointedLane p = new CheckpointedLane(40, 1463000122000L, 1463000999000L, 3, 1, "boom", null,
-                List.of(ShardRecord.blob("7", 42, 1463000124000L, new byte[] {(byte) 0xFF, 0, 1})), "ab12", 43, 97, 120,
-                List.of("1", "2"), false);
-        assertThat(HexFormat.of().formatHex(
-                SimpleVersionedSerialization.writeVersionAndSerialize(CheckpointedLaneSerializer.INSTANCE, p)))
+        CheckpointedLane p = new CheckpointedLane(
+                40,
+                1463000122000L,
+                1463000999000L,
+                3,
+                1,
+                "boom",
+                null,
+                List.of(ShardRecord.blob("7", 42, 1463000124000L, new byte[] {(byte) 0xFF, 0, 1})),
+                "ab12",
+                43,
+                97,
+                120,
+                List.of("1", "2"),
+                false);
+        assertThat(HexFormat.of()
+                        .formatHex(SimpleVersionedSerialization.writeVersionAndSerialize(
+                                CheckpointedLaneSerializer.INSTANCE, p)))
                 .isEqualTo(VERSION_2_BYTES);
     }
 
     @Test
     void refusesAVersionItDoesNotKnowWithAClearMessage() {
         assertThatThrownBy(() -> CheckpointedLaneSerializer.INSTANCE.deserialize(3, new byte[0]))
-                .isInstanceOf(IOException.class).hasMessageContaining("version 3");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("version 3");
     }
 }

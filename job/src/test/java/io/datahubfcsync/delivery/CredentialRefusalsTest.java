@@ -25,20 +25,25 @@ class CredentialRefusalsTest {
 
     @Test
     void refusedCredentialsNeverSpendTheBatchsAttemptsAndBackOffDoubling() throws Exception {
-        var harness = h.open(config().retryMaxAttempts(2).failOnExhausted().maxThrottleBackoff(Duration.ofSeconds(1))
+        var harness = h.open(config().retryMaxAttempts(2)
+                .failOnExhausted()
+                .maxThrottleBackoff(Duration.ofSeconds(1))
                 .credentials("credentials file /etc/dh/creds", Duration.ofMinutes(5)));
         harness.processElement(record("a", 0), 0);
         List<Long> pauses = new ArrayList<>();
         for (int refusal = 1; refusal <= 6; refusal++) {
             int n = refusal;
-            h.runMailsUntil("call " + n, () -> h.function.calls().size() == n && h.function.held().size() == 1);
+            h.runMailsUntil(
+                    "call " + n,
+                    () -> h.function.calls().size() == n && h.function.held().size() == 1);
             h.function.held().get(0).refuseCredentials("req-" + n);
             h.runMailsUntil("the refusal handled", () -> !timers(harness).isEmpty());
             long due = timers(harness).iterator().next();
             pauses.add(due - harness.getProcessingTime());
             harness.setProcessingTime(due);
         }
-        assertThat(pauses).as("doubling from retry.interval up to the throttling limit")
+        assertThat(pauses)
+                .as("doubling from retry.interval up to the throttling limit")
                 .containsExactly(100L, 200L, 400L, 800L, 1000L, 1000L);
         assertThat(lane(harness).metrics.credentialFailureCount()).isEqualTo(6);
         assertThat(lane(harness).failedAttempts).as("no attempt spent").isZero();
@@ -62,21 +67,29 @@ class CredentialRefusalsTest {
         int refusals = 0;
         while (failure == null && refusals < 50) {
             int n = ++refusals;
-            h.runMailsUntil("call " + n, () -> h.function.calls().size() == n && h.function.held().size() == 1);
+            h.runMailsUntil(
+                    "call " + n,
+                    () -> h.function.calls().size() == n && h.function.held().size() == 1);
             h.function.held().get(0).refuseCredentials("req-" + n);
-            failure = catchThrowable(() -> h.runMailsUntil("the refusal handled", () -> !timers(harness).isEmpty()));
+            failure = catchThrowable(() -> h.runMailsUntil(
+                    "the refusal handled", () -> !timers(harness).isEmpty()));
             if (failure == null) {
-                assertThat(harness.getProcessingTime() - start).as("no failure within the grace").isLessThan(1000);
+                assertThat(harness.getProcessingTime() - start)
+                        .as("no failure within the grace")
+                        .isLessThan(1000);
                 harness.setProcessingTime(timers(harness).iterator().next());
             }
         }
-        assertThat(failure).isInstanceOf(CredentialRefusals.CredentialsRefusedException.class)
+        assertThat(failure)
+                .isInstanceOf(CredentialRefusals.CredentialsRefusedException.class)
                 .hasMessageContaining("refused the credentials from credentials file /etc/dh/creds")
-                .hasMessageContaining("credentials.failure-grace=1000 ms").hasMessageContaining("shard a waits at sequence 0");
+                .hasMessageContaining("credentials.failure-grace=1000 ms")
+                .hasMessageContaining("shard a waits at sequence 0");
         assertThat(harness.getProcessingTime() - start).isGreaterThanOrEqualTo(1000);
     }
 
-    private static DeliveryLane lane(OneInputStreamOperatorTestHarness<io.datahubfcsync.event.ShardRecord, Void> harness) {
+    private static DeliveryLane lane(
+            OneInputStreamOperatorTestHarness<io.datahubfcsync.event.ShardRecord, Void> harness) {
         return operator(harness).lane("a");
     }
 }

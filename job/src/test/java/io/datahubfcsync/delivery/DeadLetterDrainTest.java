@@ -5,9 +5,9 @@ import static io.datahubfcsync.delivery.DeliveryHarness.operator;
 import static io.datahubfcsync.delivery.DeliveryHarness.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
-import io.datahubfcsync.credentials.CredentialsSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class DeadLetterDrainTest {
     /** Writes the test answers one by one; static because writer factories are serializable. */
     private static final List<CompletableFuture<Exception>> WRITES = new CopyOnWriteArrayList<>();
+
     private final DeliveryHarness h = new DeliveryHarness();
 
     @AfterEach
@@ -40,8 +41,13 @@ class DeadLetterDrainTest {
     }
 
     private static DeliveryConfig.Builder deadLettering() {
-        return config().retryMaxAttempts(2).deadLetter("dlq", new DataHubConnection("http://127.0.0.1:1",
-                DataHubProtocol.JSON, CredentialsSource.fromEnvironment(Map.of())));
+        return config().retryMaxAttempts(2)
+                .deadLetter(
+                        "dlq",
+                        new DataHubConnection(
+                                "http://127.0.0.1:1",
+                                DataHubProtocol.JSON,
+                                CredentialsSource.fromEnvironment(Map.of())));
     }
 
     private static final DeadLetterWriter.Factory HELD_WRITES = () -> letter -> {
@@ -58,9 +64,13 @@ class DeadLetterDrainTest {
         harness.processElement(record("a", 0), 0);
         for (int attempt = 1; attempt <= 2; attempt++) {
             int n = attempt;
-            h.runMailsUntil("attempt " + n, () -> h.function.calls().size() == n && h.function.held().size() == 1);
+            h.runMailsUntil(
+                    "attempt " + n,
+                    () -> h.function.calls().size() == n && h.function.held().size() == 1);
             h.function.held().get(0).fail("boom", "req-" + n);
-            h.runMailsUntil("the failure handled", () -> !DeliveryHarness.timers(harness).isEmpty() || !WRITES.isEmpty());
+            h.runMailsUntil(
+                    "the failure handled",
+                    () -> !DeliveryHarness.timers(harness).isEmpty() || !WRITES.isEmpty());
             harness.setProcessingTime(harness.getProcessingTime() + 100);
         }
         h.runMailsUntil("the dead-letter write on the wire", () -> WRITES.size() == 1);
@@ -68,21 +78,28 @@ class DeadLetterDrainTest {
         Thread taskThread = Thread.currentThread();
         AtomicBoolean savepointDone = new AtomicBoolean();
         AtomicBoolean doneBeforeTheWriteAnswered = new AtomicBoolean();
-        Thread answerer = new Thread(() -> {
-            awaitParked(taskThread, savepointDone);
-            doneBeforeTheWriteAnswered.set(savepointDone.get());
-            WRITES.get(0).complete(new Exception("dead-letter topic unavailable"));
-        }, "answers the write");
+        Thread answerer = new Thread(
+                () -> {
+                    awaitParked(taskThread, savepointDone);
+                    doneBeforeTheWriteAnswered.set(savepointDone.get());
+                    WRITES.get(0).complete(new Exception("dead-letter topic unavailable"));
+                },
+                "answers the write");
         answerer.start();
-        OperatorSubtaskState savepoint = harness.snapshotWithLocalState(1, 1,
-                SavepointType.suspend(SavepointFormatType.CANONICAL)).getJobManagerOwnedState();
+        OperatorSubtaskState savepoint = harness.snapshotWithLocalState(
+                        1, 1, SavepointType.suspend(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState();
         savepointDone.set(true);
         answerer.join(TimeUnit.SECONDS.toMillis(30));
-        assertThat(doneBeforeTheWriteAnswered).as("the savepoint was taken with a write on the wire").isFalse();
+        assertThat(doneBeforeTheWriteAnswered)
+                .as("the savepoint was taken with a write on the wire")
+                .isFalse();
 
         harness.setProcessingTime(harness.getProcessingTime() + 60_000);
         h.runMails();
-        assertThat(WRITES).as("after the stop's savepoint, the write is not retried").hasSize(1);
+        assertThat(WRITES)
+                .as("after the stop's savepoint, the write is not retried")
+                .hasSize(1);
 
         // resumed from the savepoint, the batch goes to the dead-letter topic exactly once more
         var resumed = h.open(deadLettering(), savepoint, new JobID(), HELD_WRITES);
@@ -101,7 +118,9 @@ class DeadLetterDrainTest {
         h.function.held().get(0).succeed();
         harness.snapshotWithLocalState(1, 1, SavepointType.suspend(SavepointFormatType.CANONICAL));
         h.runMails();
-        assertThat(h.function.calls()).as("nothing new after the stop's savepoint").hasSize(1);
+        assertThat(h.function.calls())
+                .as("nothing new after the stop's savepoint")
+                .hasSize(1);
 
         harness.notifyOfCompletedCheckpoint(2); // the stop did not happen: the job went on and checkpointed again
         h.succeedUntil("delivery resumed", () -> operator(harness).bufferedRecords() == 0);

@@ -33,20 +33,26 @@ class DeliveryConfigTest {
                 .hasMessageContaining("dead-letter.topic (required with on-exhausted=dead-letter)")
                 .hasMessageContaining("a DataHub connection for dead-letter.topic is required");
         assertThatThrownBy(() -> DeliveryConfig.builder().build())
-                .hasMessageContaining("datahub.project is required").hasMessageContaining("fc.function is required");
+                .hasMessageContaining("datahub.project is required")
+                .hasMessageContaining("fc.function is required");
     }
 
     @Test
     void aShardHoldsTwoBatchesOfBytesUnlessToldOtherwise() {
-        assertThat(valid().batchMaxBytes(1L << 20).build().maxBufferedBytesPerShard()).isEqualTo(2L << 20);
-        assertThat(valid().batchMaxBytes(1L << 20).maxBufferedBytesPerShard(5L << 20).build()
-                .maxBufferedBytesPerShard()).isEqualTo(5L << 20);
+        assertThat(valid().batchMaxBytes(1L << 20).build().maxBufferedBytesPerShard())
+                .isEqualTo(2L << 20);
+        assertThat(valid().batchMaxBytes(1L << 20)
+                        .maxBufferedBytesPerShard(5L << 20)
+                        .build()
+                        .maxBufferedBytesPerShard())
+                .isEqualTo(5L << 20);
     }
 
     @Test
     void throttlingAndPlatformErrorsBackOffLongerUpToTheLimitOtherFailuresWaitTheInterval() {
         RetryPolicy backoff = new RetryPolicy(valid().retryInterval(Duration.ofSeconds(1))
-                .maxThrottleBackoff(Duration.ofSeconds(30)).build());
+                .maxThrottleBackoff(Duration.ofSeconds(30))
+                .build());
         assertThat(backoff.delayMs(InvocationOutcome.FUNCTION_ERROR, 7)).isEqualTo(1000);
         assertThat(backoff.delayMs(InvocationOutcome.TIMEOUT, 3)).isEqualTo(1000);
         assertThat(backoff.delayMs(InvocationOutcome.THROTTLED, 1)).isEqualTo(1000);

@@ -46,7 +46,10 @@ final class DeliveryHarness implements AutoCloseable {
     MockOperatorEventGateway coordinator;
 
     static DeliveryConfig.Builder config() {
-        return DeliveryConfig.builder().source("proj", "topic").region("cn-hangzhou").function("svc", "fn")
+        return DeliveryConfig.builder()
+                .source("proj", "topic")
+                .region("cn-hangzhou")
+                .function("svc", "fn")
                 .retryInterval(Duration.ofMillis(100));
     }
 
@@ -58,8 +61,8 @@ final class DeliveryHarness implements AutoCloseable {
         return open(config, null, new JobID(), null);
     }
 
-    OneInputStreamOperatorTestHarness<ShardRecord, Void> open(DeliveryConfig.Builder config,
-                                                              OperatorSubtaskState restoreFrom) throws Exception {
+    OneInputStreamOperatorTestHarness<ShardRecord, Void> open(
+            DeliveryConfig.Builder config, OperatorSubtaskState restoreFrom) throws Exception {
         return open(config, restoreFrom, new JobID(), null);
     }
 
@@ -68,9 +71,12 @@ final class DeliveryHarness implements AutoCloseable {
      *     snapshot is an automatic restart, any other id a new run
      * @param deadLetters the dead-letter writer factory, or null
      */
-    OneInputStreamOperatorTestHarness<ShardRecord, Void> open(DeliveryConfig.Builder config,
-                                                              OperatorSubtaskState restoreFrom, JobID jobId,
-                                                              DeadLetterWriter.Factory deadLetters) throws Exception {
+    OneInputStreamOperatorTestHarness<ShardRecord, Void> open(
+            DeliveryConfig.Builder config,
+            OperatorSubtaskState restoreFrom,
+            JobID jobId,
+            DeadLetterWriter.Factory deadLetters)
+            throws Exception {
         return open(config, restoreFrom, jobId, deadLetters, null, null);
     }
 
@@ -78,30 +84,41 @@ final class DeliveryHarness implements AutoCloseable {
      * @param dataHub what lanes read back from when they catch up, or null for no catch-up
      * @param source the source settings the re-reads use (expiry policy, stop time)
      */
-    OneInputStreamOperatorTestHarness<ShardRecord, Void> open(DeliveryConfig.Builder config,
-                                                              OperatorSubtaskState restoreFrom, JobID jobId,
-                                                              DeadLetterWriter.Factory deadLetters,
-                                                              FakeDataHubClient dataHub,
-                                                              DataHubSourceConfig.Builder source) throws Exception {
+    OneInputStreamOperatorTestHarness<ShardRecord, Void> open(
+            DeliveryConfig.Builder config,
+            OperatorSubtaskState restoreFrom,
+            JobID jobId,
+            DeadLetterWriter.Factory deadLetters,
+            FakeDataHubClient dataHub,
+            DataHubSourceConfig.Builder source)
+            throws Exception {
         CatchUp.Readers readers = null;
         if (dataHub != null) {
             DATAHUBS.add(dataHub);
             int hub = DATAHUBS.size() - 1;
-            DataHubSourceConfig sourceConfig = source.project("proj").topic("topic")
-                    .clientFactory(() -> DATAHUBS.get(hub)).build();
-            readers = (shard, from, counters) -> new ShardRangeReader(DATAHUBS.get(hub), sourceConfig, counters, shard, from);
+            DataHubSourceConfig sourceConfig = source.project("proj")
+                    .topic("topic")
+                    .clientFactory(() -> DATAHUBS.get(hub))
+                    .build();
+            readers = (shard, from, counters) ->
+                    new ShardRangeReader(DATAHUBS.get(hub), sourceConfig, counters, shard, from);
         }
         function = new HeldFunction();
         FUNCTIONS.add(function);
         int index = FUNCTIONS.size() - 1;
         FunctionInvokerFactory invokers = () -> FUNCTIONS.get(index);
-        MockEnvironment env = new MockEnvironmentBuilder().setJobID(jobId).setMaxParallelism(MAX_PARALLELISM)
-                .setParallelism(1).setSubtaskIndex(0).build();
+        MockEnvironment env = new MockEnvironmentBuilder()
+                .setJobID(jobId)
+                .setMaxParallelism(MAX_PARALLELISM)
+                .setParallelism(1)
+                .setSubtaskIndex(0)
+                .build();
         var harness = new OneInputStreamOperatorTestHarness<ShardRecord, Void>(
                 new DeliveryOperatorFactory(config.build(), invokers, deadLetters, readers), env);
         harness.getStreamConfig().setStatePartitioner(0, new FcDelivery.ShardIdKey());
-        harness.getStreamConfig().setStateKeySerializer(
-                Types.STRING.createSerializer(harness.getExecutionConfig().getSerializerConfig()));
+        harness.getStreamConfig()
+                .setStateKeySerializer(Types.STRING.createSerializer(
+                        harness.getExecutionConfig().getSerializerConfig()));
         harness.getStreamConfig().serializeAllConfigs();
         harnesses.add(harness);
         harness.setup();
@@ -125,7 +142,8 @@ final class DeliveryHarness implements AutoCloseable {
     void runMails() throws Exception {
         for (var h : harnesses) {
             Optional<Mail> mail;
-            while ((mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)).isPresent()) mail.get().run();
+            while ((mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)).isPresent())
+                mail.get().run();
         }
     }
 
@@ -150,14 +168,17 @@ final class DeliveryHarness implements AutoCloseable {
 
     /** Waits for a call of the shard holding the sequence, and succeeds it. */
     void callOfEventually(String shard, long sequence) throws Exception {
-        runMailsUntil("a call of " + shard + ":" + sequence, () -> function.calls().stream()
-                .anyMatch(c -> c.shard.equals(shard) && c.sequences.contains(sequence)));
+        runMailsUntil(
+                "a call of " + shard + ":" + sequence,
+                () -> function.calls().stream().anyMatch(c -> c.shard.equals(shard) && c.sequences.contains(sequence)));
         callOf(shard, sequence).succeed();
     }
 
     HeldFunction.Call callOf(String shard, long sequence) {
-        return function.calls().stream().filter(c -> c.shard.equals(shard) && c.sequences.contains(sequence))
-                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no call of " + shard + ":" + sequence));
+        return function.calls().stream()
+                .filter(c -> c.shard.equals(shard) && c.sequences.contains(sequence))
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no call of " + shard + ":" + sequence));
     }
 
     @Override

@@ -54,7 +54,9 @@ class DeliveryLaneTest {
         assertThat(lane.waitingRecords()).isEqualTo(5);
         startBatch(lane, 3);
         assertThat(lane.waitingRecords()).isEqualTo(2);
-        assertThat(lane.pendingRecords()).as("the batch stays pending until it is done").isEqualTo(5);
+        assertThat(lane.pendingRecords())
+                .as("the batch stays pending until it is done")
+                .isEqualTo(5);
 
         List<ShardRecord> done = lane.batchDone();
         assertThat(done).extracting(r -> r.sequence).containsExactly(0L, 1L, 2L);
@@ -74,11 +76,14 @@ class DeliveryLaneTest {
         assertThat(lane.state()).isEqualTo(ShardDeliveryMetrics.STATE_RETRYING);
         assertThat(lane.retryDelayMs()).isEqualTo(1_000);
         assertThat(lane.consecutiveFailures()).isEqualTo(1);
-        assertThat(lane.canMove()).as("a lane waiting to retry lets records go instead of holding up the subtask")
+        assertThat(lane.canMove())
+                .as("a lane waiting to retry lets records go instead of holding up the subtask")
                 .isFalse();
 
         lane.phase = DeliveryLane.Phase.INVOKING;
-        assertThat(lane.statusState()).as("re-sending after a failure is still retrying").isEqualTo(ShardState.RETRYING);
+        assertThat(lane.statusState())
+                .as("re-sending after a failure is still retrying")
+                .isEqualTo(ShardState.RETRYING);
         assertThat(lane.canMove()).isTrue();
 
         lane.batchDone();
@@ -111,10 +116,14 @@ class DeliveryLaneTest {
         lane.suspended();
         assertThat(lane.statusState()).isEqualTo(ShardState.SUSPENDED);
         assertThat(lane.state()).isEqualTo(ShardDeliveryMetrics.STATE_SUSPENDED);
-        assertThat(lane.retryDelayMs()).as("no retry is scheduled while suspended").isZero();
+        assertThat(lane.retryDelayMs())
+                .as("no retry is scheduled while suspended")
+                .isZero();
         assertThat(lane.canMove()).isFalse();
         assertThat(lane.inFlight).isNotNull();
-        assertThat(lane.snapshot("run").inFlightRecords).as("the kept batch is in the checkpoint").isEqualTo(2);
+        assertThat(lane.snapshot("run").inFlightRecords)
+                .as("the kept batch is in the checkpoint")
+                .isEqualTo(2);
     }
 
     @Test
@@ -158,7 +167,9 @@ class DeliveryLaneTest {
         lane.letGo(record(2));
         lane.letGo(record(3));
         assertThat(lane.hasGap()).isTrue();
-        assertThat(lane.highestSequence()).as("replays up to the gap's end are dropped").isEqualTo(3);
+        assertThat(lane.highestSequence())
+                .as("replays up to the gap's end are dropped")
+                .isEqualTo(3);
         assertThat(lane.oldestUndeliveredTime()).isEqualTo(1_000);
 
         assertThat(lane.caughtUp(List.of(record(0), record(1), record(2)), 0)).isEqualTo(2);
@@ -186,12 +197,15 @@ class DeliveryLaneTest {
     void aRetryOnTheWireCountsAsSpentInTheCheckpointButAFirstAttemptDoesNot() throws Exception {
         DeliveryLane lane = laneWith(0, 1);
         startBatch(lane, 2);
-        assertThat(lane.snapshot("run").failedAttempts).as("first attempt on the wire").isZero();
+        assertThat(lane.snapshot("run").failedAttempts)
+                .as("first attempt on the wire")
+                .isZero();
         lane.attemptFailed("boom", "req-1");
         lane.retryIn(1_000);
         assertThat(lane.snapshot("run").failedAttempts).isEqualTo(1);
         lane.phase = DeliveryLane.Phase.INVOKING;
-        assertThat(lane.snapshot("run").failedAttempts).as("after a failover the function may have seen it")
+        assertThat(lane.snapshot("run").failedAttempts)
+                .as("after a failover the function may have seen it")
                 .isEqualTo(2);
     }
 
@@ -230,8 +244,9 @@ class DeliveryLaneTest {
         assertThat(back.gapTo).isEqualTo(4);
         assertThat(back.endSequence).isEqualTo(9);
         assertThat(back.parents).containsExactly("p");
-        assertThat(back.heldBytes).as("held bytes are counted again from the pending records").isEqualTo(
-                laneWith(2, 3).heldBytes);
+        assertThat(back.heldBytes)
+                .as("held bytes are counted again from the pending records")
+                .isEqualTo(laneWith(2, 3).heldBytes);
 
         back.forgetFailedAttempts();
         assertThat(back.failedAttempts).isZero();

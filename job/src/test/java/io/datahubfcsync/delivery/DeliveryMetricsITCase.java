@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.TestFunctions;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.metrics.MetricNames.Delivery;
 import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
-import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.DeliveredBatches;
 import io.datahubfcsync.testing.DeliveredBatches.Batch;
@@ -42,11 +42,13 @@ class DeliveryMetricsITCase {
     private static final int PER_SHARD = 20;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2, MiniClusters.metricsFetchedEvery(Duration.ofMillis(100)));
+    static final MiniClusterExtension FLINK =
+            MiniClusters.withSlots(2, MiniClusters.metricsFetchedEvery(Duration.ofMillis(100)));
 
     @RegisterExtension
-    static final FcEmulatorExtension FC = FcEmulatorExtension.withFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION,
-            new TestFunctions.Echo()).invocationLogCapacity(10_000);
+    static final FcEmulatorExtension FC = FcEmulatorExtension.withFunction(
+                    FcTestBed.SERVICE, FcTestBed.FUNCTION, new TestFunctions.Echo())
+            .invocationLogCapacity(10_000);
 
     @Test
     void perShardAndOperatorWideMetricsMatchWhatTheFunctionReceived(@InjectMiniCluster MiniCluster cluster)
@@ -55,57 +57,97 @@ class DeliveryMetricsITCase {
         FC.faults().add(Fault.latency(Duration.ofMillis(300)).whenEventId("0:3").times(1));
         Fault stuck = Fault.functionError("down until the test says so").whenEventId("2:10");
         FC.faults().add(stuck);
-        DeliveryConfig config = FcTestBed.config().batchMaxRecords(5).retryInterval(Duration.ofMillis(100))
-                .retryMaxAttempts(100_000).build();
+        DeliveryConfig config = FcTestBed.config()
+                .batchMaxRecords(5)
+                .retryInterval(Duration.ofMillis(100))
+                .retryMaxAttempts(100_000)
+                .build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(SHARDS),
-                SHARDS * PER_SHARD, 0)), config, FcTestBed.invokers(FC.emulator()));
+        FcDelivery.attach(
+                FcTestBed.records(
+                        env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(SHARDS), SHARDS * PER_SHARD, 0)),
+                config,
+                FcTestBed.invokers(FC.emulator()));
         JobClient job = env.executeAsync("metrics");
         try {
             Rest rest = new Rest(cluster.getRestAddress().get(30, TimeUnit.SECONDS), job.getJobID());
 
             // shard 2 retries its batch holding sequence 10: the UI shows it retrying, behind, and not past that batch
             Await.until("shard 2 retrying", TIMEOUT, () -> stuck.fired() >= 3);
-            Batch retried = DeliveredBatches.of(FC.invocations().all()).stream().filter(b -> b.holds("2", 10))
-                    .findFirst().orElseThrow();
+            Batch retried = DeliveredBatches.of(FC.invocations().all()).stream()
+                    .filter(b -> b.holds("2", 10))
+                    .findFirst()
+                    .orElseThrow();
             rest.await("shard 2 state", MetricNames.ofShard("2", DeliveryShard.STATE), v -> v == 1);
-            rest.await("shard 2 consecutiveFailures", MetricNames.ofShard("2", DeliveryShard.CONSECUTIVE_FAILURES), v -> v >= 2);
-            rest.await("shard 2 deliveredSequence", MetricNames.ofShard("2", DeliveryShard.DELIVERED_SEQUENCE), v -> v == retried.first() - 1);
-            rest.await("shard 2 pendingRecords", MetricNames.ofShard("2", DeliveryShard.PENDING_RECORDS), v -> v == PER_SHARD - retried.first());
+            rest.await(
+                    "shard 2 consecutiveFailures",
+                    MetricNames.ofShard("2", DeliveryShard.CONSECUTIVE_FAILURES),
+                    v -> v >= 2);
+            rest.await(
+                    "shard 2 deliveredSequence",
+                    MetricNames.ofShard("2", DeliveryShard.DELIVERED_SEQUENCE),
+                    v -> v == retried.first() - 1);
+            rest.await(
+                    "shard 2 pendingRecords",
+                    MetricNames.ofShard("2", DeliveryShard.PENDING_RECORDS),
+                    v -> v == PER_SHARD - retried.first());
             // its oldest undelivered record (system time 1000 * (seq + 1)) is behind the shard's newest one
-            rest.await("maxMillisBehindLatest", Delivery.MAX_MILLIS_BEHIND_LATEST,
+            rest.await(
+                    "maxMillisBehindLatest",
+                    Delivery.MAX_MILLIS_BEHIND_LATEST,
                     v -> v == 1000 * (PER_SHARD - 1 - retried.first()));
             rest.awaitSyncedUpTo(v -> v == 1000 * (retried.first() + 1));
 
             FC.faults().remove(stuck);
             Await.until("every shard delivered to its end", TIMEOUT, () -> {
-                Map<String, List<Long>> delivered = deliveredPerShard(DeliveredBatches.of(FC.invocations().all()));
+                Map<String, List<Long>> delivered =
+                        deliveredPerShard(DeliveredBatches.of(FC.invocations().all()));
                 return delivered.size() == SHARDS
                         && delivered.values().stream().allMatch(s -> s.equals(range(0, PER_SHARD)));
             });
             List<Batch> invocations = DeliveredBatches.of(FC.invocations().all());
             for (int s = 0; s < SHARDS; s++) {
                 String shard = String.valueOf(s);
-                long calls = invocations.stream().filter(b -> b.shard().equals(shard)).count();
-                long failed = invocations.stream().filter(b -> b.shard().equals(shard) && !b.succeeded()).count();
-                rest.await("shard " + shard + " deliveredSequence", MetricNames.ofShard(shard, DeliveryShard.DELIVERED_SEQUENCE),
+                long calls = invocations.stream()
+                        .filter(b -> b.shard().equals(shard))
+                        .count();
+                long failed = invocations.stream()
+                        .filter(b -> b.shard().equals(shard) && !b.succeeded())
+                        .count();
+                rest.await(
+                        "shard " + shard + " deliveredSequence",
+                        MetricNames.ofShard(shard, DeliveryShard.DELIVERED_SEQUENCE),
                         v -> v == PER_SHARD - 1);
-                rest.await("shard " + shard + " pendingRecords", MetricNames.ofShard(shard, DeliveryShard.PENDING_RECORDS), v -> v == 0);
-                rest.await("shard " + shard + " state", MetricNames.ofShard(shard, DeliveryShard.STATE), v -> v == 0);
-                rest.await("shard " + shard + " consecutiveFailures", MetricNames.ofShard(shard, DeliveryShard.CONSECUTIVE_FAILURES),
+                rest.await(
+                        "shard " + shard + " pendingRecords",
+                        MetricNames.ofShard(shard, DeliveryShard.PENDING_RECORDS),
                         v -> v == 0);
-                rest.await("shard " + shard + " invocations = calls FC received", MetricNames.ofShard(shard, DeliveryShard.INVOCATIONS),
+                rest.await("shard " + shard + " state", MetricNames.ofShard(shard, DeliveryShard.STATE), v -> v == 0);
+                rest.await(
+                        "shard " + shard + " consecutiveFailures",
+                        MetricNames.ofShard(shard, DeliveryShard.CONSECUTIVE_FAILURES),
+                        v -> v == 0);
+                rest.await(
+                        "shard " + shard + " invocations = calls FC received",
+                        MetricNames.ofShard(shard, DeliveryShard.INVOCATIONS),
                         v -> v == calls);
-                rest.await("shard " + shard + " failedAttempts = failed calls", MetricNames.ofShard(shard, DeliveryShard.FAILED_ATTEMPTS),
+                rest.await(
+                        "shard " + shard + " failedAttempts = failed calls",
+                        MetricNames.ofShard(shard, DeliveryShard.FAILED_ATTEMPTS),
                         v -> v == failed);
                 // one call of shard 0 was held 300 ms by the emulator (the others' latency depends on the machine)
                 boolean slowed = shard.equals("0");
-                rest.await("shard " + shard + " invokeLatencyMs_max", MetricNames.ofShard(shard, DeliveryShard.INVOKE_LATENCY_MS) + "_max",
+                rest.await(
+                        "shard " + shard + " invokeLatencyMs_max",
+                        MetricNames.ofShard(shard, DeliveryShard.INVOKE_LATENCY_MS) + "_max",
                         v -> slowed ? v >= 300 && v < 10_000 : v >= 0);
             }
-            assertThat(invocations).filteredOn(b -> !b.succeeded()).extracting(Batch::shard)
-                    .as("failures were injected on shards 1 and 2 only").containsOnly("1", "2");
+            assertThat(invocations)
+                    .filteredOn(b -> !b.succeeded())
+                    .extracting(Batch::shard)
+                    .as("failures were injected on shards 1 and 2 only")
+                    .containsOnly("1", "2");
             rest.await("maxMillisBehindLatest once drained", Delivery.MAX_MILLIS_BEHIND_LATEST, v -> v == 0);
             // everything delivered: nothing holds the done time back, it is the current time (not the last record's)
             long drainedAt = System.currentTimeMillis();
@@ -129,7 +171,8 @@ class DeliveryMetricsITCase {
         }
 
         void await(String what, String suffix, String agg, java.util.function.LongPredicate ok) {
-            Await.value(what, TIMEOUT, REST_POLL, () -> rest.metric(suffix, agg), v -> v.isPresent() && ok.test(v.get()));
+            Await.value(
+                    what, TIMEOUT, REST_POLL, () -> rest.metric(suffix, agg), v -> v.isPresent() && ok.test(v.get()));
         }
 
         /**
@@ -137,15 +180,20 @@ class DeliveryMetricsITCase {
          * undelivered records reports the current time, and keyBy may leave one without any shard).
          */
         void awaitSyncedUpTo(java.util.function.LongPredicate ok) {
-            Await.value("syncedUpTo over the subtasks that hold shards", TIMEOUT, REST_POLL, () -> {
-                long min = Long.MAX_VALUE;
-                for (int subtask = 0; subtask < 2; subtask++) {
-                    Optional<Long> v = rest.subtaskMetric(Delivery.SYNCED_UP_TO, subtask);
-                    if (v.isEmpty()) return Optional.<Long>empty();
-                    if (v.get() >= 0) min = Math.min(min, v.get());
-                }
-                return min == Long.MAX_VALUE ? Optional.<Long>empty() : Optional.of(min);
-            }, v -> v.isPresent() && ok.test(v.get()));
+            Await.value(
+                    "syncedUpTo over the subtasks that hold shards",
+                    TIMEOUT,
+                    REST_POLL,
+                    () -> {
+                        long min = Long.MAX_VALUE;
+                        for (int subtask = 0; subtask < 2; subtask++) {
+                            Optional<Long> v = rest.subtaskMetric(Delivery.SYNCED_UP_TO, subtask);
+                            if (v.isEmpty()) return Optional.<Long>empty();
+                            if (v.get() >= 0) min = Math.min(min, v.get());
+                        }
+                        return min == Long.MAX_VALUE ? Optional.<Long>empty() : Optional.of(min);
+                    },
+                    v -> v.isPresent() && ok.test(v.get()));
         }
     }
 }

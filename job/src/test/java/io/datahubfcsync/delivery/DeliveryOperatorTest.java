@@ -58,7 +58,9 @@ class DeliveryOperatorTest {
             for (String shard : List.of("a", "b", "c")) harness.processElement(record(shard, seq), 0);
         }
 
-        runMailsUntil("the first batch of every shard out at once", () -> function.held().size() == 3);
+        runMailsUntil(
+                "the first batch of every shard out at once",
+                () -> function.held().size() == 3);
         runMailsUntil("every record delivered", () -> {
             function.held().forEach(Call::succeed);
             return operator(harness).bufferedRecords() == 0;
@@ -66,11 +68,17 @@ class DeliveryOperatorTest {
 
         Map<String, List<Long>> delivered = function.delivered();
         for (String shard : List.of("a", "b", "c")) {
-            assertThat(delivered.get(shard)).as("shard %s", shard).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+            assertThat(delivered.get(shard))
+                    .as("shard %s", shard)
+                    .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
         }
         assertThat(function.calls()).allSatisfy(c -> assertThat(c.sequences).hasSizeLessThanOrEqualTo(2));
-        assertThat(function.maxOutOfOneShard()).as("calls of one shard out at once").isEqualTo(1);
-        assertThat(function.maxOut()).as("calls of different shards out at once").isEqualTo(3);
+        assertThat(function.maxOutOfOneShard())
+                .as("calls of one shard out at once")
+                .isEqualTo(1);
+        assertThat(function.maxOut())
+                .as("calls of different shards out at once")
+                .isEqualTo(3);
         assertThat(operator(harness).bufferedRecords()).isZero();
     }
 
@@ -83,12 +91,17 @@ class DeliveryOperatorTest {
         harness.processElement(record("b", 0), 0);
         runMailsUntil("both shards invoked", () -> function.calls().size() == 2);
         Call first = callOf("a", 0);
-        assertThat(first.sequences).as("with batch.max-wait 0 a batch goes as soon as the shard is free").containsExactly(0L);
+        assertThat(first.sequences)
+                .as("with batch.max-wait 0 a batch goes as soon as the shard is free")
+                .containsExactly(0L);
         first.fail("boom", "req-1");
         callOf("b", 0).succeed();
-        runMailsUntil("the failure handled, shard b delivered", () -> !timers(harness).isEmpty()
-                && function.delivered().containsKey("b"));
-        assertThat(timers(harness)).as("the retry is due one retry.interval after the failure").containsExactly(11_000L);
+        runMailsUntil(
+                "the failure handled, shard b delivered",
+                () -> !timers(harness).isEmpty() && function.delivered().containsKey("b"));
+        assertThat(timers(harness))
+                .as("the retry is due one retry.interval after the failure")
+                .containsExactly(11_000L);
 
         // the pause is processing time: one millisecond early, nothing is sent again
         harness.setProcessingTime(10_999);
@@ -109,7 +122,10 @@ class DeliveryOperatorTest {
 
     @Test
     void anExhaustedBatchFailsTheJobWithoutRestartNamingEverythingNeededToFixIt() throws Exception {
-        var harness = open(config().batchMaxRecords(2).retryInterval(Duration.ofMillis(100)).retryMaxAttempts(3).failOnExhausted());
+        var harness = open(config().batchMaxRecords(2)
+                .retryInterval(Duration.ofMillis(100))
+                .retryMaxAttempts(3)
+                .failOnExhausted());
         for (int seq = 0; seq < 5; seq++) harness.processElement(record("7", seq), 0);
 
         Throwable failure = null;
@@ -117,16 +133,28 @@ class DeliveryOperatorTest {
             int n = attempt;
             runMailsUntil("attempt " + n, () -> function.calls().size() == n);
             function.calls().get(n - 1).fail("boom " + n, "req-" + n);
-            failure = catchThrowable(() -> runMailsUntil("the answer handled", () -> !timers(harness).isEmpty()));
+            failure = catchThrowable(() ->
+                    runMailsUntil("the answer handled", () -> !timers(harness).isEmpty()));
             harness.setProcessingTime(harness.getProcessingTime() + 100);
         }
 
         assertThat(function.calls()).hasSize(3).extracting(c -> c.sequences).containsOnly(List.of(0L));
         assertThat(failure).isInstanceOf(SuppressRestartsException.class);
-        ShardExhaustedException exhausted = ExceptionUtils.findThrowable(failure, ShardExhaustedException.class).orElseThrow();
-        assertThat(exhausted.getMessage()).contains("FC svc/fn", "shard 7", "project proj", "topic topic",
-                "records 7:0..7:0", "failed 3 attempts", "retry.max-attempts=3", "boom 3",
-                "request id: req-3", "Nothing from sequence 0 of this shard on was delivered", "resume from the latest");
+        ShardExhaustedException exhausted = ExceptionUtils.findThrowable(failure, ShardExhaustedException.class)
+                .orElseThrow();
+        assertThat(exhausted.getMessage())
+                .contains(
+                        "FC svc/fn",
+                        "shard 7",
+                        "project proj",
+                        "topic topic",
+                        "records 7:0..7:0",
+                        "failed 3 attempts",
+                        "retry.max-attempts=3",
+                        "boom 3",
+                        "request id: req-3",
+                        "Nothing from sequence 0 of this shard on was delivered",
+                        "resume from the latest");
         // nothing later of the shard goes out, whatever the clock does
         harness.setProcessingTime(harness.getProcessingTime() + 60_000);
         runMails();
@@ -144,17 +172,21 @@ class DeliveryOperatorTest {
         Thread taskThread = Thread.currentThread();
         AtomicBoolean returned = new AtomicBoolean();
         AtomicBoolean returnedBeforeTheAnswer = new AtomicBoolean();
-        Thread answerer = new Thread(() -> {
-            awaitParkedOrDone(taskThread, returned);
-            returnedBeforeTheAnswer.set(returned.get());
-            function.held().forEach(Call::succeed);
-        }, "answers the held call");
+        Thread answerer = new Thread(
+                () -> {
+                    awaitParkedOrDone(taskThread, returned);
+                    returnedBeforeTheAnswer.set(returned.get());
+                    function.held().forEach(Call::succeed);
+                },
+                "answers the held call");
         answerer.start();
         harness.processElement(record("a", 3), 0);
         returned.set(true);
         answerer.join(TIMEOUT.toMillis());
 
-        assertThat(returnedBeforeTheAnswer).as("processElement returned while the buffer was full").isFalse();
+        assertThat(returnedBeforeTheAnswer)
+                .as("processElement returned while the buffer was full")
+                .isFalse();
         assertThat(function.delivered().get("a")).containsExactly(0L);
         assertThat(operator(harness).bufferedRecords()).isEqualTo(3);
         runMailsUntil("the rest delivered", () -> {
@@ -180,32 +212,42 @@ class DeliveryOperatorTest {
         Thread taskThread = Thread.currentThread();
         AtomicBoolean snapshotDone = new AtomicBoolean();
         AtomicBoolean doneBeforeTheAnswer = new AtomicBoolean();
-        Thread answerer = new Thread(() -> {
-            awaitParkedOrDone(taskThread, snapshotDone);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            doneBeforeTheAnswer.set(snapshotDone.get());
-            function.held().forEach(Call::succeed);
-            // a next batch wrongly sent while draining would be awaited too: answer it (not to hang); the
-            // savepoint then shows it as delivered, which the restore below catches
-            while (!snapshotDone.get() && System.nanoTime() < deadline) {
-                function.held().forEach(Call::succeed);
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
-        }, "answers the held call");
+        Thread answerer = new Thread(
+                () -> {
+                    awaitParkedOrDone(taskThread, snapshotDone);
+                    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                    doneBeforeTheAnswer.set(snapshotDone.get());
+                    function.held().forEach(Call::succeed);
+                    // a next batch wrongly sent while draining would be awaited too: answer it (not to hang); the
+                    // savepoint then shows it as delivered, which the restore below catches
+                    while (!snapshotDone.get() && System.nanoTime() < deadline) {
+                        function.held().forEach(Call::succeed);
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    }
+                },
+                "answers the held call");
         answerer.start();
-        OperatorSubtaskState savepoint = harness.snapshotWithLocalState(1, 1,
-                SavepointType.savepoint(SavepointFormatType.CANONICAL)).getJobManagerOwnedState();
+        OperatorSubtaskState savepoint = harness.snapshotWithLocalState(
+                        1, 1, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState();
         snapshotDone.set(true);
         answerer.join(TIMEOUT.toMillis());
 
-        assertThat(doneBeforeTheAnswer).as("the savepoint was taken with a call on the wire").isFalse();
-        runMailsUntil("delivery resumed after the savepoint", () -> function.calls().size() >= 2);
+        assertThat(doneBeforeTheAnswer)
+                .as("the savepoint was taken with a call on the wire")
+                .isFalse();
+        runMailsUntil(
+                "delivery resumed after the savepoint", () -> function.calls().size() >= 2);
         assertThat(function.calls().get(1).sequences).containsExactly(1L, 2L);
 
         // the savepoint holds 0 as delivered and 1..3 as pending, none of them in flight: a restore sends 1 and 2 first
         var restored = open(config().batchMaxRecords(2), savepoint);
-        assertThat(operator(restored).bufferedRecords()).as("undelivered records in the savepoint").isEqualTo(3);
-        runMailsUntil("the restored operator sent its first batch", () -> !function.calls().isEmpty());
+        assertThat(operator(restored).bufferedRecords())
+                .as("undelivered records in the savepoint")
+                .isEqualTo(3);
+        runMailsUntil(
+                "the restored operator sent its first batch",
+                () -> !function.calls().isEmpty());
         assertThat(function.calls().get(0).sequences).containsExactly(1L, 2L);
     }
 
@@ -218,25 +260,31 @@ class DeliveryOperatorTest {
         // were the checkpoint to wait for the call, only this watchdog's answer would end the wait
         AtomicBoolean snapshotDone = new AtomicBoolean();
         AtomicBoolean watchdogAnswered = new AtomicBoolean();
-        Thread watchdog = new Thread(() -> {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!snapshotDone.get() && System.nanoTime() < deadline) LockSupport.parkNanos(1_000_000);
-            if (!snapshotDone.get()) {
-                watchdogAnswered.set(true);
-                function.held().forEach(Call::succeed);
-            }
-        }, "watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (!snapshotDone.get() && System.nanoTime() < deadline) LockSupport.parkNanos(1_000_000);
+                    if (!snapshotDone.get()) {
+                        watchdogAnswered.set(true);
+                        function.held().forEach(Call::succeed);
+                    }
+                },
+                "watchdog");
         watchdog.start();
         OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
         snapshotDone.set(true);
         watchdog.join(TIMEOUT.toMillis());
-        assertThat(watchdogAnswered).as("the checkpoint waited for the call on the wire").isFalse();
+        assertThat(watchdogAnswered)
+                .as("the checkpoint waited for the call on the wire")
+                .isFalse();
         assertThat(function.held()).hasSize(1);
 
         // restored from it, the batch that was out is sent again with the same eventIds
         String sentBefore = function.held().get(0).json;
         var restored = open(config().batchMaxRecords(2), checkpoint);
-        runMailsUntil("the restored operator re-sent the batch", () -> !function.calls().isEmpty());
+        runMailsUntil(
+                "the restored operator re-sent the batch",
+                () -> !function.calls().isEmpty());
         assertThat(function.calls().get(0).json).isEqualTo(sentBefore);
         assertThat(operator(restored).bufferedRecords()).isEqualTo(3);
     }
@@ -244,7 +292,10 @@ class DeliveryOperatorTest {
     // ---------------------------------------------------------------- plumbing
 
     private static DeliveryConfig.Builder config() {
-        return DeliveryConfig.builder().source("proj", "topic").region("cn-hangzhou").function("svc", "fn")
+        return DeliveryConfig.builder()
+                .source("proj", "topic")
+                .region("cn-hangzhou")
+                .function("svc", "fn")
                 .retryInterval(Duration.ofMillis(100));
     }
 
@@ -257,9 +308,8 @@ class DeliveryOperatorTest {
         return open(config, null);
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, ShardRecord, Void> open(DeliveryConfig.Builder config,
-                                                                                    OperatorSubtaskState restoreFrom)
-            throws Exception {
+    private KeyedOneInputStreamOperatorTestHarness<String, ShardRecord, Void> open(
+            DeliveryConfig.Builder config, OperatorSubtaskState restoreFrom) throws Exception {
         function = new HeldFunction();
         FUNCTIONS.add(function);
         int index = FUNCTIONS.size() - 1;
@@ -286,7 +336,8 @@ class DeliveryOperatorTest {
     private void runMails() throws Exception {
         for (var h : harnesses) {
             Optional<Mail> mail;
-            while ((mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)).isPresent()) mail.get().run();
+            while ((mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)).isPresent())
+                mail.get().run();
         }
     }
 
@@ -315,7 +366,9 @@ class DeliveryOperatorTest {
     }
 
     private Call callOf(String shard, long sequence) {
-        return function.calls().stream().filter(c -> c.shard.equals(shard) && c.sequences.contains(sequence))
-                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no call of " + shard + ":" + sequence));
+        return function.calls().stream()
+                .filter(c -> c.shard.equals(shard) && c.sequences.contains(sequence))
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no call of " + shard + ":" + sequence));
     }
 }

@@ -25,15 +25,23 @@ final class FcTestBed {
     private FcTestBed() {}
 
     static FunctionInvokerFactory invokers(FcEmulator fc) {
-        return KitConnections.fc(fc, SERVICE, FUNCTION).readTimeout(Duration.ofSeconds(30)).build().invokerFactory();
+        return KitConnections.fc(fc, SERVICE, FUNCTION)
+                .readTimeout(Duration.ofSeconds(30))
+                .build()
+                .invokerFactory();
     }
 
     static DeliveryConfig.Builder config() {
-        return DeliveryConfig.builder().source("proj", "topic").region("cn-hangzhou").function(SERVICE, FUNCTION);
+        return DeliveryConfig.builder()
+                .source("proj", "topic")
+                .region("cn-hangzhou")
+                .function(SERVICE, FUNCTION);
     }
 
     static DataStream<ShardRecord> records(StreamExecutionEnvironment env, TestRecordSource source) {
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "test records").setParallelism(1).uid("records");
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "test records")
+                .setParallelism(1)
+                .uid("records");
     }
 
     /** The newest complete retained checkpoint ({@code chk-N} with its {@code _metadata}) under {@code dir}. */
@@ -42,7 +50,8 @@ final class FcTestBed {
             return files.filter(p -> p.getFileName().toString().equals("_metadata"))
                     .map(Path::getParent)
                     .filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))));
+                    .max(Comparator.comparingLong(
+                            p -> Long.parseLong(p.getFileName().toString().substring(4))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

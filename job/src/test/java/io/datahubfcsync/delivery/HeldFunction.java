@@ -40,14 +40,26 @@ final class HeldFunction implements FunctionInvoker {
         }
 
         void fail(String message, String requestId) {
-            answer.complete(new InvocationResult(InvocationOutcome.FUNCTION_ERROR, 200, requestId,
-                    "UnhandledInvocationError", message, 1_000_000, 1));
+            answer.complete(new InvocationResult(
+                    InvocationOutcome.FUNCTION_ERROR,
+                    200,
+                    requestId,
+                    "UnhandledInvocationError",
+                    message,
+                    1_000_000,
+                    1));
         }
 
         /** FC refuses the credentials (HTTP 403, an expired or unknown key). */
         void refuseCredentials(String requestId) {
-            answer.complete(new InvocationResult(InvocationOutcome.AUTH_FAILURE, 403, requestId, "InvalidAccessKeyId",
-                    "the access key is expired", 1_000_000, 1));
+            answer.complete(new InvocationResult(
+                    InvocationOutcome.AUTH_FAILURE,
+                    403,
+                    requestId,
+                    "InvalidAccessKeyId",
+                    "the access key is expired",
+                    1_000_000,
+                    1));
         }
 
         boolean answered() {

@@ -34,30 +34,36 @@ public final class JobRest {
         JsonNode values = get("/jobs/" + jobId + "/vertices/" + vertex() + "/subtasks/metrics?get="
                 + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&agg=" + agg);
         return values.isArray() && !values.isEmpty() && values.get(0).has(agg)
-                ? Optional.of(Math.round(values.get(0).path(agg).asDouble())) : Optional.empty();
+                ? Optional.of(Math.round(values.get(0).path(agg).asDouble()))
+                : Optional.empty();
     }
 
     /** The delivery metric ending with {@code .suffix} of one subtask, if reported. */
     public Optional<Long> subtaskMetric(String suffix, int subtask) throws IOException, InterruptedException {
         String id = metricId(suffix);
         if (id == null) return Optional.empty();
-        JsonNode values = get("/jobs/" + jobId + "/vertices/" + vertex() + "/subtasks/" + subtask
-                + "/metrics?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8));
-        return values.isArray() && !values.isEmpty() ? Optional.of(values.get(0).path("value").asLong())
+        JsonNode values = get("/jobs/" + jobId + "/vertices/" + vertex() + "/subtasks/" + subtask + "/metrics?get="
+                + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        return values.isArray() && !values.isEmpty()
+                ? Optional.of(values.get(0).path("value").asLong())
                 : Optional.empty();
     }
 
     /** Id of the vertex's metric ending with {@code .suffix} (the operator name comes before it), or null. */
     private String metricId(String suffix) throws IOException, InterruptedException {
         for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + vertex() + "/subtasks/metrics")) {
-            if (m.path("id").asText().endsWith("." + suffix)) return m.path("id").asText();
+            if (m.path("id").asText().endsWith("." + suffix))
+                return m.path("id").asText();
         }
         return null;
     }
 
     /** Checkpoints completed so far. */
     long completedCheckpoints() throws IOException, InterruptedException {
-        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+        return get("/jobs/" + jobId + "/checkpoints")
+                .path("counts")
+                .path("completed")
+                .asLong();
     }
 
     String status() throws IOException, InterruptedException {
@@ -67,7 +73,8 @@ public final class JobRest {
     private String vertex() throws IOException, InterruptedException {
         if (vertexId == null) {
             for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
-                if (v.path("name").asText().contains(operatorName)) vertexId = v.path("id").asText();
+                if (v.path("name").asText().contains(operatorName))
+                    vertexId = v.path("id").asText();
             }
             if (vertexId == null) throw new IOException("no vertex " + operatorName + " in job " + jobId + " (yet)");
         }
@@ -75,8 +82,8 @@ public final class JobRest {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }

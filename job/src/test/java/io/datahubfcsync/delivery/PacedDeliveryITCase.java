@@ -38,11 +38,13 @@ class PacedDeliveryITCase {
     private static final Duration WARM_UP = Duration.ofSeconds(3);
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2, MiniClusters.metricsFetchedEvery(Duration.ofMillis(200)));
+    static final MiniClusterExtension FLINK =
+            MiniClusters.withSlots(2, MiniClusters.metricsFetchedEvery(Duration.ofMillis(200)));
 
     @RegisterExtension
-    static final FcEmulatorExtension FC = FcEmulatorExtension.withFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION,
-            new TestFunctions.Echo()).invocationLogCapacity(100_000);
+    static final FcEmulatorExtension FC = FcEmulatorExtension.withFunction(
+                    FcTestBed.SERVICE, FcTestBed.FUNCTION, new TestFunctions.Echo())
+            .invocationLogCapacity(100_000);
 
     @Test
     void aBacklogIsDeliveredAtTheConfiguredRateWithinTenPercentOverThirtySeconds() throws Exception {
@@ -53,48 +55,68 @@ class PacedDeliveryITCase {
             Instant to = from.plus(window);
             List<Batch> calls = callsBetween(from, to);
 
-            long delivered = calls.stream().filter(Batch::succeeded).mapToLong(b -> b.sequences().size()).sum();
+            long delivered = calls.stream()
+                    .filter(Batch::succeeded)
+                    .mapToLong(b -> b.sequences().size())
+                    .sum();
             double rate = delivered / (double) window.toSeconds();
             System.out.printf("paced at %d/s: %.1f records/s delivered over %s%n", RATE, rate, window);
-            assertThat(rate).as("records delivered per second over %s (%d records)", window, delivered)
+            assertThat(rate)
+                    .as("records delivered per second over %s (%d records)", window, delivered)
                     .isBetween(RATE * 0.9, RATE * 1.1);
             assertThat(calls).as("every call succeeded").allMatch(Batch::succeeded);
             assertThat(calls.stream().map(Batch::shard).distinct().count())
-                    .as("every shard had its turn").isEqualTo(SHARDS);
+                    .as("every shard had its turn")
+                    .isEqualTo(SHARDS);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
     }
 
     @Test
-    void aThrottlingFunctionSlowsThePaceBelowTheSettingAndItGrowsBackAfterwards(
-            @InjectMiniCluster MiniCluster cluster) throws Exception {
+    void aThrottlingFunctionSlowsThePaceBelowTheSettingAndItGrowsBackAfterwards(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
         Duration window = Duration.ofSeconds(20);
         Fault throttled = FC.faults().add(Fault.throttled().withProbability(0.2, 42));
         JobClient job = startPacedJob(SHARDS * 3_000);
         try {
-            JobRest rest = new JobRest(cluster.getRestAddress().get(30, TimeUnit.SECONDS), job.getJobID(),
+            JobRest rest = new JobRest(
+                    cluster.getRestAddress().get(30, TimeUnit.SECONDS),
+                    job.getJobID(),
                     "FC " + FcTestBed.SERVICE + "/" + FcTestBed.FUNCTION);
             Instant from = firstCall().plus(WARM_UP);
             Instant to = from.plus(window);
             List<Batch> calls = callsBetween(from, to);
 
-            long delivered = calls.stream().filter(Batch::succeeded).mapToLong(b -> b.sequences().size()).sum();
-            System.out.printf("paced at %d/s with 20%% of calls throttled: %.1f records/s delivered, %.1f calls/s%n",
+            long delivered = calls.stream()
+                    .filter(Batch::succeeded)
+                    .mapToLong(b -> b.sequences().size())
+                    .sum();
+            System.out.printf(
+                    "paced at %d/s with 20%% of calls throttled: %.1f records/s delivered, %.1f calls/s%n",
                     RATE, delivered / (double) window.toSeconds(), calls.size() / (double) window.toSeconds());
             assertThat(throttled.fired()).as("429s answered").isPositive();
-            assertThat(delivered / (double) window.toSeconds()).as("records delivered per second while FC throttles")
-                    .isPositive().isLessThan(RATE * 0.5);
+            assertThat(delivered / (double) window.toSeconds())
+                    .as("records delivered per second while FC throttles")
+                    .isPositive()
+                    .isLessThan(RATE * 0.5);
             assertThat(calls.size() / (double) window.toSeconds())
                     .as("calls per second, throttled ones included: no storm of quick retries")
                     .isLessThan(RATE / (double) BATCH * 0.5);
             long share = RATE / 2;
-            Await.value("a subtask's paced rate below its share", Duration.ofSeconds(30), Duration.ofMillis(200),
-                    () -> rest.metric(Delivery.PACED_RECORDS_PER_SECOND, "max"), v -> v.isPresent() && v.get() < share * 0.5);
+            Await.value(
+                    "a subtask's paced rate below its share",
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(200),
+                    () -> rest.metric(Delivery.PACED_RECORDS_PER_SECOND, "max"),
+                    v -> v.isPresent() && v.get() < share * 0.5);
 
             FC.faults().remove(throttled);
-            Await.value("both subtasks back at their share once FC accepts the calls", Duration.ofSeconds(60),
-                    Duration.ofMillis(500), () -> rest.metric(Delivery.PACED_RECORDS_PER_SECOND, "min"),
+            Await.value(
+                    "both subtasks back at their share once FC accepts the calls",
+                    Duration.ofSeconds(60),
+                    Duration.ofMillis(500),
+                    () -> rest.metric(Delivery.PACED_RECORDS_PER_SECOND, "min"),
                     (Optional<Long> v) -> v.isPresent() && v.get() == share);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
@@ -104,24 +126,38 @@ class PacedDeliveryITCase {
     private static JobClient startPacedJob(int records) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        DeliveryConfig config = FcTestBed.config().batchMaxRecords(BATCH).maxRecordsPerSecond(RATE)
-                .retryMaxAttempts(100_000).build();
-        FcDelivery.attach(FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(SHARDS),
-                records, 0)), config, FcTestBed.invokers(FC.emulator()));
+        DeliveryConfig config = FcTestBed.config()
+                .batchMaxRecords(BATCH)
+                .maxRecordsPerSecond(RATE)
+                .retryMaxAttempts(100_000)
+                .build();
+        FcDelivery.attach(
+                FcTestBed.records(env, TestRecordSource.thenIdle(TestRecordSource.roundRobin(SHARDS), records, 0)),
+                config,
+                FcTestBed.invokers(FC.emulator()));
         return env.executeAsync("paced delivery");
     }
 
     private static Instant firstCall() {
-        return Await.value("the first invocation", Duration.ofSeconds(60),
-                () -> FC.invocations().all(), all -> !all.isEmpty()).get(0).received();
+        return Await.value(
+                        "the first invocation",
+                        Duration.ofSeconds(60),
+                        () -> FC.invocations().all(),
+                        all -> !all.isEmpty())
+                .get(0)
+                .received();
     }
 
     /** Every call FC received in [from, to), once a later one shows the window is over. */
     private static List<Batch> callsBetween(Instant from, Instant to) {
-        Await.value("an invocation after " + to, Duration.ofSeconds(120), Duration.ofMillis(500),
+        Await.value(
+                "an invocation after " + to,
+                Duration.ofSeconds(120),
+                Duration.ofMillis(500),
                 () -> FC.invocations().all(),
                 all -> all.stream().map(InvocationRecord::received).anyMatch(t -> !t.isBefore(to)));
         return DeliveredBatches.of(FC.invocations().all()).stream()
-                .filter(b -> !b.received().isBefore(from) && b.received().isBefore(to)).toList();
+                .filter(b -> !b.received().isBefore(from) && b.received().isBefore(to))
+                .toList();
     }
 }

@@ -72,13 +72,16 @@ class PacerTest {
     @Test
     void busyLanesTogetherStartRecordsAtTheConfiguredRateAndShareItEvenly() throws Exception {
         BusyLanes s = new BusyLanes(200);
-        List<DeliveryLane> lanes = List.of(new DeliveryLane("0"), new DeliveryLane("1"), new DeliveryLane("2"), new DeliveryLane("3"));
+        List<DeliveryLane> lanes =
+                List.of(new DeliveryLane("0"), new DeliveryLane("1"), new DeliveryLane("2"), new DeliveryLane("3"));
         lanes.forEach(s::tryStart);
         s.clock.runUntil(60_000);
 
         assertThat((double) s.total()).as("records started in 60 s at 200/s").isCloseTo(12_000, within(60.0));
         for (DeliveryLane lane : lanes) {
-            assertThat((double) s.started.get(lane)).as("shard %s's share", lane.shardId).isCloseTo(3_000, within(30.0));
+            assertThat((double) s.started.get(lane))
+                    .as("shard %s's share", lane.shardId)
+                    .isCloseTo(3_000, within(30.0));
         }
     }
 
@@ -99,7 +102,8 @@ class PacerTest {
                 .as("after the late lane queued, the two take turns")
                 .isNotEmpty()
                 .satisfies(turns -> {
-                    for (int i = 1; i < turns.size(); i++) assertThat(turns.get(i)).isNotSameAs(turns.get(i - 1));
+                    for (int i = 1; i < turns.size(); i++)
+                        assertThat(turns.get(i)).isNotSameAs(turns.get(i - 1));
                 });
     }
 
@@ -117,7 +121,9 @@ class PacerTest {
 
         clock.runUntil(1_000);
         pacer.throttled();
-        assertThat(pacer.currentRatePerSecond()).as("a second later it halves again").isCloseTo(300, within(0.01));
+        assertThat(pacer.currentRatePerSecond())
+                .as("a second later it halves again")
+                .isCloseTo(300, within(0.01));
 
         clock.runUntil(4_000);
         pacer.admit(new DeliveryLane("0")); // the rate is brought up to date on use
@@ -137,7 +143,9 @@ class PacerTest {
             s.pacer.throttled();
         }
         s.clock.runUntil(30_000);
-        assertThat(s.total()).as("records started in 30 s under steady throttling").isLessThan(200 * 30 / 4);
+        assertThat(s.total())
+                .as("records started in 30 s under steady throttling")
+                .isLessThan(200 * 30 / 4);
         assertThat(s.pacer.currentRatePerSecond()).as("not below its floor").isGreaterThanOrEqualTo(200 * Pacer.FLOOR);
     }
 

@@ -42,7 +42,9 @@ class ParentGateTest {
         harness.processElement(ShardRecord.start("c", new String[] {"p1", "p2"}), 0);
         for (int seq = 0; seq < 3; seq++) harness.processElement(record("c", seq), 0);
         h.runMails();
-        assertThat(h.function.calls()).as("nothing of the child before its parents").isEmpty();
+        assertThat(h.function.calls())
+                .as("nothing of the child before its parents")
+                .isEmpty();
 
         operator(harness).handleOperatorEvent(new DeliveredShardsEvent(Set.of("p1"), -1));
         h.runMails();
@@ -76,13 +78,17 @@ class ParentGateTest {
 
         operator(harness).handleOperatorEvent(new DeliveredShardsEvent(Set.of("p"), 5));
         harness.notifyOfCompletedCheckpoint(5);
-        assertThat(operator(harness).stateOf("p")).as("checkpoint 5 may not hold the coordinator's knowledge").isZero();
+        assertThat(operator(harness).stateOf("p"))
+                .as("checkpoint 5 may not hold the coordinator's knowledge")
+                .isZero();
         harness.notifyOfCompletedCheckpoint(6);
         assertThat(operator(harness).stateOf("p")).as("lane gone").isEqualTo(-1);
 
         OperatorSubtaskState after = harness.snapshot(7, 7);
         var restored = h.open(config(), after);
-        assertThat(operator(restored).stateOf("p")).as("its keyed state is gone too").isEqualTo(-1);
+        assertThat(operator(restored).stateOf("p"))
+                .as("its keyed state is gone too")
+                .isEqualTo(-1);
         assertThat(h.coordinator.getEventsSent()).isEmpty();
     }
 
@@ -110,8 +116,10 @@ class ParentGateTest {
         OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
 
         var restored = h.open(config(), checkpoint, new JobID(), null);
-        restored.processElement(ShardRecord.start("c", new String[] {"p"}), 0); // the source says it again after a restore
-        h.succeedUntil("the child goes on without waiting", () -> operator(restored).bufferedRecords() == 0);
+        restored.processElement(
+                ShardRecord.start("c", new String[] {"p"}), 0); // the source says it again after a restore
+        h.succeedUntil(
+                "the child goes on without waiting", () -> operator(restored).bufferedRecords() == 0);
         assertThat(h.function.delivered().get("c")).containsExactly(1L);
     }
 
@@ -124,8 +132,10 @@ class ParentGateTest {
         harness.processElement(ShardRecord.start("c", new String[] {"a"}), 0);
         harness.processElement(record("c", 0), 0);
         harness.processElement(record("b", 0), 0);
-        h.succeedUntil("b delivered, a suspended", () -> operator(harness).bufferedRecords() == 2
-                && operator(harness).stateOf("a") == 3);
+        h.succeedUntil(
+                "b delivered, a suspended",
+                () -> operator(harness).bufferedRecords() == 2
+                        && operator(harness).stateOf("a") == 3);
 
         ShardStatus a = status(harness, "a");
         assertThat(a.state()).isEqualTo(ShardState.SUSPENDED);
@@ -146,14 +156,17 @@ class ParentGateTest {
         ResumeReportEvent all = (ResumeReportEvent) last();
         assertThat(all.requestId()).isEqualTo(8);
         assertThat(all.resumed()).containsExactly("a");
-        h.succeedUntil("a delivered after the resume", () -> h.function.delivered().containsKey("a"));
+        h.succeedUntil(
+                "a delivered after the resume", () -> h.function.delivered().containsKey("a"));
     }
 
-    private ShardStatus status(org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<ShardRecord, Void> harness,
-                               String shard) {
+    private ShardStatus status(
+            org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<ShardRecord, Void> harness,
+            String shard) {
         operator(harness).handleOperatorEvent(new StatusQueryEvent(1));
         StatusReportEvent report = (StatusReportEvent) last();
-        Map<String, ShardStatus> byShard = report.shards().stream().collect(Collectors.toMap(ShardStatus::shardId, s -> s));
+        Map<String, ShardStatus> byShard =
+                report.shards().stream().collect(Collectors.toMap(ShardStatus::shardId, s -> s));
         assertThat(byShard).containsKey(shard);
         return byShard.get(shard);
     }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datahubfcsync.local.fc.Fault;
 import io.datahubfcsync.local.fc.TestFunctions;
-import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
 import io.datahubfcsync.metrics.MetricNames;
+import io.datahubfcsync.metrics.MetricNames.DeliveryShard;
 import io.datahubfcsync.testing.DeliveredBatches;
 import io.datahubfcsync.testing.DeliveredBatches.Batch;
 import io.datahubfcsync.testing.FcEmulatorExtension;
@@ -36,11 +36,12 @@ class PlatformErrorAttemptsITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = MiniClusters.withSlots(1, METRICS.addToConfiguration(new Configuration()));
+    static final MiniClusterExtension FLINK =
+            MiniClusters.withSlots(1, METRICS.addToConfiguration(new Configuration()));
 
     @RegisterExtension
-    static final FcEmulatorExtension FC = FcEmulatorExtension.withFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION,
-            new TestFunctions.Echo());
+    static final FcEmulatorExtension FC =
+            FcEmulatorExtension.withFunction(FcTestBed.SERVICE, FcTestBed.FUNCTION, new TestFunctions.Echo());
 
     @Test
     void eachAttemptAgainstAFailingPlatformIsOneRequestAndAttemptsAreTheRetryIntervalApart() throws Exception {
@@ -48,31 +49,40 @@ class PlatformErrorAttemptsITCase {
         FC.faults().add(Fault.serverError().times(3));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        FcDelivery.attach(FcTestBed.records(env, TestRecordSource.bounded(TestRecordSource.roundRobin(1), 3)),
-                FcTestBed.config().retryInterval(interval).build(), FcTestBed.invokers(FC.emulator()));
+        FcDelivery.attach(
+                FcTestBed.records(env, TestRecordSource.bounded(TestRecordSource.roundRobin(1), 3)),
+                FcTestBed.config().retryInterval(interval).build(),
+                FcTestBed.invokers(FC.emulator()));
 
         JobExecutionResult result = env.execute("5xx attempts");
 
         List<Batch> received = DeliveredBatches.of(FC.invocations().all());
         assertThat(deliveredPerShard(received).get("0")).isEqualTo(range(0, 3));
         List<Batch> firstBatch = received.stream().filter(b -> b.holds("0", 0)).toList();
-        assertThat(firstBatch).as("3 answered 500, then the batch went through")
-                .extracting(Batch::succeeded).containsExactly(false, false, false, true);
+        assertThat(firstBatch)
+                .as("3 answered 500, then the batch went through")
+                .extracting(Batch::succeeded)
+                .containsExactly(false, false, false, true);
         for (int i = 1; i < firstBatch.size(); i++) {
-            Duration pause = Duration.between(firstBatch.get(i - 1).finished(), firstBatch.get(i).received());
+            Duration pause = Duration.between(
+                    firstBatch.get(i - 1).finished(), firstBatch.get(i).received());
             assertThat(pause).as("pause before request %d", i + 1).isGreaterThanOrEqualTo(interval);
         }
         long failedRequests = received.stream().filter(b -> !b.succeeded()).count();
-        assertThat(counter(result, MetricNames.ofShard("0", DeliveryShard.INVOCATIONS))).as("invocations = requests FC received")
+        assertThat(counter(result, MetricNames.ofShard("0", DeliveryShard.INVOCATIONS)))
+                .as("invocations = requests FC received")
                 .isEqualTo(FC.invocations().total());
-        assertThat(counter(result, MetricNames.ofShard("0", DeliveryShard.FAILED_ATTEMPTS))).as("failedAttempts = requests FC failed")
-                .isEqualTo(failedRequests).isEqualTo(3);
+        assertThat(counter(result, MetricNames.ofShard("0", DeliveryShard.FAILED_ATTEMPTS)))
+                .as("failedAttempts = requests FC failed")
+                .isEqualTo(failedRequests)
+                .isEqualTo(3);
     }
 
     private static long counter(JobExecutionResult result, String suffix) {
         String jobId = result.getJobID().toString();
         long sum = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> group : METRICS.getMetricsByGroup().entrySet()) {
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
+                METRICS.getMetricsByGroup().entrySet()) {
             if (!jobId.equals(group.getKey().getAllVariables().get("<job_id>"))) continue;
             for (Map.Entry<String, Metric> m : group.getValue().entrySet()) {
                 if (group.getKey().getMetricIdentifier(m.getKey()).endsWith("." + suffix)) {

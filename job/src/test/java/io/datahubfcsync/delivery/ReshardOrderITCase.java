@@ -14,6 +14,7 @@ import io.datahubfcsync.testing.DeliveredBatches.Batch;
 import io.datahubfcsync.testing.LocalKitExtension;
 import io.datahubfcsync.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -68,7 +68,9 @@ class ReshardOrderITCase {
             List<ShardSnapshot> children = kit.datahub().splitShard(PROJECT, TOPIC, "0");
             for (ShardSnapshot child : children) append(child.shardId(), 60);
             // the upper child of 0 borders 1: their merge is a shard whose parent is itself a child
-            ShardSnapshot upper = children.stream().max(Comparator.comparing(ShardSnapshot::endHashKey)).orElseThrow();
+            ShardSnapshot upper = children.stream()
+                    .max(Comparator.comparing(ShardSnapshot::endHashKey))
+                    .orElseThrow();
             ShardSnapshot merged = kit.datahub().mergeShard(PROJECT, TOPIC, upper.shardId(), "1");
             append(merged.shardId(), 60);
 
@@ -95,7 +97,9 @@ class ReshardOrderITCase {
         String first = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);
         job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-        assertThat(deliveredOf("0")).as("stopped while the parent still drained").isLessThan(200);
+        assertThat(deliveredOf("0"))
+                .as("stopped while the parent still drained")
+                .isLessThan(200);
 
         JobClient wider = start(3, first);
         Await.until("shard 0 delivering again", TIMEOUT, () -> deliveredOf("0") >= 120);
@@ -116,9 +120,13 @@ class ReshardOrderITCase {
         List<ShardSnapshot> shards = kit.datahub().shards(PROJECT, TOPIC);
         for (ShardSnapshot shard : shards) {
             long n = kit.datahub().records(PROJECT, TOPIC, shard.shardId()).size();
-            Await.until("shard " + shard.shardId() + " delivered all " + n + ", each once", TIMEOUT,
-                    () -> range(0, n).equals(deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all()))
-                            .get(shard.shardId())));
+            Await.until(
+                    "shard " + shard.shardId() + " delivered all " + n + ", each once",
+                    TIMEOUT,
+                    () -> range(0, n)
+                            .equals(deliveredPerShard(DeliveredBatches.of(
+                                            kit.fc().invocations().all()))
+                                    .get(shard.shardId())));
         }
         List<Batch> batches = DeliveredBatches.of(kit.fc().invocations().all());
         List<String> violations = new ArrayList<>();
@@ -129,13 +137,15 @@ class ReshardOrderITCase {
                 Instant parentLast = lastAnswered(batches, parent);
                 checked++;
                 if (!childFirst.isAfter(parentLast)) {
-                    violations.add("child " + shard.shardId() + " first invoked at " + childFirst + ", parent "
-                            + parent + " last answered at " + parentLast);
+                    violations.add("child " + shard.shardId() + " first invoked at " + childFirst + ", parent " + parent
+                            + " last answered at " + parentLast);
                 }
             }
         }
         assertThat(checked).as("parent-child pairs").isEqualTo(pairs);
-        assertThat(violations).as("every child's first invocation after each parent's last acknowledgement").isEmpty();
+        assertThat(violations)
+                .as("every child's first invocation after each parent's last acknowledgement")
+                .isEmpty();
     }
 
     private JobClient start() throws Exception {
@@ -143,8 +153,16 @@ class ReshardOrderITCase {
     }
 
     private JobClient start(int parallelism, String savepoint) throws Exception {
-        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs("--start", "OLDEST", "--batch.max-records", "10",
-            "--datahub.shard-discovery-interval", "500ms", "--datahub.fetch-max-records", "100").toArray(new String[0]));
+        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs(
+                        "--start",
+                        "OLDEST",
+                        "--batch.max-records",
+                        "10",
+                        "--datahub.shard-discovery-interval",
+                        "500ms",
+                        "--datahub.fetch-max-records",
+                        "100")
+                .toArray(new String[0]));
         Configuration conf = new Configuration();
         if (savepoint != null) conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -161,17 +179,23 @@ class ReshardOrderITCase {
     }
 
     private long deliveredOf(String shard) {
-        return deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all())).getOrDefault(shard, List.of()).size();
+        return deliveredPerShard(DeliveredBatches.of(kit.fc().invocations().all()))
+                .getOrDefault(shard, List.of())
+                .size();
     }
 
     private static Instant firstReceived(List<Batch> batches, String shard) {
-        return batches.stream().filter(b -> b.shard().equals(shard) && b.succeeded()).map(Batch::received)
-                .min(Comparator.naturalOrder()).orElseThrow(() -> new AssertionError("shard " + shard + " never delivered"));
+        return batches.stream()
+                .filter(b -> b.shard().equals(shard) && b.succeeded())
+                .map(Batch::received)
+                .min(Comparator.naturalOrder())
+                .orElseThrow(() -> new AssertionError("shard " + shard + " never delivered"));
     }
 
     private static Instant lastAnswered(List<Batch> batches, String shard) {
         Map<String, Instant> last = new HashMap<>();
-        batches.stream().filter(b -> b.shard().equals(shard) && b.succeeded())
+        batches.stream()
+                .filter(b -> b.shard().equals(shard) && b.succeeded())
                 .forEach(b -> last.merge(shard, b.finished(), (a, c) -> a.isAfter(c) ? a : c));
         if (!last.containsKey(shard)) throw new AssertionError("parent " + shard + " never delivered");
         return last.get(shard);

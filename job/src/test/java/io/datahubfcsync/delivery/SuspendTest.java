@@ -45,7 +45,9 @@ class SuspendTest {
             harness.processElement(record("a", seq), 0);
             harness.processElement(record("b", seq), 0);
         }
-        h.succeedUntil("shard b delivered, shard a holding its six", () -> operator(harness).bufferedRecords() == 6);
+        h.succeedUntil(
+                "shard b delivered, shard a holding its six",
+                () -> operator(harness).bufferedRecords() == 6);
         harness.setProcessingTime(harness.getProcessingTime() + 3_600_000);
         h.runMails();
 
@@ -53,7 +55,9 @@ class SuspendTest {
         assertThat(h.function.delivered()).doesNotContainKey("a");
         assertThat(h.function.calls()).filteredOn(c -> c.shard.equals("a")).hasSize(2);
         assertThat(operator(harness).stateOf("a")).isEqualTo(STATE_SUSPENDED);
-        assertThat(operator(harness).bufferedRecords()).as("shard a keeps its batch and what came after").isEqualTo(6);
+        assertThat(operator(harness).bufferedRecords())
+                .as("shard a keeps its batch and what came after")
+                .isEqualTo(6);
         assertThat(h.function.held()).isEmpty();
     }
 
@@ -71,15 +75,19 @@ class SuspendTest {
         harness.setProcessingTime(suspendedAt + PROBE_MS);
         h.runMailsUntil("the first probe", () -> h.function.calls().size() == 3);
         h.function.calls().get(2).fail("still broken", "req-p1");
-        h.runMailsUntil("suspended again, next probe armed", () -> timers(harness).contains(suspendedAt + 2 * PROBE_MS));
+        h.runMailsUntil(
+                "suspended again, next probe armed", () -> timers(harness).contains(suspendedAt + 2 * PROBE_MS));
         assertThat(operator(harness).stateOf("a")).isEqualTo(STATE_SUSPENDED);
         assertThat(h.function.calls()).as("a probe is one attempt").hasSize(3);
 
         harness.setProcessingTime(suspendedAt + 2 * PROBE_MS);
         h.runMailsUntil("the second probe", () -> h.function.calls().size() == 4);
-        assertThat(h.function.calls().get(3).json).as("the probe sends the suspended batch unchanged")
+        assertThat(h.function.calls().get(3).json)
+                .as("the probe sends the suspended batch unchanged")
                 .isEqualTo(h.function.calls().get(0).json);
-        h.succeedUntil("the shard resumed and delivered the rest", () -> operator(harness).bufferedRecords() == 0);
+        h.succeedUntil(
+                "the shard resumed and delivered the rest",
+                () -> operator(harness).bufferedRecords() == 0);
         assertThat(h.function.delivered().get("a")).containsExactly(0L, 1L, 2L, 3L);
         assertThat(operator(harness).stateOf("a")).isEqualTo(STATE_RUNNING);
     }
@@ -92,12 +100,21 @@ class SuspendTest {
         h.callOfEventually("b", 0);
         exhaust(harness, "a", 2);
 
-        assertThat(operator(harness).resume("b")).as("b is not suspended: nothing changes").isFalse();
+        assertThat(operator(harness).resume("b"))
+                .as("b is not suspended: nothing changes")
+                .isFalse();
         assertThat(operator(harness).resume("a")).isTrue();
-        h.runMailsUntil("the batch tried at once", () -> h.function.calls().stream().filter(c -> c.shard.equals("a")).count() == 3);
+        h.runMailsUntil(
+                "the batch tried at once",
+                () -> h.function.calls().stream()
+                                .filter(c -> c.shard.equals("a"))
+                                .count()
+                        == 3);
         h.callOf("a", 0).fail("once more", "req-r");
         h.runMailsUntil("the failure handled", () -> !timers(harness).isEmpty());
-        assertThat(operator(harness).stateOf("a")).as("a fresh budget: the first failure is a retry").isEqualTo(STATE_RETRYING);
+        assertThat(operator(harness).stateOf("a"))
+                .as("a fresh budget: the first failure is a retry")
+                .isEqualTo(STATE_RETRYING);
         harness.setProcessingTime(harness.getProcessingTime() + 100);
         h.succeedUntil("delivered", () -> operator(harness).bufferedRecords() == 0);
         assertThat(h.function.delivered().get("a")).containsExactly(0L);
@@ -115,11 +132,14 @@ class SuspendTest {
         var failedOver = h.open(suspending(Duration.ofMillis(PROBE_MS)), checkpoint, job, null);
         h.runMails();
         assertThat(operator(failedOver).stateOf("a")).isEqualTo(STATE_SUSPENDED);
-        assertThat(h.function.calls()).as("the same job: still suspended, no attempt until the probe").isEmpty();
+        assertThat(h.function.calls())
+                .as("the same job: still suspended, no attempt until the probe")
+                .isEmpty();
         assertThat(timers(failedOver)).hasSize(1);
 
         var newRun = h.open(suspending(Duration.ofMillis(PROBE_MS)), checkpoint, new JobID(), null);
-        h.runMailsUntil("a new run tries the batch at once", () -> h.function.calls().size() == 1);
+        h.runMailsUntil(
+                "a new run tries the batch at once", () -> h.function.calls().size() == 1);
         h.succeedUntil("delivered in order", () -> operator(newRun).bufferedRecords() == 0);
         assertThat(h.function.delivered().get("a")).containsExactly(0L, 1L);
     }
@@ -132,7 +152,8 @@ class SuspendTest {
         exhaust(harness, "a", 2);
         h.succeedUntil("b delivered", () -> operator(harness).bufferedRecords() == 1);
 
-        assertThatThrownBy(harness::endInput).isInstanceOf(SuppressRestartsException.class)
+        assertThatThrownBy(harness::endInput)
+                .isInstanceOf(SuppressRestartsException.class)
                 .hasStackTraceContaining("1 suspended shard(s) were not delivered: shard a from sequence 0 (1 records");
     }
 
@@ -141,11 +162,19 @@ class SuspendTest {
             throws Exception {
         for (int n = 1; n <= attempts; n++) {
             int made = n;
-            h.runMailsUntil("attempt " + n + " of shard " + shard,
-                    () -> h.function.calls().stream().filter(c -> c.shard.equals(shard)).count() == made);
-            h.function.held().stream().filter(c -> c.shard.equals(shard)).forEach(c -> c.fail("boom " + made, "req-" + made));
-            h.runMailsUntil("the failure handled", () -> operator(harness).stateOf(shard) == STATE_SUSPENDED
-                    || !timers(harness).isEmpty());
+            h.runMailsUntil(
+                    "attempt " + n + " of shard " + shard,
+                    () -> h.function.calls().stream()
+                                    .filter(c -> c.shard.equals(shard))
+                                    .count()
+                            == made);
+            h.function.held().stream()
+                    .filter(c -> c.shard.equals(shard))
+                    .forEach(c -> c.fail("boom " + made, "req-" + made));
+            h.runMailsUntil(
+                    "the failure handled",
+                    () -> operator(harness).stateOf(shard) == STATE_SUSPENDED
+                            || !timers(harness).isEmpty());
             if (n < attempts) harness.setProcessingTime(harness.getProcessingTime() + 100);
         }
         assertThat(operator(harness).stateOf(shard)).isEqualTo(STATE_SUSPENDED);

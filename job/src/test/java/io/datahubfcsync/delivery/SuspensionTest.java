@@ -39,7 +39,10 @@ class SuspensionTest {
     };
 
     private Suspension suspension(Duration probeInterval) {
-        DeliveryConfig config = FcTestBed.config().retryMaxAttempts(3).suspendProbeInterval(probeInterval).build();
+        DeliveryConfig config = FcTestBed.config()
+                .retryMaxAttempts(3)
+                .suspendProbeInterval(probeInterval)
+                .build();
         return new Suspension(config, new LaneTimers(time), new SavepointDrain(null), recorder);
     }
 
@@ -70,7 +73,9 @@ class SuspensionTest {
         suspension.suspend(lane); // the probe failed: suspended again, probed again later
         lane.phase = DeliveryLane.Phase.IDLE; // and meanwhile resumed some other way
         time.advance(30_000);
-        assertThat(actions).as("no probe of a shard that is no longer suspended").containsExactly("invoke 2");
+        assertThat(actions)
+                .as("no probe of a shard that is no longer suspended")
+                .containsExactly("invoke 2");
     }
 
     @Test
@@ -97,7 +102,9 @@ class SuspensionTest {
         assertThat(lane.failedAttempts).isZero();
         lane.phase = DeliveryLane.Phase.SUSPENDED; // the resumed attempt failed at once and the shard waits again
         time.advance(30_000);
-        assertThat(actions).as("the probe armed before the resume no longer fires").containsExactly("invoke 2");
+        assertThat(actions)
+                .as("the probe armed before the resume no longer fires")
+                .containsExactly("invoke 2");
     }
 
     @Test
@@ -131,8 +138,10 @@ class SuspensionTest {
         suspension.suspend(one);
         assertThatThrownBy(() -> suspension.failIfAnySuspended(List.of(three, running, one)))
                 .isInstanceOf(SuppressRestartsException.class)
-                .cause().isInstanceOf(ShardExhaustedException.class)
+                .cause()
+                .isInstanceOf(ShardExhaustedException.class)
                 .hasMessageContaining("2 suspended shard(s) were not delivered")
-                .hasMessageContaining("shard 1 from sequence 4 (2 records; last error: HTTP 500), shard 3 from sequence 4");
+                .hasMessageContaining(
+                        "shard 1 from sequence 4 (2 records; last error: HTTP 500), shard 3 from sequence 4");
     }
 }

@@ -1,6 +1,5 @@
 package io.datahubfcsync.deploy;
 
-import io.datahubfcsync.testing.RepoFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +12,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.datahubfcsync.testing.RepoFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,17 +37,21 @@ class KubernetesManifestsTest {
 
     private static Schema flinkDeploymentSchema() throws IOException {
         JsonNode crd;
-        try (InputStream in = KubernetesManifestsTest.class.getResourceAsStream("/k8s/flinkdeployments.flink.apache.org-v1.yml")) {
+        try (InputStream in =
+                KubernetesManifestsTest.class.getResourceAsStream("/k8s/flinkdeployments.flink.apache.org-v1.yml")) {
             crd = YAML.readTree(in);
         }
         JsonNode schema = null;
         for (JsonNode version : crd.path("spec").path("versions")) {
-            if (version.path("name").asText().equals("v1beta1")) schema = version.path("schema").path("openAPIV3Schema");
+            if (version.path("name").asText().equals("v1beta1"))
+                schema = version.path("schema").path("openAPIV3Schema");
         }
         assertThat(schema).as("v1beta1 schema in the CRD").isNotNull();
         ObjectNode strict = schema.deepCopy();
         // apiVersion, kind and metadata are the API server's own, not in the CRD's schema: the root stays open
-        for (Iterator<Map.Entry<String, JsonNode>> it = strict.path("properties").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        strict.path("properties").fields();
+                it.hasNext(); ) {
             closeObjects(it.next().getValue());
         }
         return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
@@ -60,11 +64,13 @@ class KubernetesManifestsTest {
      */
     private static void closeObjects(JsonNode node) {
         if (node instanceof ObjectNode o) {
-            if (o.has("properties") && !o.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
+            if (o.has("properties")
+                    && !o.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
                     && !o.has("additionalProperties")) {
                 o.put("additionalProperties", false);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) closeObjects(it.next().getValue());
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); )
+                closeObjects(it.next().getValue());
         } else if (node != null && node.isArray()) {
             for (JsonNode n : node) closeObjects(n);
         }
@@ -102,8 +108,11 @@ class KubernetesManifestsTest {
         assertThat(deployments).as("the Secret variant and the RRSA variant").hasSize(2);
         for (JsonNode d : deployments) {
             List<Error> errors = schema.validate(d);
-            assertThat(errors).as(d.path("metadata").path("name").asText() + " in " + d.path("metadata").path("namespace"))
-                    .extracting(Error::toString).isEmpty();
+            assertThat(errors)
+                    .as(d.path("metadata").path("name").asText() + " in "
+                            + d.path("metadata").path("namespace"))
+                    .extracting(Error::toString)
+                    .isEmpty();
             assertThat(d.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
             assertThat(d.path("spec").path("flinkVersion").asText()).isEqualTo("v2_3");
         }
@@ -127,9 +136,14 @@ class KubernetesManifestsTest {
             JsonNode conf = d.path("spec").path("flinkConfiguration");
             boolean usesOss = conf.toString().contains("oss://");
             assertThat(usesOss).isTrue();
-            JsonNode container = d.path("spec").path("podTemplate").path("spec").path("containers").get(0);
+            JsonNode container = d.path("spec")
+                    .path("podTemplate")
+                    .path("spec")
+                    .path("containers")
+                    .get(0);
             assertThat(container.path("name").asText()).isEqualTo("flink-main-container");
-            assertThat(container.path("env").toString()).contains("ENABLE_BUILT_IN_PLUGINS")
+            assertThat(container.path("env").toString())
+                    .contains("ENABLE_BUILT_IN_PLUGINS")
                     .contains("flink-oss-fs-hadoop-2.3.0.jar");
             assertThat(conf.path("fs.oss.credentials.provider").asText())
                     .isEqualTo("com.aliyun.oss.common.auth.EnvironmentVariableCredentialsProvider");
@@ -137,20 +151,37 @@ class KubernetesManifestsTest {
             assertThat(conf.toString()).doesNotContain("accessKeySecret").doesNotContain("accessKeyId");
             assertThat(container.path("envFrom").toString()).contains("secretRef");
             assertThat(d.path("spec").path("job").path("args").toString())
-                    .as("secrets are never job parameters").doesNotContain("SECRET");
+                    .as("secrets are never job parameters")
+                    .doesNotContain("SECRET");
         }
     }
 
     @Test
     void theRrsaVariantLabelsTheNamespaceAndAnnotatesTheServiceAccountTheDeploymentUses() throws IOException {
         List<JsonNode> docs = documents(DEPLOY.resolve("flink-deployment-rrsa.yaml"));
-        JsonNode namespace = docs.stream().filter(d -> d.path("kind").asText().equals("Namespace")).findFirst().orElseThrow();
-        JsonNode account = docs.stream().filter(d -> d.path("kind").asText().equals("ServiceAccount")).findFirst().orElseThrow();
-        JsonNode deployment = docs.stream().filter(d -> d.path("kind").asText().equals("FlinkDeployment")).findFirst().orElseThrow();
+        JsonNode namespace = docs.stream()
+                .filter(d -> d.path("kind").asText().equals("Namespace"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode account = docs.stream()
+                .filter(d -> d.path("kind").asText().equals("ServiceAccount"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode deployment = docs.stream()
+                .filter(d -> d.path("kind").asText().equals("FlinkDeployment"))
+                .findFirst()
+                .orElseThrow();
 
-        assertThat(namespace.path("metadata").path("labels").path("pod-identity.alibabacloud.com/injection").asText())
+        assertThat(namespace
+                        .path("metadata")
+                        .path("labels")
+                        .path("pod-identity.alibabacloud.com/injection")
+                        .asText())
                 .isEqualTo("on");
-        assertThat(account.path("metadata").path("annotations").path("pod-identity.alibabacloud.com/role-name").asText())
+        assertThat(account.path("metadata")
+                        .path("annotations")
+                        .path("pod-identity.alibabacloud.com/role-name")
+                        .asText())
                 .isNotBlank();
         assertThat(deployment.path("spec").path("serviceAccount").asText())
                 .isEqualTo(account.path("metadata").path("name").asText());
@@ -158,6 +189,7 @@ class KubernetesManifestsTest {
                 .isEqualTo(namespace.path("metadata").path("name").asText())
                 .isEqualTo(account.path("metadata").path("namespace").asText());
         assertThat(deployment.path("spec").path("podTemplate").toString())
-                .as("no DataHub/FC key in the RRSA variant").doesNotContain("ALIBABA_CLOUD_ACCESS_KEY");
+                .as("no DataHub/FC key in the RRSA variant")
+                .doesNotContain("ALIBABA_CLOUD_ACCESS_KEY");
     }
 }

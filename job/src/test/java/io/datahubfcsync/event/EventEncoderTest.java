@@ -23,7 +23,8 @@ class EventEncoderTest {
 
     @Test
     void reproducesTheDocumentedExampleByteForByte() throws Exception {
-        EventEncoder encoder = new EventEncoder("test_project_name", "test_topic_name", "cn-hangzhou", BlobEncoding.UTF8);
+        EventEncoder encoder =
+                new EventEncoder("test_project_name", "test_topic_name", "cn-hangzhou", BlobEncoding.UTF8);
         List<ShardRecord> records = List.of(
                 ShardRecord.tuple("0", 12345, 1463000123000L, new String[] {"col1's value", "col2's value"}),
                 ShardRecord.tuple("0", 12346, 1463000156000L, new String[] {"col1's value", "col2's value"}));
@@ -38,26 +39,40 @@ class EventEncoderTest {
 
     @Test
     void everyTupleFieldTypeIsAStringInsideTheDataArray() throws Exception {
-        // values as the source renders them: BIGINT, INTEGER, SMALLINT, TINYINT, DOUBLE, FLOAT, DECIMAL, BOOLEAN, TIMESTAMP, STRING
-        String[] values = {"-9223372036854775808", "2147483647", "-32768", "127", "1.7976931348623157E308", "3.4028235E38",
-                "12345.678900", "true", "1463000123000000", "plain text"};
+        // values as the source renders them: BIGINT, INTEGER, SMALLINT, TINYINT, DOUBLE, FLOAT, DECIMAL, BOOLEAN,
+        // TIMESTAMP, STRING
+        String[] values = {
+            "-9223372036854775808",
+            "2147483647",
+            "-32768",
+            "127",
+            "1.7976931348623157E308",
+            "3.4028235E38",
+            "12345.678900",
+            "true",
+            "1463000123000000",
+            "plain text"
+        };
         EncodedEvent event = tuples.encode(List.of(ShardRecord.tuple("3", 7, 1L, values)), 100, 1 << 20);
 
-        assertThat(utf8(event)).isEqualTo(HEADER + "{\"eventId\":\"3:7\",\"systemTime\":1,\"data\":\"["
-                + "\\\"-9223372036854775808\\\",\\\"2147483647\\\",\\\"-32768\\\",\\\"127\\\",\\\"1.7976931348623157E308\\\","
-                + "\\\"3.4028235E38\\\",\\\"12345.678900\\\",\\\"true\\\",\\\"1463000123000000\\\",\\\"plain text\\\"]\"}]}");
-        JsonNode data = JSON.readTree(JSON.readTree(event.json()).at("/records/0/data").asText());
+        assertThat(utf8(event))
+                .isEqualTo(
+                        HEADER + "{\"eventId\":\"3:7\",\"systemTime\":1,\"data\":\"["
+                                + "\\\"-9223372036854775808\\\",\\\"2147483647\\\",\\\"-32768\\\",\\\"127\\\",\\\"1.7976931348623157E308\\\","
+                                + "\\\"3.4028235E38\\\",\\\"12345.678900\\\",\\\"true\\\",\\\"1463000123000000\\\",\\\"plain text\\\"]\"}]}");
+        JsonNode data =
+                JSON.readTree(JSON.readTree(event.json()).at("/records/0/data").asText());
         assertThat(data.size()).isEqualTo(values.length);
         for (int i = 0; i < values.length; i++) assertThat(data.get(i).asText()).isEqualTo(values[i]);
     }
 
     @Test
     void nullFieldsAreJsonNullsAndEmptyStringsStayStrings() throws Exception {
-        EncodedEvent event = tuples.encode(
-                List.of(ShardRecord.tuple("0", 1, 5L, new String[] {null, "", null})), 100, 1 << 20);
+        EncodedEvent event =
+                tuples.encode(List.of(ShardRecord.tuple("0", 1, 5L, new String[] {null, "", null})), 100, 1 << 20);
 
-        assertThat(utf8(event)).isEqualTo(HEADER
-                + "{\"eventId\":\"0:1\",\"systemTime\":5,\"data\":\"[null,\\\"\\\",null]\"}]}");
+        assertThat(utf8(event))
+                .isEqualTo(HEADER + "{\"eventId\":\"0:1\",\"systemTime\":5,\"data\":\"[null,\\\"\\\",null]\"}]}");
     }
 
     @Test
@@ -67,9 +82,11 @@ class EventEncoderTest {
 
         // inner array: ["say \"hi\"\\ \n\t\u0001 中文 😀 </script>"]; then quoted once more as the data string
         String expectedData = "[\\\"say \\\\\\\"hi\\\\\\\"\\\\\\\\ \\\\n\\\\t\\\\u0001 中文 😀 </script>\\\"]";
-        assertThat(utf8(event)).isEqualTo(HEADER + "{\"eventId\":\"0:1\",\"systemTime\":5,\"data\":\"" + expectedData + "\"}]}");
+        assertThat(utf8(event))
+                .isEqualTo(HEADER + "{\"eventId\":\"0:1\",\"systemTime\":5,\"data\":\"" + expectedData + "\"}]}");
         // and a function that parses twice gets the original value back
-        JsonNode data = JSON.readTree(JSON.readTree(event.json()).at("/records/0/data").asText());
+        JsonNode data =
+                JSON.readTree(JSON.readTree(event.json()).at("/records/0/data").asText());
         assertThat(data.get(0).asText()).isEqualTo(tricky);
     }
 
@@ -78,8 +95,8 @@ class EventEncoderTest {
         byte[] blob = "héllo \"wörld\"\n😀".getBytes(StandardCharsets.UTF_8);
         EncodedEvent event = tuples.encode(List.of(ShardRecord.blob("1", 9, 2L, blob)), 100, 1 << 20);
 
-        assertThat(utf8(event)).isEqualTo(HEADER
-                + "{\"eventId\":\"1:9\",\"systemTime\":2,\"data\":\"héllo \\\"wörld\\\"\\n😀\"}]}");
+        assertThat(utf8(event))
+                .isEqualTo(HEADER + "{\"eventId\":\"1:9\",\"systemTime\":2,\"data\":\"héllo \\\"wörld\\\"\\n😀\"}]}");
     }
 
     @Test
@@ -115,9 +132,14 @@ class EventEncoderTest {
             {(byte) 0x80}, // lone continuation byte
             {(byte) 0xFF},
         };
-        for (byte[] b : bad) assertThat(Utf8Validator.firstInvalidByte(b)).as("%s", java.util.Arrays.toString(b)).isZero();
-        assertThat(Utf8Validator.firstInvalidByte("a中😀\u007f\u0080".getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
-        assertThat(Utf8Validator.firstInvalidByte(new byte[] {'o', 'k', (byte) 0xC3})).isEqualTo(2);
+        for (byte[] b : bad)
+            assertThat(Utf8Validator.firstInvalidByte(b))
+                    .as("%s", java.util.Arrays.toString(b))
+                    .isZero();
+        assertThat(Utf8Validator.firstInvalidByte("a中😀\u007f\u0080".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(-1);
+        assertThat(Utf8Validator.firstInvalidByte(new byte[] {'o', 'k', (byte) 0xC3}))
+                .isEqualTo(2);
     }
 
     @Test
@@ -175,8 +197,9 @@ class EventEncoderTest {
         byte[] notUtf8 = {(byte) 0xFF, 'a'};
         EncodedEvent event = tuples.encodeRejected(ShardRecord.blob("4", 42, 2L, notUtf8));
 
-        assertThat(utf8(event)).isEqualTo(HEADER + "{\"eventId\":\"4:42\",\"systemTime\":2,\"data\":\""
-                + Base64.getEncoder().encodeToString(notUtf8) + "\"}]}");
+        assertThat(utf8(event))
+                .isEqualTo(HEADER + "{\"eventId\":\"4:42\",\"systemTime\":2,\"data\":\""
+                        + Base64.getEncoder().encodeToString(notUtf8) + "\"}]}");
     }
 
     @Test
@@ -189,7 +212,8 @@ class EventEncoderTest {
     private static List<ShardRecord> manyRecords(int n, int valueLength) {
         List<ShardRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(ShardRecord.tuple("0", i, 1463000123000L + i, new String[] {"v".repeat(valueLength), Integer.toString(i)}));
+            out.add(ShardRecord.tuple(
+                    "0", i, 1463000123000L + i, new String[] {"v".repeat(valueLength), Integer.toString(i)}));
         }
         return out;
     }
@@ -241,8 +265,10 @@ class EventEncoderTest {
                 }
                 values[i] = b.toString();
             }
-            byte[] json = encoder.encode(java.util.List.of(ShardRecord.tuple("0", round, 1L, values)), 10, 1 << 20).json();
-            String data = mapper.readTree(json).get("records").get(0).get("data").asText();
+            byte[] json = encoder.encode(java.util.List.of(ShardRecord.tuple("0", round, 1L, values)), 10, 1 << 20)
+                    .json();
+            String data =
+                    mapper.readTree(json).get("records").get(0).get("data").asText();
             com.fasterxml.jackson.databind.JsonNode array = mapper.readTree(data);
             assertThat(array.size()).isEqualTo(values.length);
             for (int i = 0; i < values.length; i++) {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class ShardRecordTest {
 
     private static ShardRecord roundTrip(ShardRecord r) throws Exception {
-        TypeSerializer<ShardRecord> serializer = TypeInformation.of(ShardRecord.class)
-                .createSerializer(new SerializerConfigImpl());
+        TypeSerializer<ShardRecord> serializer =
+                TypeInformation.of(ShardRecord.class).createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(r, out);
         return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));

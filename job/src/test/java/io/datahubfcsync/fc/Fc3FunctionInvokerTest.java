@@ -36,8 +36,13 @@ class Fc3FunctionInvokerTest {
     }
 
     private FcConnection.Builder connection(String function) {
-        return FcConnection.builder().apiVersion(FcApiVersion.V3_2023_03_30).endpoint(fc.endpoint())
-                .accountId(fc.accountId()).region(fc.region()).function(function).readTimeout(Duration.ofSeconds(5));
+        return FcConnection.builder()
+                .apiVersion(FcApiVersion.V3_2023_03_30)
+                .endpoint(fc.endpoint())
+                .accountId(fc.accountId())
+                .region(fc.region())
+                .function(function)
+                .readTimeout(Duration.ofSeconds(5));
     }
 
     private InvocationResult invokeOnce(FcConnection.Builder c) {
@@ -48,8 +53,12 @@ class Fc3FunctionInvokerTest {
 
     @Test
     void withoutAServiceTheConnectionSpeaksFc3AndTheFunctionReceivesTheEventBytes() {
-        FcConnection c = FcConnection.builder().endpoint(fc.endpoint()).accountId(fc.accountId()).region(fc.region())
-                .function("echo").build();
+        FcConnection c = FcConnection.builder()
+                .endpoint(fc.endpoint())
+                .accountId(fc.accountId())
+                .region(fc.region())
+                .function("echo")
+                .build();
         assertThat(c.apiVersion()).isEqualTo(FcApiVersion.V3_2023_03_30);
         assertThat(c.invokerFactory().create()).isInstanceOf(Fc3FunctionInvoker.class);
 
@@ -67,17 +76,21 @@ class Fc3FunctionInvokerTest {
 
     @Test
     void afterTheFirstCallTheSdksConnectionsAreTeaSockets() {
-        try (FunctionInvoker invoker = connection("echo").build().invokerFactory().create()) {
+        try (FunctionInvoker invoker =
+                connection("echo").build().invokerFactory().create()) {
             invoker.invoke(EVENT);
 
-            assertThat(TeaSockets.applied()).as("every OkHttp client of the Tea runtime makes TeaSockets sockets")
+            assertThat(TeaSockets.applied())
+                    .as("every OkHttp client of the Tea runtime makes TeaSockets sockets")
                     .isTrue();
             byte[] large = new byte[64 * 1024];
             java.util.Arrays.fill(large, (byte) 'x');
-            assertThat(invoker.invoke(large).outcome()).as("a body of several TCP segments on the new sockets")
+            assertThat(invoker.invoke(large).outcome())
+                    .as("a body of several TCP segments on the new sockets")
                     .isEqualTo(InvocationOutcome.SUCCESS);
             for (int i = 0; i < 20; i++) {
-                assertThat(invoker.invoke(EVENT).outcome()).as("call %d over a pooled connection checked by OkHttp", i)
+                assertThat(invoker.invoke(EVENT).outcome())
+                        .as("call %d over a pooled connection checked by OkHttp", i)
                         .isEqualTo(InvocationOutcome.SUCCESS);
             }
         }
@@ -87,17 +100,11 @@ class Fc3FunctionInvokerTest {
 
     @Test
     void aServiceWithFc3IsRejectedSayingWhy() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> connection("echo").service("svc").build())
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> connection("echo").service("svc").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--fc.service 'svc' is not used by FC 3.0");
     }
-
-
-
-
-
-
-
 
     @Test
     void clockSkewBeyondFifteenMinutesIsRefusedAsAClientError() {
@@ -108,9 +115,4 @@ class Fc3FunctionInvokerTest {
         assertThat(r.errorCode()).isEqualTo("RequestTimeTooSkewed");
         assertThat(r.outcome()).as("a clock, not the credentials").isEqualTo(InvocationOutcome.CLIENT_ERROR);
     }
-
-
-
-
-
 }

@@ -33,14 +33,20 @@ class Fc3StartupCheckTest {
     }
 
     private FcConnection.Builder connection(String function) {
-        return FcConnection.builder().endpoint(fc.endpoint() + "/").accountId(fc.accountId()).region(fc.region())
-                .function(function).connectTimeout(Duration.ofSeconds(2));
+        return FcConnection.builder()
+                .endpoint(fc.endpoint() + "/")
+                .accountId(fc.accountId())
+                .region(fc.region())
+                .function(function)
+                .connectTimeout(Duration.ofSeconds(2));
     }
 
     @Test
     void existingFunctionPassesAndReportsTheSettingsOfTheQualifier() {
-        FcStartupCheck.FunctionInfo latest = FcStartupCheck.verify(connection("fn").build());
-        FcStartupCheck.FunctionInfo prod = FcStartupCheck.verify(connection("fn").qualifier("prod").build());
+        FcStartupCheck.FunctionInfo latest =
+                FcStartupCheck.verify(connection("fn").build());
+        FcStartupCheck.FunctionInfo prod =
+                FcStartupCheck.verify(connection("fn").qualifier("prod").build());
 
         assertThat(latest.function()).isEqualTo("fn");
         assertThat(latest.service()).isNull();
@@ -62,7 +68,8 @@ class Fc3StartupCheckTest {
 
     @Test
     void missingQualifierNamesTheQualifier() {
-        assertThatThrownBy(() -> FcStartupCheck.verify(connection("fn").qualifier("staging").build()))
+        assertThatThrownBy(() -> FcStartupCheck.verify(
+                        connection("fn").qualifier("staging").build()))
                 .hasMessageStartingWith("FC qualifier 'staging' of function 'fn' does not exist")
                 .hasMessageContaining("Check fc.qualifier");
     }
@@ -70,10 +77,13 @@ class Fc3StartupCheckTest {
     @Test
     void wrongSecretSaysTheSignatureWasRejectedAndNeverShowsTheSecret() {
         CredentialsSource wrong = CredentialsSource.fromEnvironment(Map.of(
-                CredentialsSource.ENV_ACCESS_KEY_ID, FcEmulator.DEFAULT_ACCESS_KEY_ID,
-                CredentialsSource.ENV_ACCESS_KEY_SECRET, SECRET));
+                CredentialsSource.ENV_ACCESS_KEY_ID,
+                FcEmulator.DEFAULT_ACCESS_KEY_ID,
+                CredentialsSource.ENV_ACCESS_KEY_SECRET,
+                SECRET));
 
-        assertThatThrownBy(() -> FcStartupCheck.verify(connection("fn").credentials(wrong).build()))
+        assertThatThrownBy(() -> FcStartupCheck.verify(
+                        connection("fn").credentials(wrong).build()))
                 .hasMessageStartingWith("FC rejected the signature of the check of fn")
                 .hasMessageContaining("SignatureNotMatch")
                 .hasMessageNotContaining(SECRET);
@@ -82,10 +92,10 @@ class Fc3StartupCheckTest {
     @Test
     void unknownKeyIsAccessDeniedNamingTheCredentialSourceAndTheRamActions() {
         CredentialsSource unknown = CredentialsSource.fromEnvironment(Map.of(
-                CredentialsSource.ENV_ACCESS_KEY_ID, "LTAI-unknown",
-                CredentialsSource.ENV_ACCESS_KEY_SECRET, SECRET));
+                CredentialsSource.ENV_ACCESS_KEY_ID, "LTAI-unknown", CredentialsSource.ENV_ACCESS_KEY_SECRET, SECRET));
 
-        assertThatThrownBy(() -> FcStartupCheck.verify(connection("fn").credentials(unknown).build()))
+        assertThatThrownBy(() -> FcStartupCheck.verify(
+                        connection("fn").credentials(unknown).build()))
                 .hasMessageStartingWith("FC refused access to fn")
                 .hasMessageContaining("environment variables")
                 .hasMessageContaining("fc:GetFunction and fc:InvokeFunction")
@@ -99,7 +109,8 @@ class Fc3StartupCheckTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        assertThatThrownBy(() -> FcStartupCheck.verify(connection("fn").endpoint("http://127.0.0.1:" + port).build()))
+        assertThatThrownBy(() -> FcStartupCheck.verify(
+                        connection("fn").endpoint("http://127.0.0.1:" + port).build()))
                 .hasMessageStartingWith("Cannot reach FC endpoint http://127.0.0.1:" + port + " to check fn")
                 .hasMessageContaining("Check fc.endpoint");
     }

@@ -35,7 +35,8 @@ class FcOutcomesTest {
         assertThat(FcOutcomes.functionErrorMessage("plain failure".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("plain failure");
         assertThat(FcOutcomes.functionErrorMessage("x".repeat(5000).getBytes(StandardCharsets.UTF_8)))
-                .hasSize(1003).endsWith("...");
+                .hasSize(1003)
+                .endsWith("...");
     }
 
     @Test

@@ -33,13 +33,19 @@ class FcStartupCheckTest {
     }
 
     private FcConnection.Builder connection(String service, String function) {
-        return FcConnection.builder().endpoint(fc.endpoint() + "/").accountId(fc.accountId()).region(fc.region())
-                .service(service).function(function).connectTimeout(Duration.ofSeconds(2));
+        return FcConnection.builder()
+                .endpoint(fc.endpoint() + "/")
+                .accountId(fc.accountId())
+                .region(fc.region())
+                .service(service)
+                .function(function)
+                .connectTimeout(Duration.ofSeconds(2));
     }
 
     @Test
     void existingFunctionPassesAndReportsItsSettings() {
-        FcStartupCheck.FunctionInfo info = FcStartupCheck.verify(connection("svc", "fn").build());
+        FcStartupCheck.FunctionInfo info =
+                FcStartupCheck.verify(connection("svc", "fn").build());
 
         assertThat(info.function()).isEqualTo("fn");
         assertThat(info.handler()).isEqualTo(TestFunctions.Echo.class.getName() + "::handleRequest");
@@ -48,7 +54,8 @@ class FcStartupCheckTest {
 
     @Test
     void missingServiceNamesServiceAndEndpoint() {
-        assertThatThrownBy(() -> FcStartupCheck.verify(connection("nosuch", "fn").build()))
+        assertThatThrownBy(
+                        () -> FcStartupCheck.verify(connection("nosuch", "fn").build()))
                 .isInstanceOf(FcStartupCheck.FcStartupCheckException.class)
                 .hasMessageStartingWith("FC service 'nosuch' does not exist at " + fc.endpoint())
                 .hasMessageContaining("Check fc.service");
@@ -63,7 +70,8 @@ class FcStartupCheckTest {
 
     @Test
     void missingQualifierIsNamed() {
-        assertThatThrownBy(() -> FcStartupCheck.verify(connection("svc", "fn").qualifier("prod").build()))
+        assertThatThrownBy(() -> FcStartupCheck.verify(
+                        connection("svc", "fn").qualifier("prod").build()))
                 .hasMessageStartingWith("FC qualifier 'prod' of service 'svc' does not exist")
                 .hasMessageContaining("AliasNotFound");
     }
@@ -71,10 +79,13 @@ class FcStartupCheckTest {
     @Test
     void rejectedCredentialsSayWhereTheyCameFromButNotTheSecret() {
         CredentialsSource wrong = CredentialsSource.fromEnvironment(Map.of(
-                CredentialsSource.ENV_ACCESS_KEY_ID, FcEmulator.DEFAULT_ACCESS_KEY_ID,
-                CredentialsSource.ENV_ACCESS_KEY_SECRET, SECRET));
+                CredentialsSource.ENV_ACCESS_KEY_ID,
+                FcEmulator.DEFAULT_ACCESS_KEY_ID,
+                CredentialsSource.ENV_ACCESS_KEY_SECRET,
+                SECRET));
 
-        assertThatThrownBy(() -> FcStartupCheck.verify(connection("svc", "fn").credentials(wrong).build()))
+        assertThatThrownBy(() -> FcStartupCheck.verify(
+                        connection("svc", "fn").credentials(wrong).build()))
                 .hasMessageStartingWith("FC refused access to svc/fn")
                 .hasMessageContaining("environment variables ALIBABA_CLOUD_ACCESS_KEY_ID")
                 .hasMessageContaining("SignatureNotMatch")
@@ -85,7 +96,8 @@ class FcStartupCheckTest {
     void missingCredentialsAreExplained() {
         CredentialsSource none = CredentialsSource.fromEnvironment(Map.of());
 
-        assertThatThrownBy(() -> FcStartupCheck.verify(connection("svc", "fn").credentials(none).build()))
+        assertThatThrownBy(() -> FcStartupCheck.verify(
+                        connection("svc", "fn").credentials(none).build()))
                 .hasMessageStartingWith("Cannot check FC function svc/fn: No Alibaba Cloud credentials");
     }
 
@@ -97,7 +109,8 @@ class FcStartupCheckTest {
         }
         String endpoint = "http://127.0.0.1:" + closedPort;
 
-        assertThatThrownBy(() -> FcStartupCheck.verify(connection("svc", "fn").endpoint(endpoint).build()))
+        assertThatThrownBy(() -> FcStartupCheck.verify(
+                        connection("svc", "fn").endpoint(endpoint).build()))
                 .hasMessageStartingWith("Cannot reach FC endpoint " + endpoint + " to check svc/fn")
                 .hasMessageContaining("Connection refused");
     }

@@ -61,8 +61,13 @@ class FunctionInvokerContractTest {
     }
 
     private FcConnection.Builder connection(FcApiVersion version, String function) {
-        FcConnection.Builder b = FcConnection.builder().apiVersion(version).endpoint(fc.endpoint())
-                .accountId(fc.accountId()).region(fc.region()).function(function).readTimeout(Duration.ofSeconds(5));
+        FcConnection.Builder b = FcConnection.builder()
+                .apiVersion(version)
+                .endpoint(fc.endpoint())
+                .accountId(fc.accountId())
+                .region(fc.region())
+                .function(function)
+                .readTimeout(Duration.ofSeconds(5));
         return version == FcApiVersion.V2_2016_08_15 ? b.service(SERVICE) : b;
     }
 
@@ -133,7 +138,9 @@ class FunctionInvokerContractTest {
         assertThat(r.errorCode()).isEqualTo("InternalServerError");
         assertThat(r.errorMessage()).isEqualTo("an internal error has occurred. Please retry.");
         assertThat(r.httpAttempts()).isEqualTo(1);
-        assertThat(fc.invocations().total()).as("HTTP hits the emulator saw: the SDK's resends are off").isEqualTo(1);
+        assertThat(fc.invocations().total())
+                .as("HTTP hits the emulator saw: the SDK's resends are off")
+                .isEqualTo(1);
         assertThat(r.requestId()).isEqualTo(fc.invocations().all().get(0).requestId());
     }
 
@@ -147,9 +154,11 @@ class FunctionInvokerContractTest {
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.CLIENT_ERROR);
         assertThat(r.httpStatus()).isEqualTo(404);
         assertThat(r.errorCode()).isEqualTo("FunctionNotFound");
-        assertThat(r.errorMessage()).isEqualTo(version == FcApiVersion.V2_2016_08_15
-                ? "function 'missing' does not exist in service 'svc'"
-                : "function 'missing' does not exist.");
+        assertThat(r.errorMessage())
+                .isEqualTo(
+                        version == FcApiVersion.V2_2016_08_15
+                                ? "function 'missing' does not exist in service 'svc'"
+                                : "function 'missing' does not exist.");
         assertThat(r.requestId()).isNotBlank();
     }
 
@@ -158,8 +167,10 @@ class FunctionInvokerContractTest {
     void wrongSecretIsRejectedAsSignatureMismatchAndIsAnAuthFailureWithoutTheSecret(FcApiVersion version) {
         deployEchoAndThrowing(version);
         CredentialsSource wrong = CredentialsSource.fromEnvironment(Map.of(
-                CredentialsSource.ENV_ACCESS_KEY_ID, FcEmulator.DEFAULT_ACCESS_KEY_ID,
-                CredentialsSource.ENV_ACCESS_KEY_SECRET, "not-the-secret"));
+                CredentialsSource.ENV_ACCESS_KEY_ID,
+                FcEmulator.DEFAULT_ACCESS_KEY_ID,
+                CredentialsSource.ENV_ACCESS_KEY_SECRET,
+                "not-the-secret"));
 
         InvocationResult r = invokeOnce(connection(version, "echo").credentials(wrong));
 
@@ -235,7 +246,8 @@ class FunctionInvokerContractTest {
 
         assertThat(r.outcome()).isEqualTo(InvocationOutcome.TIMEOUT);
         assertThat(r.httpStatus()).isZero();
-        assertThat(r.latencyNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
+        assertThat(r.latencyNanos())
+                .isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
     }
 
     @ParameterizedTest(name = "FC API {0}")
@@ -273,10 +285,15 @@ class FunctionInvokerContractTest {
         deployEchoAndThrowing(version);
         fc.addAccessKey("LTAI-second", "second-secret");
         Path file = dir.resolve("credentials");
-        Files.writeString(file, "access_key_id = " + FcEmulator.DEFAULT_ACCESS_KEY_ID + "\naccess_key_secret = "
-                + FcEmulator.DEFAULT_ACCESS_KEY_SECRET + "\n");
-        try (FunctionInvoker invoker = connection(version, "echo").credentials(CredentialsSource.fromFile(file.toString()))
-                .build().invokerFactory().create()) {
+        Files.writeString(
+                file,
+                "access_key_id = " + FcEmulator.DEFAULT_ACCESS_KEY_ID + "\naccess_key_secret = "
+                        + FcEmulator.DEFAULT_ACCESS_KEY_SECRET + "\n");
+        try (FunctionInvoker invoker = connection(version, "echo")
+                .credentials(CredentialsSource.fromFile(file.toString()))
+                .build()
+                .invokerFactory()
+                .create()) {
             assertThat(invoker.invoke(EVENT).outcome()).isEqualTo(InvocationOutcome.SUCCESS);
 
             fc.removeAccessKey(FcEmulator.DEFAULT_ACCESS_KEY_ID);
@@ -285,7 +302,9 @@ class FunctionInvokerContractTest {
             assertThat(refused.errorCode()).isEqualTo("InvalidAccessKeyID");
             Files.writeString(file, "# rotated\naccess_key_id = LTAI-second\naccess_key_secret = second-secret\n");
 
-            Await.until("the invoker signs with the rotated key", Duration.ofSeconds(10),
+            Await.until(
+                    "the invoker signs with the rotated key",
+                    Duration.ofSeconds(10),
                     () -> invoker.invoke(EVENT).isSuccess());
         }
         List<InvocationRecord> seen = fc.invocations().all();

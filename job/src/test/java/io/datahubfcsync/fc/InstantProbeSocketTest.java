@@ -86,13 +86,16 @@ class InstantProbeSocketTest {
 
     @Test
     void theProbeOfAnIdleOpenConnectionTimesOutWithoutWaitingAndTheConnectionStillWorks() throws IOException {
-        assertThatThrownBy(() -> probe(new byte[16])).isInstanceOf(SocketTimeoutException.class)
+        assertThatThrownBy(() -> probe(new byte[16]))
+                .isInstanceOf(SocketTimeoutException.class)
                 .hasMessageContaining("without waiting");
 
         accepted.getOutputStream().write('x');
         client.setSoTimeout(5_000);
         assertThat(client.getInputStream().read()).isEqualTo('x');
-        assertThat(client.getTcpNoDelay()).as("the factory's sockets set TCP_NODELAY").isTrue();
+        assertThat(client.getTcpNoDelay())
+                .as("the factory's sockets set TCP_NODELAY")
+                .isTrue();
     }
 
     @Test
@@ -118,9 +121,11 @@ class InstantProbeSocketTest {
     void readsWithAnyOtherTimeoutWaitTheirTimeoutAndThenReturnDataAsBefore() throws IOException {
         client.setSoTimeout(200);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> client.getInputStream().read()).isInstanceOf(SocketTimeoutException.class)
+        assertThatThrownBy(() -> client.getInputStream().read())
+                .isInstanceOf(SocketTimeoutException.class)
                 .hasMessageNotContaining("without waiting");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a real read timeout is not shortened")
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("a real read timeout is not shortened")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(200));
 
         accepted.getOutputStream().write("late".getBytes(StandardCharsets.US_ASCII));
@@ -142,7 +147,9 @@ class InstantProbeSocketTest {
             }
         });
         reader.start();
-        assertThat(got.poll(100, TimeUnit.MILLISECONDS)).as("nothing to read yet").isNull();
+        assertThat(got.poll(100, TimeUnit.MILLISECONDS))
+                .as("nothing to read yet")
+                .isNull();
 
         accepted.getOutputStream().write('y');
 
@@ -154,11 +161,14 @@ class InstantProbeSocketTest {
     void okHttpReusesAHealthyPooledConnectionAndReplacesOneTheServerClosed() throws Exception {
         try (TinyHttpServer http = new TinyHttpServer()) {
             List<Socket> sockets = new CopyOnWriteArrayList<>();
-            OkHttpClient okHttp = new OkHttpClient.Builder().retryOnConnectionFailure(false)
-                    .socketFactory(new RememberingFactory(sockets)).build();
+            OkHttpClient okHttp = new OkHttpClient.Builder()
+                    .retryOnConnectionFailure(false)
+                    .socketFactory(new RememberingFactory(sockets))
+                    .build();
 
             assertThat(post(okHttp, http)).isEqualTo("ok 1");
-            assertThat(post(okHttp, http)).as("the second POST passed the check of the pooled connection")
+            assertThat(post(okHttp, http))
+                    .as("the second POST passed the check of the pooled connection")
                     .isEqualTo("ok 2");
             assertThat(http.connections.get()).isEqualTo(1);
 
@@ -166,10 +176,15 @@ class InstantProbeSocketTest {
             assertThat(post(okHttp, http)).isEqualTo("ok 3");
             Socket closedByServer = sockets.get(0);
             Await.until("the server closed the first connection", WAIT, () -> http.closed.get() == 1);
-            Await.value("the client's end of the first connection received the server's close (CLOSE_WAIT)", WAIT,
-                    () -> inCloseWait(closedByServer), Boolean::booleanValue);
+            Await.value(
+                    "the client's end of the first connection received the server's close (CLOSE_WAIT)",
+                    WAIT,
+                    () -> inCloseWait(closedByServer),
+                    Boolean::booleanValue);
 
-            assertThat(post(okHttp, http)).as("the POST after the close went over a new connection").isEqualTo("ok 4");
+            assertThat(post(okHttp, http))
+                    .as("the POST after the close went over a new connection")
+                    .isEqualTo("ok 4");
             assertThat(http.connections.get()).isEqualTo(2);
             assertThat(sockets).hasSize(2);
         }
@@ -179,8 +194,8 @@ class InstantProbeSocketTest {
     void overTlsTheProbeIsAnsweredAtOnceRealReadsTimeOutAsBeforeAndTheServersCloseIsSeen(@TempDir Path dir)
             throws Exception {
         SSLContext tls = selfSignedTls(dir);
-        try (SSLServerSocket tlsServer = (SSLServerSocket) tls.getServerSocketFactory()
-                .createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+        try (SSLServerSocket tlsServer = (SSLServerSocket)
+                tls.getServerSocketFactory().createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             SynchronousQueue<Socket> serverSide = new SynchronousQueue<>();
             Thread acceptor = new Thread(() -> {
                 try {
@@ -196,28 +211,32 @@ class InstantProbeSocketTest {
             acceptor.start();
             Socket raw = new TeaSockets.Factory().createSocket();
             raw.connect(tlsServer.getLocalSocketAddress(), 5_000);
-            try (SSLSocket c = (SSLSocket) tls.getSocketFactory().createSocket(raw, "127.0.0.1", tlsServer.getLocalPort(),
-                    true)) {
+            try (SSLSocket c =
+                    (SSLSocket) tls.getSocketFactory().createSocket(raw, "127.0.0.1", tlsServer.getLocalPort(), true)) {
                 SSLParameters verifyHost = c.getSSLParameters();
                 verifyHost.setEndpointIdentificationAlgorithm("HTTPS");
                 c.setSSLParameters(verifyHost);
                 c.getOutputStream().write('p');
                 c.getOutputStream().flush();
                 c.setSoTimeout(5_000);
-                assertThat(new String(c.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("pong");
+                assertThat(new String(c.getInputStream().readNBytes(4), StandardCharsets.US_ASCII))
+                        .isEqualTo("pong");
                 Socket accepted = serverSide.poll(10, TimeUnit.SECONDS);
 
-                assertThatThrownBy(() -> probe(c, new byte[16])).as("the probe over TLS of the idle connection")
-                        .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("without waiting");
+                assertThatThrownBy(() -> probe(c, new byte[16]))
+                        .as("the probe over TLS of the idle connection")
+                        .isInstanceOf(SocketTimeoutException.class)
+                        .hasMessageContaining("without waiting");
                 c.setSoTimeout(200);
                 long start = System.nanoTime();
-                assertThatThrownBy(() -> c.getInputStream().read()).isInstanceOf(SocketTimeoutException.class)
+                assertThatThrownBy(() -> c.getInputStream().read())
+                        .isInstanceOf(SocketTimeoutException.class)
                         .hasMessageNotContaining("without waiting");
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
 
                 accepted.close();
-                int n = Await.value("the probe over TLS sees the server's close", WAIT, () -> probeOrZeroOnTimeout(c),
-                        r -> r != 0);
+                int n = Await.value(
+                        "the probe over TLS sees the server's close", WAIT, () -> probeOrZeroOnTimeout(c), r -> r != 0);
                 assertThat(n).isEqualTo(-1);
             }
             acceptor.join();
@@ -227,10 +246,32 @@ class InstantProbeSocketTest {
     /** A TLS context that trusts one self-signed certificate for 127.0.0.1, made by the JDK's keytool. */
     private static SSLContext selfSignedTls(Path dir) throws Exception {
         Path store = dir.resolve("tls.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(keytool.waitFor()).as("keytool: %s", output).isZero();
         KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -287,8 +328,10 @@ class InstantProbeSocketTest {
     }
 
     private static String post(OkHttpClient okHttp, TinyHttpServer http) throws IOException {
-        Request request = new Request.Builder().url("http://127.0.0.1:" + http.port() + "/invoke")
-                .post(RequestBody.create(MediaType.get("application/json"), "{}")).build();
+        Request request = new Request.Builder()
+                .url("http://127.0.0.1:" + http.port() + "/invoke")
+                .post(RequestBody.create(MediaType.get("application/json"), "{}"))
+                .build();
         try (Response response = okHttp.newCall(request).execute()) {
             return response.body().string();
         }
@@ -310,10 +353,25 @@ class InstantProbeSocketTest {
             return s;
         }
 
-        @Override public Socket createSocket(String h, int p) { throw new UnsupportedOperationException(); }
-        @Override public Socket createSocket(String h, int p, InetAddress l, int lp) { throw new UnsupportedOperationException(); }
-        @Override public Socket createSocket(InetAddress h, int p) { throw new UnsupportedOperationException(); }
-        @Override public Socket createSocket(InetAddress h, int p, InetAddress l, int lp) { throw new UnsupportedOperationException(); }
+        @Override
+        public Socket createSocket(String h, int p) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Socket createSocket(String h, int p, InetAddress l, int lp) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Socket createSocket(InetAddress h, int p) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Socket createSocket(InetAddress h, int p, InetAddress l, int lp) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /**
@@ -363,7 +421,8 @@ class InstantProbeSocketTest {
                     if (line == null) return;
                     int length = 0;
                     while (!(line = lines.readLine()).isEmpty()) {
-                        if (line.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+                        if (line.toLowerCase().startsWith("content-length:"))
+                            length = Integer.parseInt(line.substring(15).trim());
                     }
                     for (int i = 0; i < length; i++) lines.read();
                     byte[] body = ("ok " + requests.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);

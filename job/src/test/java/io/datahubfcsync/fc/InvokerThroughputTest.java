@@ -26,13 +26,18 @@ class InvokerThroughputTest {
         byte[] event = ("{\"records\":[{\"eventId\":\"0:1\",\"systemTime\":1,\"data\":\"" + "x".repeat(900) + "\"}]}")
                 .getBytes(StandardCharsets.UTF_8);
         try (FcEmulator fc = FcEmulator.builder().invocationLogCapacity(100).start();
-             FunctionInvoker invoker = KitConnections.fc(fc, "svc", "echo").build().invokerFactory().create()) {
+                FunctionInvoker invoker = KitConnections.fc(fc, "svc", "echo")
+                        .build()
+                        .invokerFactory()
+                        .create()) {
             fc.deployFunction("svc", "echo", new TestFunctions.Echo());
-            for (int i = 0; i < 1000; i++) assertThat(invoker.invoke(event).isSuccess()).isTrue(); // warm-up
+            for (int i = 0; i < 1000; i++)
+                assertThat(invoker.invoke(event).isSuccess()).isTrue(); // warm-up
 
             int sequential = 3000;
             long t0 = System.nanoTime();
-            for (int i = 0; i < sequential; i++) assertThat(invoker.invoke(event).isSuccess()).isTrue();
+            for (int i = 0; i < sequential; i++)
+                assertThat(invoker.invoke(event).isSuccess()).isTrue();
             double seqPerSec = sequential / ((System.nanoTime() - t0) / 1e9);
 
             int threads = 8, perThread = 1000;
@@ -42,7 +47,8 @@ class InvokerThroughputTest {
             for (int t = 0; t < threads; t++) {
                 done.add(pool.submit(() -> {
                     int ok = 0;
-                    for (int i = 0; i < perThread; i++) if (invoker.invoke(event).isSuccess()) ok++;
+                    for (int i = 0; i < perThread; i++)
+                        if (invoker.invoke(event).isSuccess()) ok++;
                     return ok;
                 }));
             }
@@ -51,7 +57,8 @@ class InvokerThroughputTest {
             double parPerSec = threads * perThread / ((System.nanoTime() - t1) / 1e9);
             pool.shutdown();
             assertThat(ok).isEqualTo(threads * perThread);
-            System.out.printf("FC invoker vs emulator, ~1 KB events: sequential %.0f/s, 8 threads %.0f/s, max in flight %d%n",
+            System.out.printf(
+                    "FC invoker vs emulator, ~1 KB events: sequential %.0f/s, 8 threads %.0f/s, max in flight %d%n",
                     seqPerSec, parPerSec, fc.invocations().maxInFlight());
         }
     }

@@ -44,8 +44,13 @@ class SdkFunctionInvokerTest {
     }
 
     private FcConnection.Builder connection(String function) {
-        return FcConnection.builder().endpoint(fc.endpoint()).accountId(fc.accountId()).region(fc.region())
-                .service("svc").function(function).readTimeout(Duration.ofSeconds(5));
+        return FcConnection.builder()
+                .endpoint(fc.endpoint())
+                .accountId(fc.accountId())
+                .region(fc.region())
+                .service("svc")
+                .function(function)
+                .readTimeout(Duration.ofSeconds(5));
     }
 
     private InvocationResult invokeOnce(FcConnection.Builder c) {
@@ -53,8 +58,6 @@ class SdkFunctionInvokerTest {
             return invoker.invoke(EVENT);
         }
     }
-
-
 
     @Test
     void handledFunctionErrorIsAFunctionError() {
@@ -67,9 +70,6 @@ class SdkFunctionInvokerTest {
         assertThat(r.errorMessage()).isEqualTo("bad input");
         assertThat(echo.calls.get()).as("an injected error replaces the run").isZero();
     }
-
-
-
 
     @Test
     void htmlServiceUnavailableIsAPlatformError() {
@@ -86,13 +86,16 @@ class SdkFunctionInvokerTest {
 
     @Test
     void aPassing503IsAVisibleFailedAttemptAndTheNextAttemptSucceeds() {
-        fc.faults().add(Fault.httpResponse(503, "text/html", "<html>busy</html>").times(1));
+        fc.faults()
+                .add(Fault.httpResponse(503, "text/html", "<html>busy</html>").times(1));
         SdkFunctionInvoker invoker = new SdkFunctionInvoker(connection("echo").build());
 
         InvocationResult first = invoker.invoke(EVENT);
         InvocationResult second = invoker.invoke(EVENT);
 
-        assertThat(first.outcome()).as("the SDK did not hide the 503 by re-sending").isEqualTo(InvocationOutcome.PLATFORM_ERROR);
+        assertThat(first.outcome())
+                .as("the SDK did not hide the 503 by re-sending")
+                .isEqualTo(InvocationOutcome.PLATFORM_ERROR);
         assertThat(second.outcome()).isEqualTo(InvocationOutcome.SUCCESS);
         assertThat(fc.invocations().total()).isEqualTo(2);
         assertThat(echo.calls.get()).isEqualTo(1);
@@ -134,7 +137,6 @@ class SdkFunctionInvokerTest {
         assertThat(r.errorCode()).isEqualTo("SDK.ResponseNotParsable");
     }
 
-
     @Test
     void connectionRefusedIsTheSdksServerUnreachableInOneAttempt() throws IOException {
         int closedPort;
@@ -165,25 +167,22 @@ class SdkFunctionInvokerTest {
         assertThat(echo.calls.get()).isZero();
     }
 
-
-
-
-
-
-
     @Test
     void concurrentInvocationsOnOneInvokerOverlapAndKeepTheirPayloads() throws Exception {
         TestFunctions.Gate gate = new TestFunctions.Gate();
         fc.deployFunction("svc", "gate", gate);
         int threads = 8;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (FunctionInvoker invoker = connection("gate").build().invokerFactory().create()) {
+        try (FunctionInvoker invoker =
+                connection("gate").build().invokerFactory().create()) {
             List<Future<InvocationResult>> results = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 byte[] payload = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
                 results.add(pool.submit(() -> invoker.invoke(payload)));
             }
-            Await.until("all 8 invocations inside the function at once", Duration.ofSeconds(10),
+            Await.until(
+                    "all 8 invocations inside the function at once",
+                    Duration.ofSeconds(10),
                     () -> fc.invocations().inFlight() == threads);
             gate.release.countDown();
             for (Future<InvocationResult> f : results) {
@@ -193,9 +192,17 @@ class SdkFunctionInvokerTest {
             pool.shutdownNow();
         }
         assertThat(fc.invocations().maxInFlight()).isEqualTo(threads);
-        assertThat(fc.invocations().all()).extracting(InvocationRecord::payloadUtf8)
-                .containsExactlyInAnyOrder("{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}",
-                        "{\"n\":5}", "{\"n\":6}", "{\"n\":7}");
+        assertThat(fc.invocations().all())
+                .extracting(InvocationRecord::payloadUtf8)
+                .containsExactlyInAnyOrder(
+                        "{\"n\":0}",
+                        "{\"n\":1}",
+                        "{\"n\":2}",
+                        "{\"n\":3}",
+                        "{\"n\":4}",
+                        "{\"n\":5}",
+                        "{\"n\":6}",
+                        "{\"n\":7}");
     }
 
     @Test
@@ -203,6 +210,7 @@ class SdkFunctionInvokerTest {
         FunctionInvoker invoker = connection("echo").build().invokerFactory().create();
         invoker.close();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> invoker.invoke(EVENT))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("svc/echo");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("svc/echo");
     }
 }

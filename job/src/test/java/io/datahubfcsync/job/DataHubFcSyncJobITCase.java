@@ -23,8 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,8 @@ class DataHubFcSyncJobITCase {
     static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
 
     @RegisterExtension
-    final LocalKitExtension kit = LocalKitExtension.topic("shop", "orders", 4, TupleSchemas.of("id BIGINT", "name STRING", "ok BOOLEAN"))
+    final LocalKitExtension kit = LocalKitExtension.topic(
+                    "shop", "orders", 4, TupleSchemas.of("id BIGINT", "name STRING", "ok BOOLEAN"))
             .function("svc", "fn", new DemoFunction())
             .fc(FcEmulator.builder().region("cn-shanghai"));
 
@@ -57,26 +58,45 @@ class DataHubFcSyncJobITCase {
         Map<String, List<StoredRecord>> written = new HashMap<>();
         for (int i = 0; i < perShard; i++) {
             for (String shard : List.of("0", "1", "2", "3")) {
-                written.computeIfAbsent(shard, s -> new ArrayList<>()).add(kit.datahub().appendTuple("shop", "orders", shard,
-                        String.valueOf(i), i % 10 == 0 ? null : "n\"" + i, String.valueOf(i % 2 == 0)));
+                written.computeIfAbsent(shard, s -> new ArrayList<>())
+                        .add(kit.datahub()
+                                .appendTuple(
+                                        "shop",
+                                        "orders",
+                                        shard,
+                                        String.valueOf(i),
+                                        i % 10 == 0 ? null : "n\"" + i,
+                                        String.valueOf(i % 2 == 0)));
             }
         }
         long stop = System.currentTimeMillis() + 1;
 
-        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs("--start", "OLDEST", "--stop", String.valueOf(stop), "--batch.max-records", "7",
-            "--datahub.fetch-max-records", "50", "--datahub.protocol", "json").toArray(new String[0]));
+        JobPlan plan = DataHubFcSyncJob.prepare(kit.jobArgs(
+                        "--start",
+                        "OLDEST",
+                        "--stop",
+                        String.valueOf(stop),
+                        "--batch.max-records",
+                        "7",
+                        "--datahub.fetch-max-records",
+                        "50",
+                        "--datahub.protocol",
+                        "json")
+                .toArray(new String[0]));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(500);
         DataHubFcSyncJob.build(env, plan);
-        JobExecutionResult result = env.execute(plan.jobName()); // bounded by --stop: returns when every shard passed it
+        JobExecutionResult result =
+                env.execute(plan.jobName()); // bounded by --stop: returns when every shard passed it
         assertSecretNowhere(result.getJobID().toString());
 
         Map<String, List<Long>> delivered = new HashMap<>();
         for (InvocationRecord inv : kit.fc().invocations().all()) {
             assertThat(inv.outcome()).isEqualTo(InvocationRecord.Outcome.SUCCESS);
             JsonNode event = JSON.readTree(inv.payload());
-            assertThat(fieldNames(event)).containsExactly("eventSource", "eventName", "eventSourceARN", "region", "records");
+            assertThat(fieldNames(event))
+                    .containsExactly("eventSource", "eventName", "eventSourceARN", "region", "records");
             assertThat(event.get("eventSource").asText()).isEqualTo("acs:datahub");
             assertThat(event.get("eventName").asText()).isEqualTo("acs:datahub:putRecord");
             assertThat(event.get("eventSourceARN").asText()).isEqualTo("/projects/shop/topics/orders");
@@ -100,7 +120,8 @@ class DataHubFcSyncJobITCase {
         for (String shard : List.of("0", "1", "2", "3")) {
             List<Long> expected = new ArrayList<>();
             for (long s = 0; s < perShard; s++) expected.add(s);
-            assertThat(delivered.get(shard)).as("shard %s: every record once, in sequence order", shard)
+            assertThat(delivered.get(shard))
+                    .as("shard %s: every record once, in sequence order", shard)
                     .containsExactlyElementsOf(expected);
         }
     }
@@ -113,10 +134,13 @@ class DataHubFcSyncJobITCase {
         String secret = System.getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
         assertThat(secret).as("surefire sets the test secret").isNotBlank();
         HttpClient http = HttpClient.newHttpClient();
-        for (String path : List.of("/jobs/" + jobId + "/config", "/jobs/" + jobId, "/jobs/" + jobId + "/exceptions",
+        for (String path : List.of(
+                "/jobs/" + jobId + "/config",
+                "/jobs/" + jobId,
+                "/jobs/" + jobId + "/exceptions",
                 "/jobmanager/config")) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(restAddress.resolve(path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(restAddress.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path).isEqualTo(200);
             assertThat(r.body()).as("REST %s", path).doesNotContain(secret);
             if (path.equals("/jobs/" + jobId + "/config")) assertThat(r.body()).contains("datahub.project");

@@ -1,6 +1,5 @@
 package io.datahubfcsync.job;
 
-import io.datahubfcsync.testing.RepoFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +9,9 @@ import io.datahubfcsync.event.BlobEncoding;
 import io.datahubfcsync.fc.FcApiVersion;
 import io.datahubfcsync.source.config.OnExpiredPosition;
 import io.datahubfcsync.source.config.StartPosition;
+import io.datahubfcsync.testing.RepoFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,10 +22,18 @@ import org.junit.jupiter.api.Test;
 class JobConfigTest {
 
     private static final String[] MINIMAL = {
-        "--datahub.endpoint", "https://dh-cn-hangzhou-int-vpc.aliyuncs.com",
-        "--datahub.project", "p1", "--datahub.topic", "t1",
-        "--fc.endpoint", "https://1234567890123456.cn-hangzhou-internal.fc.aliyuncs.com",
-        "--fc.service", "svc", "--fc.function", "fn"
+        "--datahub.endpoint",
+        "https://dh-cn-hangzhou-int-vpc.aliyuncs.com",
+        "--datahub.project",
+        "p1",
+        "--datahub.topic",
+        "t1",
+        "--fc.endpoint",
+        "https://1234567890123456.cn-hangzhou-internal.fc.aliyuncs.com",
+        "--fc.service",
+        "svc",
+        "--fc.function",
+        "fn"
     };
 
     private static String[] with(String... extra) {
@@ -79,7 +86,8 @@ class JobConfigTest {
         assertThat(fc3.effectiveParameters()).containsEntry("fc.api-version", "2023-03-30");
         assertThat(JobPlan.of(fc3).fc().apiVersion()).isEqualTo(FcApiVersion.V3_2023_03_30);
         assertThat(JobPlan.of(fc3).jobName()).endsWith("-> fn");
-        assertThat(JobConfig.fromArgs(withoutService("--fc.api-version", "2023-03-30")).fcApiVersion())
+        assertThat(JobConfig.fromArgs(withoutService("--fc.api-version", "2023-03-30"))
+                        .fcApiVersion())
                 .isEqualTo(FcApiVersion.V3_2023_03_30);
         assertThat(JobConfig.fromArgs(with("--fc.api-version", "2016-08-15")).fcApiVersion())
                 .isEqualTo(FcApiVersion.V2_2016_08_15);
@@ -103,7 +111,8 @@ class JobConfigTest {
 
     @Test
     void credentialsFailureGraceTakesADurationOfUpToOneDay() {
-        assertThat(JobConfig.fromArgs(with("--credentials.failure-grace", "30s")).credentialsFailureGrace())
+        assertThat(JobConfig.fromArgs(with("--credentials.failure-grace", "30s"))
+                        .credentialsFailureGrace())
                 .isEqualTo(Duration.ofSeconds(30));
         assertThatThrownBy(() -> JobConfig.fromArgs(with("--credentials.failure-grace", "25h")))
                 .isInstanceOf(ConfigException.class)
@@ -112,10 +121,29 @@ class JobConfigTest {
 
     @Test
     void unitsAndChoicesParse() {
-        JobConfig c = JobConfig.fromArgs(with("--batch.max-bytes", "512KiB", "--batch.max-wait", "250ms",
-                "--retry.interval", "2s", "--fc.read-timeout", "3min", "--datahub.protocol", "json",
-                "--on-exhausted", "dead-letter", "--dead-letter.topic", "dlq", "--event.blob-encoding", "base64",
-                "--start", "2026-11-21T08:00:00Z", "--stop", "1800000000000", "--fc.qualifier", "prod"));
+        JobConfig c = JobConfig.fromArgs(with(
+                "--batch.max-bytes",
+                "512KiB",
+                "--batch.max-wait",
+                "250ms",
+                "--retry.interval",
+                "2s",
+                "--fc.read-timeout",
+                "3min",
+                "--datahub.protocol",
+                "json",
+                "--on-exhausted",
+                "dead-letter",
+                "--dead-letter.topic",
+                "dlq",
+                "--event.blob-encoding",
+                "base64",
+                "--start",
+                "2026-11-21T08:00:00Z",
+                "--stop",
+                "1800000000000",
+                "--fc.qualifier",
+                "prod"));
         assertThat(c.batchMaxBytes()).isEqualTo(512 * 1024);
         assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.retryInterval()).isEqualTo(Duration.ofSeconds(2));
@@ -125,12 +153,14 @@ class JobConfigTest {
         assertThat(c.deadLetterTopic()).isEqualTo("dlq");
         assertThat(c.blobEncoding()).isEqualTo(BlobEncoding.BASE64);
         assertThat(c.start().kind()).isEqualTo(StartPosition.Kind.TIMESTAMP);
-        assertThat(c.start().timestampMs()).isEqualTo(Instant.parse("2026-11-21T08:00:00Z").toEpochMilli());
+        assertThat(c.start().timestampMs())
+                .isEqualTo(Instant.parse("2026-11-21T08:00:00Z").toEpochMilli());
         assertThat(c.stopMs()).isEqualTo(1800000000000L);
         assertThat(c.fcQualifier()).isEqualTo("prod");
         assertThat(c.isBounded()).isTrue();
         assertThat(JobConfig.fromArgs(with("--start", "oldest")).start().kind()).isEqualTo(StartPosition.Kind.OLDEST);
-        assertThat(JobConfig.fromArgs(with("--start", "1700000000000")).start().timestampMs()).isEqualTo(1700000000000L);
+        assertThat(JobConfig.fromArgs(with("--start", "1700000000000")).start().timestampMs())
+                .isEqualTo(1700000000000L);
     }
 
     @Test
@@ -147,8 +177,16 @@ class JobConfigTest {
     @Test
     void everyProblemIsReportedTogetherWithKeyValueAndWhatIsAllowed() {
         ConfigException e = (ConfigException) catchConfig(() -> JobConfig.fromArgs(with(
-                "--batch.max-records", "0", "--batch.max-bytes", "64MiB", "--retry.interval", "5",
-                "--on-exhausted", "skip", "--datahub.fetch-max-records", "lots")));
+                "--batch.max-records",
+                "0",
+                "--batch.max-bytes",
+                "64MiB",
+                "--retry.interval",
+                "5",
+                "--on-exhausted",
+                "skip",
+                "--datahub.fetch-max-records",
+                "lots")));
         assertThat(e.problems()).hasSize(5);
         assertThat(e.getMessage())
                 .contains("--batch.max-records '0' is out of range: allowed 1..10000")
@@ -168,21 +206,26 @@ class JobConfigTest {
 
     @Test
     void endpointRules() {
-        assertThatThrownBy(() -> JobConfig.fromArgs(replace("--datahub.endpoint", "http://dh-cn-hangzhou.aliyuncs.com")))
+        assertThatThrownBy(
+                        () -> JobConfig.fromArgs(replace("--datahub.endpoint", "http://dh-cn-hangzhou.aliyuncs.com")))
                 .hasMessageContaining("http:// is only allowed for loopback");
-        assertThatThrownBy(() -> JobConfig.fromArgs(replace("--fc.endpoint", "https://1234.cn-hangzhou.fc.aliyuncs.com")))
+        assertThatThrownBy(
+                        () -> JobConfig.fromArgs(replace("--fc.endpoint", "https://1234.cn-hangzhou.fc.aliyuncs.com")))
                 .hasMessageContaining("is not an internal endpoint")
                 .hasMessageContaining("--fc.allow-public-endpoint true");
         JobConfig pub = JobConfig.fromArgs(with("--fc.allow-public-endpoint", "true"));
         assertThat(pub.fcAccountId()).isEqualTo("1234567890123456");
-        assertThatThrownBy(() -> JobConfig.fromArgs(replace("--fc.endpoint", "https://12423423992.fc.cn-shanghai-internal.aliyuncs.com")))
+        assertThatThrownBy(() -> JobConfig.fromArgs(
+                        replace("--fc.endpoint", "https://12423423992.fc.cn-shanghai-internal.aliyuncs.com")))
                 .hasMessageContaining("did you mean https://12423423992.cn-shanghai-internal.fc.aliyuncs.com?");
         // loopback (the local kit): plain http, account and region must then be given
         assertThatThrownBy(() -> JobConfig.fromArgs(replace("--fc.endpoint", "http://127.0.0.1:9000")))
                 .hasMessageContaining("--fc.account-id cannot be derived")
                 .hasMessageContaining("--region cannot be derived");
-        String[] loopback = replace(replace(MINIMAL, "--fc.endpoint", "http://127.0.0.1:9000"),
-                "--datahub.endpoint", "http://localhost:9001");
+        String[] loopback = replace(
+                replace(MINIMAL, "--fc.endpoint", "http://127.0.0.1:9000"),
+                "--datahub.endpoint",
+                "http://localhost:9001");
         List<String> all = new ArrayList<>(Arrays.asList(loopback));
         all.addAll(List.of("--fc.account-id", "42", "--region", "cn-shanghai"));
         JobConfig local = JobConfig.fromArgs(all.toArray(new String[0]));
@@ -201,13 +244,18 @@ class JobConfigTest {
 
     @Test
     void aShardsBytesBudgetBelowOneBatchIsAnErrorAndAnEmptyCredentialsFileMeansTheStandardChain() {
-        assertThatThrownBy(() -> JobConfig.fromArgs(with("--batch.max-bytes", "4MiB",
-                "--delivery.max-buffered-bytes-per-shard", "1MiB")))
-                .hasMessageContaining("--delivery.max-buffered-bytes-per-shard '1MiB' must be at least batch.max-bytes (4MiB)");
-        assertThat(JobConfig.fromArgs(with("--delivery.max-buffered-bytes-per-shard", "8MiB")).maxBufferedBytesPerShard())
+        assertThatThrownBy(() -> JobConfig.fromArgs(
+                        with("--batch.max-bytes", "4MiB", "--delivery.max-buffered-bytes-per-shard", "1MiB")))
+                .hasMessageContaining(
+                        "--delivery.max-buffered-bytes-per-shard '1MiB' must be at least batch.max-bytes (4MiB)");
+        assertThat(JobConfig.fromArgs(with("--delivery.max-buffered-bytes-per-shard", "8MiB"))
+                        .maxBufferedBytesPerShard())
                 .isEqualTo(8L << 20);
-        assertThat(JobConfig.fromArgs(MINIMAL).maxBufferedBytesPerShard()).as("twice batch.max-bytes, later").isZero();
-        assertThat(JobConfig.fromArgs(with("--credentials.file", "")).credentialsFile()).isNull();
+        assertThat(JobConfig.fromArgs(MINIMAL).maxBufferedBytesPerShard())
+                .as("twice batch.max-bytes, later")
+                .isZero();
+        assertThat(JobConfig.fromArgs(with("--credentials.file", "")).credentialsFile())
+                .isNull();
     }
 
     @Test
@@ -216,7 +264,8 @@ class JobConfigTest {
                 .hasMessageContaining("--start 'yesterday' is not OLDEST, LATEST, an ISO-8601 instant");
         assertThatThrownBy(() -> JobConfig.fromArgs(with("--start", "1700000000000000")))
                 .hasMessageContaining("milliseconds, not microseconds");
-        assertThatThrownBy(() -> JobConfig.fromArgs(with("--start", "2026-11-21T08:00:00Z", "--stop", "2026-11-21T07:00:00Z")))
+        assertThatThrownBy(() ->
+                        JobConfig.fromArgs(with("--start", "2026-11-21T08:00:00Z", "--stop", "2026-11-21T07:00:00Z")))
                 .hasMessageContaining("--stop '2026-11-21T07:00:00Z' must be after start");
     }
 
@@ -231,7 +280,8 @@ class JobConfigTest {
     @Test
     void readmeParameterTableIsTheCodesList() throws Exception {
         String readme = new String(Files.readAllBytes(RepoFiles.resolve("README.md")), StandardCharsets.UTF_8);
-        assertThat(readme).as("README.md must contain the table printed by JobOptions.markdownTable()")
+        assertThat(readme)
+                .as("README.md must contain the table printed by JobOptions.markdownTable()")
                 .contains(JobOptions.markdownTable());
     }
 

@@ -32,14 +32,18 @@ class SourceBufferTimeoutTest {
 
     private static long sourceBufferTimeout(Configuration flink) {
         String[] args = {
-            "--datahub.endpoint", DATAHUB.emulator().endpoint(), "--datahub.project", "proj", "--datahub.topic", "orders",
+            "--datahub.endpoint", DATAHUB.emulator().endpoint(), "--datahub.project", "proj", "--datahub.topic",
+                    "orders",
             "--fc.endpoint", "http://127.0.0.1:2", "--fc.account-id", "1234567890123456", "--region", "cn-hangzhou",
-            "--fc.service", "svc", "--fc.function", "fn"};
+            "--fc.service", "svc", "--fc.function", "fn"
+        };
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         DataHubFcSyncJob.build(env, JobPlan.of(JobConfig.fromArgs(args)));
         return env.getStreamGraph().getStreamNodes().stream()
                 .filter(n -> n.getOperatorName().contains("DataHub source"))
-                .mapToLong(StreamNode::getBufferTimeout).findFirst().orElseThrow();
+                .mapToLong(StreamNode::getBufferTimeout)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test

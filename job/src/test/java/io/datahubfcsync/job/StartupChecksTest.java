@@ -49,7 +49,9 @@ class StartupChecksTest {
         JobPlan plan = DataHubFcSyncJob.prepare(args());
         assertThat(plan.jobName()).isEqualTo("datahub-fc-sync proj/orders -> svc/fn");
         assertThat(DataHubFcSyncJob.prepare(args("--on-exhausted", "dead-letter", "--dead-letter.topic", "blob_dlq"))
-                .config().deadLetterTopic()).isEqualTo("blob_dlq");
+                        .config()
+                        .deadLetterTopic())
+                .isEqualTo("blob_dlq");
     }
 
     @Test
@@ -74,8 +76,10 @@ class StartupChecksTest {
     void wrongSecretIsRejectedWithoutShowingIt() throws Exception {
         Path file = tmp.resolve("credentials");
         String wrong = "wrong-secret-0123456789";
-        Files.write(file, ("access_key_id = " + DataHubEmulator.TEST_ACCESS_KEY_ID + "\naccess_key_secret = " + wrong
-                + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                file,
+                ("access_key_id = " + DataHubEmulator.TEST_ACCESS_KEY_ID + "\naccess_key_secret = " + wrong + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> DataHubFcSyncJob.prepare(args("--credentials.file", file.toString())))
                 .isInstanceOf(JobStartupException.class)
                 .hasMessageContaining("DataHub check failed")
@@ -84,7 +88,8 @@ class StartupChecksTest {
 
     @Test
     void missingCredentialsFileSaysWhatToDo() {
-        assertThatThrownBy(() -> DataHubFcSyncJob.prepare(args("--credentials.file", tmp.resolve("absent").toString())))
+        assertThatThrownBy(() -> DataHubFcSyncJob.prepare(
+                        args("--credentials.file", tmp.resolve("absent").toString())))
                 .isInstanceOf(JobStartupException.class)
                 .hasMessageContaining("does not exist");
     }
@@ -92,7 +97,7 @@ class StartupChecksTest {
     @Test
     void deadLetterTopicMustBeBlob() {
         assertThatThrownBy(() -> DataHubFcSyncJob.prepare(
-                args("--on-exhausted", "dead-letter", "--dead-letter.topic", "tuple_dlq")))
+                        args("--on-exhausted", "dead-letter", "--dead-letter.topic", "tuple_dlq")))
                 .isInstanceOf(JobStartupException.class)
                 .hasMessageContaining("dead-letter.topic=tuple_dlq is a TUPLE topic");
     }

@@ -52,19 +52,26 @@ class StopWithSavepointITCase {
         for (int i = 0; i < perShard; i++) {
             for (String shard : SHARDS) kit.datahub().appendTuple("shop", "orders", shard, String.valueOf(i));
         }
-        kit.fc().faults().add(Fault.latency(Duration.ofMillis(300))); // every call is slow: calls are on the wire at the stop
+        kit.fc()
+                .faults()
+                .add(Fault.latency(Duration.ofMillis(300))); // every call is slow: calls are on the wire at the stop
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(200);
         DataHubFcSyncJob.build(env, plan(null));
         JobClient first = env.executeAsync("before the stop");
-        Await.until("some batches delivered", Duration.ofSeconds(60), () -> kit.fc().invocations().total() >= 8);
+        Await.until(
+                "some batches delivered",
+                Duration.ofSeconds(60),
+                () -> kit.fc().invocations().total() >= 8);
         String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(120, TimeUnit.SECONDS);
         first.getJobExecutionResult().get(60, TimeUnit.SECONDS);
         long beforeResume = kit.fc().invocations().total();
-        assertThat(beforeResume).as("the stop came before everything was delivered").isLessThan(perShard * 4L / 5);
+        assertThat(beforeResume)
+                .as("the stop came before everything was delivered")
+                .isLessThan(perShard * 4L / 5);
 
         kit.fc().faults().clear();
         StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -85,7 +92,8 @@ class StopWithSavepointITCase {
         for (String shard : SHARDS) {
             List<Long> expected = new ArrayList<>();
             for (long s = 0; s < perShard; s++) expected.add(s);
-            assertThat(delivered.get(shard)).as("shard %s: every record exactly once, in order, across the stop", shard)
+            assertThat(delivered.get(shard))
+                    .as("shard %s: every record exactly once, in order, across the stop", shard)
                     .containsExactlyElementsOf(expected);
         }
     }

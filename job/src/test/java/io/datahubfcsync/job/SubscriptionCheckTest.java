@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@code datahub.subscription} at submission: resolved once, a wrong id or value is one clear paragraph. */
 class SubscriptionCheckTest {
     @RegisterExtension
-    static final LocalKitExtension KIT = LocalKitExtension.topic("proj", "orders", 2, null).function("svc", "fn", new DemoFunction());
+    static final LocalKitExtension KIT =
+            LocalKitExtension.topic("proj", "orders", 2, null).function("svc", "fn", new DemoFunction());
 
     private static String[] args(String... extra) {
         List<String> a = KIT.jobArgs();
@@ -41,7 +42,8 @@ class SubscriptionCheckTest {
         JobPlan second = prepare("--datahub.subscription", "auto");
         assertThat(first.subscriptionId()).isNotEqualTo(given).isEqualTo(second.subscriptionId());
         assertThat(first.subscriptionMirror()).isNotNull();
-        assertThat(KIT.datahub().subscriptionIds("proj", "orders")).containsExactlyInAnyOrder(given, first.subscriptionId());
+        assertThat(KIT.datahub().subscriptionIds("proj", "orders"))
+                .containsExactlyInAnyOrder(given, first.subscriptionId());
         assertThat(SubscriptionResolver.commentFor(first.jobName())).contains(first.jobName());
     }
 
@@ -56,7 +58,8 @@ class SubscriptionCheckTest {
 
     @Test
     void subscriptionsDataHubWillNotListFailTheStartNamingTheOptionAndWhatToCheck() {
-        try (DataHubEmulator refusing = DataHubEmulator.builder().withoutTestCredentials().start()) {
+        try (DataHubEmulator refusing =
+                DataHubEmulator.builder().withoutTestCredentials().start()) {
             refusing.createProject("proj").createTopic("proj", "orders", 2, null);
             String[] a = args("--datahub.subscription", "auto");
             a[1] = refusing.endpoint();

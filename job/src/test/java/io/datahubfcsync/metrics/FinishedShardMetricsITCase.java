@@ -45,7 +45,9 @@ class FinishedShardMetricsITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String PROJECT = "shop";
@@ -78,7 +80,9 @@ class FinishedShardMetricsITCase {
         JobClient job = start();
         try {
             JobID id = job.getJobID();
-            Await.until("the parent's source and delivery metrics reported", TIMEOUT,
+            Await.until(
+                    "the parent's source and delivery metrics reported",
+                    TIMEOUT,
                     () -> gauges(id, SourceShard.READ_SEQUENCE).containsKey(PARENT)
                             && gauges(id, DeliveryShard.DELIVERED_SEQUENCE).containsKey(PARENT));
 
@@ -87,16 +91,25 @@ class FinishedShardMetricsITCase {
             Set<String> childIds = new TreeSet<>();
             children.forEach(c -> childIds.add(c.shardId()));
             // a child delivers only once its parent was delivered to its end
-            Await.value("every child delivered to its last record", TIMEOUT,
+            Await.value(
+                    "every child delivered to its last record",
+                    TIMEOUT,
                     () -> gauges(id, DeliveryShard.DELIVERED_SEQUENCE),
-                    delivered -> childIds.stream().allMatch(c -> Long.valueOf(CHILD_RECORDS - 1).equals(delivered.get(c))));
+                    delivered -> childIds.stream()
+                            .allMatch(c -> Long.valueOf(CHILD_RECORDS - 1).equals(delivered.get(c))));
 
-            Await.value("no metric of the parent left in any reporter", TIMEOUT, () -> metricsOfShard(id, PARENT),
+            Await.value(
+                    "no metric of the parent left in any reporter",
+                    TIMEOUT,
+                    () -> metricsOfShard(id, PARENT),
                     Set::isEmpty);
-            assertThat(gauges(id, SourceShard.READ_SEQUENCE)).as("source side, children still open")
-                    .containsOnlyKeys(childIds).allSatisfy((shard, v) -> assertThat(v).isEqualTo(CHILD_RECORDS - 1));
+            assertThat(gauges(id, SourceShard.READ_SEQUENCE))
+                    .as("source side, children still open")
+                    .containsOnlyKeys(childIds)
+                    .allSatisfy((shard, v) -> assertThat(v).isEqualTo(CHILD_RECORDS - 1));
             assertThat(gauges(id, SourceShard.MILLIS_BEHIND_LATEST)).containsOnlyKeys(childIds);
-            assertThat(gauges(id, DeliveryShard.DELIVERED_SEQUENCE)).as("delivery side, children still open")
+            assertThat(gauges(id, DeliveryShard.DELIVERED_SEQUENCE))
+                    .as("delivery side, children still open")
                     .containsOnlyKeys(childIds);
             assertThat(gauges(id, DeliveryShard.STATE)).containsOnlyKeys(childIds);
         } finally {
@@ -107,11 +120,14 @@ class FinishedShardMetricsITCase {
     /** The per-shard gauge {@code metric} of the job now, by shard id (only shards whose group reports it). */
     private static Map<String, Long> gauges(JobID job, String metric) {
         Map<String, Long> byShard = new TreeMap<>();
-        for (Map.Entry<MetricGroup, Map<String, Metric>> g : METRICS.getMetricsByGroup().entrySet()) {
+        for (Map.Entry<MetricGroup, Map<String, Metric>> g :
+                METRICS.getMetricsByGroup().entrySet()) {
             Map<String, String> variables = g.getKey().getAllVariables();
             String shard = variables.get("<" + MetricNames.SHARD_GROUP + ">");
-            if (shard != null && job.toString().equals(variables.get("<job_id>"))
-                    && g.getValue().get(metric) instanceof Gauge<?> gauge && gauge.getValue() instanceof Number n) {
+            if (shard != null
+                    && job.toString().equals(variables.get("<job_id>"))
+                    && g.getValue().get(metric) instanceof Gauge<?> gauge
+                    && gauge.getValue() instanceof Number n) {
                 byShard.put(shard, n.longValue());
             }
         }
@@ -121,7 +137,8 @@ class FinishedShardMetricsITCase {
     /** Every metric of the job registered under the shard's group, by name. */
     private static Set<String> metricsOfShard(JobID job, String shardId) {
         Set<String> names = new TreeSet<>();
-        for (Map.Entry<MetricGroup, Map<String, Metric>> g : METRICS.getMetricsByGroup().entrySet()) {
+        for (Map.Entry<MetricGroup, Map<String, Metric>> g :
+                METRICS.getMetricsByGroup().entrySet()) {
             Map<String, String> variables = g.getKey().getAllVariables();
             if (shardId.equals(variables.get("<" + MetricNames.SHARD_GROUP + ">"))
                     && job.toString().equals(variables.get("<job_id>"))) {
@@ -133,10 +150,29 @@ class FinishedShardMetricsITCase {
 
     private JobClient start() throws Exception {
         JobPlan plan = DataHubFcSyncJob.prepare(new String[] {
-            "--datahub.endpoint", datahub.endpoint(), "--datahub.project", PROJECT, "--datahub.topic", TOPIC,
-            "--fc.endpoint", fc.endpoint(), "--fc.account-id", fc.accountId(), "--region", "cn-shanghai",
-            "--fc.service", "svc", "--fc.function", "fn", "--start", "OLDEST", "--batch.max-records", "10",
-            "--datahub.shard-discovery-interval", "300ms"});
+            "--datahub.endpoint",
+            datahub.endpoint(),
+            "--datahub.project",
+            PROJECT,
+            "--datahub.topic",
+            TOPIC,
+            "--fc.endpoint",
+            fc.endpoint(),
+            "--fc.account-id",
+            fc.accountId(),
+            "--region",
+            "cn-shanghai",
+            "--fc.service",
+            "svc",
+            "--fc.function",
+            "fn",
+            "--start",
+            "OLDEST",
+            "--batch.max-records",
+            "10",
+            "--datahub.shard-discovery-interval",
+            "300ms"
+        });
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(300);

@@ -28,9 +28,15 @@ class MetricNamesTest {
         operatorGroup.addAll(DeclaredMetricNames.list(Subscription.class));
         operatorGroup.add(MetricNames.SHARD_GROUP);
         operatorGroup.add(MetricNames.CATCH_UP_GROUP);
-        for (List<String> group : List.of(readerGroup, operatorGroup, DeclaredMetricNames.list(SourceShard.class),
-                DeclaredMetricNames.list(DeliveryShard.class), DeclaredMetricNames.list(Enumerator.class))) {
-            assertThat(group).doesNotHaveDuplicates().allSatisfy(n -> assertThat(n).matches("[a-z][A-Za-z]*"));
+        for (List<String> group : List.of(
+                readerGroup,
+                operatorGroup,
+                DeclaredMetricNames.list(SourceShard.class),
+                DeclaredMetricNames.list(DeliveryShard.class),
+                DeclaredMetricNames.list(Enumerator.class))) {
+            assertThat(group)
+                    .doesNotHaveDuplicates()
+                    .allSatisfy(n -> assertThat(n).matches("[a-z][A-Za-z]*"));
         }
     }
 
@@ -43,23 +49,28 @@ class MetricNamesTest {
     void everySourceAndDeliveryMetricHasARowInTheReadmeMetricsTableSayingWhereItIs() throws IOException {
         List<Row> rows = table(readme(), "| metric | where | meaning |");
         for (String name : DeclaredMetricNames.of(SourceReader.class)) {
-            assertThat(rows).as("operator-wide source metric " + name)
+            assertThat(rows)
+                    .as("operator-wide source metric " + name)
                     .anyMatch(r -> r.where().equals("source") && r.metric().contains("`" + name + "`"));
         }
         for (String name : DeclaredMetricNames.of(SourceShard.class)) {
-            assertThat(rows).as("per-shard source metric " + name)
+            assertThat(rows)
+                    .as("per-shard source metric " + name)
                     .anyMatch(r -> r.where().equals("source") && perShardRowNames(r, name));
         }
         for (String name : DeclaredMetricNames.of(Delivery.class)) {
-            assertThat(rows).as("operator-wide delivery metric " + name)
+            assertThat(rows)
+                    .as("operator-wide delivery metric " + name)
                     .anyMatch(r -> r.where().equals("FC") && r.metric().contains("`" + name + "`"));
         }
         for (String name : DeclaredMetricNames.of(DeliveryShard.class)) {
-            assertThat(rows).as("per-shard delivery metric " + name)
+            assertThat(rows)
+                    .as("per-shard delivery metric " + name)
                     .anyMatch(r -> r.where().equals("FC") && perShardRowNames(r, name));
         }
-        assertThat(rows).as("the catch-up group").anyMatch(r -> r.where().equals("FC")
-                && r.metric().startsWith("`" + MetricNames.CATCH_UP_GROUP + "."));
+        assertThat(rows)
+                .as("the catch-up group")
+                .anyMatch(r -> r.where().equals("FC") && r.metric().startsWith("`" + MetricNames.CATCH_UP_GROUP + "."));
         assertThat(rows).allSatisfy(r -> assertThat(r.meaning()).as(r.metric()).isNotBlank());
     }
 
@@ -67,7 +78,9 @@ class MetricNamesTest {
     void everySubscriptionMetricIsInTheReadmeSubscriptionTable() throws IOException {
         List<Row> rows = table(readme(), "| what happens | what the job does | metric (delivery operator) |");
         for (String name : DeclaredMetricNames.of(Subscription.class)) {
-            assertThat(rows).as("subscription metric " + name).anyMatch(r -> r.meaning().contains("`" + name + "`"));
+            assertThat(rows)
+                    .as("subscription metric " + name)
+                    .anyMatch(r -> r.meaning().contains("`" + name + "`"));
         }
     }
 
@@ -82,7 +95,8 @@ class MetricNamesTest {
     /** {@code `shard.<id>.name`}, or a per-shard row naming it after the first: {@code `shard.<id>.a` / `name`}. */
     private static boolean perShardRowNames(Row r, String name) {
         String prefix = "`" + MetricNames.SHARD_GROUP + ".<id>.";
-        return r.metric().contains(prefix + name + "`") || (r.metric().startsWith(prefix) && r.metric().contains("`" + name + "`"));
+        return r.metric().contains(prefix + name + "`")
+                || (r.metric().startsWith(prefix) && r.metric().contains("`" + name + "`"));
     }
 
     private static String readme() throws IOException {

@@ -14,10 +14,13 @@ import org.junit.jupiter.api.Test;
 class ShardMetricGroupTest {
     private final List<String> registered = new ArrayList<>();
     private final List<String> unregistered = new ArrayList<>();
-    private final GenericMetricGroup operator = new GenericMetricGroup(TestingMetricRegistry.builder()
-            .setRegisterConsumer((metric, name, group) -> registered.add(group.getMetricIdentifier(name)))
-            .setUnregisterConsumer((metric, name, group) -> unregistered.add(group.getMetricIdentifier(name)))
-            .build(), null, "operator");
+    private final GenericMetricGroup operator = new GenericMetricGroup(
+            TestingMetricRegistry.builder()
+                    .setRegisterConsumer((metric, name, group) -> registered.add(group.getMetricIdentifier(name)))
+                    .setUnregisterConsumer((metric, name, group) -> unregistered.add(group.getMetricIdentifier(name)))
+                    .build(),
+            null,
+            "operator");
 
     @Test
     void closingTheGroupUnregistersEveryMetricOfTheShardAndNoneOfAnother() {
@@ -29,7 +32,8 @@ class ShardMetricGroupTest {
 
         shard0.close();
 
-        assertThat(registered).containsExactlyInAnyOrder("operator.shard.0.a", "operator.shard.0.b", "operator.shard.1.a");
+        assertThat(registered)
+                .containsExactlyInAnyOrder("operator.shard.0.a", "operator.shard.0.b", "operator.shard.1.a");
         assertThat(unregistered).containsExactlyInAnyOrder("operator.shard.0.a", "operator.shard.0.b");
     }
 

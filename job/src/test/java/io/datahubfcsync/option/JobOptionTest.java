@@ -7,7 +7,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class JobOptionTest {
-    private enum Mode { FAST, DEAD_SLOW }
+    private enum Mode {
+        FAST,
+        DEAD_SLOW
+    }
 
     private static final JobOption<Integer> COUNT =
             JobOption.withDefault("x.count", OptionType.integer(1, 100), 10, "how many");
@@ -15,11 +18,18 @@ class JobOptionTest {
     @Test
     void aDefaultIsShownAsTheTypeFormatsIt() {
         assertThat(COUNT.defaultText()).isEqualTo("10");
-        assertThat(JobOption.withDefault("x.size", OptionType.bytes(1024, 32L << 20), 4L << 20, "").defaultText())
+        assertThat(JobOption.withDefault("x.size", OptionType.bytes(1024, 32L << 20), 4L << 20, "")
+                        .defaultText())
                 .isEqualTo("4MiB");
-        assertThat(JobOption.withDefault("x.wait", OptionType.duration(Duration.ZERO, Duration.ofHours(1)),
-                Duration.ofMinutes(10), "").defaultText()).isEqualTo("10min");
-        assertThat(JobOption.withDefault("x.mode", OptionType.choice(Mode.class), Mode.DEAD_SLOW, "").defaultText())
+        assertThat(JobOption.withDefault(
+                                "x.wait",
+                                OptionType.duration(Duration.ZERO, Duration.ofHours(1)),
+                                Duration.ofMinutes(10),
+                                "")
+                        .defaultText())
+                .isEqualTo("10min");
+        assertThat(JobOption.withDefault("x.mode", OptionType.choice(Mode.class), Mode.DEAD_SLOW, "")
+                        .defaultText())
                 .isEqualTo("dead-slow");
     }
 
@@ -32,19 +42,19 @@ class JobOptionTest {
         JobOption<Integer> rate = JobOption.optional("x.rate", OptionType.integer(1, 5), "unlimited", "per second");
         assertThat(rate.required()).isFalse();
         assertThat(rate.defaultText()).isEqualTo("unlimited");
-        assertThatThrownBy(rate::defaultValue).isInstanceOf(IllegalStateException.class).hasMessageContaining("x.rate");
+        assertThatThrownBy(rate::defaultValue)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("x.rate");
     }
 
     @Test
     void aValueIsTrimmedParsedAndCheckedAgainstTheRange() {
         assertThat(COUNT.parse(" 42 ")).isEqualTo(42);
         assertThat(COUNT.allowed()).isEqualTo("1..100");
-        assertThatThrownBy(() -> COUNT.parse("0"))
-                .hasMessage("--x.count '0' is out of range: allowed 1..100");
+        assertThatThrownBy(() -> COUNT.parse("0")).hasMessage("--x.count '0' is out of range: allowed 1..100");
         assertThatThrownBy(() -> COUNT.parse("many"))
                 .hasMessage("--x.count 'many' is not a whole number (allowed 1..100)");
-        assertThatThrownBy(() -> COUNT.parse("99999999999999999999"))
-                .hasMessageContaining("is not a whole number");
+        assertThatThrownBy(() -> COUNT.parse("99999999999999999999")).hasMessageContaining("is not a whole number");
     }
 
     @Test

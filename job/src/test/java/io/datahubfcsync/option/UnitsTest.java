@@ -9,8 +9,14 @@ import org.junit.jupiter.api.Test;
 class UnitsTest {
     @Test
     void durationsReadBackWhatTheyAreFormattedAs() {
-        for (Duration d : new Duration[] {Duration.ZERO, Duration.ofMillis(250), Duration.ofSeconds(90),
-                Duration.ofMinutes(10), Duration.ofHours(24), Duration.ofDays(7)}) {
+        for (Duration d : new Duration[] {
+            Duration.ZERO,
+            Duration.ofMillis(250),
+            Duration.ofSeconds(90),
+            Duration.ofMinutes(10),
+            Duration.ofHours(24),
+            Duration.ofDays(7)
+        }) {
             assertThat(Units.duration(Units.formatDuration(d))).isEqualTo(d);
         }
         assertThat(Units.formatDuration(Duration.ofMinutes(90))).isEqualTo("90min");

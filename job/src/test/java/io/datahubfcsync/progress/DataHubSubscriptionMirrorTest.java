@@ -31,10 +31,23 @@ class DataHubSubscriptionMirrorTest {
         final Deque<Supplier<RuntimeException>> commitFailures = new ArrayDeque<>();
         private long sessions;
 
-        @Override public boolean exists(String subId) { return true; }
-        @Override public Optional<String> findByComment(String comment) { return Optional.empty(); }
-        @Override public String create(String comment) { return "sub"; }
-        @Override public void close() {}
+        @Override
+        public boolean exists(String subId) {
+            return true;
+        }
+
+        @Override
+        public Optional<String> findByComment(String comment) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String create(String comment) {
+            return "sub";
+        }
+
+        @Override
+        public void close() {}
 
         @Override
         public Map<String, SubscriptionSession> openSessions(String subId, List<String> shardIds) {
@@ -61,7 +74,8 @@ class DataHubSubscriptionMirrorTest {
 
     @Test
     void sessionsAreOpenedOnceAndShardsWithNothingDeliveredAreNeitherOpenedNorCommitted() {
-        assertThat(mirror.commit(List.of(new DeliveredPosition("0", -1, -1)))).isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
+        assertThat(mirror.commit(List.of(new DeliveredPosition("0", -1, -1))))
+                .isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
         assertThat(hub.opened).isEmpty();
 
         mirror.commit(List.of(new DeliveredPosition("0", 5, 1_000), new DeliveredPosition("1", -1, -1)));
@@ -75,9 +89,11 @@ class DataHubSubscriptionMirrorTest {
     void aTakenOverSessionOrAResetIsOpenedAgainOnceAndCounted() {
         mirror.commit(List.of(new DeliveredPosition("0", 1, 1_000)));
         hub.commitFailures.add(() -> refused(Reason.SESSION_TAKEN_OVER));
-        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 2, 1_000)))).isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
+        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 2, 1_000))))
+                .isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
         hub.commitFailures.add(() -> refused(Reason.OFFSET_RESET));
-        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 3, 1_000)))).isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
+        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 3, 1_000))))
+                .isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
 
         assertThat(mirror.sessionsReopened()).isEqualTo(1);
         assertThat(mirror.offsetResets()).isEqualTo(1);
@@ -90,9 +106,11 @@ class DataHubSubscriptionMirrorTest {
         mirror.commit(List.of(new DeliveredPosition("0", 1, 1_000)));
         hub.commitFailures.add(() -> refused(Reason.SESSION_TAKEN_OVER));
         hub.commitFailures.add(() -> refused(Reason.SESSION_TAKEN_OVER));
-        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 2, 1_000)))).isEqualTo(SubscriptionMirror.Outcome.FAILED);
+        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 2, 1_000))))
+                .isEqualTo(SubscriptionMirror.Outcome.FAILED);
 
-        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 3, 1_000)))).isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
+        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 3, 1_000))))
+                .isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
         assertThat(hub.opened).hasSize(3);
         assertThat(hub.committed).extracting(c -> c.get(0).sequence()).containsExactly(1L, 3L);
     }
@@ -101,13 +119,18 @@ class DataHubSubscriptionMirrorTest {
     void anOfflineSubscriptionIsReportedWithoutReopeningAndAnyOtherFailureIsAFailure() {
         mirror.commit(List.of(new DeliveredPosition("0", 1, 1_000)));
         hub.commitFailures.add(() -> refused(Reason.OFFLINE));
-        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 2, 1_000)))).isEqualTo(SubscriptionMirror.Outcome.OFFLINE);
+        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 2, 1_000))))
+                .isEqualTo(SubscriptionMirror.Outcome.OFFLINE);
         assertThat(hub.opened).hasSize(1);
 
-        hub.commitFailures.add(() -> new DataHubRetryableException(DataHubRetryableException.Kind.SERVER_ERROR,
-                "commitSubscriptionOffset sub of p/t failed: server error", null));
-        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 3, 1_000)))).isEqualTo(SubscriptionMirror.Outcome.FAILED);
-        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 4, 1_000)))).isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
+        hub.commitFailures.add(() -> new DataHubRetryableException(
+                DataHubRetryableException.Kind.SERVER_ERROR,
+                "commitSubscriptionOffset sub of p/t failed: server error",
+                null));
+        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 3, 1_000))))
+                .isEqualTo(SubscriptionMirror.Outcome.FAILED);
+        assertThat(mirror.commit(List.of(new DeliveredPosition("0", 4, 1_000))))
+                .isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
         assertThat(hub.opened).hasSize(2);
         assertThat(mirror.sessionsReopened()).isZero();
     }

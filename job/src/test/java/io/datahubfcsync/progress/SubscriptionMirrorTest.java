@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aliyun.datahub.client.DatahubClient;
 import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.datahub.DataHubSubscriptions;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.testing.Await;
@@ -40,19 +39,26 @@ class SubscriptionMirrorTest {
     @Test
     void deliveredPositionsAreWhatTheConsoleShowsAndShardsWithNothingDeliveredAreLeftAlone() {
         String subId = datahub.createSubscription(P, T, "console");
-        try (SubscriptionMirror mirror = DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
-            assertThat(mirror.commit(List.of(new DeliveredPosition("0", 41, 1_000), new DeliveredPosition("1", -1, -1))))
+        try (SubscriptionMirror mirror =
+                DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
+            assertThat(mirror.commit(
+                            List.of(new DeliveredPosition("0", 41, 1_000), new DeliveredPosition("1", -1, -1))))
                     .isEqualTo(SubscriptionMirror.Outcome.COMMITTED);
-            assertThat(datahub.committedSequences(P, T, subId, SHARDS)).containsEntry("0", 41L).containsEntry("1", -1L);
+            assertThat(datahub.committedSequences(P, T, subId, SHARDS))
+                    .containsEntry("0", 41L)
+                    .containsEntry("1", -1L);
             mirror.commit(List.of(new DeliveredPosition("0", 99, 2_000), new DeliveredPosition("1", 7, 2_000)));
-            assertThat(datahub.committedSequences(P, T, subId, SHARDS)).containsEntry("0", 99L).containsEntry("1", 7L);
+            assertThat(datahub.committedSequences(P, T, subId, SHARDS))
+                    .containsEntry("0", 99L)
+                    .containsEntry("1", 7L);
         }
     }
 
     @Test
     void aSessionTakenOverByAnotherConsumerIsOpenedAgain() {
         String subId = datahub.createSubscription(P, T, "console");
-        try (SubscriptionMirror mirror = DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
+        try (SubscriptionMirror mirror =
+                DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
             mirror.commit(List.of(new DeliveredPosition("0", 1, 1_000)));
             DatahubClient other = connection.createSdkClient();
             other.openSubscriptionSession(P, T, subId, List.of("0"));
@@ -66,7 +72,8 @@ class SubscriptionMirrorTest {
     @Test
     void aConsoleResetIsCountedAndOverwrittenWithTheJobsRealPosition() {
         String subId = datahub.createSubscription(P, T, "console");
-        try (SubscriptionMirror mirror = DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
+        try (SubscriptionMirror mirror =
+                DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
             mirror.commit(List.of(new DeliveredPosition("0", 41, 1_000)));
             datahub.resetSubscriptionOffset(P, T, subId, "0", 3);
             assertThat(mirror.commit(List.of(new DeliveredPosition("0", 50, 1_000))))
@@ -79,7 +86,8 @@ class SubscriptionMirrorTest {
     @Test
     void anOfflineSubscriptionIsReportedNotThrownAndCommitsResumeOnceOnline() {
         String subId = datahub.createSubscription(P, T, "console");
-        try (SubscriptionMirror mirror = DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
+        try (SubscriptionMirror mirror =
+                DataHubSubscriptionMirror.factory(connection, P, T, subId).create()) {
             mirror.commit(List.of(new DeliveredPosition("0", 1, 1_000)));
             datahub.setSubscriptionOnline(P, T, subId, false);
             assertThat(mirror.commit(List.of(new DeliveredPosition("0", 2, 1_000))))

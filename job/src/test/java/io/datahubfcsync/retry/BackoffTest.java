@@ -51,8 +51,12 @@ class BackoffTest {
         assertThat(new Backoff(1_000, 10_000, 0.2, () -> 0.0).delayMs(1)).isEqualTo(800);
         assertThat(new Backoff(1_000, 10_000, 0.2, () -> 0.5).delayMs(1)).isEqualTo(1_000);
         assertThat(new Backoff(1_000, 10_000, 0.2, () -> 0.75).delayMs(2)).isEqualTo(2_200);
-        assertThat(new Backoff(1_000, 10_000, 0.2, () -> 0.999).delayMs(10)).as("capped").isEqualTo(10_000);
-        assertThat(new Backoff(1, 10_000, 0.5, () -> 0.0).delayMs(1)).as("at least 1 ms").isEqualTo(1);
+        assertThat(new Backoff(1_000, 10_000, 0.2, () -> 0.999).delayMs(10))
+                .as("capped")
+                .isEqualTo(10_000);
+        assertThat(new Backoff(1, 10_000, 0.5, () -> 0.0).delayMs(1))
+                .as("at least 1 ms")
+                .isEqualTo(1);
     }
 
     @Test
@@ -66,9 +70,11 @@ class BackoffTest {
 
     @Test
     void negativePausesAndJitterOutsideZeroToOneAreRefused() {
-        assertThatThrownBy(() -> new Backoff(-1, 100, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Backoff(-1, 100, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(">= 0 ms");
-        assertThatThrownBy(() -> new Backoff(1, 100, 1.0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Backoff(1, 100, 1.0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("jitter");
         assertThatThrownBy(() -> new Backoff(1, 100, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -8,10 +8,10 @@ import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
 import io.datahubfcsync.datahub.DataHubProtocol;
+import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.local.datahub.DataHubAction;
 import io.datahubfcsync.local.datahub.DataHubFault;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
-import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.EmittedRecords.Emitted;
 import io.datahubfcsync.source.EmittedRecords.EmittedMarker;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
@@ -60,6 +60,7 @@ class DataHubSourceITCase {
 
     @RegisterExtension
     static final DataHubEmulatorExtension DATAHUB = DataHubEmulatorExtension.withProject(PROJECT);
+
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @RegisterExtension
@@ -68,7 +69,8 @@ class DataHubSourceITCase {
     private static DataHubSourceConfig.Builder config(String topic, DataHubProtocol protocol) {
         return DataHubSourceConfig.builder()
                 .connection(KitConnections.dataHub(DATAHUB.emulator(), protocol))
-                .project(PROJECT).topic(topic)
+                .project(PROJECT)
+                .topic(topic)
                 .startPosition(StartPosition.oldest())
                 .shardDiscoveryInterval(Duration.ofMillis(200))
                 .fetchMaxRecords(100)
@@ -80,24 +82,34 @@ class DataHubSourceITCase {
         return startJob(config, run, flinkConf, true);
     }
 
-    private static JobClient startJob(DataHubSourceConfig config, String run, Consumer<Configuration> flinkConf,
-                                      boolean checkpoints) throws Exception {
+    private static JobClient startJob(
+            DataHubSourceConfig config, String run, Consumer<Configuration> flinkConf, boolean checkpoints)
+            throws Exception {
         return startJob(config, run, flinkConf, checkpoints, 2);
     }
 
-    private static JobClient startJob(DataHubSourceConfig config, String run, Consumer<Configuration> flinkConf,
-                                      boolean checkpoints, int parallelism) throws Exception {
+    private static JobClient startJob(
+            DataHubSourceConfig config,
+            String run,
+            Consumer<Configuration> flinkConf,
+            boolean checkpoints,
+            int parallelism)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         flinkConf.accept(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         if (checkpoints) env.enableCheckpointing(300);
-        env.fromSource(new DataHubSource(config), WatermarkStrategy.noWatermarks(),
+        env.fromSource(
+                        new DataHubSource(config),
+                        WatermarkStrategy.noWatermarks(),
                         "DataHub source " + PROJECT + "/" + config.topic())
                 .uid("datahub-source")
-                .map(new EmittedRecords.Recorder(run)).uid("recorder")
-                .sinkTo(new DiscardingSink<>()).uid("discard");
+                .map(new EmittedRecords.Recorder(run))
+                .uid("recorder")
+                .sinkTo(new DiscardingSink<>())
+                .uid("discard");
         return env.executeAsync(run);
     }
 
@@ -123,13 +135,16 @@ class DataHubSourceITCase {
 
     private static void appendBlobs(String topic, String shard, int n) {
         for (int i = 0; i < n; i++) {
-            DATAHUB.emulator().appendBlob(PROJECT, topic, shard, (topic + "/" + shard + "/" + i).getBytes(StandardCharsets.UTF_8));
+            DATAHUB.emulator()
+                    .appendBlob(
+                            PROJECT, topic, shard, (topic + "/" + shard + "/" + i).getBytes(StandardCharsets.UTF_8));
         }
     }
 
     private static int written(String topic) {
         int n = 0;
-        for (ShardSnapshot s : DATAHUB.emulator().shards(PROJECT, topic)) n += (int) (s.nextSequence() - s.oldestSequence());
+        for (ShardSnapshot s : DATAHUB.emulator().shards(PROJECT, topic))
+            n += (int) (s.nextSequence() - s.oldestSequence());
         return n;
     }
 
@@ -143,7 +158,9 @@ class DataHubSourceITCase {
         DATAHUB.emulator().createTopic(PROJECT, "all_blob", 3, null);
         for (String shard : List.of("0", "1", "2")) {
             for (int i = 0; i < 150; i++) {
-                DATAHUB.emulator().appendTuple(PROJECT, "all_tuple", shard, String.valueOf(i), "n" + shard, i % 7 == 0 ? null : "2.5");
+                DATAHUB.emulator()
+                        .appendTuple(
+                                PROJECT, "all_tuple", shard, String.valueOf(i), "n" + shard, i % 7 == 0 ? null : "2.5");
             }
             appendBlobs("all_blob", shard, 150);
         }
@@ -155,12 +172,14 @@ class DataHubSourceITCase {
         runToEnd(config("all_blob", DataHubProtocol.JSON).stopAtMs(stop).build(), blobRun);
 
         for (String run : List.of(tupleRun, blobRun)) {
-            assertThat(sequencesPerShard(run)).containsOnlyKeys("0", "1", "2")
+            assertThat(sequencesPerShard(run))
+                    .containsOnlyKeys("0", "1", "2")
                     .allSatisfy((shard, seqs) -> assertThat(seqs).containsExactlyElementsOf(range(0, 150)));
         }
         for (Emitted e : EmittedRecords.of(tupleRun)) {
-            assertThat(e.tuple()).containsExactly(String.valueOf(e.sequence()), "n" + e.shardId(),
-                    e.sequence() % 7 == 0 ? null : "2.5");
+            assertThat(e.tuple())
+                    .containsExactly(
+                            String.valueOf(e.sequence()), "n" + e.shardId(), e.sequence() % 7 == 0 ? null : "2.5");
         }
         for (Emitted e : EmittedRecords.of(blobRun)) {
             assertThat(new String(e.blob(), StandardCharsets.UTF_8))
@@ -194,17 +213,25 @@ class DataHubSourceITCase {
 
         Map<String, List<Long>> perShard = sequencesPerShard(run);
         for (ShardSnapshot s : DATAHUB.emulator().shards(PROJECT, topic)) {
-            assertThat(perShard.get(s.shardId())).as("shard %s", s.shardId())
+            assertThat(perShard.get(s.shardId()))
+                    .as("shard %s", s.shardId())
                     .containsExactlyElementsOf(range(0, s.nextSequence()));
         }
         List<Emitted> emitted = EmittedRecords.of(run);
         for (ShardSnapshot child : DATAHUB.emulator().shards(PROJECT, topic)) {
             for (String parent : child.parentShardIds()) {
-                long parentLast = emitted.stream().filter(e -> e.shardId().equals(parent))
-                        .mapToLong(Emitted::stamp).max().orElseThrow();
-                long childFirst = emitted.stream().filter(e -> e.shardId().equals(child.shardId()))
-                        .mapToLong(Emitted::stamp).min().orElseThrow();
-                assertThat(childFirst).as("first record of %s after last of parent %s", child.shardId(), parent)
+                long parentLast = emitted.stream()
+                        .filter(e -> e.shardId().equals(parent))
+                        .mapToLong(Emitted::stamp)
+                        .max()
+                        .orElseThrow();
+                long childFirst = emitted.stream()
+                        .filter(e -> e.shardId().equals(child.shardId()))
+                        .mapToLong(Emitted::stamp)
+                        .min()
+                        .orElseThrow();
+                assertThat(childFirst)
+                        .as("first record of %s after last of parent %s", child.shardId(), parent)
                         .isGreaterThan(parentLast);
             }
         }
@@ -222,28 +249,49 @@ class DataHubSourceITCase {
         shards.forEach(s -> parents.addAll(s.parentShardIds()));
         for (String parent : parents) {
             List<EmittedMarker> ends = markers.stream()
-                    .filter(m -> m.marker() == ShardRecord.Marker.END && m.shardId().equals(parent)).toList();
+                    .filter(m ->
+                            m.marker() == ShardRecord.Marker.END && m.shardId().equals(parent))
+                    .toList();
             assertThat(ends).as("END markers of parent %s", parent).hasSize(1);
-            Emitted last = emitted.stream().filter(e -> e.shardId().equals(parent))
-                    .max(java.util.Comparator.comparingLong(Emitted::stamp)).orElseThrow();
-            assertThat(ends.get(0).sequence()).as("END of %s names its last record", parent).isEqualTo(last.sequence());
-            assertThat(ends.get(0).stamp()).as("END of %s after its last record", parent).isGreaterThan(last.stamp());
+            Emitted last = emitted.stream()
+                    .filter(e -> e.shardId().equals(parent))
+                    .max(java.util.Comparator.comparingLong(Emitted::stamp))
+                    .orElseThrow();
+            assertThat(ends.get(0).sequence())
+                    .as("END of %s names its last record", parent)
+                    .isEqualTo(last.sequence());
+            assertThat(ends.get(0).stamp())
+                    .as("END of %s after its last record", parent)
+                    .isGreaterThan(last.stamp());
         }
         for (ShardSnapshot child : shards) {
             if (child.parentShardIds().isEmpty()) continue;
             List<EmittedMarker> starts = markers.stream()
-                    .filter(m -> m.marker() == ShardRecord.Marker.START && m.shardId().equals(child.shardId())).toList();
+                    .filter(m -> m.marker() == ShardRecord.Marker.START
+                            && m.shardId().equals(child.shardId()))
+                    .toList();
             assertThat(starts).as("START markers of %s", child.shardId()).isNotEmpty();
             EmittedMarker start = starts.get(0);
-            assertThat(start.parents()).as("START of %s", child.shardId())
+            assertThat(start.parents())
+                    .as("START of %s", child.shardId())
                     .containsExactlyInAnyOrderElementsOf(child.parentShardIds());
-            long childFirst = emitted.stream().filter(e -> e.shardId().equals(child.shardId()))
-                    .mapToLong(Emitted::stamp).min().orElseThrow();
-            assertThat(start.stamp()).as("START of %s before its first record", child.shardId()).isLessThan(childFirst);
+            long childFirst = emitted.stream()
+                    .filter(e -> e.shardId().equals(child.shardId()))
+                    .mapToLong(Emitted::stamp)
+                    .min()
+                    .orElseThrow();
+            assertThat(start.stamp())
+                    .as("START of %s before its first record", child.shardId())
+                    .isLessThan(childFirst);
             for (String parent : child.parentShardIds()) {
-                long parentEnd = markers.stream().filter(m -> m.marker() == ShardRecord.Marker.END
-                        && m.shardId().equals(parent)).mapToLong(EmittedMarker::stamp).min().orElseThrow();
-                assertThat(start.stamp()).as("START of %s after END of %s", child.shardId(), parent)
+                long parentEnd = markers.stream()
+                        .filter(m -> m.marker() == ShardRecord.Marker.END
+                                && m.shardId().equals(parent))
+                        .mapToLong(EmittedMarker::stamp)
+                        .min()
+                        .orElseThrow();
+                assertThat(start.stamp())
+                        .as("START of %s after END of %s", child.shardId(), parent)
                         .isGreaterThan(parentEnd);
             }
         }
@@ -251,7 +299,8 @@ class DataHubSourceITCase {
 
     private static int startMarkers(String run, Set<String> shards) {
         return (int) EmittedRecords.markersOf(run).stream()
-                .filter(m -> m.marker() == ShardRecord.Marker.START && shards.contains(m.shardId())).count();
+                .filter(m -> m.marker() == ShardRecord.Marker.START && shards.contains(m.shardId()))
+                .count();
     }
 
     @Test
@@ -276,7 +325,8 @@ class DataHubSourceITCase {
             cancel(second);
         }
         assertThat(beforeResume).isLessThan(900);
-        assertThat(sequencesPerShard(run)).containsOnlyKeys("0", "1", "2")
+        assertThat(sequencesPerShard(run))
+                .containsOnlyKeys("0", "1", "2")
                 .allSatisfy((shard, seqs) -> assertThat(seqs).containsExactlyElementsOf(range(0, 300)));
     }
 
@@ -291,7 +341,8 @@ class DataHubSourceITCase {
 
         JobClient first = startJob(config, run, c -> {});
         Await.until("80 records emitted", WAIT, () -> EmittedRecords.count(run) >= 80);
-        assertThat(shardsPerSubtask(EmittedRecords.subtaskPerShard(run, 0))).as("parallelism 2, 4 shards")
+        assertThat(shardsPerSubtask(EmittedRecords.subtaskPerShard(run, 0)))
+                .as("parallelism 2, 4 shards")
                 .containsOnly(2);
         String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);
@@ -303,8 +354,10 @@ class DataHubSourceITCase {
             Await.until("160 records emitted", WAIT, () -> EmittedRecords.count(run) >= 160);
             Map<String, Integer> resumed = EmittedRecords.subtaskPerShard(run, resumedAt);
             assertThat(resumed).hasSize(4);
-            assertThat(shardsPerSubtask(resumed)).as("parallelism 3, 4 shards: at most ceil(4/3)")
-                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2)).hasSize(3);
+            assertThat(shardsPerSubtask(resumed))
+                    .as("parallelism 3, 4 shards: at most ceil(4/3)")
+                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2))
+                    .hasSize(3);
 
             long splitAt = EmittedRecords.lastStamp();
             List<ShardSnapshot> children = DATAHUB.emulator().splitShard(PROJECT, topic, "0");
@@ -313,7 +366,8 @@ class DataHubSourceITCase {
             Await.until("every record emitted", WAIT, () -> EmittedRecords.count(run) >= 160 + 5 * 20);
             Map<String, Integer> afterSplit = EmittedRecords.subtaskPerShard(run, splitAt);
             assertThat(afterSplit).hasSize(5);
-            assertThat(shardsPerSubtask(afterSplit)).as("parallelism 3, 5 open shards: at most ceil(5/3)")
+            assertThat(shardsPerSubtask(afterSplit))
+                    .as("parallelism 3, 5 open shards: at most ceil(5/3)")
                     .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
         } finally {
             cancel(second);
@@ -345,7 +399,8 @@ class DataHubSourceITCase {
             cluster.triggerCheckpoint(job.getJobID()).get(30, TimeUnit.SECONDS);
 
             List<ShardSnapshot> children = DATAHUB.emulator().splitShard(PROJECT, topic, "0");
-            Set<String> childIds = Set.of(children.get(0).shardId(), children.get(1).shardId());
+            Set<String> childIds =
+                    Set.of(children.get(0).shardId(), children.get(1).shardId());
             // the parent is now finished; fail at the first child record, before any new checkpoint
             EmittedRecords.failOnceAtFirstRecordOf(run, childIds);
             for (String s : childIds) appendBlobs(topic, s, 40);
@@ -354,25 +409,31 @@ class DataHubSourceITCase {
             Await.until("the injected failure fired", WAIT, () -> EmittedRecords.failureFired(run));
             Await.until("every record emitted at least once", WAIT, () -> {
                 Map<String, List<Long>> seen = sequencesPerShard(run);
-                return DATAHUB.emulator().shards(PROJECT, topic).stream().allMatch(s -> seen.containsKey(s.shardId())
-                        && new TreeSet<>(seen.get(s.shardId())).size() == s.nextSequence());
+                return DATAHUB.emulator().shards(PROJECT, topic).stream()
+                        .allMatch(s -> seen.containsKey(s.shardId())
+                                && new TreeSet<>(seen.get(s.shardId())).size() == s.nextSequence());
             });
             // the child whose reader failed: announced before the failure, and again once restored
             String failedChild = EmittedRecords.failureFiredAt(run);
-            Await.value("child " + failedChild + " announced again after the restore", WAIT,
-                    () -> EmittedRecords.markersOf(run), m -> startMarkers(run, Set.of(failedChild)) >= 2);
+            Await.value(
+                    "child " + failedChild + " announced again after the restore",
+                    WAIT,
+                    () -> EmittedRecords.markersOf(run),
+                    m -> startMarkers(run, Set.of(failedChild)) >= 2);
         } finally {
             cancel(job);
         }
         for (EmittedMarker start : EmittedRecords.markersOf(run)) {
-            if (start.marker() == ShardRecord.Marker.START) assertThat(start.parents()).containsExactly("0");
+            if (start.marker() == ShardRecord.Marker.START)
+                assertThat(start.parents()).containsExactly("0");
         }
         for (Map.Entry<String, List<Long>> e : sequencesPerShard(run).entrySet()) {
             List<Long> seqs = e.getValue();
             for (int i = 1; i < seqs.size(); i++) {
                 long step = seqs.get(i) - seqs.get(i - 1);
-                assertThat(step == 1 || step <= 0).as("shard %s goes on by one or rewinds after the restore, at %s: %s",
-                        e.getKey(), i, seqs).isTrue();
+                assertThat(step == 1 || step <= 0)
+                        .as("shard %s goes on by one or rewinds after the restore, at %s: %s", e.getKey(), i, seqs)
+                        .isTrue();
             }
         }
     }
@@ -389,31 +450,49 @@ class DataHubSourceITCase {
         long t2 = stopAfterWhatWasWritten();
 
         String oldestToT1 = run();
-        runToEnd(config(topic, DataHubProtocol.PROTOBUF).startPosition(StartPosition.oldest()).stopAtMs(t1).build(),
+        runToEnd(
+                config(topic, DataHubProtocol.PROTOBUF)
+                        .startPosition(StartPosition.oldest())
+                        .stopAtMs(t1)
+                        .build(),
                 oldestToT1);
-        assertThat(sequencesPerShard(oldestToT1)).containsOnlyKeys("0", "1")
+        assertThat(sequencesPerShard(oldestToT1))
+                .containsOnlyKeys("0", "1")
                 .allSatisfy((shard, seqs) -> assertThat(seqs).containsExactlyElementsOf(range(0, 20)));
 
         String t1ToT2 = run();
-        runToEnd(config(topic, DataHubProtocol.JSON).startPosition(StartPosition.timestamp(t1)).stopAtMs(t2).build(),
+        runToEnd(
+                config(topic, DataHubProtocol.JSON)
+                        .startPosition(StartPosition.timestamp(t1))
+                        .stopAtMs(t2)
+                        .build(),
                 t1ToT2);
-        assertThat(sequencesPerShard(t1ToT2)).containsOnlyKeys("0", "1")
+        assertThat(sequencesPerShard(t1ToT2))
+                .containsOnlyKeys("0", "1")
                 .allSatisfy((shard, seqs) -> assertThat(seqs).containsExactlyElementsOf(range(20, 40)));
 
         String latest = run();
         long readsBefore = DATAHUB.emulator().calls().of(DataHubAction.GET_RECORDS);
-        JobClient job = startJob(config(topic, DataHubProtocol.PROTOBUF).startPosition(StartPosition.latest()).build(),
-                latest, c -> {});
+        JobClient job = startJob(
+                config(topic, DataHubProtocol.PROTOBUF)
+                        .startPosition(StartPosition.latest())
+                        .build(),
+                latest,
+                c -> {});
         try {
             // the start is resolved (one read per shard) before any shard is handed to a reader
-            Await.until("readers polling", WAIT, () -> DATAHUB.emulator().calls().of(DataHubAction.GET_RECORDS) > readsBefore + 4);
+            Await.until(
+                    "readers polling",
+                    WAIT,
+                    () -> DATAHUB.emulator().calls().of(DataHubAction.GET_RECORDS) > readsBefore + 4);
             appendBlobs(topic, "0", 20);
             appendBlobs(topic, "1", 20);
             Await.until("40 new records emitted", WAIT, () -> EmittedRecords.count(latest) >= 40);
         } finally {
             cancel(job);
         }
-        assertThat(sequencesPerShard(latest)).containsOnlyKeys("0", "1")
+        assertThat(sequencesPerShard(latest))
+                .containsOnlyKeys("0", "1")
                 .allSatisfy((shard, seqs) -> assertThat(seqs).containsExactlyElementsOf(range(40, 60)));
     }
 
@@ -423,7 +502,8 @@ class DataHubSourceITCase {
         DATAHUB.emulator().createTopic(PROJECT, topic, 3, null);
         for (String s : List.of("0", "1", "2")) appendBlobs(topic, s, 300);
         long stop = stopAfterWhatWasWritten();
-        DATAHUB.emulator().faults()
+        DATAHUB.emulator()
+                .faults()
                 .failNext(8, DataHubFault.LIMIT_EXCEEDED, DataHubAction.GET_RECORDS)
                 .failNext(3, DataHubFault.INTERNAL_SERVER_ERROR, DataHubAction.GET_RECORDS)
                 .failNext(3, DataHubFault.DROP_CONNECTION, DataHubAction.GET_RECORDS)
@@ -432,11 +512,14 @@ class DataHubSourceITCase {
         String run = run();
         try {
             runToEnd(config(topic, DataHubProtocol.PROTOBUF).stopAtMs(stop).build(), run);
-            assertThat(DATAHUB.emulator().faults().pendingFailures()).as("every injected fault was hit").isZero();
+            assertThat(DATAHUB.emulator().faults().pendingFailures())
+                    .as("every injected fault was hit")
+                    .isZero();
         } finally {
             DATAHUB.emulator().faults().clear();
         }
-        assertThat(sequencesPerShard(run)).containsOnlyKeys("0", "1", "2")
+        assertThat(sequencesPerShard(run))
+                .containsOnlyKeys("0", "1", "2")
                 .allSatisfy((shard, seqs) -> assertThat(seqs).containsExactlyElementsOf(range(0, 300)));
     }
 
@@ -456,23 +539,32 @@ class DataHubSourceITCase {
         DATAHUB.emulator().expireBefore(PROJECT, topic, "0", 120);
 
         JobClient failing = startJob(config, run, c -> c.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint));
-        Throwable failure = Await.value("the job failed", WAIT, () -> {
-            try {
-                failing.getJobExecutionResult().get(1, TimeUnit.SECONDS);
-                return null;
-            } catch (java.util.concurrent.TimeoutException e) {
-                return null;
-            } catch (Exception e) {
-                return (Throwable) e;
-            }
-        }, t -> t != null);
+        Throwable failure = Await.value(
+                "the job failed",
+                WAIT,
+                () -> {
+                    try {
+                        failing.getJobExecutionResult().get(1, TimeUnit.SECONDS);
+                        return null;
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        return null;
+                    } catch (Exception e) {
+                        return (Throwable) e;
+                    }
+                },
+                t -> t != null);
         String messages = ExceptionUtils.stringifyException(failure);
-        assertThat(messages).contains("shard 0 in DataHub project " + PROJECT + " topic " + topic)
-                .contains("sequences 100..119 (20 records)").contains("oldest retained sequence is 120");
+        assertThat(messages)
+                .contains("shard 0 in DataHub project " + PROJECT + " topic " + topic)
+                .contains("sequences 100..119 (20 records)")
+                .contains("oldest retained sequence is 120");
 
         String resumed = run();
-        JobClient lenient = startJob(config(topic, DataHubProtocol.PROTOBUF)
-                        .onExpiredPosition(OnExpiredPosition.OLDEST).build(), resumed,
+        JobClient lenient = startJob(
+                config(topic, DataHubProtocol.PROTOBUF)
+                        .onExpiredPosition(OnExpiredPosition.OLDEST)
+                        .build(),
+                resumed,
                 c -> c.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint));
         try {
             Await.until("30 retained records emitted", WAIT, () -> EmittedRecords.count(resumed) >= 30);
@@ -494,17 +586,21 @@ class DataHubSourceITCase {
         DATAHUB.emulator().createTopic(PROJECT, topic, 1, null);
         appendBlobs(topic, "0", 1000);
         String run = run();
-        EmittedRecords.failOnceAtFirstRecordOf(run, Set.of("0"), () -> DATAHUB.emulator().expireBefore(PROJECT, topic, "0", 800));
-        JobClient job = startJob(config(topic, DataHubProtocol.PROTOBUF).build(), run, this::restartWholeJobOften,
-                false);
+        EmittedRecords.failOnceAtFirstRecordOf(
+                run, Set.of("0"), () -> DATAHUB.emulator().expireBefore(PROJECT, topic, "0", 800));
+        JobClient job =
+                startJob(config(topic, DataHubProtocol.PROTOBUF).build(), run, this::restartWholeJobOften, false);
 
         Throwable failure = Await.value("the job failed", WAIT, () -> failureOf(job), t -> t != null);
         assertThat(EmittedRecords.failureFired(run)).isTrue();
-        assertThat(ExceptionUtils.findThrowable(failure, SuppressRestartsException.class)).isPresent();
+        assertThat(ExceptionUtils.findThrowable(failure, SuppressRestartsException.class))
+                .isPresent();
         assertThat(ExceptionUtils.stringifyException(failure))
                 .contains("shard 0 in DataHub project " + PROJECT + " topic " + topic)
-                .contains("sequences 0..799 (800 records)").contains("oldest retained sequence is 800");
-        assertThat(maxAttemptNumber(cluster, job)).as("one restart: the injected failure's, none for the loss")
+                .contains("sequences 0..799 (800 records)")
+                .contains("oldest retained sequence is 800");
+        assertThat(maxAttemptNumber(cluster, job))
+                .as("one restart: the injected failure's, none for the loss")
                 .isEqualTo(1);
         assertThat(EmittedRecords.count(run)).isZero();
     }
@@ -516,9 +612,15 @@ class DataHubSourceITCase {
         DATAHUB.emulator().createTopic(PROJECT, topic, 1, null);
         appendBlobs(topic, "0", 1000);
         String run = run();
-        EmittedRecords.failOnceAtFirstRecordOf(run, Set.of("0"), () -> DATAHUB.emulator().expireBefore(PROJECT, topic, "0", 800));
-        JobClient job = startJob(config(topic, DataHubProtocol.PROTOBUF).onExpiredPosition(OnExpiredPosition.OLDEST)
-                .build(), run, this::restartWholeJobOften, false);
+        EmittedRecords.failOnceAtFirstRecordOf(
+                run, Set.of("0"), () -> DATAHUB.emulator().expireBefore(PROJECT, topic, "0", 800));
+        JobClient job = startJob(
+                config(topic, DataHubProtocol.PROTOBUF)
+                        .onExpiredPosition(OnExpiredPosition.OLDEST)
+                        .build(),
+                run,
+                this::restartWholeJobOften,
+                false);
         try {
             Await.until("200 retained records emitted", WAIT, () -> EmittedRecords.count(run) >= 200);
         } finally {
@@ -548,7 +650,8 @@ class DataHubSourceITCase {
 
     private static int maxAttemptNumber(MiniCluster cluster, JobClient job) throws Exception {
         int max = 0;
-        for (AccessExecutionVertex v : cluster.getExecutionGraph(job.getJobID()).get(30, TimeUnit.SECONDS)
+        for (AccessExecutionVertex v : cluster.getExecutionGraph(job.getJobID())
+                .get(30, TimeUnit.SECONDS)
                 .getAllExecutionVertices()) {
             max = Math.max(max, v.getCurrentExecutionAttempt().getAttemptNumber());
         }

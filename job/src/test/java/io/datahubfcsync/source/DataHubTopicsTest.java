@@ -7,7 +7,6 @@ import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.datahub.TopicDescription;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.source.DataHubTopics.TopicCheckException;
 import io.datahubfcsync.testing.DataHubEmulatorExtension;
 import java.net.ServerSocket;
@@ -32,7 +31,8 @@ class DataHubTopicsTest {
 
     @Test
     void describesAnExistingTopic() {
-        TopicDescription d = DataHubTopics.describe(connection(DATAHUB.emulator().endpoint(), CredentialsSource.fromEnvironment()), "proj", "t");
+        TopicDescription d = DataHubTopics.describe(
+                connection(DATAHUB.emulator().endpoint(), CredentialsSource.fromEnvironment()), "proj", "t");
         assertThat(d.recordKind()).isEqualTo(TopicDescription.RecordKind.BLOB);
         assertThat(d.shardCount()).isEqualTo(3);
     }
@@ -42,11 +42,14 @@ class DataHubTopicsTest {
         DataHubConnection c = connection(DATAHUB.emulator().endpoint(), CredentialsSource.fromEnvironment());
         assertThatThrownBy(() -> DataHubTopics.describe(c, "proj", "nope"))
                 .isInstanceOf(TopicCheckException.class)
-                .hasMessageContaining("proj/nope").hasMessageContaining("does not exist")
-                .extracting(e -> ((TopicCheckException) e).reason()).isEqualTo("PROJECT_OR_TOPIC_NOT_FOUND");
+                .hasMessageContaining("proj/nope")
+                .hasMessageContaining("does not exist")
+                .extracting(e -> ((TopicCheckException) e).reason())
+                .isEqualTo("PROJECT_OR_TOPIC_NOT_FOUND");
         assertThatThrownBy(() -> DataHubTopics.describe(c, "nope_proj", "t"))
                 .isInstanceOf(TopicCheckException.class)
-                .extracting(e -> ((TopicCheckException) e).reason()).isEqualTo("PROJECT_OR_TOPIC_NOT_FOUND");
+                .extracting(e -> ((TopicCheckException) e).reason())
+                .isEqualTo("PROJECT_OR_TOPIC_NOT_FOUND");
     }
 
     @Test
@@ -54,11 +57,13 @@ class DataHubTopicsTest {
         CredentialsSource wrong = CredentialsSource.fromEnvironment(Map.of(
                 CredentialsSource.ENV_ACCESS_KEY_ID, "LTAI-someone-else",
                 CredentialsSource.ENV_ACCESS_KEY_SECRET, "very-secret-value"));
-        assertThatThrownBy(() -> DataHubTopics.describe(connection(DATAHUB.emulator().endpoint(), wrong), "proj", "t"))
+        assertThatThrownBy(() ->
+                        DataHubTopics.describe(connection(DATAHUB.emulator().endpoint(), wrong), "proj", "t"))
                 .isInstanceOf(TopicCheckException.class)
                 .hasMessageContaining("rejected the credentials")
                 .hasMessageNotContaining("very-secret-value")
-                .extracting(e -> ((TopicCheckException) e).reason()).isEqualTo("CREDENTIALS_REJECTED");
+                .extracting(e -> ((TopicCheckException) e).reason())
+                .isEqualTo("CREDENTIALS_REJECTED");
     }
 
     @Test
@@ -71,6 +76,7 @@ class DataHubTopicsTest {
         assertThatThrownBy(() -> DataHubTopics.describe(c, "proj", "t"))
                 .isInstanceOf(TopicCheckException.class)
                 .hasMessageContaining("could not be reached")
-                .extracting(e -> ((TopicCheckException) e).reason()).isEqualTo("ENDPOINT_UNREACHABLE");
+                .extracting(e -> ((TopicCheckException) e).reason())
+                .isEqualTo("ENDPOINT_UNREACHABLE");
     }
 }

@@ -18,8 +18,8 @@ import org.apache.flink.api.common.functions.RichMapFunction;
  * MiniCluster, hence static.
  */
 final class EmittedRecords {
-    record Emitted(String shardId, long sequence, long systemTime, String[] tuple, byte[] blob, long stamp,
-                   int subtask) {}
+    record Emitted(
+            String shardId, long sequence, long systemTime, String[] tuple, byte[] blob, long stamp, int subtask) {}
 
     record EmittedMarker(ShardRecord.Marker marker, String shardId, long sequence, List<String> parents, long stamp) {}
 
@@ -69,7 +69,8 @@ final class EmittedRecords {
     /** Sequences per shard in emission order. */
     static Map<String, List<Long>> sequencesPerShard(String run) {
         Map<String, List<Long>> out = new TreeMap<>();
-        for (Emitted e : of(run)) out.computeIfAbsent(e.shardId(), k -> new ArrayList<>()).add(e.sequence());
+        for (Emitted e : of(run))
+            out.computeIfAbsent(e.shardId(), k -> new ArrayList<>()).add(e.sequence());
         return out;
     }
 
@@ -101,9 +102,13 @@ final class EmittedRecords {
         @Override
         public ShardRecord map(ShardRecord r) {
             if (r.isMarker()) {
-                MARKERS.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>()).add(new EmittedMarker(r.marker,
-                        r.shardId, r.sequence, r.parents == null ? List.of() : List.of(r.parents),
-                        STAMPS.incrementAndGet()));
+                MARKERS.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>())
+                        .add(new EmittedMarker(
+                                r.marker,
+                                r.shardId,
+                                r.sequence,
+                                r.parents == null ? List.of() : List.of(r.parents),
+                                STAMPS.incrementAndGet()));
                 return r;
             }
             Set<String> failAt = ARMED_FAILURES.get(run);
@@ -113,9 +118,15 @@ final class EmittedRecords {
                 if (before != null) before.run();
                 throw new IllegalStateException("Injected failure at " + r.eventId() + " (test " + run + ")");
             }
-            RUNS.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>()).add(new Emitted(r.shardId, r.sequence,
-                    r.systemTime, r.tuple, r.blob, STAMPS.incrementAndGet(),
-                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
+            RUNS.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>())
+                    .add(new Emitted(
+                            r.shardId,
+                            r.sequence,
+                            r.systemTime,
+                            r.tuple,
+                            r.blob,
+                            STAMPS.incrementAndGet(),
+                            getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
             return r;
         }
     }

@@ -7,10 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
-import io.datahubfcsync.local.datahub.DataHubEmulator;
+import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.StartPosition;
-import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.DataHubEmulatorExtension;
 import io.datahubfcsync.testing.MiniClusters;
@@ -51,11 +50,13 @@ class RefusedCredentialsSourceITCase {
 
     @RegisterExtension
     static final DataHubEmulatorExtension DATAHUB = DataHubEmulatorExtension.withProject(PROJECT);
+
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = MiniClusters.withSlots(2, METRICS.addToConfiguration(new Configuration()));
+    static final MiniClusterExtension FLINK =
+            MiniClusters.withSlots(2, METRICS.addToConfiguration(new Configuration()));
 
     @TempDir
     Path dir;
@@ -63,16 +64,26 @@ class RefusedCredentialsSourceITCase {
     private static void writeKey(Path file, String id, String secret) throws Exception {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, "access_key_id = " + id + "\naccess_key_secret = " + secret + "\n");
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static JobClient start(String topic, Path credentials, Duration grace, String run) throws Exception {
         DataHubSourceConfig config = DataHubSourceConfig.builder()
-                .connection(new DataHubConnection(DATAHUB.emulator().endpoint(), DataHubProtocol.PROTOBUF,
+                .connection(new DataHubConnection(
+                        DATAHUB.emulator().endpoint(),
+                        DataHubProtocol.PROTOBUF,
                         CredentialsSource.fromFile(credentials.toString())))
-                .project(PROJECT).topic(topic).startPosition(StartPosition.oldest())
-                .shardDiscoveryInterval(Duration.ofMillis(200)).retryBackoffMax(Duration.ofMillis(300))
-                .credentialsFailureGrace(grace).build();
+                .project(PROJECT)
+                .topic(topic)
+                .startPosition(StartPosition.oldest())
+                .shardDiscoveryInterval(Duration.ofMillis(200))
+                .retryBackoffMax(Duration.ofMillis(300))
+                .credentialsFailureGrace(grace)
+                .build();
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // any failure would end the job: none must happen
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -86,14 +97,16 @@ class RefusedCredentialsSourceITCase {
     private static void append(String topic, int perShard, int from) {
         for (String shard : List.of("0", "1")) {
             for (int i = from; i < from + perShard; i++) {
-                DATAHUB.emulator().appendBlob(PROJECT, topic, shard, (shard + "/" + i).getBytes(StandardCharsets.UTF_8));
+                DATAHUB.emulator()
+                        .appendBlob(PROJECT, topic, shard, (shard + "/" + i).getBytes(StandardCharsets.UTF_8));
             }
         }
     }
 
     private static long credentialFailures(JobID job) {
         long sum = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> g : METRICS.getMetricsByGroup().entrySet()) {
+        for (Map.Entry<MetricGroup, Map<String, Metric>> g :
+                METRICS.getMetricsByGroup().entrySet()) {
             if (!job.toString().equals(g.getKey().getAllVariables().get("<job_id>"))) continue;
             Metric m = g.getValue().get(SourceReader.CREDENTIAL_FAILURES);
             if (m instanceof Counter c) sum += c.getCount();
@@ -123,7 +136,8 @@ class RefusedCredentialsSourceITCase {
             writeKey(credentials, "LTAI-second", "second-secret"); // the rotation lands late
             Await.until("all 80 records", WAIT, () -> EmittedRecords.count(run) >= 80);
 
-            assertThat(sequencesPerShard(run)).containsOnlyKeys("0", "1")
+            assertThat(sequencesPerShard(run))
+                    .containsOnlyKeys("0", "1")
                     .allSatisfy((shard, seqs) -> assertThat(seqs).containsExactlyElementsOf(range(0, 40)));
             assertThat(job.getJobStatus().get()).as("no failover").isEqualTo(JobStatus.RUNNING);
         } finally {
@@ -145,16 +159,19 @@ class RefusedCredentialsSourceITCase {
 
         DATAHUB.emulator().revokeCredentials("LTAI-doomed");
 
-        ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> job.getJobExecutionResult().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class, () -> job.getJobExecutionResult().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         String chain = chainOf(failure);
-        assertThat(chain).contains("refused the credentials from credentials file " + credentials)
-                .contains("credentials.failure-grace").doesNotContain("doomed-secret");
+        assertThat(chain)
+                .contains("refused the credentials from credentials file " + credentials)
+                .contains("credentials.failure-grace")
+                .doesNotContain("doomed-secret");
     }
 
     private static String chainOf(Throwable t) {
         StringBuilder b = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) b.append(c.getMessage()).append('\n');
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
+            b.append(c.getMessage()).append('\n');
         return b.toString();
     }
 }

@@ -18,8 +18,14 @@ public final class DeliveredBatches {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One invocation as the function saw it. */
-    public record Batch(String shard, List<Long> sequences, boolean succeeded, Instant received, Instant finished,
-                 int bytes, String payload) {
+    public record Batch(
+            String shard,
+            List<Long> sequences,
+            boolean succeeded,
+            Instant received,
+            Instant finished,
+            int bytes,
+            String payload) {
         public long first() {
             return sequences.get(0);
         }
@@ -56,7 +62,8 @@ public final class DeliveredBatches {
     public static Map<String, List<Long>> deliveredPerShard(List<Batch> batches) {
         Map<String, List<Long>> out = new LinkedHashMap<>();
         for (Batch b : batches) {
-            if (b.succeeded()) out.computeIfAbsent(b.shard(), k -> new ArrayList<>()).addAll(b.sequences());
+            if (b.succeeded())
+                out.computeIfAbsent(b.shard(), k -> new ArrayList<>()).addAll(b.sequences());
         }
         return out;
     }
@@ -89,8 +96,14 @@ public final class DeliveredBatches {
                 else if (!shard.equals(s)) throw new AssertionError("an event mixes shards " + shard + " and " + s);
                 seqs.add(Long.parseLong(id.substring(colon + 1)));
             }
-            return new Batch(shard, seqs, r.outcome() == InvocationRecord.Outcome.SUCCESS, r.received(), r.finished(),
-                    r.payload().length, r.payloadUtf8());
+            return new Batch(
+                    shard,
+                    seqs,
+                    r.outcome() == InvocationRecord.Outcome.SUCCESS,
+                    r.received(),
+                    r.finished(),
+                    r.payload().length,
+                    r.payloadUtf8());
         } catch (IOException e) {
             throw new UncheckedIOException("the function received an event that is not JSON: " + r, e);
         }

@@ -13,12 +13,31 @@ public final class JobArguments {
      * The arguments that point the job at the emulators: DataHub {@code project/topic} and the FC 2.0
      * {@code service/function} in the emulator's region, then {@code more} as they are.
      */
-    public static List<String> pointedAt(DataHubEmulator datahub, FcEmulator fc, String project, String topic,
-                                         String service, String function, String... more) {
-        List<String> args = new ArrayList<>(List.of("--datahub.endpoint", datahub.endpoint(),
-                "--datahub.project", project, "--datahub.topic", topic, "--fc.endpoint", fc.endpoint(),
-                "--fc.account-id", fc.accountId(), "--region", fc.region(), "--fc.service", service,
-                "--fc.function", function));
+    public static List<String> pointedAt(
+            DataHubEmulator datahub,
+            FcEmulator fc,
+            String project,
+            String topic,
+            String service,
+            String function,
+            String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--datahub.endpoint",
+                datahub.endpoint(),
+                "--datahub.project",
+                project,
+                "--datahub.topic",
+                topic,
+                "--fc.endpoint",
+                fc.endpoint(),
+                "--fc.account-id",
+                fc.accountId(),
+                "--region",
+                fc.region(),
+                "--fc.service",
+                service,
+                "--fc.function",
+                function));
         args.addAll(List.of(more));
         return args;
     }

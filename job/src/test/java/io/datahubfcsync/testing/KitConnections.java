@@ -33,7 +33,11 @@ public final class KitConnections {
 
     /** The emulator's FC 2.0 function {@code service/function}; credentials as the builder's default. */
     public static FcConnection.Builder fc(FcEmulator emulator, String service, String function) {
-        return FcConnection.builder().endpoint(emulator.endpoint()).accountId(emulator.accountId())
-                .region(emulator.region()).service(service).function(function);
+        return FcConnection.builder()
+                .endpoint(emulator.endpoint())
+                .accountId(emulator.accountId())
+                .region(emulator.region())
+                .service(service)
+                .function(function);
     }
 }

@@ -16,7 +16,10 @@ public final class MiniClusters {
 
     public static MiniClusterExtension withSlots(int slots, Configuration configuration) {
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setConfiguration(configuration).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(slots).build());
+                .setConfiguration(configuration)
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(slots)
+                .build());
     }
 
     /**

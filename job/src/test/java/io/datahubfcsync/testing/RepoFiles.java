@@ -14,7 +14,8 @@ public final class RepoFiles {
 
     public static Path root() {
         String configured = System.getProperty("repo.root");
-        if (configured != null && !configured.isBlank()) return Path.of(configured).toAbsolutePath().normalize();
+        if (configured != null && !configured.isBlank())
+            return Path.of(configured).toAbsolutePath().normalize();
         Path here = Path.of("").toAbsolutePath();
         if (Files.exists(here.resolve("README.md"))) return here;
         return here.getParent();

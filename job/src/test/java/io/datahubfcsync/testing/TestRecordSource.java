@@ -206,7 +206,8 @@ public final class TestRecordSource implements Source<ShardRecord, TestRecordSou
                 if (wait > 0) {
                     available = new CompletableFuture<>();
                     CompletableFuture<Void> f = available;
-                    CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS).execute(() -> f.complete(null));
+                    CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS)
+                            .execute(() -> f.complete(null));
                     return InputStatus.NOTHING_AVAILABLE;
                 }
                 nextDueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);

@@ -37,8 +37,8 @@ public final class Await {
 
     /** As {@link #value(String, Duration, Callable, Predicate)}, polling every {@code interval}: for probes that
      *  cost a remote call, such as a Flink cluster's REST API. */
-    public static <T> T value(String what, Duration timeout, Duration interval, Callable<T> probe,
-                              Predicate<? super T> accepted) {
+    public static <T> T value(
+            String what, Duration timeout, Duration interval, Callable<T> probe, Predicate<? super T> accepted) {
         Objects.requireNonNull(what, "what");
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = null;
@@ -56,7 +56,8 @@ public final class Await {
                 lastError = e;
             }
             if (System.nanoTime() - deadline >= 0) {
-                String detail = lastError != null ? "; last attempt threw " + lastError
+                String detail = lastError != null
+                        ? "; last attempt threw " + lastError
                         : sawValue ? "; last value: " + last : "";
                 AssertionError failure = new AssertionError(
                         "Timed out after " + timeout.toMillis() + " ms waiting for: " + what + detail);

@@ -27,8 +27,9 @@ class AwaitTest {
     @Test
     void aThrowingProbeIsRetriedAndReportedOnTimeout() {
         assertThatThrownBy(() -> Await.until("never", Duration.ofMillis(50), () -> {
-            throw new IllegalStateException("not ready");
-        })).isInstanceOf(AssertionError.class)
+                    throw new IllegalStateException("not ready");
+                }))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("never")
                 .hasMessageContaining("not ready");
     }

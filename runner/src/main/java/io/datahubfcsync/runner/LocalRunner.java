@@ -1,5 +1,8 @@
 package io.datahubfcsync.runner;
 
+import com.aliyun.datahub.client.model.Field;
+import com.aliyun.datahub.client.model.FieldType;
+import com.aliyun.datahub.client.model.RecordSchema;
 import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.DataHubConnection;
 import io.datahubfcsync.datahub.DataHubProtocol;
@@ -7,16 +10,13 @@ import io.datahubfcsync.job.DataHubFcSyncJob;
 import io.datahubfcsync.job.JobConfig;
 import io.datahubfcsync.job.JobPlan;
 import io.datahubfcsync.job.JobStartupException;
-import io.datahubfcsync.option.Units;
-import com.aliyun.datahub.client.model.Field;
-import com.aliyun.datahub.client.model.FieldType;
-import com.aliyun.datahub.client.model.RecordSchema;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.datahub.DemoProducer;
 import io.datahubfcsync.local.datahub.ShardSnapshot;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.function.DemoFunction;
+import io.datahubfcsync.option.Units;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -78,6 +78,7 @@ public final class LocalRunner {
     private CompletableFuture<JobExecutionResult> jobResult;
     /** First line of the job's failure, or null while it has not failed. */
     private volatile String failure;
+
     private int actualUiPort;
 
     LocalRunner(String[] args) {
@@ -125,8 +126,11 @@ public final class LocalRunner {
         env.setParallelism(parallelism);
         job = DataHubFcSyncJob.start(env, plan);
         jobResult = job.getJobExecutionResult();
-        LOG.info("Job {} submitted. Flink web UI: http://localhost:{}/#/job/running/{}/overview",
-                plan.jobName(), actualUiPort, job.getJobID());
+        LOG.info(
+                "Job {} submitted. Flink web UI: http://localhost:{}/#/job/running/{}/overview",
+                plan.jobName(),
+                actualUiPort,
+                job.getJobID());
 
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(stop::countDown, "ctrl-c");
@@ -153,7 +157,8 @@ public final class LocalRunner {
             System.err.println("Job " + plan.jobName() + " FAILED: " + failure);
             return 1;
         }
-        if (ended == JobStatus.FINISHED) LOG.info("Job {} FINISHED (bounded run: every shard passed `stop`)", plan.jobName());
+        if (ended == JobStatus.FINISHED)
+            LOG.info("Job {} FINISHED (bounded run: every shard passed `stop`)", plan.jobName());
         return code;
     }
 
@@ -165,8 +170,9 @@ public final class LocalRunner {
         if (!jobResult.isDone()) {
             try {
                 return job.getJobStatus().get(10, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
-                     | IllegalStateException e) {
+            } catch (java.util.concurrent.ExecutionException
+                    | java.util.concurrent.TimeoutException
+                    | IllegalStateException e) {
                 if (!jobResult.isDone()) throw new IllegalStateException("The local Flink cluster does not answer", e);
                 // it ended while we asked: fall through to its result
             }
@@ -219,8 +225,11 @@ public final class LocalRunner {
         // The emulators' local test key, handed over in a file as a production job would get a rotated STS token.
         Path credentials = Paths.get("target", "local-kit", "credentials");
         Files.createDirectories(credentials.getParent());
-        Files.write(credentials, ("access_key_id = " + DataHubEmulator.TEST_ACCESS_KEY_ID + "\naccess_key_secret = "
-                + DataHubEmulator.TEST_ACCESS_KEY_SECRET + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                credentials,
+                ("access_key_id = " + DataHubEmulator.TEST_ACCESS_KEY_ID + "\naccess_key_secret = "
+                                + DataHubEmulator.TEST_ACCESS_KEY_SECRET + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
 
         Map<String, String> kitArgs = new LinkedHashMap<>();
         kitArgs.put("datahub.endpoint", datahub.endpoint());
@@ -239,12 +248,28 @@ public final class LocalRunner {
         jobArgs.clear();
         jobArgs.putAll(kitArgs);
 
-        producer = DemoProducer.start(new DataHubConnection(datahub.endpoint(), DataHubProtocol.PROTOBUF,
-                CredentialsSource.fromFile(credentials.toString())).createSdkClient(), DEMO_PROJECT, DEMO_TOPIC, demoRate);
+        producer = DemoProducer.start(
+                new DataHubConnection(
+                                datahub.endpoint(),
+                                DataHubProtocol.PROTOBUF,
+                                CredentialsSource.fromFile(credentials.toString()))
+                        .createSdkClient(),
+                DEMO_PROJECT,
+                DEMO_TOPIC,
+                demoRate);
         resources.add(producer);
-        LOG.info("Local kit: DataHub emulator {} (topic {}/{}, {} shards, producing {} records/s), FC emulator {}"
-                        + " (FC 3.0 function {}, FC 2.0 function {}/{} = {})", datahub.endpoint(), DEMO_PROJECT,
-                DEMO_TOPIC, demoShards, demoRate, fc.endpoint(), DEMO_FUNCTION, DEMO_SERVICE, DEMO_FUNCTION,
+        LOG.info(
+                "Local kit: DataHub emulator {} (topic {}/{}, {} shards, producing {} records/s), FC emulator {}"
+                        + " (FC 3.0 function {}, FC 2.0 function {}/{} = {})",
+                datahub.endpoint(),
+                DEMO_PROJECT,
+                DEMO_TOPIC,
+                demoShards,
+                demoRate,
+                fc.endpoint(),
+                DEMO_FUNCTION,
+                DEMO_SERVICE,
+                DEMO_FUNCTION,
                 DemoFunction.class.getSimpleName());
     }
 
@@ -264,9 +289,16 @@ public final class LocalRunner {
         m.put("rest.port", String.valueOf(actualUiPort));
         m.put("rest.address", "localhost");
         m.put("rest.bind-address", "127.0.0.1");
-        m.put("web.log.path", Paths.get("target", "local-run.log").toAbsolutePath().toString()); // the UI's log tab
+        m.put(
+                "web.log.path",
+                Paths.get("target", "local-run.log").toAbsolutePath().toString()); // the UI's log tab
         m.put("execution.checkpointing.interval", "5s");
-        m.put("execution.checkpointing.dir", Paths.get("target", "local-checkpoints").toAbsolutePath().toUri().toString());
+        m.put(
+                "execution.checkpointing.dir",
+                Paths.get("target", "local-checkpoints")
+                        .toAbsolutePath()
+                        .toUri()
+                        .toString());
         m.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         m.put("restart-strategy.type", "exponential-delay");
         m.put("taskmanager.numberOfTaskSlots", String.valueOf(Math.max(2, parallelism)));
@@ -289,10 +321,17 @@ public final class LocalRunner {
             oldestDelivered = Math.min(oldestDelivered, s.lastSystemTime());
         }
         long failed = fc.invocations().total() - fc.invocations().count(InvocationRecord.Outcome.SUCCESS);
-        String lag = delivered >= produced || oldestDelivered == Long.MAX_VALUE ? "0.0 s"
+        String lag = delivered >= produced || oldestDelivered == Long.MAX_VALUE
+                ? "0.0 s"
                 : String.format("%.1f s", (System.currentTimeMillis() - oldestDelivered) / 1000.0);
-        LOG.info("job {} | produced {} | delivered {} | lag {} | failed invocations {} | {}",
-                status, produced, delivered, lag, failed, demo.summaryLine());
+        LOG.info(
+                "job {} | produced {} | delivered {} | lag {} | failed invocations {} | {}",
+                status,
+                produced,
+                delivered,
+                lag,
+                failed,
+                demo.summaryLine());
     }
 
     /**
@@ -312,9 +351,15 @@ public final class LocalRunner {
             if (delivered >= expected || jobResult.isDone()) break;
             TimeUnit.MILLISECONDS.sleep(200); // polling the function's tally, bounded by the deadline above
         } while (System.nanoTime() < deadline);
-        long gapsOrReorders = demo.summary().values().stream().mapToLong(s -> s.gaps() + s.reorders()).sum();
-        LOG.info("Done: {} {}, delivered {} in order per shard ({} gaps or reorders). {}",
-                stopMs == null ? "produced" : "produced before the stop time", expected, delivered, gapsOrReorders,
+        long gapsOrReorders = demo.summary().values().stream()
+                .mapToLong(s -> s.gaps() + s.reorders())
+                .sum();
+        LOG.info(
+                "Done: {} {}, delivered {} in order per shard ({} gaps or reorders). {}",
+                stopMs == null ? "produced" : "produced before the stop time",
+                expected,
+                delivered,
+                gapsOrReorders,
                 demo.summaryLine());
         return delivered >= expected && gapsOrReorders == 0 ? 0 : 1;
     }
@@ -327,7 +372,8 @@ public final class LocalRunner {
                 expected += s.nextSequence();
             } else {
                 expected += datahub.records(DEMO_PROJECT, DEMO_TOPIC, s.shardId()).stream()
-                        .filter(r -> r.systemTime() < stopMs).count();
+                        .filter(r -> r.systemTime() < stopMs)
+                        .count();
             }
         }
         return expected;
@@ -390,8 +436,9 @@ public final class LocalRunner {
             s.bind(new InetSocketAddress("127.0.0.1", port));
             return port;
         } catch (IOException e) {
-            throw new IllegalStateException("Port " + port + " for the Flink web UI is in use (another Flink or local run?)."
-                    + " Stop it, or pass -Djob.args=\"--ui.port 8082\".");
+            throw new IllegalStateException(
+                    "Port " + port + " for the Flink web UI is in use (another Flink or local run?)."
+                            + " Stop it, or pass -Djob.args=\"--ui.port 8082\".");
         }
     }
 }

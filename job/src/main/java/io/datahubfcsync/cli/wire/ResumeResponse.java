@@ -13,8 +13,12 @@ import java.util.Map;
  * @param unknown the shard named by the request if no subtask holds it
  * @param subtasksNotAnswering subtasks that did not answer in time
  */
-public record ResumeResponse(List<String> resumed, Map<String, ShardState> notSuspended, List<String> unknown,
-                             List<Integer> subtasksNotAnswering) implements Serializable {
+public record ResumeResponse(
+        List<String> resumed,
+        Map<String, ShardState> notSuspended,
+        List<String> unknown,
+        List<Integer> subtasksNotAnswering)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public ResumeResponse {

@@ -12,8 +12,12 @@ import org.apache.flink.runtime.operators.coordination.CoordinationResponse;
  * @param unknown the shard named by the request if no subtask holds it; else empty
  * @param subtasksNotAnswering subtasks that did not answer in time; empty normally
  */
-public record ResumeResponse(List<String> resumed, Map<String, ShardState> notSuspended, List<String> unknown,
-                             List<Integer> subtasksNotAnswering) implements CoordinationResponse {
+public record ResumeResponse(
+        List<String> resumed,
+        Map<String, ShardState> notSuspended,
+        List<String> unknown,
+        List<Integer> subtasksNotAnswering)
+        implements CoordinationResponse {
     private static final long serialVersionUID = 1L;
 
     public ResumeResponse {
@@ -26,18 +30,27 @@ public record ResumeResponse(List<String> resumed, Map<String, ShardState> notSu
     /** One line for people, e.g. "resumed 3 (shard 0, 2, 5)" or "shard 4 is running, not suspended: nothing changed". */
     public String summary() {
         StringBuilder b = new StringBuilder();
-        if (!resumed.isEmpty()) b.append("resumed ").append(resumed.size()).append(" (shard ")
-                .append(String.join(", ", resumed)).append(')');
+        if (!resumed.isEmpty())
+            b.append("resumed ")
+                    .append(resumed.size())
+                    .append(" (shard ")
+                    .append(String.join(", ", resumed))
+                    .append(')');
         notSuspended.forEach((shard, state) -> {
             if (b.length() > 0) b.append("; ");
-            b.append("shard ").append(shard).append(" is ").append(state.key()).append(", not suspended: nothing changed");
+            b.append("shard ")
+                    .append(shard)
+                    .append(" is ")
+                    .append(state.key())
+                    .append(", not suspended: nothing changed");
         });
         for (String shard : unknown) {
             if (b.length() > 0) b.append("; ");
             b.append("no subtask holds shard ").append(shard);
         }
         if (b.length() == 0) b.append("no shard is suspended: nothing changed");
-        if (!subtasksNotAnswering.isEmpty()) b.append(" (subtasks ").append(subtasksNotAnswering).append(" did not answer)");
+        if (!subtasksNotAnswering.isEmpty())
+            b.append(" (subtasks ").append(subtasksNotAnswering).append(" did not answer)");
         return b.toString();
     }
 }

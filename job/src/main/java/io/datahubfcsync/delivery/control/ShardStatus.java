@@ -19,9 +19,20 @@ import java.util.List;
  * @param parents the parents this shard waits for (or waited for); empty if none
  * @param reportedAtMillis epoch ms at which the subtask took this status
  */
-public record ShardStatus(String shardId, int subtask, ShardState state, long readSequence, long deliveredSequence,
-                          long millisBehindLatest, int consecutiveFailures, String lastError, String lastRequestId,
-                          long lastErrorAtMillis, List<String> parents, long reportedAtMillis) implements Serializable {
+public record ShardStatus(
+        String shardId,
+        int subtask,
+        ShardState state,
+        long readSequence,
+        long deliveredSequence,
+        long millisBehindLatest,
+        int consecutiveFailures,
+        String lastError,
+        String lastRequestId,
+        long lastErrorAtMillis,
+        List<String> parents,
+        long reportedAtMillis)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public ShardStatus {

@@ -110,8 +110,9 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
     @Override
     public synchronized void close() {
         if (timeouts != null) timeouts.shutdownNow();
-        for (Pending p : pending.values()) p.result.completeExceptionally(new IllegalStateException(
-                operatorName + ": the job's delivery coordinator closed before the subtasks answered"));
+        for (Pending p : pending.values())
+            p.result.completeExceptionally(new IllegalStateException(
+                    operatorName + ": the job's delivery coordinator closed before the subtasks answered"));
         pending.clear();
     }
 
@@ -119,7 +120,12 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
     public synchronized void handleEventFromOperator(int subtask, int attemptNumber, OperatorEvent event) {
         if (event instanceof ShardDeliveredEvent d) {
             boolean isNew = delivered.add(d.shardId());
-            if (isNew) LOG.info("{}: shard {} delivered to its end (reported by subtask {})", operatorName, d.shardId(), subtask);
+            if (isNew)
+                LOG.info(
+                        "{}: shard {} delivered to its end (reported by subtask {})",
+                        operatorName,
+                        d.shardId(),
+                        subtask);
             // everyone (the reporter included: that is its acknowledgement) learns it
             broadcast(new DeliveredShardsEvent(Set.of(d.shardId()), lastCheckpointId));
         } else if (event instanceof StatusReportEvent r) {
@@ -149,7 +155,10 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
         delivered.clear();
         if (checkpointData != null) delivered.addAll(DeliveredShardsSerializer.read(checkpointData));
         lastCheckpointId = checkpointId;
-        LOG.info("{}: restored {} shards delivered to their end from checkpoint {}", operatorName, delivered.size(),
+        LOG.info(
+                "{}: restored {} shards delivered to their end from checkpoint {}",
+                operatorName,
+                delivered.size(),
                 checkpointId);
     }
 
@@ -181,12 +190,12 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
         if (request instanceof ResumeRequest r) {
             return ask(id -> new ResumeCommandEvent(id, r.shardId()), p -> resumeResponse(p, r.shardId()));
         }
-        return CompletableFuture.failedFuture(new IllegalArgumentException(operatorName
-                + ": unknown request " + request.getClass().getName() + " (expected ShardStatusRequest or ResumeRequest)"));
+        return CompletableFuture.failedFuture(new IllegalArgumentException(operatorName + ": unknown request "
+                + request.getClass().getName() + " (expected ShardStatusRequest or ResumeRequest)"));
     }
 
-    private CompletableFuture<CoordinationResponse> ask(Function<Long, OperatorEvent> question,
-                                                        Function<Pending, CoordinationResponse> complete) {
+    private CompletableFuture<CoordinationResponse> ask(
+            Function<Long, OperatorEvent> question, Function<Pending, CoordinationResponse> complete) {
         long id = nextRequestId++;
         Set<Integer> ready = new HashSet<>();
         for (int i = 0; i < gateways.length; i++) if (gateways[i] != null) ready.add(i);
@@ -233,7 +242,8 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
         long now = System.currentTimeMillis();
         for (String shard : delivered) {
             if (!held.contains(shard)) {
-                shards.add(new ShardStatus(shard, -1, ShardState.FINISHED, -1, -1, 0, 0, null, null, -1, List.of(), now));
+                shards.add(
+                        new ShardStatus(shard, -1, ShardState.FINISHED, -1, -1, 0, 0, null, null, -1, List.of(), now));
             }
         }
         shards.sort(Comparator.comparing(ShardStatus::shardId, DeliveryCoordinator::compareShardIds));
@@ -274,8 +284,13 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
     private void send(SubtaskGateway gateway, OperatorEvent event) {
         gateway.sendEvent(event).whenComplete((ack, failure) -> {
             // a subtask that is failing or finished misses it; it is told again when it is ready
-            if (failure != null) LOG.debug("{}: {} not delivered to subtask {}: {}", operatorName, event,
-                    gateway.getSubtask(), failure.toString());
+            if (failure != null)
+                LOG.debug(
+                        "{}: {} not delivered to subtask {}: {}",
+                        operatorName,
+                        event,
+                        gateway.getSubtask(),
+                        failure.toString());
         });
     }
 

@@ -48,14 +48,15 @@ public final class DataHubSourceConfig implements Serializable {
         this.fetchMaxRecords = b.fetchMaxRecords;
         this.fetchConcurrency = b.fetchConcurrency;
         this.shardDiscoveryIntervalMs = b.shardDiscoveryIntervalMs;
-        this.onExpiredPosition = Objects.requireNonNull(b.onExpiredPosition, SourceOptions.DATAHUB_ON_EXPIRED_POSITION.key());
+        this.onExpiredPosition =
+                Objects.requireNonNull(b.onExpiredPosition, SourceOptions.DATAHUB_ON_EXPIRED_POSITION.key());
         this.idleBackoffMaxMs = positive(b.idleBackoffMaxMs, "idle backoff");
         this.retryBackoffMaxMs = positive(b.retryBackoffMaxMs, "retry backoff");
         this.shardNotFoundTimeoutMs = positive(b.shardNotFoundTimeoutMs, "shard-not-found timeout");
         this.resolvedStart = b.resolvedStart;
         if (resolvedStart != null && !resolvedStart.start().equals(startPosition)) {
-            throw new IllegalArgumentException("The resolved start (" + resolvedStart + ") is not of start "
-                    + startPosition);
+            throw new IllegalArgumentException(
+                    "The resolved start (" + resolvedStart + ") is not of start " + startPosition);
         }
         this.credentialsFailureGraceMs = b.credentialsFailureGraceMs;
         this.credentials = b.connection != null ? b.connection.credentials() : b.credentials;
@@ -75,25 +76,57 @@ public final class DataHubSourceConfig implements Serializable {
         return new Builder();
     }
 
-    public DataHubClientFactory clientFactory() { return clientFactory; }
-    public String project() { return project; }
-    public String topic() { return topic; }
-    public StartPosition startPosition() { return startPosition; }
+    public DataHubClientFactory clientFactory() {
+        return clientFactory;
+    }
+
+    public String project() {
+        return project;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public StartPosition startPosition() {
+        return startPosition;
+    }
     /** The optional end time (epoch ms): a shard is finished at its first record at or after it. */
-    public OptionalLong stopAtMs() { return stopAtMs == null ? OptionalLong.empty() : OptionalLong.of(stopAtMs); }
-    public long shardDiscoveryIntervalMs() { return shardDiscoveryIntervalMs; }
-    public int fetchMaxRecords() { return fetchMaxRecords; }
+    public OptionalLong stopAtMs() {
+        return stopAtMs == null ? OptionalLong.empty() : OptionalLong.of(stopAtMs);
+    }
+
+    public long shardDiscoveryIntervalMs() {
+        return shardDiscoveryIntervalMs;
+    }
+
+    public int fetchMaxRecords() {
+        return fetchMaxRecords;
+    }
     /** GetRecords calls one source subtask keeps in flight at most (one per shard). */
-    public int fetchConcurrency() { return fetchConcurrency; }
-    public OnExpiredPosition onExpiredPosition() { return onExpiredPosition; }
+    public int fetchConcurrency() {
+        return fetchConcurrency;
+    }
+
+    public OnExpiredPosition onExpiredPosition() {
+        return onExpiredPosition;
+    }
     /** Longest pause between GetRecords calls on a shard that has no new data. */
-    public long idleBackoffMaxMs() { return idleBackoffMaxMs; }
+    public long idleBackoffMaxMs() {
+        return idleBackoffMaxMs;
+    }
     /** Longest pause before retrying a throttled or failed call. */
-    public long retryBackoffMaxMs() { return retryBackoffMaxMs; }
+    public long retryBackoffMaxMs() {
+        return retryBackoffMaxMs;
+    }
     /** How long a shard may be unknown to DataHub (right after resharding) before the job fails. */
-    public long shardNotFoundTimeoutMs() { return shardNotFoundTimeoutMs; }
+    public long shardNotFoundTimeoutMs() {
+        return shardNotFoundTimeoutMs;
+    }
     /** The start per shard, resolved before submission; null until {@link #withResolvedStart}. */
-    public ResolvedStart resolvedStart() { return resolvedStart; }
+    public ResolvedStart resolvedStart() {
+        return resolvedStart;
+    }
 
     /** This config with the start resolved per shard. */
     public DataHubSourceConfig withResolvedStart(ResolvedStart resolved) {
@@ -123,7 +156,9 @@ public final class DataHubSourceConfig implements Serializable {
     }
 
     /** How long DataHub may refuse the credentials before the source fails ({@code credentials.failure-grace}). */
-    public long credentialsFailureGraceMs() { return credentialsFailureGraceMs; }
+    public long credentialsFailureGraceMs() {
+        return credentialsFailureGraceMs;
+    }
 
     /** Where the credentials come from, in words, for messages; never a secret. */
     public String describeCredentials() {
@@ -156,7 +191,8 @@ public final class DataHubSourceConfig implements Serializable {
         private String topic;
         private StartPosition startPosition = SourceOptions.START.defaultValue();
         private Long stopAtMs;
-        private long shardDiscoveryIntervalMs = SourceOptions.DATAHUB_SHARD_DISCOVERY_INTERVAL.defaultValue().toMillis();
+        private long shardDiscoveryIntervalMs =
+                SourceOptions.DATAHUB_SHARD_DISCOVERY_INTERVAL.defaultValue().toMillis();
         private int fetchMaxRecords = SourceOptions.DATAHUB_FETCH_MAX_RECORDS.defaultValue();
         private int fetchConcurrency = SourceOptions.DATAHUB_FETCH_CONCURRENCY.defaultValue();
         private OnExpiredPosition onExpiredPosition = SourceOptions.DATAHUB_ON_EXPIRED_POSITION.defaultValue();
@@ -164,35 +200,90 @@ public final class DataHubSourceConfig implements Serializable {
         private long retryBackoffMaxMs = 10_000;
         private long shardNotFoundTimeoutMs = 60_000;
         private ResolvedStart resolvedStart;
-        private long credentialsFailureGraceMs = CredentialsOptions.CREDENTIALS_FAILURE_GRACE.defaultValue().toMillis();
+        private long credentialsFailureGraceMs =
+                CredentialsOptions.CREDENTIALS_FAILURE_GRACE.defaultValue().toMillis();
         /** Where the credentials come from, when the config is copied without its connection. */
         private CredentialsSource credentials;
 
         private Builder() {}
 
-        public Builder connection(DataHubConnection connection) { this.connection = connection; return this; }
+        public Builder connection(DataHubConnection connection) {
+            this.connection = connection;
+            return this;
+        }
 
         /** Replaces the SDK client, e.g. with a fake in unit tests. Wins over {@link #connection}. */
-        public Builder clientFactory(DataHubClientFactory clientFactory) { this.clientFactory = clientFactory; return this; }
+        public Builder clientFactory(DataHubClientFactory clientFactory) {
+            this.clientFactory = clientFactory;
+            return this;
+        }
 
-        public Builder project(String project) { this.project = project; return this; }
-        public Builder topic(String topic) { this.topic = topic; return this; }
-        public Builder startPosition(StartPosition startPosition) { this.startPosition = startPosition; return this; }
+        public Builder project(String project) {
+            this.project = project;
+            return this;
+        }
+
+        public Builder topic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        public Builder startPosition(StartPosition startPosition) {
+            this.startPosition = startPosition;
+            return this;
+        }
 
         /** Optional end time, epoch ms; null for an unbounded source. */
-        public Builder stopAtMs(Long stopAtMs) { this.stopAtMs = stopAtMs; return this; }
+        public Builder stopAtMs(Long stopAtMs) {
+            this.stopAtMs = stopAtMs;
+            return this;
+        }
 
-        public Builder shardDiscoveryInterval(Duration interval) { this.shardDiscoveryIntervalMs = interval.toMillis(); return this; }
-        public Builder fetchMaxRecords(int fetchMaxRecords) { this.fetchMaxRecords = fetchMaxRecords; return this; }
-        public Builder fetchConcurrency(int fetchConcurrency) { this.fetchConcurrency = fetchConcurrency; return this; }
-        public Builder onExpiredPosition(OnExpiredPosition onExpiredPosition) { this.onExpiredPosition = onExpiredPosition; return this; }
-        public Builder idleBackoffMax(Duration d) { this.idleBackoffMaxMs = d.toMillis(); return this; }
-        public Builder retryBackoffMax(Duration d) { this.retryBackoffMaxMs = d.toMillis(); return this; }
-        public Builder shardNotFoundTimeout(Duration d) { this.shardNotFoundTimeoutMs = d.toMillis(); return this; }
-        public Builder credentialsFailureGrace(Duration d) { this.credentialsFailureGraceMs = d.toMillis(); return this; }
+        public Builder shardDiscoveryInterval(Duration interval) {
+            this.shardDiscoveryIntervalMs = interval.toMillis();
+            return this;
+        }
+
+        public Builder fetchMaxRecords(int fetchMaxRecords) {
+            this.fetchMaxRecords = fetchMaxRecords;
+            return this;
+        }
+
+        public Builder fetchConcurrency(int fetchConcurrency) {
+            this.fetchConcurrency = fetchConcurrency;
+            return this;
+        }
+
+        public Builder onExpiredPosition(OnExpiredPosition onExpiredPosition) {
+            this.onExpiredPosition = onExpiredPosition;
+            return this;
+        }
+
+        public Builder idleBackoffMax(Duration d) {
+            this.idleBackoffMaxMs = d.toMillis();
+            return this;
+        }
+
+        public Builder retryBackoffMax(Duration d) {
+            this.retryBackoffMaxMs = d.toMillis();
+            return this;
+        }
+
+        public Builder shardNotFoundTimeout(Duration d) {
+            this.shardNotFoundTimeoutMs = d.toMillis();
+            return this;
+        }
+
+        public Builder credentialsFailureGrace(Duration d) {
+            this.credentialsFailureGraceMs = d.toMillis();
+            return this;
+        }
 
         /** The start as resolved before submission (normally set by the source when it is created). */
-        public Builder resolvedStart(ResolvedStart resolved) { this.resolvedStart = resolved; return this; }
+        public Builder resolvedStart(ResolvedStart resolved) {
+            this.resolvedStart = resolved;
+            return this;
+        }
 
         public DataHubSourceConfig build() {
             return new DataHubSourceConfig(this);

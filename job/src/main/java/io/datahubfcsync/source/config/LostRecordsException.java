@@ -25,8 +25,8 @@ public final class LostRecordsException extends RuntimeException {
      * @param context       what the job was about to do with them, e.g. "which the source was to
      *                      read next"; empty for nothing
      */
-    public LostRecordsException(String project, String topic, String shardId, long firstLost, long firstRetained,
-                                String context) {
+    public LostRecordsException(
+            String project, String topic, String shardId, long firstLost, long firstRetained, String context) {
         super(describe(project, topic, shardId, firstLost, firstRetained, context)
                 + " They were deleted by the topic's lifecycle. To accept the loss and continue from the oldest "
                 + "retained record, restart with datahub.on-expired-position=oldest.");
@@ -38,22 +38,36 @@ public final class LostRecordsException extends RuntimeException {
     }
 
     /** The loss in one sentence: project, topic, shard, lost range, oldest retained sequence. */
-    public static String describe(String project, String topic, String shardId, long firstLost, long firstRetained,
-                                  String context) {
+    public static String describe(
+            String project, String topic, String shardId, long firstLost, long firstRetained, String context) {
         String range = firstRetained < 0
                 ? "every record from sequence " + firstLost + " on (the shard no longer exists)"
-                : firstRetained - firstLost == 1 ? "sequence " + firstLost + " (1 record)"
-                : "sequences " + firstLost + ".." + (firstRetained - 1) + " (" + (firstRetained - firstLost)
-                        + " records)";
+                : firstRetained - firstLost == 1
+                        ? "sequence " + firstLost + " (1 record)"
+                        : "sequences " + firstLost + ".." + (firstRetained - 1) + " (" + (firstRetained - firstLost)
+                                + " records)";
         return "Records of shard " + shardId + " in DataHub project " + project + " topic " + topic
                 + " expired before this job read them: " + range + (context.isEmpty() ? "" : ", " + context)
                 + (firstRetained >= 0 ? "; the oldest retained sequence is " + firstRetained : "") + ".";
     }
 
-    public String project() { return project; }
-    public String topic() { return topic; }
-    public String shardId() { return shardId; }
-    public long firstLostSequence() { return firstLost; }
+    public String project() {
+        return project;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public String shardId() {
+        return shardId;
+    }
+
+    public long firstLostSequence() {
+        return firstLost;
+    }
     /** The shard's oldest retained sequence, -1 if the shard is gone. */
-    public long firstRetainedSequence() { return firstRetained; }
+    public long firstRetainedSequence() {
+        return firstRetained;
+    }
 }

@@ -37,14 +37,23 @@ public final class ResolvedStart implements Serializable {
         }
     }
 
-    public StartPosition start() { return start; }
-    public long resolvedAtMs() { return resolvedAtMs; }
+    public StartPosition start() {
+        return start;
+    }
+
+    public long resolvedAtMs() {
+        return resolvedAtMs;
+    }
     /** Shard id → where its reading starts. */
-    public Map<String, CursorPosition> positions() { return java.util.Collections.unmodifiableMap(positions); }
+    public Map<String, CursorPosition> positions() {
+        return java.util.Collections.unmodifiableMap(positions);
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ResolvedStart r && r.start.equals(start) && r.resolvedAtMs == resolvedAtMs
+        return o instanceof ResolvedStart r
+                && r.start.equals(start)
+                && r.resolvedAtMs == resolvedAtMs
                 && r.positions.equals(positions);
     }
 

@@ -10,7 +10,11 @@ import java.time.Instant;
 public final class StartPosition implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public enum Kind { OLDEST, LATEST, TIMESTAMP }
+    public enum Kind {
+        OLDEST,
+        LATEST,
+        TIMESTAMP
+    }
 
     private static final StartPosition OLDEST = new StartPosition(Kind.OLDEST, 0);
     private static final StartPosition LATEST = new StartPosition(Kind.LATEST, 0);

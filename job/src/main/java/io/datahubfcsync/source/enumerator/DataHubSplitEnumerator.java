@@ -4,10 +4,10 @@ import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.datahub.DataHubAuthException;
 import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.datahub.DataHubFatalException;
+import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.source.config.OnExpiredPosition;
-import io.datahubfcsync.metrics.MetricNames;
 import io.datahubfcsync.source.split.ShardSplit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,10 +50,11 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
     private boolean noMoreSplits;
     /** Shards deleted with their data before they were read (datahub.on-expired-position=oldest). */
     private final Counter vanishedShardsSkipped = new SimpleCounter();
+
     private long credentialsRefusedSinceMs = -1; // while shard listing is refused for the credentials
 
-    public DataHubSplitEnumerator(SplitEnumeratorContext<ShardSplit> context, DataHubSourceConfig config,
-                                  EnumeratorState state) {
+    public DataHubSplitEnumerator(
+            SplitEnumeratorContext<ShardSplit> context, DataHubSourceConfig config, EnumeratorState state) {
         this.context = context;
         this.config = config;
         this.tracker = new ShardTracker(state);
@@ -63,8 +64,11 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
     @Override
     public void start() {
         client = config.clientFactory().create();
-        discovery = new ShardDiscovery(client, new StartPositionResolver(config.startPosition()),
-                config.resolvedStart(), tracker.startResolved());
+        discovery = new ShardDiscovery(
+                client,
+                new StartPositionResolver(config.startPosition()),
+                config.resolvedStart(),
+                tracker.startResolved());
         context.metricGroup().gauge(MetricNames.Enumerator.PENDING_SHARDS, tracker::pendingCount);
         context.metricGroup().gauge(MetricNames.Enumerator.ASSIGNED_SHARDS, tracker::assignedCount);
         context.metricGroup().counter(MetricNames.Enumerator.VANISHED_SHARDS_SKIPPED, vanishedShardsSkipped);
@@ -78,23 +82,37 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
                 long now = System.currentTimeMillis();
                 if (credentialsRefusedSinceMs < 0) credentialsRefusedSinceMs = now;
                 if (now - credentialsRefusedSinceMs >= config.credentialsFailureGraceMs()) {
-                    throw new FlinkRuntimeException("Shard discovery of " + config.project() + "/" + config.topic()
-                            + " failed: DataHub has refused the credentials from " + config.describeCredentials()
-                            + " for " + (now - credentialsRefusedSinceMs) / 1000 + " s (credentials.failure-grace): "
-                            + error.getMessage(), error);
+                    throw new FlinkRuntimeException(
+                            "Shard discovery of " + config.project() + "/" + config.topic()
+                                    + " failed: DataHub has refused the credentials from "
+                                    + config.describeCredentials()
+                                    + " for " + (now - credentialsRefusedSinceMs) / 1000
+                                    + " s (credentials.failure-grace): "
+                                    + error.getMessage(),
+                            error);
                 }
-                LOG.warn("Shard discovery of {}/{}: DataHub refused the credentials from {}, trying again in {} ms: {}",
-                        config.project(), config.topic(), config.describeCredentials(),
-                        config.shardDiscoveryIntervalMs(), error.getMessage());
+                LOG.warn(
+                        "Shard discovery of {}/{}: DataHub refused the credentials from {}, trying again in {} ms: {}",
+                        config.project(),
+                        config.topic(),
+                        config.describeCredentials(),
+                        config.shardDiscoveryIntervalMs(),
+                        error.getMessage());
                 return;
             }
             if (error instanceof DataHubFatalException) {
                 // thrown in the coordinator thread: fails the job with this message
-                throw new FlinkRuntimeException("Shard discovery of " + config.project() + "/" + config.topic()
-                        + " failed: " + error.getMessage(), error);
+                throw new FlinkRuntimeException(
+                        "Shard discovery of " + config.project() + "/" + config.topic() + " failed: "
+                                + error.getMessage(),
+                        error);
             }
-            LOG.warn("Shard discovery of {}/{} failed, retrying in {} ms: {}", config.project(), config.topic(),
-                    config.shardDiscoveryIntervalMs(), error.toString());
+            LOG.warn(
+                    "Shard discovery of {}/{} failed, retrying in {} ms: {}",
+                    config.project(),
+                    config.topic(),
+                    config.shardDiscoveryIntervalMs(),
+                    error.toString());
             return;
         }
         credentialsRefusedSinceMs = -1;
@@ -121,13 +139,14 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
         long firstLost = p.kind() == CursorPosition.Kind.SEQUENCE ? p.value() : 0;
         String context = "no longer listed by DataHub: the shard and its records were deleted before this job read it";
         if (config.onExpiredPosition() == OnExpiredPosition.FAIL) {
-            throw new SuppressRestartsException(new LostRecordsException(config.project(), config.topic(),
-                    split.shardId(), firstLost, -1, context));
+            throw new SuppressRestartsException(new LostRecordsException(
+                    config.project(), config.topic(), split.shardId(), firstLost, -1, context));
         }
         vanishedShardsSkipped.inc();
-        LOG.warn("{} Continuing (datahub.on-expired-position=oldest): its children are read without it.",
-                LostRecordsException.describe(config.project(), config.topic(), split.shardId(), firstLost, -1,
-                        context));
+        LOG.warn(
+                "{} Continuing (datahub.on-expired-position=oldest): its children are read without it.",
+                LostRecordsException.describe(
+                        config.project(), config.topic(), split.shardId(), firstLost, -1, context));
     }
 
     @Override
@@ -193,7 +212,8 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
             if (!readers.contains(owner)) continue;
             int target = load.getOrDefault(owner, 0) < share ? owner : leastLoadedBelow(share, readers, load, owner);
             load.merge(target, 1, Integer::sum);
-            assignment.computeIfAbsent(target, k -> new ArrayList<>())
+            assignment
+                    .computeIfAbsent(target, k -> new ArrayList<>())
                     .add(split.withAwaitedParents(tracker.awaitedParents(split)));
             tracker.markAssigned(split.shardId(), target);
         }
@@ -219,8 +239,10 @@ public final class DataHubSplitEnumerator implements SplitEnumerator<ShardSplit,
     private void signalEndIfDone() {
         if (!bounded || noMoreSplits || !tracker.allListedShardsFinished()) return;
         noMoreSplits = true;
-        LOG.info("Every shard of {}/{} reached the stop time or its end; the source is finishing",
-                config.project(), config.topic());
+        LOG.info(
+                "Every shard of {}/{} reached the stop time or its end; the source is finishing",
+                config.project(),
+                config.topic());
         for (int reader : context.registeredReaders().keySet()) {
             context.signalNoMoreSplits(reader);
         }

@@ -16,8 +16,12 @@ import java.util.Set;
  * @param finishedWithoutEndMarker finished shards whose END marker never went through the stream
  *                         (they finished under a release without markers): no child awaits them
  */
-public record EnumeratorState(boolean startResolved, Set<String> finishedShardIds, List<ShardSplit> pendingSplits,
-                              Map<String, Integer> assignedShards, Set<String> finishedWithoutEndMarker) {
+public record EnumeratorState(
+        boolean startResolved,
+        Set<String> finishedShardIds,
+        List<ShardSplit> pendingSplits,
+        Map<String, Integer> assignedShards,
+        Set<String> finishedWithoutEndMarker) {
     public EnumeratorState {
         finishedShardIds = Set.copyOf(finishedShardIds);
         pendingSplits = List.copyOf(pendingSplits);
@@ -25,8 +29,11 @@ public record EnumeratorState(boolean startResolved, Set<String> finishedShardId
         finishedWithoutEndMarker = Set.copyOf(finishedWithoutEndMarker);
     }
 
-    public EnumeratorState(boolean startResolved, Set<String> finishedShardIds, List<ShardSplit> pendingSplits,
-                           Map<String, Integer> assignedShards) {
+    public EnumeratorState(
+            boolean startResolved,
+            Set<String> finishedShardIds,
+            List<ShardSplit> pendingSplits,
+            Map<String, Integer> assignedShards) {
         this(startResolved, finishedShardIds, pendingSplits, assignedShards, Set.of());
     }
 

@@ -21,8 +21,11 @@ final class ShardDiscovery implements Callable<ShardListing> {
     private final ResolvedStart resolvedBeforeSubmission;
     private volatile boolean startResolved;
 
-    ShardDiscovery(DataHubClient client, StartPositionResolver resolver, @Nullable ResolvedStart resolvedBeforeSubmission,
-                   boolean startResolved) {
+    ShardDiscovery(
+            DataHubClient client,
+            StartPositionResolver resolver,
+            @Nullable ResolvedStart resolvedBeforeSubmission,
+            boolean startResolved) {
         this.client = client;
         this.resolver = resolver;
         this.resolvedBeforeSubmission = resolvedBeforeSubmission;
@@ -36,9 +39,11 @@ final class ShardDiscovery implements Callable<ShardListing> {
     @Override
     public synchronized ShardListing call() {
         List<ShardInfo> shards = client.listShards();
-        Map<String, CursorPosition> initial = startResolved ? null
-                : resolvedBeforeSubmission != null ? resolvedBeforeSubmission.positions()
-                : resolver.resolve(client, shards);
+        Map<String, CursorPosition> initial = startResolved
+                ? null
+                : resolvedBeforeSubmission != null
+                        ? resolvedBeforeSubmission.positions()
+                        : resolver.resolve(client, shards);
         return new ShardListing(shards, initial);
     }
 }

@@ -25,7 +25,9 @@ final class ShardOwners {
         BigInteger end = key(split.endHashKey());
         if (begin != null && end != null && end.compareTo(begin) > 0) {
             BigInteger mid = begin.add(end).shiftRight(1);
-            int owner = mid.multiply(BigInteger.valueOf(parallelism)).divide(KEY_SPACE).intValue();
+            int owner = mid.multiply(BigInteger.valueOf(parallelism))
+                    .divide(KEY_SPACE)
+                    .intValue();
             return Math.min(parallelism - 1, Math.max(0, owner));
         }
         return Math.floorMod(idNumber(split.shardId()), parallelism);

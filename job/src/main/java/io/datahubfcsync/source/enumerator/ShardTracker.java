@@ -30,6 +30,7 @@ final class ShardTracker {
     private final Set<String> finished = new HashSet<>();
     /** Finished shards whose END marker never went through the stream: no child awaits them. */
     private final Set<String> finishedWithoutEnd = new HashSet<>();
+
     private final Map<String, ShardSplit> pending = new TreeMap<>(SHARD_ORDER);
     private final Map<String, Integer> assigned = new HashMap<>();
     private boolean startResolved;
@@ -78,11 +79,11 @@ final class ShardTracker {
             ids.add(s.shardId());
             parentsOfListed.addAll(s.parentIds());
             if (isKnown(s.shardId())) continue;
-            CursorPosition start = startResolved
-                    ? FIRST_RECORD
-                    : initialPositions.getOrDefault(s.shardId(), FIRST_RECORD);
-            pending.put(s.shardId(), new ShardSplit(s.shardId(), s.parentIds(), s.beginHashKey(), s.endHashKey(),
-                    start, false));
+            CursorPosition start =
+                    startResolved ? FIRST_RECORD : initialPositions.getOrDefault(s.shardId(), FIRST_RECORD);
+            pending.put(
+                    s.shardId(),
+                    new ShardSplit(s.shardId(), s.parentIds(), s.beginHashKey(), s.endHashKey(), start, false));
             added.add(s.shardId());
         }
         startResolved = true;
@@ -208,7 +209,7 @@ final class ShardTracker {
     }
 
     EnumeratorState snapshot() {
-        return new EnumeratorState(startResolved, finished, new ArrayList<>(pending.values()), assigned,
-                finishedWithoutEnd);
+        return new EnumeratorState(
+                startResolved, finished, new ArrayList<>(pending.values()), assigned, finishedWithoutEnd);
     }
 }

@@ -10,13 +10,6 @@ import io.datahubfcsync.datahub.ShardSealedException;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.config.ResolvedStart;
 import io.datahubfcsync.source.config.StartPosition;
-import io.datahubfcsync.datahub.CursorPosition;
-import io.datahubfcsync.datahub.DataHubClient;
-import io.datahubfcsync.datahub.PositionOutOfRangeException;
-import io.datahubfcsync.datahub.RecordBatch;
-import io.datahubfcsync.datahub.ShardCursor;
-import io.datahubfcsync.datahub.ShardInfo;
-import io.datahubfcsync.datahub.ShardSealedException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +58,9 @@ public final class StartPositionResolver {
 
     private CursorPosition resolve(DataHubClient client, String shardId) {
         return switch (start.kind()) {
-            case OLDEST -> CursorPosition.sequence(client.cursorAt(shardId, CursorPosition.oldest()).sequence());
+            case OLDEST ->
+                CursorPosition.sequence(
+                        client.cursorAt(shardId, CursorPosition.oldest()).sequence());
             case LATEST -> afterNewestRecord(client, shardId);
             case TIMESTAMP -> atTime(client, shardId, start.timestampMs());
         };
@@ -88,7 +83,8 @@ public final class StartPositionResolver {
 
     static CursorPosition atTime(DataHubClient client, String shardId, long timeMs) {
         try {
-            return CursorPosition.sequence(client.cursorAt(shardId, CursorPosition.systemTime(timeMs)).sequence());
+            return CursorPosition.sequence(
+                    client.cursorAt(shardId, CursorPosition.systemTime(timeMs)).sequence());
         } catch (PositionOutOfRangeException e) {
             // DataHub's clock has not reached the start time yet; resolve it when reading
             return CursorPosition.systemTime(timeMs);

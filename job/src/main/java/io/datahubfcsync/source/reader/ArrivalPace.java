@@ -22,6 +22,7 @@ final class ArrivalPace {
     private final long idleMaxMs;
     /** Running average of the time between records (DataHub system time), or -1 until two are known. */
     private double intervalMs = -1;
+
     private long lastSystemTime = -1;
     /** Local time of the last read that returned records, or -1. */
     private long lastDataAtMs = -1;

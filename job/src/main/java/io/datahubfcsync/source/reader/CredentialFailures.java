@@ -37,16 +37,25 @@ final class CredentialFailures {
         if (failingSinceMs < 0) failingSinceMs = now;
         long failingMs = now - failingSinceMs;
         if (failingMs >= config.credentialsFailureGraceMs()) {
-            throw new DataHubFatalException(DataHubFatalException.Reason.CREDENTIALS_REJECTED, "DataHub has refused"
-                    + " the credentials from " + config.describeCredentials() + " for " + failingMs / 1000
-                    + " s (credentials.failure-grace " + config.credentialsFailureGraceMs() / 1000 + " s, " + refusals
-                    + " refused calls) while reading " + config.project() + "/" + config.topic() + " shard " + shardId
-                    + ". Last answer: " + e.getMessage(), e);
+            throw new DataHubFatalException(
+                    DataHubFatalException.Reason.CREDENTIALS_REJECTED,
+                    "DataHub has refused"
+                            + " the credentials from " + config.describeCredentials() + " for " + failingMs / 1000
+                            + " s (credentials.failure-grace " + config.credentialsFailureGraceMs() / 1000 + " s, "
+                            + refusals
+                            + " refused calls) while reading " + config.project() + "/" + config.topic() + " shard "
+                            + shardId
+                            + ". Last answer: " + e.getMessage(),
+                    e);
         }
         if (refusals == 1 || refusals % 20 == 0) {
-            LOG.warn("DataHub refused the credentials from {} ({} refused calls in {} ms, giving up after {} ms);"
+            LOG.warn(
+                    "DataHub refused the credentials from {} ({} refused calls in {} ms, giving up after {} ms);"
                             + " backing off and trying again with the credentials current then: {}",
-                    config.describeCredentials(), refusals, failingMs, config.credentialsFailureGraceMs(),
+                    config.describeCredentials(),
+                    refusals,
+                    failingMs,
+                    config.credentialsFailureGraceMs(),
                     e.getMessage());
         }
     }

@@ -1,12 +1,12 @@
 package io.datahubfcsync.source.reader;
 
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.metrics.MetricNames;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.enumerator.ReaderSplitsEvent;
 import io.datahubfcsync.source.enumerator.ShardsFinishedEvent;
-import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.source.split.EmittedSplitProgress;
+import io.datahubfcsync.source.split.ShardSplit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +42,14 @@ public final class DataHubSourceReader
      * every later snapshot and can go once a checkpoint with a larger id has completed.
      */
     private final NavigableMap<Long, List<ShardSplit>> finishedAwaitingCheckpoint = new TreeMap<>();
+
     private final ShardReadMetrics shardMetrics;
     private long lastSnapshotId = Long.MIN_VALUE;
 
-    public DataHubSourceReader(Supplier<SplitReader<ShardRecord, ShardSplit>> splitReaderSupplier,
-                               Configuration config, SourceReaderContext context) {
+    public DataHubSourceReader(
+            Supplier<SplitReader<ShardRecord, ShardSplit>> splitReaderSupplier,
+            Configuration config,
+            SourceReaderContext context) {
         super(splitReaderSupplier, new ShardRecordEmitter(), config, context);
         this.shardMetrics = new ShardReadMetrics(context.metricGroup());
         context.metricGroup().gauge(MetricNames.SourceReader.OPEN_SHARDS, this::getNumberOfCurrentlyAssignedSplits);
@@ -57,13 +60,15 @@ public final class DataHubSourceReader
         ReaderCounters counters = ReaderCounters.register(context.metricGroup());
         SourceBacklog backlog = SourceBacklog.register(context.metricGroup());
         return new DataHubSourceReader(
-                () -> new DataHubSplitReader(config.clientFactory().create(), config, counters, backlog,
-                        System::currentTimeMillis),
-                context.getConfiguration(), context);
+                () -> new DataHubSplitReader(
+                        config.clientFactory().create(), config, counters, backlog, System::currentTimeMillis),
+                context.getConfiguration(),
+                context);
     }
 
     /** Restored open shards, told to the enumerator at start (after the reader registered). */
     private final Set<String> restoredOpenShards = new java.util.TreeSet<>();
+
     private boolean started;
 
     @Override
@@ -90,7 +95,9 @@ public final class DataHubSourceReader
         if (!finished.isEmpty()) {
             // restored from a checkpoint taken while these were finished but maybe not yet known
             // as finished by the enumerator: say it again, and keep them until the next checkpoint
-            finishedAwaitingCheckpoint.computeIfAbsent(lastSnapshotId, k -> new ArrayList<>()).addAll(finished);
+            finishedAwaitingCheckpoint
+                    .computeIfAbsent(lastSnapshotId, k -> new ArrayList<>())
+                    .addAll(finished);
             reportFinished(finished);
         }
         if (!open.isEmpty()) {
@@ -104,13 +111,17 @@ public final class DataHubSourceReader
         List<ShardSplit> finished = finishedSplits.values().stream()
                 .map(state -> state.toSplit().asFinished())
                 .collect(Collectors.toList());
-        finishedAwaitingCheckpoint.computeIfAbsent(lastSnapshotId, k -> new ArrayList<>()).addAll(finished);
+        finishedAwaitingCheckpoint
+                .computeIfAbsent(lastSnapshotId, k -> new ArrayList<>())
+                .addAll(finished);
         reportFinished(finished);
     }
 
     private void reportFinished(List<ShardSplit> finished) {
         Set<String> ids = finished.stream().map(ShardSplit::shardId).collect(Collectors.toSet());
-        Set<String> withoutEnd = finished.stream().filter(s -> !s.endMarkerSent()).map(ShardSplit::shardId)
+        Set<String> withoutEnd = finished.stream()
+                .filter(s -> !s.endMarkerSent())
+                .map(ShardSplit::shardId)
                 .collect(Collectors.toSet());
         LOG.info("Reporting finished shards {} to the enumerator", ids);
         context.sendSourceEventToCoordinator(new ShardsFinishedEvent(ids, withoutEnd));

@@ -4,7 +4,6 @@ import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.LostRecordsException;
-import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.source.split.ShardSplit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,6 +52,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
 
     /** Upper bound on a wait when nothing is due, so pauses and wake-ups are re-checked. */
     private static final long MAX_IDLE_WAIT_MS = 1_000;
+
     private static final AtomicInteger READERS = new AtomicInteger();
 
     private final DataHubClient client;
@@ -68,6 +68,7 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
     private final Set<String> inFlight = new HashSet<>();
     /** Completed reads, and {@link #WAKE_UP} when {@link #wakeUp()} was called. */
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+
     private int rotation;
 
     /** What a call thread hands back: the shard, the records it read, or what went wrong. */
@@ -75,13 +76,17 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
 
     private static final Completion WAKE_UP = new Completion(null, List.of(), null);
 
-    public DataHubSplitReader(DataHubClient client, DataHubSourceConfig config, ReaderCounters counters,
-                              LongSupplier clock) {
+    public DataHubSplitReader(
+            DataHubClient client, DataHubSourceConfig config, ReaderCounters counters, LongSupplier clock) {
         this(client, config, counters, new SourceBacklog(), clock);
     }
 
-    public DataHubSplitReader(DataHubClient client, DataHubSourceConfig config, ReaderCounters counters,
-                              SourceBacklog backlog, LongSupplier clock) {
+    public DataHubSplitReader(
+            DataHubClient client,
+            DataHubSourceConfig config,
+            ReaderCounters counters,
+            SourceBacklog backlog,
+            LongSupplier clock) {
         this.backlog = backlog;
         this.client = client;
         this.config = config;
@@ -224,8 +229,9 @@ public final class DataHubSplitReader implements SplitReader<ShardRecord, ShardS
         if (change instanceof SplitsAddition) {
             for (ShardSplit split : change.splits()) {
                 if (split.isFinished()) continue;
-                shards.put(split.shardId(), new ShardFetchState(split, config.idleBackoffMaxMs(),
-                        config.retryBackoffMaxMs()));
+                shards.put(
+                        split.shardId(),
+                        new ShardFetchState(split, config.idleBackoffMaxMs(), config.retryBackoffMaxMs()));
             }
         } else if (change instanceof SplitsRemoval) {
             change.splits().forEach(s -> {

@@ -64,12 +64,14 @@ public final class ExpiredPositions {
 
     private void lost(String shardId, long firstLost, long firstRetained, long lostRecords, String context) {
         if (config.onExpiredPosition() == OnExpiredPosition.FAIL) {
-            throw new LostRecordsException(config.project(), config.topic(), shardId, firstLost, firstRetained, context);
+            throw new LostRecordsException(
+                    config.project(), config.topic(), shardId, firstLost, firstRetained, context);
         }
         counters.expiredPositionResets.inc();
         counters.expiredRecordsSkipped.inc(lostRecords);
-        LOG.warn("{} Continuing (datahub.on-expired-position=oldest): the lost records are skipped.",
-                LostRecordsException.describe(config.project(), config.topic(), shardId, firstLost, firstRetained,
-                        context));
+        LOG.warn(
+                "{} Continuing (datahub.on-expired-position=oldest): the lost records are skipped.",
+                LostRecordsException.describe(
+                        config.project(), config.topic(), shardId, firstLost, firstRetained, context));
     }
 }

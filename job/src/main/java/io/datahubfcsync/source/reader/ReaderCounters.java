@@ -36,9 +36,23 @@ public final class ReaderCounters {
         return c;
     }
 
-    public long retriedCalls() { return retriedCalls.getCount(); }
-    public long throttledCalls() { return throttledCalls.getCount(); }
-    public long expiredPositionResets() { return expiredPositionResets.getCount(); }
-    public long expiredRecordsSkipped() { return expiredRecordsSkipped.getCount(); }
-    public long credentialFailures() { return credentialFailures.getCount(); }
+    public long retriedCalls() {
+        return retriedCalls.getCount();
+    }
+
+    public long throttledCalls() {
+        return throttledCalls.getCount();
+    }
+
+    public long expiredPositionResets() {
+        return expiredPositionResets.getCount();
+    }
+
+    public long expiredRecordsSkipped() {
+        return expiredRecordsSkipped.getCount();
+    }
+
+    public long credentialFailures() {
+        return credentialFailures.getCount();
+    }
 }

@@ -14,18 +14,6 @@ import io.datahubfcsync.datahub.ShardNotFoundException;
 import io.datahubfcsync.datahub.ShardSealedException;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
-import io.datahubfcsync.datahub.CursorPosition;
-import io.datahubfcsync.datahub.DataHubAuthException;
-import io.datahubfcsync.datahub.DataHubClient;
-import io.datahubfcsync.datahub.DataHubException;
-import io.datahubfcsync.datahub.DataHubFatalException;
-import io.datahubfcsync.datahub.DataHubRetryableException;
-import io.datahubfcsync.datahub.ExpiredCursorException;
-import io.datahubfcsync.datahub.PositionOutOfRangeException;
-import io.datahubfcsync.datahub.RecordBatch;
-import io.datahubfcsync.datahub.ShardCursor;
-import io.datahubfcsync.datahub.ShardNotFoundException;
-import io.datahubfcsync.datahub.ShardSealedException;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
@@ -89,7 +77,10 @@ final class ShardFetch {
             if (batch.isEmpty()) {
                 if (batch.nextCursor() != null) shard.at.cursor = batch.nextCursor();
                 if (stopTimeReached(shard, now)) {
-                    finish(shard, "has no record before the stop time " + config.stopAtMs().getAsLong());
+                    finish(
+                            shard,
+                            "has no record before the stop time "
+                                    + config.stopAtMs().getAsLong());
                 } else {
                     long paced = shard.pace.pauseAfterEmptyMs(now);
                     shard.nextAttemptAtMs = now + (paced >= 0 ? paced : shard.idle.nextDelayMs());
@@ -103,8 +94,8 @@ final class ShardFetch {
             }
             shard.idle.reset();
             // a shard with more data is read again at once; one caught up when its next record is due
-            shard.nextAttemptAtMs = clock.getAsLong() + shard.pace.pauseAfterDataMs(batch.records().size(),
-                    config.fetchMaxRecords());
+            shard.nextAttemptAtMs = clock.getAsLong()
+                    + shard.pace.pauseAfterDataMs(batch.records().size(), config.fetchMaxRecords());
             return taken;
         } catch (ShardSealedException e) {
             finish(shard, "is CLOSED and was read to its end (next sequence " + shard.at.position + ")");
@@ -113,8 +104,12 @@ final class ShardFetch {
             shard.at.cursor = null;
             shard.cursorRejections++;
             shard.nextAttemptAtMs = shard.cursorRejections > 1 ? now + shard.retry.nextDelayMs() : now;
-            LOG.info("Cursor of shard {} of {} rejected, re-seeking {}: {}", shard.shardId, topicName,
-                    shard.at.position, e.getMessage());
+            LOG.info(
+                    "Cursor of shard {} of {} rejected, re-seeking {}: {}",
+                    shard.shardId,
+                    topicName,
+                    shard.at.position,
+                    e.getMessage());
         } catch (ShardNotFoundException e) {
             shardNotFound(shard, now, e);
         } catch (DataHubRetryableException e) {
@@ -143,13 +138,18 @@ final class ShardFetch {
                     if (p.value() > now - CLOCK_SKEW_TOLERANCE_MS) {
                         return null;
                     }
-                    LOG.info("Start time {} of shard {} of {} is before DataHub's retention; reading from OLDEST",
-                            p.value(), shard.shardId, topicName);
+                    LOG.info(
+                            "Start time {} of shard {} of {} is before DataHub's retention; reading from OLDEST",
+                            p.value(),
+                            shard.shardId,
+                            topicName);
                     shard.at.position = CursorPosition.oldest();
                     return client.cursorAt(shard.shardId, CursorPosition.oldest());
                 default:
-                    throw new DataHubRetryableException(DataHubRetryableException.Kind.SERVER_ERROR,
-                            "DataHub rejected " + p + " for shard " + shard.shardId + " of " + topicName, e);
+                    throw new DataHubRetryableException(
+                            DataHubRetryableException.Kind.SERVER_ERROR,
+                            "DataHub rejected " + p + " for shard " + shard.shardId + " of " + topicName,
+                            e);
             }
         }
     }
@@ -179,14 +179,20 @@ final class ShardFetch {
             long next = shard.at.nextSequenceOrMinusOne();
             long firstLost = Math.max(0, next);
             long knownLost = shard.knownLatestSequence >= firstLost ? shard.knownLatestSequence - firstLost + 1 : 0;
-            expired.lostWithShard(shard.shardId, firstLost, knownLost,
+            expired.lostWithShard(
+                    shard.shardId,
+                    firstLost,
+                    knownLost,
                     "no longer listed by DataHub: the shard and its records were deleted while this job read it");
             finish(shard, "no longer exists");
             return;
         }
-        throw new DataHubFatalException(DataHubFatalException.Reason.SHARD_GONE, "Shard " + shard.shardId + " of "
-                + topicName + " is listed by DataHub but every read has answered 'shard not found' for "
-                + (now - shard.notFoundSinceMs) + " ms: " + e.getMessage(), e);
+        throw new DataHubFatalException(
+                DataHubFatalException.Reason.SHARD_GONE,
+                "Shard " + shard.shardId + " of "
+                        + topicName + " is listed by DataHub but every read has answered 'shard not found' for "
+                        + (now - shard.notFoundSinceMs) + " ms: " + e.getMessage(),
+                e);
     }
 
     private void retryLater(ShardFetchState shard, long now, DataHubException e) {
@@ -198,14 +204,22 @@ final class ShardFetch {
         }
         int attempts = shard.retry.attempts();
         if (attempts == 1 || attempts % 10 == 0) {
-            LOG.warn("Reading shard {} of {} failed (attempt {}), retrying in {} ms: {}", shard.shardId, topicName,
-                    attempts, delay, e.getMessage());
+            LOG.warn(
+                    "Reading shard {} of {} failed (attempt {}), retrying in {} ms: {}",
+                    shard.shardId,
+                    topicName,
+                    attempts,
+                    delay,
+                    e.getMessage());
         }
     }
 
     private void recovered(ShardFetchState shard) {
         if (shard.retry.attempts() > 0) {
-            LOG.info("Reading shard {} of {} works again after {} failed attempts", shard.shardId, topicName,
+            LOG.info(
+                    "Reading shard {} of {} works again after {} failed attempts",
+                    shard.shardId,
+                    topicName,
                     shard.retry.attempts());
             shard.retry.reset();
         }

@@ -15,11 +15,13 @@ final class ShardFetchState {
     final String shardId;
     /** Position, cursor and last sequence read. */
     final ShardReadCursor at;
+
     long nextAttemptAtMs;
     /** When DataHub first answered NoSuchShard in the current streak, -1 if not. */
     long notFoundSinceMs = -1;
     /** Consecutive cursor rejections; a second one in a row waits instead of re-seeking at once. */
     int cursorRejections;
+
     boolean finished;
     /** The shard's newest sequence as DataHub last reported it, -1 if unknown. */
     long knownLatestSequence = -1;
@@ -29,6 +31,7 @@ final class ShardFetchState {
     final List<String> awaitedParents;
     /** The START marker still has to go out before the shard's first record. */
     boolean startMarkerDue;
+
     final Backoff idle;
     final Backoff retry;
     /** How fast records arrive, to poll a busy shard at their pace rather than by {@link #idle}. */

@@ -14,15 +14,6 @@ import io.datahubfcsync.retry.Backoff;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.source.config.SourceOptions;
-import io.datahubfcsync.datahub.CursorPosition;
-import io.datahubfcsync.datahub.DataHubClient;
-import io.datahubfcsync.datahub.DataHubFatalException;
-import io.datahubfcsync.datahub.DataHubRetryableException;
-import io.datahubfcsync.datahub.ExpiredCursorException;
-import io.datahubfcsync.datahub.PositionOutOfRangeException;
-import io.datahubfcsync.datahub.RecordBatch;
-import io.datahubfcsync.datahub.ShardNotFoundException;
-import io.datahubfcsync.datahub.ShardSealedException;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -82,34 +73,43 @@ public final class ShardRangeReader implements AutoCloseable {
 
     /** A reader with its own client (built from the config's factory) and counters registered nowhere. */
     public static ShardRangeReader open(DataHubSourceConfig config, String shardId, long firstSequence) {
-        return new ShardRangeReader(config.clientFactory().create(), true, config, ReaderCounters.unregistered(),
-                shardId, firstSequence);
+        return new ShardRangeReader(
+                config.clientFactory().create(), true, config, ReaderCounters.unregistered(), shardId, firstSequence);
     }
 
     /** A reader with its own client, counting skipped records in {@code counters}. */
-    public static ShardRangeReader open(DataHubSourceConfig config, ReaderCounters counters, String shardId,
-                                        long firstSequence) {
+    public static ShardRangeReader open(
+            DataHubSourceConfig config, ReaderCounters counters, String shardId, long firstSequence) {
         return new ShardRangeReader(config.clientFactory().create(), true, config, counters, shardId, firstSequence);
     }
 
     /** A reader over a client the caller owns (and closes). */
-    public ShardRangeReader(DataHubClient client, DataHubSourceConfig config, ReaderCounters counters,
-                            String shardId, long firstSequence) {
+    public ShardRangeReader(
+            DataHubClient client,
+            DataHubSourceConfig config,
+            ReaderCounters counters,
+            String shardId,
+            long firstSequence) {
         this(client, false, config, counters, shardId, firstSequence);
     }
 
-    private ShardRangeReader(DataHubClient client, boolean ownsClient, DataHubSourceConfig config,
-                             ReaderCounters counters, String shardId, long firstSequence) {
+    private ShardRangeReader(
+            DataHubClient client,
+            boolean ownsClient,
+            DataHubSourceConfig config,
+            ReaderCounters counters,
+            String shardId,
+            long firstSequence) {
         if (firstSequence < 0) {
-            throw new IllegalArgumentException("A re-read of shard " + shardId + " starts at a sequence >= 0, got "
-                    + firstSequence);
+            throw new IllegalArgumentException(
+                    "A re-read of shard " + shardId + " starts at a sequence >= 0, got " + firstSequence);
         }
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
         this.config = config;
         this.expired = new ExpiredPositions(client, config, counters);
-        this.at = new ShardReadCursor(Objects.requireNonNull(shardId, "shardId"),
-                CursorPosition.sequence(firstSequence), firstSequence - 1);
+        this.at = new ShardReadCursor(
+                Objects.requireNonNull(shardId, "shardId"), CursorPosition.sequence(firstSequence), firstSequence - 1);
         this.idle = new Backoff(Math.min(20, config.idleBackoffMaxMs()), config.idleBackoffMaxMs(), 0);
         this.retry = new Backoff(100, config.retryBackoffMaxMs(), 0.2);
     }
@@ -174,8 +174,14 @@ public final class ShardRangeReader implements AutoCloseable {
         } catch (DataHubRetryableException e) {
             long delay = retry.nextDelayMs();
             if (retry.attempts() == 1 || retry.attempts() % 10 == 0) {
-                LOG.warn("Re-reading shard {} of {}/{} failed (attempt {}), retrying in {} ms: {}", at.shardId,
-                        config.project(), config.topic(), retry.attempts(), delay, e.getMessage());
+                LOG.warn(
+                        "Re-reading shard {} of {}/{} failed (attempt {}), retrying in {} ms: {}",
+                        at.shardId,
+                        config.project(),
+                        config.topic(),
+                        retry.attempts(),
+                        delay,
+                        e.getMessage());
             }
             return new Batch(List.of(), skipped, false, delay);
         }
@@ -189,11 +195,18 @@ public final class ShardRangeReader implements AutoCloseable {
             return new Batch(List.of(), skipped, false, retry.nextDelayMs());
         }
         if (client.listShards().stream().anyMatch(s -> s.shardId().equals(at.shardId))) {
-            throw new DataHubFatalException(DataHubFatalException.Reason.SHARD_GONE, "Shard " + at.shardId + " of "
-                    + config.project() + "/" + config.topic() + " is listed by DataHub but every re-read has answered"
-                    + " 'shard not found' for " + (now - notFoundSinceMs) + " ms: " + e.getMessage(), e);
+            throw new DataHubFatalException(
+                    DataHubFatalException.Reason.SHARD_GONE,
+                    "Shard " + at.shardId + " of "
+                            + config.project() + "/" + config.topic()
+                            + " is listed by DataHub but every re-read has answered"
+                            + " 'shard not found' for " + (now - notFoundSinceMs) + " ms: " + e.getMessage(),
+                    e);
         }
-        expired.lostWithShard(at.shardId, at.position.value(), 0,
+        expired.lostWithShard(
+                at.shardId,
+                at.position.value(),
+                0,
                 "no longer listed by DataHub: the shard and its records were deleted before delivery re-read them");
         ended = true;
         return new Batch(List.of(), skipped, true, 0);

@@ -37,7 +37,8 @@ final class ShardReadMetrics {
         Registered r = new Registered(ShardMetricGroup.open(readerGroup, shardId));
         MetricGroup g = r.group.group();
         g.gauge(MetricNames.SourceShard.READ_SEQUENCE, () -> r.progress == null ? -1L : r.progress.lastSequence());
-        g.gauge(MetricNames.SourceShard.MILLIS_BEHIND_LATEST,
+        g.gauge(
+                MetricNames.SourceShard.MILLIS_BEHIND_LATEST,
                 () -> r.progress == null ? -1L : r.progress.millisBehindLatest());
         return r;
     }

@@ -31,14 +31,26 @@ public final class ShardSplit implements SourceSplit {
     private final long lastReadSequence;
     private final boolean endMarkerSent;
 
-    public ShardSplit(String shardId, List<String> parentIds, String beginHashKey, String endHashKey,
-                      CursorPosition position, boolean finished) {
+    public ShardSplit(
+            String shardId,
+            List<String> parentIds,
+            String beginHashKey,
+            String endHashKey,
+            CursorPosition position,
+            boolean finished) {
         this(shardId, parentIds, beginHashKey, endHashKey, position, finished, List.of(), -1L, true);
     }
 
-    public ShardSplit(String shardId, List<String> parentIds, String beginHashKey, String endHashKey,
-                      CursorPosition position, boolean finished, List<String> awaitedParents,
-                      long lastReadSequence, boolean endMarkerSent) {
+    public ShardSplit(
+            String shardId,
+            List<String> parentIds,
+            String beginHashKey,
+            String endHashKey,
+            CursorPosition position,
+            boolean finished,
+            List<String> awaitedParents,
+            long lastReadSequence,
+            boolean endMarkerSent) {
         this.shardId = Objects.requireNonNull(shardId, "shardId");
         this.parentIds = parentIds == null ? List.of() : List.copyOf(parentIds);
         this.beginHashKey = beginHashKey == null ? "" : beginHashKey;
@@ -62,47 +74,106 @@ public final class ShardSplit implements SourceSplit {
         return shardId;
     }
 
-    public String shardId() { return shardId; }
-    public List<String> parentIds() { return parentIds; }
-    public String beginHashKey() { return beginHashKey; }
-    public String endHashKey() { return endHashKey; }
+    public String shardId() {
+        return shardId;
+    }
+
+    public List<String> parentIds() {
+        return parentIds;
+    }
+
+    public String beginHashKey() {
+        return beginHashKey;
+    }
+
+    public String endHashKey() {
+        return endHashKey;
+    }
     /** Where reading continues: OLDEST, SEQUENCE (the next sequence) or SYSTEM_TIME. */
-    public CursorPosition position() { return position; }
-    public boolean isFinished() { return finished; }
+    public CursorPosition position() {
+        return position;
+    }
+
+    public boolean isFinished() {
+        return finished;
+    }
     /** The parents whose records are all delivered before any record of this shard; empty for none. */
-    public List<String> awaitedParents() { return awaitedParents; }
+    public List<String> awaitedParents() {
+        return awaitedParents;
+    }
     /** The last sequence this job read of the shard, -1 if none. */
-    public long lastReadSequence() { return lastReadSequence; }
+    public long lastReadSequence() {
+        return lastReadSequence;
+    }
     /** For a finished split: whether its END marker was emitted (false only for state of an older release). */
-    public boolean endMarkerSent() { return endMarkerSent; }
+    public boolean endMarkerSent() {
+        return endMarkerSent;
+    }
 
     public ShardSplit withPosition(CursorPosition newPosition) {
-        return new ShardSplit(shardId, parentIds, beginHashKey, endHashKey, newPosition, finished, awaitedParents,
-                lastReadSequence, endMarkerSent);
+        return new ShardSplit(
+                shardId,
+                parentIds,
+                beginHashKey,
+                endHashKey,
+                newPosition,
+                finished,
+                awaitedParents,
+                lastReadSequence,
+                endMarkerSent);
     }
 
     /** After reading: the next position and the last sequence read. */
     public ShardSplit withProgress(CursorPosition newPosition, long newLastReadSequence) {
-        return new ShardSplit(shardId, parentIds, beginHashKey, endHashKey, newPosition, finished, awaitedParents,
-                newLastReadSequence, endMarkerSent);
+        return new ShardSplit(
+                shardId,
+                parentIds,
+                beginHashKey,
+                endHashKey,
+                newPosition,
+                finished,
+                awaitedParents,
+                newLastReadSequence,
+                endMarkerSent);
     }
 
     public ShardSplit withAwaitedParents(List<String> parents) {
-        return new ShardSplit(shardId, parentIds, beginHashKey, endHashKey, position, finished, parents,
-                lastReadSequence, endMarkerSent);
+        return new ShardSplit(
+                shardId,
+                parentIds,
+                beginHashKey,
+                endHashKey,
+                position,
+                finished,
+                parents,
+                lastReadSequence,
+                endMarkerSent);
     }
 
     public ShardSplit asFinished() {
-        return new ShardSplit(shardId, parentIds, beginHashKey, endHashKey, position, true, awaitedParents,
-                lastReadSequence, endMarkerSent);
+        return new ShardSplit(
+                shardId,
+                parentIds,
+                beginHashKey,
+                endHashKey,
+                position,
+                true,
+                awaitedParents,
+                lastReadSequence,
+                endMarkerSent);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ShardSplit s && s.shardId.equals(shardId) && s.parentIds.equals(parentIds)
-                && s.beginHashKey.equals(beginHashKey) && s.endHashKey.equals(endHashKey)
-                && s.position.equals(position) && s.finished == finished
-                && s.awaitedParents.equals(awaitedParents) && s.lastReadSequence == lastReadSequence
+        return o instanceof ShardSplit s
+                && s.shardId.equals(shardId)
+                && s.parentIds.equals(parentIds)
+                && s.beginHashKey.equals(beginHashKey)
+                && s.endHashKey.equals(endHashKey)
+                && s.position.equals(position)
+                && s.finished == finished
+                && s.awaitedParents.equals(awaitedParents)
+                && s.lastReadSequence == lastReadSequence
                 && s.endMarkerSent == endMarkerSent;
     }
 

@@ -50,8 +50,9 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         return switch (version) {
             case 1 -> readV1(in);
             case 2 -> readV2(in);
-            default -> throw new IOException("Unknown DataHub shard split version " + version
-                    + " (this release reads 1 and 2); the checkpoint was written by a newer release of the job");
+            default ->
+                throw new IOException("Unknown DataHub shard split version " + version
+                        + " (this release reads 1 and 2); the checkpoint was written by a newer release of the job");
         };
     }
 
@@ -81,16 +82,32 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         for (int i = 0; i < awaitedCount; i++) awaited.add(in.readUTF());
         long lastRead = in.readLong();
         boolean endMarkerSent = in.readBoolean();
-        return new ShardSplit(v1.shardId(), v1.parentIds(), v1.beginHashKey(), v1.endHashKey(), v1.position(),
-                v1.isFinished(), awaited, lastRead, endMarkerSent);
+        return new ShardSplit(
+                v1.shardId(),
+                v1.parentIds(),
+                v1.beginHashKey(),
+                v1.endHashKey(),
+                v1.position(),
+                v1.isFinished(),
+                awaited,
+                lastRead,
+                endMarkerSent);
     }
 
     static ShardSplit readV1(DataInputView in) throws IOException {
         ShardSplit v1 = readV1Fields(in);
         CursorPosition p = v1.position();
         long lastRead = p.kind() == CursorPosition.Kind.SEQUENCE ? p.value() - 1 : -1;
-        return new ShardSplit(v1.shardId(), v1.parentIds(), v1.beginHashKey(), v1.endHashKey(), p, v1.isFinished(),
-                List.of(), lastRead, !v1.isFinished());
+        return new ShardSplit(
+                v1.shardId(),
+                v1.parentIds(),
+                v1.beginHashKey(),
+                v1.endHashKey(),
+                p,
+                v1.isFinished(),
+                List.of(),
+                lastRead,
+                !v1.isFinished());
     }
 
     private static ShardSplit readV1Fields(DataInputView in) throws IOException {

@@ -1,5 +1,6 @@
 package io.datahubfcsync.cluster.testjob;
 
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -7,8 +8,6 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.ParameterTool;
-
-import java.util.Set;
 
 /**
  * The smallest job that exercises what the harness must show on a real cluster: a checkpointed source whose position
@@ -22,6 +21,7 @@ public final class SequenceCountingJob {
     public static final String COUNTING_NAME = "counting";
     /** 16 keys, so every subtask of parallelism 2 and 3 owns some (4 keys all hash to one subtask). */
     public static final int KEYS = 16;
+
     private static final Set<String> VALID_PARAMETERS = Set.of("rate");
 
     private SequenceCountingJob() {}
@@ -39,10 +39,16 @@ public final class SequenceCountingJob {
         // values 0, 1, 2, ... in order from one reader: after a restore the first value shows where it resumed
         DataGeneratorSource<Long> source = new DataGeneratorSource<>(
                 index -> index, Long.MAX_VALUE, RateLimiterStrategy.perSecond(ratePerSecond), Types.LONG);
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME).uid(SOURCE_NAME).setParallelism(1)
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME)
+                .uid(SOURCE_NAME)
+                .setParallelism(1)
                 .keyBy(value -> value % KEYS)
-                .process(new CountingFunction()).name(COUNTING_NAME).uid(COUNTING_NAME)
-                .sinkTo(new DiscardingSink<>()).name("discard").uid("discard");
+                .process(new CountingFunction())
+                .name(COUNTING_NAME)
+                .uid(COUNTING_NAME)
+                .sinkTo(new DiscardingSink<>())
+                .name("discard")
+                .uid("discard");
         env.execute("harness sequence counting");
     }
 }

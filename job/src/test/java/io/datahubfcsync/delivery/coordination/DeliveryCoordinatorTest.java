@@ -80,16 +80,20 @@ class DeliveryCoordinatorTest {
     void aStatusRequestCollectsEverySubtasksShardsAndListsFinishedShardsNoSubtaskHolds() throws Exception {
         start();
         coordinator.handleEventFromOperator(0, 0, new ShardDeliveredEvent("0"));
-        CompletableFuture<CoordinationResponse> answer = coordinator.handleCoordinationRequest(new ShardStatusRequest());
+        CompletableFuture<CoordinationResponse> answer =
+                coordinator.handleCoordinationRequest(new ShardStatusRequest());
         long id = ((StatusQueryEvent) subtasks[0].last()).requestId();
         assertThat(answer).isNotDone();
-        coordinator.handleEventFromOperator(0, 0, new StatusReportEvent(id, List.of(status("10", 0, ShardState.SUSPENDED))));
+        coordinator.handleEventFromOperator(
+                0, 0, new StatusReportEvent(id, List.of(status("10", 0, ShardState.SUSPENDED))));
         assertThat(answer).as("subtask 1 has not answered").isNotDone();
-        coordinator.handleEventFromOperator(1, 0, new StatusReportEvent(id, List.of(status("2", 1, ShardState.RUNNING))));
+        coordinator.handleEventFromOperator(
+                1, 0, new StatusReportEvent(id, List.of(status("2", 1, ShardState.RUNNING))));
 
         ShardStatusResponse response = (ShardStatusResponse) answer.get(5, TimeUnit.SECONDS);
         assertThat(response.shards()).extracting(ShardStatus::shardId).containsExactly("0", "2", "10");
-        assertThat(response.shards()).extracting(ShardStatus::state)
+        assertThat(response.shards())
+                .extracting(ShardStatus::state)
                 .containsExactly(ShardState.FINISHED, ShardState.RUNNING, ShardState.SUSPENDED);
         assertThat(response.subtasksNotAnswering()).isEmpty();
     }
@@ -97,9 +101,11 @@ class DeliveryCoordinatorTest {
     @Test
     void aSubtaskThatFailsIsNotWaitedForAndIsNamed() throws Exception {
         start();
-        CompletableFuture<CoordinationResponse> answer = coordinator.handleCoordinationRequest(new ShardStatusRequest());
+        CompletableFuture<CoordinationResponse> answer =
+                coordinator.handleCoordinationRequest(new ShardStatusRequest());
         long id = ((StatusQueryEvent) subtasks[0].last()).requestId();
-        coordinator.handleEventFromOperator(0, 0, new StatusReportEvent(id, List.of(status("1", 0, ShardState.RUNNING))));
+        coordinator.handleEventFromOperator(
+                0, 0, new StatusReportEvent(id, List.of(status("1", 0, ShardState.RUNNING))));
         coordinator.executionAttemptFailed(1, 0, new RuntimeException("TaskManager lost"));
 
         ShardStatusResponse response = (ShardStatusResponse) answer.get(5, TimeUnit.SECONDS);
@@ -109,22 +115,25 @@ class DeliveryCoordinatorTest {
     @Test
     void aResumeSaysWhichShardsResumedAndWhichWereNotSuspended() throws Exception {
         start();
-        CompletableFuture<CoordinationResponse> answer = coordinator.handleCoordinationRequest(ResumeRequest.shard("3"));
+        CompletableFuture<CoordinationResponse> answer =
+                coordinator.handleCoordinationRequest(ResumeRequest.shard("3"));
         ResumeCommandEvent command = (ResumeCommandEvent) subtasks[1].last();
         assertThat(command.shardId()).isEqualTo("3");
         coordinator.handleEventFromOperator(0, 0, new ResumeReportEvent(command.requestId(), List.of(), Map.of()));
-        coordinator.handleEventFromOperator(1, 0,
-                new ResumeReportEvent(command.requestId(), List.of(), Map.of("3", ShardState.RUNNING)));
+        coordinator.handleEventFromOperator(
+                1, 0, new ResumeReportEvent(command.requestId(), List.of(), Map.of("3", ShardState.RUNNING)));
 
         ResumeResponse response = (ResumeResponse) answer.get(5, TimeUnit.SECONDS);
         assertThat(response.resumed()).isEmpty();
         assertThat(response.summary()).isEqualTo("shard 3 is running, not suspended: nothing changed");
 
-        CompletableFuture<CoordinationResponse> unknown = coordinator.handleCoordinationRequest(ResumeRequest.shard("77"));
+        CompletableFuture<CoordinationResponse> unknown =
+                coordinator.handleCoordinationRequest(ResumeRequest.shard("77"));
         long id = ((ResumeCommandEvent) subtasks[0].last()).requestId();
         coordinator.handleEventFromOperator(0, 0, new ResumeReportEvent(id, List.of(), Map.of()));
         coordinator.handleEventFromOperator(1, 0, new ResumeReportEvent(id, List.of(), Map.of()));
-        assertThat(((ResumeResponse) unknown.get(5, TimeUnit.SECONDS)).summary()).isEqualTo("no subtask holds shard 77");
+        assertThat(((ResumeResponse) unknown.get(5, TimeUnit.SECONDS)).summary())
+                .isEqualTo("no subtask holds shard 77");
     }
 
     private static ShardStatus status(String shard, int subtask, ShardState state) {

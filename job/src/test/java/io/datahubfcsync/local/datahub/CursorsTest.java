@@ -20,7 +20,9 @@ class CursorsTest {
     @Test
     void aCursorOfAnotherShardOrTopicIsInvalid() {
         String c = Cursors.encode(7, 3, 42);
-        assertThatThrownBy(() -> Cursors.decode(c, 7, 4)).isInstanceOf(ServiceError.class).hasMessageContaining(c);
+        assertThatThrownBy(() -> Cursors.decode(c, 7, 4))
+                .isInstanceOf(ServiceError.class)
+                .hasMessageContaining(c);
         assertThatThrownBy(() -> Cursors.decode(c, 8, 3)).isInstanceOf(ServiceError.class);
         for (String bad : new String[] {"", "x", "30" + "z".repeat(30), c.substring(1), c + "0"}) {
             assertThatThrownBy(() -> Cursors.decode(bad, 7, 3))

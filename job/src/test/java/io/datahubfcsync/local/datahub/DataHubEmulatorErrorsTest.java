@@ -48,14 +48,20 @@ class DataHubEmulatorErrorsTest {
         DatahubClient c = SdkClients.client(emulator, protocol);
         assertThatThrownBy(() -> c.getTopic("no_such_project", "t"))
                 .isInstanceOf(ResourceNotFoundException.class)
-                .satisfies(e -> assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("NoSuchProject"));
+                .satisfies(e ->
+                        assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("NoSuchProject"));
         assertThatThrownBy(() -> c.listShard(P, "missing"))
                 .isInstanceOf(ResourceNotFoundException.class)
-                .satisfies(e -> assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("NoSuchTopic"))
-                .satisfies(e -> assertThat(((DatahubClientException) e).getHttpStatus()).isEqualTo(404))
-                .satisfies(e -> assertThat(((DatahubClientException) e).getRequestId()).isNotBlank());
-        assertThatThrownBy(() -> c.getCursor(P, "t", "7", CursorType.OLDEST)).isInstanceOf(ShardNotFoundException.class);
-        assertThatThrownBy(() -> c.getRecords(P, "t", "7", cursor(c, 0), 10)).isInstanceOf(ShardNotFoundException.class);
+                .satisfies(e ->
+                        assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("NoSuchTopic"))
+                .satisfies(e ->
+                        assertThat(((DatahubClientException) e).getHttpStatus()).isEqualTo(404))
+                .satisfies(e ->
+                        assertThat(((DatahubClientException) e).getRequestId()).isNotBlank());
+        assertThatThrownBy(() -> c.getCursor(P, "t", "7", CursorType.OLDEST))
+                .isInstanceOf(ShardNotFoundException.class);
+        assertThatThrownBy(() -> c.getRecords(P, "t", "7", cursor(c, 0), 10))
+                .isInstanceOf(ShardNotFoundException.class);
     }
 
     @ParameterizedTest
@@ -67,7 +73,8 @@ class DataHubEmulatorErrorsTest {
         for (String bad : List.of("garbage", foreign)) {
             assertThatThrownBy(() -> c.getRecords(P, "t", "0", bad, 10))
                     .isInstanceOf(InvalidParameterException.class)
-                    .satisfies(e -> assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("InvalidCursor"));
+                    .satisfies(e -> assertThat(((DatahubClientException) e).getErrorCode())
+                            .isEqualTo("InvalidCursor"));
         }
     }
 
@@ -82,14 +89,17 @@ class DataHubEmulatorErrorsTest {
                 .isInstanceOf(SeekOutOfRangeException.class);
         assertThatThrownBy(() -> c.getRecords(P, "t", "0", atZero, 10))
                 .isInstanceOf(InvalidParameterException.class)
-                .satisfies(e -> assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("InvalidCursor"));
+                .satisfies(e ->
+                        assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("InvalidCursor"));
         assertThat(c.getCursor(P, "t", "0", CursorType.OLDEST).getSequence()).isEqualTo(2);
         assertThat(c.getRecords(P, "t", "0", cursor(c, 2), 10).getRecords())
-                .extracting(RecordEntry::getSequence).containsExactly(2L);
+                .extracting(RecordEntry::getSequence)
+                .containsExactly(2L);
         // beyond one past the latest, and a time in the future, are out of range too
         assertThatThrownBy(() -> c.getCursor(P, "t", "0", CursorType.SEQUENCE, 4))
                 .isInstanceOf(SeekOutOfRangeException.class);
-        assertThatThrownBy(() -> c.getCursor(P, "t", "0", CursorType.SYSTEM_TIME, System.currentTimeMillis() + 3_600_000))
+        assertThatThrownBy(
+                        () -> c.getCursor(P, "t", "0", CursorType.SYSTEM_TIME, System.currentTimeMillis() + 3_600_000))
                 .isInstanceOf(SeekOutOfRangeException.class);
     }
 
@@ -101,10 +111,13 @@ class DataHubEmulatorErrorsTest {
         c.splitShard(P, "t", "0");
 
         var rest = c.getRecords(P, "t", "0", start, 10);
-        assertThat(rest.getRecordCount()).as("a CLOSED shard still serves its records").isEqualTo(3);
+        assertThat(rest.getRecordCount())
+                .as("a CLOSED shard still serves its records")
+                .isEqualTo(3);
         assertThatThrownBy(() -> c.getRecords(P, "t", "0", rest.getNextCursor(), 10))
                 .isInstanceOf(ShardSealedException.class)
-                .satisfies(e -> assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("InvalidShardOperation"));
+                .satisfies(e ->
+                        assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("InvalidShardOperation"));
 
         RecordEntry toClosed = blob("late");
         toClosed.setShardId("0");
@@ -119,12 +132,14 @@ class DataHubEmulatorErrorsTest {
     @Test
     void wrongSecretUnknownKeyAndMissingStsTokenAreUnauthorized() {
         for (DataHubProtocol protocol : DataHubProtocol.values()) {
-            DatahubClient wrongSecret = SdkClients.client(emulator, protocol,
-                    new AliyunAccount(DataHubEmulator.TEST_ACCESS_KEY_ID, "not-the-secret"));
+            DatahubClient wrongSecret = SdkClients.client(
+                    emulator, protocol, new AliyunAccount(DataHubEmulator.TEST_ACCESS_KEY_ID, "not-the-secret"));
             assertThatThrownBy(() -> wrongSecret.getTopic(P, "t"))
                     .isInstanceOf(AuthorizationFailureException.class)
-                    .satisfies(e -> assertThat(((DatahubClientException) e).getHttpStatus()).isEqualTo(401))
-                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-secret")
+                    .satisfies(e -> assertThat(((DatahubClientException) e).getHttpStatus())
+                            .isEqualTo(401))
+                    .satisfies(e -> assertThat(e.getMessage())
+                            .doesNotContain("not-the-secret")
                             .doesNotContain(DataHubEmulator.TEST_ACCESS_KEY_SECRET));
             assertThatThrownBy(() -> wrongSecret.getRecords(P, "t", "0", "x", 1))
                     .isInstanceOf(AuthorizationFailureException.class);
@@ -133,14 +148,14 @@ class DataHubEmulatorErrorsTest {
         }
 
         emulator.acceptStsCredentials("STS.key", "sts-secret", "token-1");
-        DatahubClient sts = SdkClients.client(emulator, DataHubProtocol.PROTOBUF,
-                new AliyunAccount("STS.key", "sts-secret", "token-1"));
+        DatahubClient sts = SdkClients.client(
+                emulator, DataHubProtocol.PROTOBUF, new AliyunAccount("STS.key", "sts-secret", "token-1"));
         assertThat(sts.listShard(P, "t").getShards()).hasSize(1);
-        DatahubClient staleToken = SdkClients.client(emulator, DataHubProtocol.PROTOBUF,
-                new AliyunAccount("STS.key", "sts-secret", "token-0"));
+        DatahubClient staleToken = SdkClients.client(
+                emulator, DataHubProtocol.PROTOBUF, new AliyunAccount("STS.key", "sts-secret", "token-0"));
         assertThatThrownBy(() -> staleToken.listShard(P, "t")).isInstanceOf(AuthorizationFailureException.class);
-        DatahubClient noToken = SdkClients.client(emulator, DataHubProtocol.PROTOBUF,
-                new AliyunAccount("STS.key", "sts-secret"));
+        DatahubClient noToken =
+                SdkClients.client(emulator, DataHubProtocol.PROTOBUF, new AliyunAccount("STS.key", "sts-secret"));
         assertThatThrownBy(() -> noToken.listShard(P, "t")).isInstanceOf(AuthorizationFailureException.class);
 
         emulator.revokeCredentials("STS.key");
@@ -149,7 +164,8 @@ class DataHubEmulatorErrorsTest {
 
     @Test
     void anEmulatorWithoutTheTestPairRejectsIt() {
-        try (DataHubEmulator strict = DataHubEmulator.builder().withoutTestCredentials().start()) {
+        try (DataHubEmulator strict =
+                DataHubEmulator.builder().withoutTestCredentials().start()) {
             strict.createProject(P);
             DatahubClient c = SdkClients.client(strict, DataHubProtocol.JSON);
             assertThatThrownBy(() -> c.listTopic(P)).isInstanceOf(AuthorizationFailureException.class);

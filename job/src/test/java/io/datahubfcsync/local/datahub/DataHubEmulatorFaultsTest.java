@@ -47,9 +47,11 @@ class DataHubEmulatorFaultsTest {
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> c.getRecords(P, "t", "0", cursor, 10))
                     .isInstanceOf(LimitExceededException.class)
-                    .satisfies(e -> assertThat(((DatahubClientException) e).getHttpStatus()).isEqualTo(429));
+                    .satisfies(e -> assertThat(((DatahubClientException) e).getHttpStatus())
+                            .isEqualTo(429));
             // other calls are not affected
-            assertThat(c.getCursor(P, "t", "0", CursorType.LATEST).getSequence()).isZero();
+            assertThat(c.getCursor(P, "t", "0", CursorType.LATEST).getSequence())
+                    .isZero();
         }
         assertThat(c.getRecords(P, "t", "0", cursor, 10).getRecordCount()).isEqualTo(1);
         assertThat(emulator.faults().pendingFailures()).isZero();
@@ -64,8 +66,10 @@ class DataHubEmulatorFaultsTest {
         emulator.faults().failNext(1, DataHubFault.INTERNAL_SERVER_ERROR);
         assertThatThrownBy(() -> c.listShard(P, "t"))
                 .isExactlyInstanceOf(DatahubClientException.class)
-                .satisfies(e -> assertThat(((DatahubClientException) e).getHttpStatus()).isEqualTo(500))
-                .satisfies(e -> assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("InternalServerError"));
+                .satisfies(e ->
+                        assertThat(((DatahubClientException) e).getHttpStatus()).isEqualTo(500))
+                .satisfies(e ->
+                        assertThat(((DatahubClientException) e).getErrorCode()).isEqualTo("InternalServerError"));
         assertThat(c.listShard(P, "t").getShards()).hasSize(1);
     }
 
@@ -85,8 +89,10 @@ class DataHubEmulatorFaultsTest {
         emulator.faults().failNext(3, DataHubFault.DROP_CONNECTION, DataHubAction.GET_RECORDS);
         assertThatThrownBy(() -> c.getRecords(P, "t", "0", cursor, 10))
                 .isExactlyInstanceOf(DatahubClientException.class)
-                .satisfies(e -> assertThat(((DatahubClientException) e).getHttpStatus()).isEqualTo(5001))
-                .satisfies(e -> assertThat(((DatahubClientException) e).getErrorCode()).isNull());
+                .satisfies(e ->
+                        assertThat(((DatahubClientException) e).getHttpStatus()).isEqualTo(5001))
+                .satisfies(e ->
+                        assertThat(((DatahubClientException) e).getErrorCode()).isNull());
         assertThat(emulator.calls().of(DataHubAction.GET_RECORDS)).isEqualTo(6);
         assertThat(emulator.faults().pendingFailures()).isZero();
         assertThat(c.getRecords(P, "t", "0", cursor, 10).getRecordCount()).isEqualTo(1);
@@ -118,7 +124,9 @@ class DataHubEmulatorFaultsTest {
                     .isInstanceOf(ShardNotFoundException.class);
         }
         assertThat(c.getCursor(P, "t", "1", CursorType.OLDEST).getSequence()).isZero();
-        assertThat(c.getCursor(P, "t", "0", CursorType.OLDEST).getSequence()).as("the parent is unaffected").isZero();
+        assertThat(c.getCursor(P, "t", "0", CursorType.OLDEST).getSequence())
+                .as("the parent is unaffected")
+                .isZero();
     }
 
     @Test
@@ -127,7 +135,8 @@ class DataHubEmulatorFaultsTest {
         emulator.faults().hideNewShardsAfterReshard(Duration.ofSeconds(5));
         emulator.splitShard(P, "t", "0");
         now.advance(4_999);
-        assertThatThrownBy(() -> c.getCursor(P, "t", "2", CursorType.OLDEST)).isInstanceOf(ShardNotFoundException.class);
+        assertThatThrownBy(() -> c.getCursor(P, "t", "2", CursorType.OLDEST))
+                .isInstanceOf(ShardNotFoundException.class);
         now.advance(1);
         assertThat(c.getCursor(P, "t", "2", CursorType.OLDEST).getSequence()).isZero();
     }

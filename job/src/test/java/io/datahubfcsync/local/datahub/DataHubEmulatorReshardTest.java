@@ -76,7 +76,8 @@ class DataHubEmulatorReshardTest {
         low.setHashKey("00000000000000000000000000000001");
         RecordEntry high = blob("high");
         high.setHashKey("80000000000000000000000000000000");
-        assertThat(c.putRecords(P, "t", List.of(low, high)).getFailedRecordCount()).isZero();
+        assertThat(c.putRecords(P, "t", List.of(low, high)).getFailedRecordCount())
+                .isZero();
 
         assertThat(readToEnd(c, "0")).containsExactly("before");
         assertThat(readAvailable(c, "1")).containsExactly("low");
@@ -120,7 +121,8 @@ class DataHubEmulatorReshardTest {
         DatahubClient c = SdkClients.client(emulator, DataHubProtocol.JSON);
         emulator.createTopic(P, "k", 2, null);
         assertThatThrownBy(() -> c.splitShard(P, "k", "0", "90000000000000000000000000000000"))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("key range");
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("key range");
         assertThat(emulator.shards(P, "k")).extracting(ShardSnapshot::state).containsOnly(ShardState.ACTIVE);
     }
 
@@ -133,11 +135,13 @@ class DataHubEmulatorReshardTest {
         StoredRecord last = emulator.appendBlob(P, "x", "1", "old-too".getBytes(UTF_8));
 
         // Both records are at or before the last one's time (the emulator's clock is the system clock here).
-        assertThat(emulator.expireOlderThan(Instant.ofEpochMilli(last.systemTime() + 1))).isEqualTo(2);
+        assertThat(emulator.expireOlderThan(Instant.ofEpochMilli(last.systemTime() + 1)))
+                .isEqualTo(2);
         for (String shard : List.of("0", "1")) {
             var oldest = c.getCursor(P, "x", shard, CursorType.OLDEST);
             assertThat(oldest.getSequence()).isEqualTo(1);
-            assertThat(c.getRecords(P, "x", shard, oldest.getCursor(), 10).getRecordCount()).isZero();
+            assertThat(c.getRecords(P, "x", shard, oldest.getCursor(), 10).getRecordCount())
+                    .isZero();
         }
         emulator.appendBlob(P, "x", "0", "new".getBytes(UTF_8));
         assertThat(readAvailable(c, "x", "0")).containsExactly("new");

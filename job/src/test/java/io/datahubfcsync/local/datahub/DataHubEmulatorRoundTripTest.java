@@ -37,6 +37,7 @@ class DataHubEmulatorRoundTripTest {
 
     /** A clock the test moves by hand, so system times and SYSTEM_TIME cursors are exact. */
     private final ManualClock now = new ManualClock(1_700_000_000_000L);
+
     private DataHubEmulator emulator;
 
     @BeforeEach
@@ -72,8 +73,8 @@ class DataHubEmulatorRoundTripTest {
         nulls.setField("f_integer", 0); // the only NOT NULL field
         nulls.setField("f_boolean", false);
 
-        PutRecordsResult put = client.putRecords(P, "tuples", List.of(entry(full, "0", Map.of("k", "v")),
-                entry(nulls, "0", Map.of())));
+        PutRecordsResult put = client.putRecords(
+                P, "tuples", List.of(entry(full, "0", Map.of("k", "v")), entry(nulls, "0", Map.of())));
         assertThat(put.getFailedRecordCount()).isZero();
 
         String cursor = client.getCursor(P, "tuples", "0", CursorType.OLDEST).getCursor();
@@ -93,8 +94,8 @@ class DataHubEmulatorRoundTripTest {
         assertThat(a.getField("f_string")).isEqualTo("héllo \"quoted\" 世界\n");
         assertThat(records.get(0).getAttributes()).containsExactly(Map.entry("k", "v"));
         TupleRecordData b = (TupleRecordData) records.get(1).getRecordData();
-        for (String f : List.of("f_bigint", "f_smallint", "f_tinyint", "f_double", "f_float", "f_decimal",
-                "f_timestamp", "f_string")) {
+        for (String f : List.of(
+                "f_bigint", "f_smallint", "f_tinyint", "f_double", "f_float", "f_decimal", "f_timestamp", "f_string")) {
             assertThat(b.getField(f)).as(f).isNull();
         }
         assertThat(b.getField("f_integer")).isEqualTo(0);
@@ -105,8 +106,16 @@ class DataHubEmulatorRoundTripTest {
         assertThat(got.getLatestSequence()).isEqualTo(1);
         assertThat(got.getLatestTime()).isEqualTo(now.millis());
         assertThat(emulator.records(P, "tuples", "0").get(0).tuple())
-                .containsExactly(String.valueOf(Long.MIN_VALUE), String.valueOf(Integer.MAX_VALUE), "-32768", "127",
-                        "1.5E300", "2.25", "-12345678901234567890.000000001", "true", "1700000000123456",
+                .containsExactly(
+                        String.valueOf(Long.MIN_VALUE),
+                        String.valueOf(Integer.MAX_VALUE),
+                        "-32768",
+                        "127",
+                        "1.5E300",
+                        "2.25",
+                        "-12345678901234567890.000000001",
+                        "true",
+                        "1700000000123456",
                         "héllo \"quoted\" 世界\n");
     }
 
@@ -122,7 +131,8 @@ class DataHubEmulatorRoundTripTest {
         RecordEntry e2 = new RecordEntry();
         e2.setRecordData(new BlobRecordData(new byte[0]));
         e2.setShardId("0");
-        assertThat(client.putRecords(P, "blobs", List.of(e1, e2)).getFailedRecordCount()).isZero();
+        assertThat(client.putRecords(P, "blobs", List.of(e1, e2)).getFailedRecordCount())
+                .isZero();
 
         String cursor = client.getCursor(P, "blobs", "0", CursorType.OLDEST).getCursor();
         List<RecordEntry> got = client.getRecords(P, "blobs", "0", cursor, 10).getRecords();
@@ -145,7 +155,8 @@ class DataHubEmulatorRoundTripTest {
         RecordEntry top = blob("t");
         top.setHashKey("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"); // the very top of the key space belongs to the last shard
 
-        assertThat(client.putRecords(P, "routed", List.of(byShard, byHash, byPartition, top)).getFailedRecordCount())
+        assertThat(client.putRecords(P, "routed", List.of(byShard, byHash, byPartition, top))
+                        .getFailedRecordCount())
                 .isZero();
         assertThat(blobs(emulator.records(P, "routed", "0"))).isEmpty();
         assertThat(blobs(emulator.records(P, "routed", "1"))).containsExactly("h", "p");
@@ -163,10 +174,11 @@ class DataHubEmulatorRoundTripTest {
         ok.setField("f_integer", 1);
         RecordEntry unknownShard = entry(ok, "9", Map.of());
 
-        PutRecordsResult r = client.putRecords(P, "strict",
-                List.of(entry(missingNotNull, "0", Map.of()), entry(ok, "0", Map.of()), unknownShard));
+        PutRecordsResult r = client.putRecords(
+                P, "strict", List.of(entry(missingNotNull, "0", Map.of()), entry(ok, "0", Map.of()), unknownShard));
         assertThat(r.getFailedRecordCount()).isEqualTo(2);
-        assertThat(r.getPutErrorEntries()).extracting(e -> e.getIndex() + ":" + e.getErrorcode())
+        assertThat(r.getPutErrorEntries())
+                .extracting(e -> e.getIndex() + ":" + e.getErrorcode())
                 .containsExactly("0:MalformedRecord", "2:InvalidShardId");
         assertThat(emulator.records(P, "strict", "0")).hasSize(1);
     }
@@ -181,7 +193,8 @@ class DataHubEmulatorRoundTripTest {
         assertThat(t.getShardCount()).isEqualTo(3);
         assertThat(t.getLifeCycle()).isEqualTo(5);
         assertThat(t.getComment()).isEqualTo("the comment");
-        assertThat(t.getRecordSchema().getFields()).isEqualTo(SdkClients.everyTypeSchema().getFields());
+        assertThat(t.getRecordSchema().getFields())
+                .isEqualTo(SdkClients.everyTypeSchema().getFields());
         assertThat(t.getRequestId()).as("x-datahub-request-id on success").isNotBlank();
         assertThat(client.listTopic(P).getTopicNames()).containsExactly("meta");
         assertThat(client.listProject().getProjectNames()).containsExactly(P);
@@ -199,12 +212,18 @@ class DataHubEmulatorRoundTripTest {
         ListShardResult shards = client.listShard(P, "meta");
         assertThat(shards.getShards()).extracting(ShardEntry::getShardId).containsExactly("0", "1", "2");
         assertThat(shards.getShards()).extracting(ShardEntry::getState).containsOnly(ShardState.ACTIVE);
-        assertThat(shards.getShards()).extracting(ShardEntry::getBeginHashKey).containsExactly(
-                "00000000000000000000000000000000", "55555555555555555555555555555555",
-                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-        assertThat(shards.getShards()).extracting(ShardEntry::getEndHashKey).containsExactly(
-                "55555555555555555555555555555555", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF");
+        assertThat(shards.getShards())
+                .extracting(ShardEntry::getBeginHashKey)
+                .containsExactly(
+                        "00000000000000000000000000000000",
+                        "55555555555555555555555555555555",
+                        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        assertThat(shards.getShards())
+                .extracting(ShardEntry::getEndHashKey)
+                .containsExactly(
+                        "55555555555555555555555555555555",
+                        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF");
         // 4294967295 on the wire = no neighbour, which the SDK turns into null
         assertThat(shards.getShards()).extracting(ShardEntry::getLeftShardId).containsExactly(null, "0", "1");
         assertThat(shards.getShards()).extracting(ShardEntry::getRightShardId).containsExactly("1", "2", null);
@@ -224,20 +243,26 @@ class DataHubEmulatorRoundTripTest {
             emulator.appendBlob(P, "cursors", "0", ("r" + i).getBytes(UTF_8));
             now.advance(1000);
         }
-        assertThat(client.getCursor(P, "cursors", "0", CursorType.OLDEST).getSequence()).isZero();
+        assertThat(client.getCursor(P, "cursors", "0", CursorType.OLDEST).getSequence())
+                .isZero();
         GetCursorResult latest = client.getCursor(P, "cursors", "0", CursorType.LATEST);
         assertThat(latest.getSequence()).isEqualTo(4);
         assertThat(latest.getTimestamp()).isEqualTo(t0 + 4000);
-        assertThat(client.getCursor(P, "cursors", "0", CursorType.SEQUENCE, 3).getSequence()).isEqualTo(3);
+        assertThat(client.getCursor(P, "cursors", "0", CursorType.SEQUENCE, 3).getSequence())
+                .isEqualTo(3);
         assertThat(client.getCursor(P, "cursors", "0", CursorType.SEQUENCE, 5).getSequence())
-                .as("one past the latest is where the next record will be").isEqualTo(5);
+                .as("one past the latest is where the next record will be")
+                .isEqualTo(5);
         GetCursorResult byTime = client.getCursor(P, "cursors", "0", CursorType.SYSTEM_TIME, t0 + 1500);
         assertThat(byTime.getSequence()).isEqualTo(2);
         assertThat(byTime.getTimestamp()).isEqualTo(t0 + 2000);
-        assertThat(client.getCursor(P, "cursors", "0", CursorType.SYSTEM_TIME, t0 + 4001).getSequence()).isEqualTo(5);
+        assertThat(client.getCursor(P, "cursors", "0", CursorType.SYSTEM_TIME, t0 + 4001)
+                        .getSequence())
+                .isEqualTo(5);
 
         // LATEST is inclusive: reading from it returns the newest record again
-        List<RecordEntry> fromLatest = client.getRecords(P, "cursors", "0", latest.getCursor(), 10).getRecords();
+        List<RecordEntry> fromLatest =
+                client.getRecords(P, "cursors", "0", latest.getCursor(), 10).getRecords();
         assertThat(blobs(fromLatest)).containsExactly("r4");
     }
 
@@ -263,7 +288,8 @@ class DataHubEmulatorRoundTripTest {
         assertThat(page.getNextCursor()).as("an empty read keeps the cursor").isEqualTo(cursor);
 
         emulator.appendBlob(P, "paging", "0", "late".getBytes(UTF_8));
-        assertThat(blobs(client.getRecords(P, "paging", "0", cursor, 10).getRecords())).containsExactly("late");
+        assertThat(blobs(client.getRecords(P, "paging", "0", cursor, 10).getRecords()))
+                .containsExactly("late");
     }
 
     @ParameterizedTest
@@ -274,7 +300,8 @@ class DataHubEmulatorRoundTripTest {
         if (protocol == DataHubProtocol.JSON) {
             // The SDK's JSON client refuses before sending anything.
             assertThatThrownBy(() -> client.putRecordsByShard(P, "byshard", "1", List.of(blob("x"))))
-                    .isInstanceOf(DatahubClientException.class).hasMessageContaining("not supported");
+                    .isInstanceOf(DatahubClientException.class)
+                    .hasMessageContaining("not supported");
             assertThat(emulator.calls().of(DataHubAction.PUT_RECORDS_BY_SHARD)).isZero();
             return;
         }

@@ -44,22 +44,35 @@ class DataHubEmulatorSubscriptionTest {
         assertThat(client.getSubscription(P, T, subId).getState()).isEqualTo(SubscriptionState.ONLINE);
         assertThat(client.getSubscription(P, T, subId).getComment()).isEqualTo("datahub-fc-sync job");
 
-        Map<String, SubscriptionOffset> opened = client.openSubscriptionSession(P, T, subId, List.of("0", "1")).getOffsets();
+        Map<String, SubscriptionOffset> opened =
+                client.openSubscriptionSession(P, T, subId, List.of("0", "1")).getOffsets();
         assertThat(opened.get("0").getSequence()).as("nothing committed yet").isEqualTo(-1);
         client.commitSubscriptionOffset(P, T, subId, Map.of("0", offset(opened.get("0"), 41, 1_700_000_000_000L)));
 
-        assertThat(emulator.committedSequences(P, T, subId, List.of("0", "1"))).containsEntry("0", 41L).containsEntry("1", -1L);
-        SubscriptionOffset got = client.getSubscriptionOffset(P, T, subId, List.of("0")).getOffsets().get("0");
+        assertThat(emulator.committedSequences(P, T, subId, List.of("0", "1")))
+                .containsEntry("0", 41L)
+                .containsEntry("1", -1L);
+        SubscriptionOffset got = client.getSubscriptionOffset(P, T, subId, List.of("0"))
+                .getOffsets()
+                .get("0");
         assertThat(got.getSequence()).isEqualTo(41);
         assertThat(got.getTimestamp()).isEqualTo(1_700_000_000_000L);
-        assertThat(client.openSubscriptionSession(P, T, subId, List.of("0")).getOffsets().get("0").getSequence()).isEqualTo(41);
+        assertThat(client.openSubscriptionSession(P, T, subId, List.of("0"))
+                        .getOffsets()
+                        .get("0")
+                        .getSequence())
+                .isEqualTo(41);
     }
 
     @Test
     void aNewerSessionOrAResetOrGoingOfflineRefusesTheOldCommit() {
         String subId = client.createSubscription(P, T, "c").getSubId();
-        SubscriptionOffset first = client.openSubscriptionSession(P, T, subId, List.of("0")).getOffsets().get("0");
-        SubscriptionOffset second = client.openSubscriptionSession(P, T, subId, List.of("0")).getOffsets().get("0");
+        SubscriptionOffset first = client.openSubscriptionSession(P, T, subId, List.of("0"))
+                .getOffsets()
+                .get("0");
+        SubscriptionOffset second = client.openSubscriptionSession(P, T, subId, List.of("0"))
+                .getOffsets()
+                .get("0");
         assertThat(second.getSessionId()).isNotEqualTo(first.getSessionId());
         assertThatThrownBy(() -> client.commitSubscriptionOffset(P, T, subId, Map.of("0", offset(first, 5, 1))))
                 .isInstanceOf(SubscriptionSessionInvalidException.class);
@@ -68,7 +81,9 @@ class DataHubEmulatorSubscriptionTest {
         emulator.resetSubscriptionOffset(P, T, subId, "0", 2);
         assertThatThrownBy(() -> client.commitSubscriptionOffset(P, T, subId, Map.of("0", offset(second, 6, 1))))
                 .isInstanceOf(SubscriptionOffsetResetException.class);
-        SubscriptionOffset afterReset = client.openSubscriptionSession(P, T, subId, List.of("0")).getOffsets().get("0");
+        SubscriptionOffset afterReset = client.openSubscriptionSession(P, T, subId, List.of("0"))
+                .getOffsets()
+                .get("0");
         assertThat(afterReset.getSequence()).isEqualTo(2);
         client.commitSubscriptionOffset(P, T, subId, Map.of("0", offset(afterReset, 7, 1)));
 

@@ -18,8 +18,8 @@ class DemoProducerTest {
         try (DataHubEmulator dh = DataHubEmulator.start()) {
             dh.createProject("demo").createTopic("demo", "events", 2, SdkClients.everyTypeSchema());
             long written;
-            try (DemoProducer producer = DemoProducer.start(SdkClients.client(dh, DataHubProtocol.PROTOBUF), "demo",
-                    "events", 500)) {
+            try (DemoProducer producer =
+                    DemoProducer.start(SdkClients.client(dh, DataHubProtocol.PROTOBUF), "demo", "events", 500)) {
                 Await.until("60 demo records written", Duration.ofSeconds(20), () -> producer.written() >= 60);
                 producer.close();
                 written = producer.written();
@@ -41,7 +41,8 @@ class DemoProducerTest {
     void aMissingTopicFailsAtStart() {
         try (DataHubEmulator dh = DataHubEmulator.start()) {
             dh.createProject("demo");
-            assertThatThrownBy(() -> DemoProducer.start(SdkClients.client(dh, DataHubProtocol.JSON), "demo", "nope", 10))
+            assertThatThrownBy(
+                            () -> DemoProducer.start(SdkClients.client(dh, DataHubProtocol.JSON), "demo", "nope", 10))
                     .isInstanceOf(ResourceNotFoundException.class);
         }
     }

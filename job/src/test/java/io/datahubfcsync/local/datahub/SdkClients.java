@@ -16,14 +16,19 @@ final class SdkClients {
     private SdkClients() {}
 
     static DatahubClient client(DataHubEmulator emulator, DataHubProtocol protocol) {
-        return client(emulator, protocol, new AliyunAccount(DataHubEmulator.TEST_ACCESS_KEY_ID,
-                DataHubEmulator.TEST_ACCESS_KEY_SECRET));
+        return client(
+                emulator,
+                protocol,
+                new AliyunAccount(DataHubEmulator.TEST_ACCESS_KEY_ID, DataHubEmulator.TEST_ACCESS_KEY_SECRET));
     }
 
     static DatahubClient client(DataHubEmulator emulator, DataHubProtocol protocol, Account account) {
         return DatahubClientBuilder.newBuilder()
                 .setDatahubConfig(new DatahubConfig(emulator.endpoint(), account, protocol == DataHubProtocol.PROTOBUF))
-                .setHttpConfig(new HttpConfig().setMaxRetryCount(1).setReadTimeout(10_000).setConnTimeout(5_000))
+                .setHttpConfig(new HttpConfig()
+                        .setMaxRetryCount(1)
+                        .setReadTimeout(10_000)
+                        .setConnTimeout(5_000))
                 .build();
     }
 

@@ -47,8 +47,8 @@ class Acs3SignatureTest {
     /** The query as the Tea runtime puts it on the wire ({@code Tea.composeUrl}: form encoding). */
     private static String wireQuery(Map<String, String> query) {
         List<String> pairs = new ArrayList<>();
-        query.forEach((k, v) -> pairs.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        query.forEach((k, v) -> pairs.add(
+                URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return String.join("&", pairs);
     }
 
@@ -59,32 +59,45 @@ class Acs3SignatureTest {
     }
 
     private static String emulatorSignature(TeaRequest r, Acs3Signature.Authorization auth) {
-        String canonical = Acs3Signature.canonicalRequest(r.method, r.pathname, wireQuery(r.query),
-                wireHeaders(r.headers), auth.signedHeaders(), r.headers.get("x-acs-content-sha256"));
+        String canonical = Acs3Signature.canonicalRequest(
+                r.method,
+                r.pathname,
+                wireQuery(r.query),
+                wireHeaders(r.headers),
+                auth.signedHeaders(),
+                r.headers.get("x-acs-content-sha256"));
         return Acs3Signature.sign(SECRET, Acs3Signature.stringToSign(canonical));
     }
 
     @Test
     void theEmulatorComputesExactlyTheSignatureTheSdksSignerProduces() throws Exception {
         TeaRequest r = request(headers());
-        String sdkAuthorization = com.aliyun.openapiutil.Client.getAuthorization(r, Acs3Signature.ALGORITHM,
-                r.headers.get("x-acs-content-sha256"), "STS.reference", SECRET);
+        String sdkAuthorization = com.aliyun.openapiutil.Client.getAuthorization(
+                r, Acs3Signature.ALGORITHM, r.headers.get("x-acs-content-sha256"), "STS.reference", SECRET);
 
         Acs3Signature.Authorization auth = Acs3Signature.Authorization.parse(sdkAuthorization);
 
         assertThat(auth.accessKeyId()).isEqualTo("STS.reference");
-        assertThat(auth.signedHeaders()).containsExactly("content-type", "host", "x-acs-accesskey-id",
-                "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-security-token",
-                "x-acs-signature-nonce", "x-acs-version");
+        assertThat(auth.signedHeaders())
+                .containsExactly(
+                        "content-type",
+                        "host",
+                        "x-acs-accesskey-id",
+                        "x-acs-action",
+                        "x-acs-content-sha256",
+                        "x-acs-date",
+                        "x-acs-security-token",
+                        "x-acs-signature-nonce",
+                        "x-acs-version");
         assertThat(emulatorSignature(r, auth)).isEqualTo(auth.signature());
     }
 
     @Test
     void aChangedSignedHeaderOrQueryValueOrSecretNoLongerMatchesButAnUnsignedHeaderDoes() throws Exception {
         TeaRequest r = request(headers());
-        Acs3Signature.Authorization auth = Acs3Signature.Authorization.parse(com.aliyun.openapiutil.Client
-                .getAuthorization(r, Acs3Signature.ALGORITHM, r.headers.get("x-acs-content-sha256"), "STS.reference",
-                        SECRET));
+        Acs3Signature.Authorization auth =
+                Acs3Signature.Authorization.parse(com.aliyun.openapiutil.Client.getAuthorization(
+                        r, Acs3Signature.ALGORITHM, r.headers.get("x-acs-content-sha256"), "STS.reference", SECRET));
 
         TeaRequest otherToken = request(headers());
         otherToken.headers.put("x-acs-security-token", "another token");
@@ -96,8 +109,13 @@ class Acs3SignatureTest {
         assertThat(emulatorSignature(otherToken, auth)).isNotEqualTo(auth.signature());
         assertThat(emulatorSignature(otherQualifier, auth)).isNotEqualTo(auth.signature());
         assertThat(emulatorSignature(otherLogType, auth)).isEqualTo(auth.signature());
-        String canonical = Acs3Signature.canonicalRequest(r.method, r.pathname, wireQuery(r.query),
-                wireHeaders(r.headers), auth.signedHeaders(), r.headers.get("x-acs-content-sha256"));
+        String canonical = Acs3Signature.canonicalRequest(
+                r.method,
+                r.pathname,
+                wireQuery(r.query),
+                wireHeaders(r.headers),
+                auth.signedHeaders(),
+                r.headers.get("x-acs-content-sha256"));
         assertThat(Acs3Signature.sign("wrong-secret", Acs3Signature.stringToSign(canonical)))
                 .isNotEqualTo(auth.signature());
     }

@@ -50,13 +50,20 @@ class Fc3EmulatorSignatureTest {
         r.headers.put("host", "127.0.0.1:" + fc.port());
         r.headers.put("x-acs-version", "2023-03-30");
         r.headers.put("x-acs-action", "InvokeFunction");
-        r.headers.put("x-acs-date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        r.headers.put(
+                "x-acs-date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         r.headers.put("x-acs-signature-nonce", UUID.randomUUID().toString());
         r.headers.put("content-type", "application/octet-stream");
         r.headers.put("x-acs-content-sha256", Acs3Signature.sha256Hex(body));
         r.headers.put("x-fc-invocation-type", "Sync");
-        r.headers.put("Authorization", com.aliyun.openapiutil.Client.getAuthorization(r, Acs3Signature.ALGORITHM,
-                r.headers.get("x-acs-content-sha256"), FcEmulator.DEFAULT_ACCESS_KEY_ID, secret));
+        r.headers.put(
+                "Authorization",
+                com.aliyun.openapiutil.Client.getAuthorization(
+                        r,
+                        Acs3Signature.ALGORITHM,
+                        r.headers.get("x-acs-content-sha256"),
+                        FcEmulator.DEFAULT_ACCESS_KEY_ID,
+                        secret));
         return r;
     }
 
@@ -80,7 +87,8 @@ class Fc3EmulatorSignatureTest {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             in.transferTo(all);
             String response = all.toString(StandardCharsets.UTF_8);
-            return response.substring(0, response.indexOf("\r\n")) + " " + response.substring(response.indexOf("\r\n\r\n") + 4);
+            return response.substring(0, response.indexOf("\r\n")) + " "
+                    + response.substring(response.indexOf("\r\n\r\n") + 4);
         }
     }
 
@@ -104,7 +112,8 @@ class Fc3EmulatorSignatureTest {
 
         assertThat(send(logType, BODY)).startsWith("HTTP/1.1 200");
         assertThat(send(body, "{\"records\":[1]}".getBytes(StandardCharsets.UTF_8)))
-                .startsWith("HTTP/1.1 400").contains("x-acs-content-sha256 does not match");
+                .startsWith("HTTP/1.1 400")
+                .contains("x-acs-content-sha256 does not match");
         assertThat(send(qualifier, BODY)).startsWith("HTTP/1.1 403").contains("\"Code\":\"SignatureNotMatch\"");
         assertThat(send(extraAcs, BODY)).startsWith("HTTP/1.1 403").contains("\"Code\":\"SignatureNotMatch\"");
     }
@@ -113,8 +122,11 @@ class Fc3EmulatorSignatureTest {
     void aWrongSecretGetsTheServices403SignatureNotMatchInFc3sErrorBody() throws Exception {
         String answer = send(signedInvoke(Map.of(), BODY, "not-the-secret"), BODY);
 
-        assertThat(answer).startsWith("HTTP/1.1 403").contains("\"Code\":\"SignatureNotMatch\"")
+        assertThat(answer)
+                .startsWith("HTTP/1.1 403")
+                .contains("\"Code\":\"SignatureNotMatch\"")
                 .contains("\"Message\":\"The request signature we calculated does not match")
-                .contains("\"RequestId\":").doesNotContain("not-the-secret");
+                .contains("\"RequestId\":")
+                .doesNotContain("not-the-secret");
     }
 }

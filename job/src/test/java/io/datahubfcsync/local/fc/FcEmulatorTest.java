@@ -109,12 +109,24 @@ class FcEmulatorTest {
     @Test
     void rawResponseKeepsHeaderCaseAndConnectionStaysOpen() throws IOException {
         try (Socket s = new Socket("127.0.0.1", fc.port())) {
-            String first = exchange(s, signedRequest("POST", "/2016-08-15/services/svc/functions/throws/invocations",
-                    "{}".getBytes(StandardCharsets.UTF_8), null));
-            String second = exchange(s, signedRequest("POST", "/2016-08-15/services/svc/functions/echo/invocations",
-                    "hello".getBytes(StandardCharsets.UTF_8), null));
+            String first = exchange(
+                    s,
+                    signedRequest(
+                            "POST",
+                            "/2016-08-15/services/svc/functions/throws/invocations",
+                            "{}".getBytes(StandardCharsets.UTF_8),
+                            null));
+            String second = exchange(
+                    s,
+                    signedRequest(
+                            "POST",
+                            "/2016-08-15/services/svc/functions/echo/invocations",
+                            "hello".getBytes(StandardCharsets.UTF_8),
+                            null));
 
-            assertThat(first).startsWith("HTTP/1.1 200 OK\r\n").contains("\r\nX-Fc-Request-Id: ")
+            assertThat(first)
+                    .startsWith("HTTP/1.1 200 OK\r\n")
+                    .contains("\r\nX-Fc-Request-Id: ")
                     .contains("\r\nX-Fc-Error-Type: UnhandledInvocationError\r\n");
             assertThat(second).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nhello");
         }
@@ -135,10 +147,12 @@ class FcEmulatorTest {
         byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
         String wrongMd5 = FcSignature.contentMd5("{\"a\":2}".getBytes(StandardCharsets.UTF_8));
         try (Socket s = new Socket("127.0.0.1", fc.port())) {
-            String answer = exchange(s, signedRequest("POST", "/2016-08-15/services/svc/functions/echo/invocations",
-                    body, wrongMd5));
+            String answer = exchange(
+                    s, signedRequest("POST", "/2016-08-15/services/svc/functions/echo/invocations", body, wrongMd5));
 
-            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"ErrorCode\":\"InvalidArgument\"")
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 400 ")
+                    .contains("\"ErrorCode\":\"InvalidArgument\"")
                     .contains("Content-MD5");
         }
         assertThat(echo.calls.get()).isZero();
@@ -146,19 +160,20 @@ class FcEmulatorTest {
 
     @Test
     void badSignatureUnknownKeyAndWrongAccountAreRejected() {
-        assertThatThrownBy(() -> sdk(fc.accountId(), FcEmulator.DEFAULT_ACCESS_KEY_ID, "wrong").invokeFunction(
-                invoke("echo", "{}")))
+        assertThatThrownBy(() -> sdk(fc.accountId(), FcEmulator.DEFAULT_ACCESS_KEY_ID, "wrong")
+                        .invokeFunction(invoke("echo", "{}")))
                 .isInstanceOfSatisfying(ClientException.class, e -> {
                     assertThat(e.getStatusCode()).isEqualTo(403);
                     assertThat(e.getErrorCode()).isEqualTo("SignatureNotMatch");
                     assertThat(e.getRequestId()).isNotNull();
                 });
         assertThatThrownBy(() -> sdk(fc.accountId(), "LTAI-nobody", "x").invokeFunction(invoke("echo", "{}")))
-                .isInstanceOfSatisfying(ClientException.class,
-                        e -> assertThat(e.getErrorCode()).isEqualTo("InvalidAccessKeyID"));
+                .isInstanceOfSatisfying(
+                        ClientException.class, e -> assertThat(e.getErrorCode()).isEqualTo("InvalidAccessKeyID"));
         assertThatThrownBy(() -> sdk("999", FcEmulator.DEFAULT_ACCESS_KEY_ID, FcEmulator.DEFAULT_ACCESS_KEY_SECRET)
-                .invokeFunction(invoke("echo", "{}")))
-                .isInstanceOfSatisfying(ClientException.class,
+                        .invokeFunction(invoke("echo", "{}")))
+                .isInstanceOfSatisfying(
+                        ClientException.class,
                         e -> assertThat(e.getErrorMessage()).contains("account '999'"));
         assertThat(echo.calls.get()).isZero();
         assertThat(fc.invocations().count(InvocationRecord.Outcome.HTTP_ERROR)).isEqualTo(3);
@@ -199,8 +214,8 @@ class FcEmulatorTest {
                     assertThat(e.getErrorMessage()).isEqualTo("service 'nope' does not exist");
                 });
         assertThatThrownBy(() -> sdk().getFunction(new GetFunctionRequest("svc", "nope")))
-                .isInstanceOfSatisfying(ClientException.class,
-                        e -> assertThat(e.getErrorCode()).isEqualTo("FunctionNotFound"));
+                .isInstanceOfSatisfying(
+                        ClientException.class, e -> assertThat(e.getErrorCode()).isEqualTo("FunctionNotFound"));
         assertThat(fc.invocations().total()).as("GETs are not invocations").isZero();
     }
 
@@ -210,11 +225,10 @@ class FcEmulatorTest {
         InvokeFunctionRequest r = new InvokeFunctionRequest("svc", "echo");
         r.setPayload(big);
 
-        assertThatThrownBy(() -> sdk().invokeFunction(r))
-                .isInstanceOfSatisfying(ClientException.class, e -> {
-                    assertThat(e.getStatusCode()).isEqualTo(400);
-                    assertThat(e.getErrorCode()).isEqualTo("EntityTooLarge");
-                });
+        assertThatThrownBy(() -> sdk().invokeFunction(r)).isInstanceOfSatisfying(ClientException.class, e -> {
+            assertThat(e.getStatusCode()).isEqualTo(400);
+            assertThat(e.getErrorCode()).isEqualTo("EntityTooLarge");
+        });
         assertThat(echo.calls.get()).isZero();
     }
 
@@ -307,14 +321,18 @@ class FcEmulatorTest {
         headers.add(new HttpMessage.Header("x-fc-account-id", fc.accountId()));
         headers.add(new HttpMessage.Header("Date", date));
         headers.add(new HttpMessage.Header("Content-Type", "application/octet-stream"));
-        headers.add(new HttpMessage.Header("Content-MD5",
-                contentMd5Override != null ? contentMd5Override : FcSignature.contentMd5(body)));
-        String signature = FcSignature.sign(FcEmulator.DEFAULT_ACCESS_KEY_SECRET,
-                FcSignature.stringToSign(method, path, headers));
+        headers.add(new HttpMessage.Header(
+                "Content-MD5", contentMd5Override != null ? contentMd5Override : FcSignature.contentMd5(body)));
+        String signature =
+                FcSignature.sign(FcEmulator.DEFAULT_ACCESS_KEY_SECRET, FcSignature.stringToSign(method, path, headers));
         StringBuilder sb = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-        sb.append("Authorization: FC ").append(FcEmulator.DEFAULT_ACCESS_KEY_ID).append(':').append(signature)
+        sb.append("Authorization: FC ")
+                .append(FcEmulator.DEFAULT_ACCESS_KEY_ID)
+                .append(':')
+                .append(signature)
                 .append("\r\n");
-        for (HttpMessage.Header h : headers) sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
+        for (HttpMessage.Header h : headers)
+            sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
         sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
         byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
         byte[] all = new byte[head.length + body.length];

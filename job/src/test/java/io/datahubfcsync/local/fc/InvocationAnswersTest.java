@@ -47,8 +47,8 @@ class InvocationAnswersTest {
         HttpMessage.Response r = handler.handle(fc2(FC2_PATH + "boom/invocations", true));
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(names(r)).containsExactly("X-Fc-Request-Id", "Date", "Content-Type", "X-Fc-Log-Result",
-                "X-Fc-Error-Type");
+        assertThat(names(r))
+                .containsExactly("X-Fc-Request-Id", "Date", "Content-Type", "X-Fc-Log-Result", "X-Fc-Error-Type");
         assertThat(r.header("X-Fc-Error-Type")).isEqualTo("UnhandledInvocationError");
     }
 
@@ -57,8 +57,8 @@ class InvocationAnswersTest {
         HttpMessage.Response r = handler.handle(fc3("/2023-03-30/functions/boom/invocations", true));
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(names(r)).containsExactly("x-fc-request-id", "Date", "Content-Type", "x-fc-log-result",
-                "x-fc-error-type");
+        assertThat(names(r))
+                .containsExactly("x-fc-request-id", "Date", "Content-Type", "x-fc-log-result", "x-fc-error-type");
         assertThat(r.header("x-fc-error-type")).isEqualTo("UnhandledInvocationError");
     }
 
@@ -69,11 +69,13 @@ class InvocationAnswersTest {
         HttpMessage.Response throttled = handler.handle(fc2(FC2_PATH + "boom/invocations", false));
 
         assertThat(missing.status()).isEqualTo(404);
-        assertThat(body(missing)).isEqualTo("{\"ErrorCode\":\"FunctionNotFound\","
-                + "\"ErrorMessage\":\"function 'missing' does not exist in service 'svc'\"}");
+        assertThat(body(missing))
+                .isEqualTo("{\"ErrorCode\":\"FunctionNotFound\","
+                        + "\"ErrorMessage\":\"function 'missing' does not exist in service 'svc'\"}");
         assertThat(throttled.status()).isEqualTo(429);
-        assertThat(body(throttled)).isEqualTo("{\"ErrorCode\":\"ResourceThrottled\","
-                + "\"ErrorMessage\":\"Reserve resource exhausted. Please try again later\"}");
+        assertThat(body(throttled))
+                .isEqualTo("{\"ErrorCode\":\"ResourceThrottled\","
+                        + "\"ErrorMessage\":\"Reserve resource exhausted. Please try again later\"}");
     }
 
     @Test
@@ -83,11 +85,13 @@ class InvocationAnswersTest {
         HttpMessage.Response injected = handler.handle(fc3("/2023-03-30/functions/boom/invocations", false));
 
         assertThat(missing.status()).isEqualTo(404);
-        assertThat(body(missing)).isEqualTo("{\"Code\":\"FunctionNotFound\",\"Message\":\"function 'missing' does not"
-                + " exist.\",\"RequestId\":\"" + missing.header("x-fc-request-id") + "\"}");
+        assertThat(body(missing))
+                .isEqualTo("{\"Code\":\"FunctionNotFound\",\"Message\":\"function 'missing' does not"
+                        + " exist.\",\"RequestId\":\"" + missing.header("x-fc-request-id") + "\"}");
         assertThat(injected.status()).isEqualTo(404);
-        assertThat(body(injected)).isEqualTo("{\"Code\":\"FunctionNotFound\",\"Message\":\"function 'boom' does not"
-                + " exist.\",\"RequestId\":\"" + injected.header("x-fc-request-id") + "\"}");
+        assertThat(body(injected))
+                .isEqualTo("{\"Code\":\"FunctionNotFound\",\"Message\":\"function 'boom' does not"
+                        + " exist.\",\"RequestId\":\"" + injected.header("x-fc-request-id") + "\"}");
     }
 
     @Test
@@ -100,12 +104,14 @@ class InvocationAnswersTest {
 
         assertThat(dropped2.isDrop()).isTrue();
         assertThat(dropped3.isDrop()).isTrue();
-        assertThat(fc.invocations().all()).extracting(r -> r.service() + " " + r.function() + " " + r.outcome() + " "
-                + r.httpStatus() + " " + r.errorType() + " " + r.injected()).containsExactly(
-                "svc missing HTTP_ERROR 404 FunctionNotFound false",
-                "null missing HTTP_ERROR 404 FunctionNotFound false",
-                "svc boom DROPPED 0 null true",
-                "null boom DROPPED 0 null true");
+        assertThat(fc.invocations().all())
+                .extracting(r -> r.service() + " " + r.function() + " " + r.outcome() + " " + r.httpStatus() + " "
+                        + r.errorType() + " " + r.injected())
+                .containsExactly(
+                        "svc missing HTTP_ERROR 404 FunctionNotFound false",
+                        "null missing HTTP_ERROR 404 FunctionNotFound false",
+                        "svc boom DROPPED 0 null true",
+                        "null boom DROPPED 0 null true");
     }
 
     private static List<String> names(HttpMessage.Response r) {
@@ -120,15 +126,15 @@ class InvocationAnswersTest {
     private HttpMessage.Request fc2(String path, boolean logTail) {
         List<HttpMessage.Header> headers = new ArrayList<>();
         headers.add(new HttpMessage.Header("x-fc-account-id", fc.accountId()));
-        headers.add(new HttpMessage.Header("Date",
-                DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))));
+        headers.add(new HttpMessage.Header(
+                "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))));
         headers.add(new HttpMessage.Header("Content-Type", "application/octet-stream"));
         headers.add(new HttpMessage.Header("Content-MD5", FcSignature.contentMd5(EVENT)));
         if (logTail) headers.add(new HttpMessage.Header("X-Fc-Log-Type", "Tail"));
-        String signature = FcSignature.sign(FcEmulator.DEFAULT_ACCESS_KEY_SECRET,
-                FcSignature.stringToSign("POST", path, headers));
-        headers.add(new HttpMessage.Header("Authorization",
-                "FC " + FcEmulator.DEFAULT_ACCESS_KEY_ID + ":" + signature));
+        String signature =
+                FcSignature.sign(FcEmulator.DEFAULT_ACCESS_KEY_SECRET, FcSignature.stringToSign("POST", path, headers));
+        headers.add(
+                new HttpMessage.Header("Authorization", "FC " + FcEmulator.DEFAULT_ACCESS_KEY_ID + ":" + signature));
         return new HttpMessage.Request("POST", path, "HTTP/1.1", headers, EVENT, EVENT.length);
     }
 
@@ -137,19 +143,23 @@ class InvocationAnswersTest {
         List<HttpMessage.Header> headers = new ArrayList<>();
         headers.add(new HttpMessage.Header("host", "127.0.0.1:" + fc.port()));
         headers.add(new HttpMessage.Header("x-acs-version", Fc3ApiHandler.API_VERSION));
-        headers.add(new HttpMessage.Header("x-acs-date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
-        headers.add(new HttpMessage.Header("x-acs-signature-nonce", UUID.randomUUID().toString()));
+        headers.add(new HttpMessage.Header(
+                "x-acs-date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+        headers.add(new HttpMessage.Header(
+                "x-acs-signature-nonce", UUID.randomUUID().toString()));
         headers.add(new HttpMessage.Header("x-acs-content-sha256", Acs3Signature.sha256Hex(EVENT)));
         if (logTail) headers.add(new HttpMessage.Header("x-fc-log-type", "Tail"));
-        List<String> signed = List.of("host", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce",
-                "x-acs-version");
-        String canonical = Acs3Signature.canonicalRequest("POST", path, "", headers, signed,
-                Acs3Signature.sha256Hex(EVENT));
-        String signature = Acs3Signature.sign(FcEmulator.DEFAULT_ACCESS_KEY_SECRET,
-                Acs3Signature.stringToSign(canonical));
-        headers.add(new HttpMessage.Header("Authorization", Acs3Signature.ALGORITHM + " Credential="
-                + FcEmulator.DEFAULT_ACCESS_KEY_ID + ",SignedHeaders=" + String.join(";", signed)
-                + ",Signature=" + signature));
+        List<String> signed =
+                List.of("host", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version");
+        String canonical =
+                Acs3Signature.canonicalRequest("POST", path, "", headers, signed, Acs3Signature.sha256Hex(EVENT));
+        String signature =
+                Acs3Signature.sign(FcEmulator.DEFAULT_ACCESS_KEY_SECRET, Acs3Signature.stringToSign(canonical));
+        headers.add(new HttpMessage.Header(
+                "Authorization",
+                Acs3Signature.ALGORITHM + " Credential="
+                        + FcEmulator.DEFAULT_ACCESS_KEY_ID + ",SignedHeaders=" + String.join(";", signed)
+                        + ",Signature=" + signature));
         return new HttpMessage.Request("POST", path, "HTTP/1.1", headers, EVENT, EVENT.length);
     }
 }

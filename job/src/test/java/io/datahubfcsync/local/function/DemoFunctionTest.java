@@ -23,7 +23,8 @@ class DemoFunctionTest {
         fc = FcEmulator.start();
         demo = new DemoFunction();
         fc.deployFunction("demo", "events", demo);
-        invoker = KitConnections.fc(fc, "demo", "events").build().invokerFactory().create();
+        invoker =
+                KitConnections.fc(fc, "demo", "events").build().invokerFactory().create();
     }
 
     @AfterEach
@@ -37,8 +38,12 @@ class DemoFunctionTest {
                 + "\"eventSourceARN\":\"/projects/p/topics/t\",\"region\":\"cn-hangzhou\",\"records\":[");
         for (int i = 0; i < sequences.length; i++) {
             if (i > 0) sb.append(',');
-            sb.append("{\"eventId\":\"").append(shard).append(':').append(sequences[i])
-                    .append("\",\"systemTime\":").append(1_700_000_000_000L + sequences[i])
+            sb.append("{\"eventId\":\"")
+                    .append(shard)
+                    .append(':')
+                    .append(sequences[i])
+                    .append("\",\"systemTime\":")
+                    .append(1_700_000_000_000L + sequences[i])
                     .append(",\"data\":\"[\\\"v\\\"]\"}");
         }
         return invoker.invoke(sb.append("]}").toString().getBytes(StandardCharsets.UTF_8));
@@ -52,7 +57,8 @@ class DemoFunctionTest {
 
         assertThat(demo.summary().get("0")).isEqualTo(new DemoFunction.ShardSummary(4, 3, 1_700_000_000_003L, 0, 0, 0));
         assertThat(demo.summary().get("1").records()).isEqualTo(2);
-        assertThat(demo.summaryLine()).isEqualTo("0: 4 (last 0:3) | 1: 2 (last 1:6) | gaps 0, reorders 0, replayed records 0");
+        assertThat(demo.summaryLine())
+                .isEqualTo("0: 4 (last 0:3) | 1: 2 (last 1:6) | gaps 0, reorders 0, replayed records 0");
         assertThat(fc.invocations().all().get(0).requestId()).isNotNull();
     }
 

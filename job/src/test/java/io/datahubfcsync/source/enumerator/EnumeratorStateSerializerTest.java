@@ -18,31 +18,38 @@ class EnumeratorStateSerializerTest {
 
     @Test
     void roundTripsAFullState() throws IOException {
-        EnumeratorState state = new EnumeratorState(true, Set.of("0", "1", "10"),
-                List.of(new ShardSplit("3", List.of("0", "1"), "0", "8", CursorPosition.oldest(), false),
+        EnumeratorState state = new EnumeratorState(
+                true,
+                Set.of("0", "1", "10"),
+                List.of(
+                        new ShardSplit("3", List.of("0", "1"), "0", "8", CursorPosition.oldest(), false),
                         new ShardSplit("4", List.of("2"), "8", "F", CursorPosition.sequence(42), false)),
-                Map.of("2", 0, "5", 1), Set.of("1"));
+                Map.of("2", 0, "5", 1),
+                Set.of("1"));
         EnumeratorState back = serializer.deserialize(serializer.getVersion(), serializer.serialize(state));
         assertThat(back).isEqualTo(state);
     }
 
     @Test
     void roundTripsTheInitialState() throws IOException {
-        EnumeratorState back = serializer.deserialize(serializer.getVersion(),
-                serializer.serialize(EnumeratorState.initial()));
+        EnumeratorState back =
+                serializer.deserialize(serializer.getVersion(), serializer.serialize(EnumeratorState.initial()));
         assertThat(back).isEqualTo(EnumeratorState.initial());
     }
 
     @Test
     void equalStatesGiveEqualBytes() throws IOException {
-        EnumeratorState a = new EnumeratorState(true, Set.of("0", "1", "2", "3"), List.of(), Map.of("4", 0, "5", 1, "6", 0));
-        EnumeratorState b = new EnumeratorState(true, Set.of("3", "2", "1", "0"), List.of(), Map.of("6", 0, "5", 1, "4", 0));
+        EnumeratorState a =
+                new EnumeratorState(true, Set.of("0", "1", "2", "3"), List.of(), Map.of("4", 0, "5", 1, "6", 0));
+        EnumeratorState b =
+                new EnumeratorState(true, Set.of("3", "2", "1", "0"), List.of(), Map.of("6", 0, "5", 1, "4", 0));
         assertThat(serializer.serialize(a)).isEqualTo(serializer.serialize(b));
     }
 
     @Test
     void rejectsAnUnknownVersion() {
-        assertThatThrownBy(() -> serializer.deserialize(3, new byte[0])).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> serializer.deserialize(3, new byte[0]))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("version 3");
     }
 
@@ -65,7 +72,8 @@ class EnumeratorStateSerializerTest {
         v2.writeInt(1);
         v2.writeInt(1);
         v2.writeUTF("1");
-        EnumeratorState state = new EnumeratorState(true, Set.of("0", "1"), List.of(pending), Map.of("2", 1), Set.of("1"));
+        EnumeratorState state =
+                new EnumeratorState(true, Set.of("0", "1"), List.of(pending), Map.of("2", 1), Set.of("1"));
 
         assertThat(serializer.getVersion()).isEqualTo(2);
         assertThat(serializer.serialize(state)).isEqualTo(v2.getCopyOfBuffer());

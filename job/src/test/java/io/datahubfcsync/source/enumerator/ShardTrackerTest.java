@@ -52,31 +52,40 @@ class ShardTrackerTest {
     @Test
     void atTheFirstStartShardsBeginAtTheResolvedPositionAndShardsTheResolutionDidNotKnowAtTheirFirstRecord() {
         ShardTracker tracker = fresh();
-        ShardTracker.ListingChanges changes = tracker.onShardsListed(List.of(shard("0"), shard("1")),
-                Map.of("0", CursorPosition.sequence(42)));
+        ShardTracker.ListingChanges changes =
+                tracker.onShardsListed(List.of(shard("0"), shard("1")), Map.of("0", CursorPosition.sequence(42)));
         assertThat(changes.added()).containsExactly("0", "1");
         assertThat(tracker.startResolved()).isTrue();
-        assertThat(tracker.readyToAssign()).extracting(ShardSplit::shardId, ShardSplit::position).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("0", CursorPosition.sequence(42)),
-                org.assertj.core.groups.Tuple.tuple("1", ShardTracker.FIRST_RECORD));
+        assertThat(tracker.readyToAssign())
+                .extracting(ShardSplit::shardId, ShardSplit::position)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("0", CursorPosition.sequence(42)),
+                        org.assertj.core.groups.Tuple.tuple("1", ShardTracker.FIRST_RECORD));
     }
 
     @Test
     void shardsListedAfterTheStartWasResolvedBeginAtTheirFirstRecordWhateverPositionsComeWithTheListing() {
         ShardTracker tracker = fresh();
         tracker.onShardsListed(List.of(shard("0")), NO_RESOLUTION);
-        ShardTracker.ListingChanges changes = tracker.onShardsListed(List.of(shard("0"), shard("7")),
-                Map.of("7", CursorPosition.sequence(99)));
-        assertThat(changes.added()).as("a shard already known is not added again").containsExactly("7");
-        assertThat(tracker.readyToAssign()).filteredOn(s -> s.shardId().equals("7"))
-                .singleElement().extracting(ShardSplit::position).isEqualTo(ShardTracker.FIRST_RECORD);
+        ShardTracker.ListingChanges changes =
+                tracker.onShardsListed(List.of(shard("0"), shard("7")), Map.of("7", CursorPosition.sequence(99)));
+        assertThat(changes.added())
+                .as("a shard already known is not added again")
+                .containsExactly("7");
+        assertThat(tracker.readyToAssign())
+                .filteredOn(s -> s.shardId().equals("7"))
+                .singleElement()
+                .extracting(ShardSplit::position)
+                .isEqualTo(ShardTracker.FIRST_RECORD);
     }
 
     @Test
     void nothingIsReadyBeforeTheFirstListingOfARunEvenAfterARestoreThatResolvedTheStart() {
         ShardTracker tracker = new ShardTracker(new EnumeratorState(true, Set.of(), List.of(split("3")), Map.of()));
         assertThat(tracker.pendingCount()).isEqualTo(1);
-        assertThat(ready(tracker)).as("before a listing, not listed would wrongly look like gone").isEmpty();
+        assertThat(ready(tracker))
+                .as("before a listing, not listed would wrongly look like gone")
+                .isEmpty();
         tracker.onShardsListed(List.of(shard("3")), null);
         assertThat(ready(tracker)).containsExactly("3");
     }
@@ -100,7 +109,8 @@ class ShardTrackerTest {
     void aParentGoneFromTheListingCountsAsDoneUnlessItIsStillBeingRead() {
         ShardTracker tracker = new ShardTracker(new EnumeratorState(true, Set.of(), List.of(), Map.of("4", 1)));
         tracker.onShardsListed(List.of(shard("5", "4"), shard("6", "9")), NO_RESOLUTION);
-        assertThat(ready(tracker)).as("9 expired unread and is known nowhere; 4 is being read on subtask 1")
+        assertThat(ready(tracker))
+                .as("9 expired unread and is known nowhere; 4 is being read on subtask 1")
                 .containsExactly("6");
         tracker.onShardsFinished(List.of("4"));
         assertThat(ready(tracker)).containsExactly("5", "6");
@@ -110,10 +120,13 @@ class ShardTrackerTest {
     void aPendingShardDataHubNoLongerListsVanishesAndNoLongerHoldsItsChildBack() {
         ShardTracker tracker = new ShardTracker(new EnumeratorState(true, Set.of(), List.of(split("4")), Map.of()));
         ShardTracker.ListingChanges changes = tracker.onShardsListed(List.of(shard("5", "4")), NO_RESOLUTION);
-        assertThat(changes.vanished()).as("4 was deleted with its data before this job read it")
-                .extracting(ShardSplit::shardId).containsExactly("4");
+        assertThat(changes.vanished())
+                .as("4 was deleted with its data before this job read it")
+                .extracting(ShardSplit::shardId)
+                .containsExactly("4");
         assertThat(tracker.pendingCount()).as("only the child is left pending").isEqualTo(1);
-        assertThat(ready(tracker)).as("once dropped, the vanished parent no longer holds its child back")
+        assertThat(ready(tracker))
+                .as("once dropped, the vanished parent no longer holds its child back")
                 .containsExactly("5");
     }
 
@@ -135,7 +148,9 @@ class ShardTrackerTest {
         tracker.onShardsFinished(List.of("0"));
 
         tracker.onShardsListed(List.of(shard("2", "0")), null);
-        assertThat(tracker.snapshot().finishedShardIds()).as("0 expired but its child 2 is still listed").contains("0");
+        assertThat(tracker.snapshot().finishedShardIds())
+                .as("0 expired but its child 2 is still listed")
+                .contains("0");
         assertThat(tracker.awaitedParents(split("2", "0"))).containsExactly("0");
 
         tracker.onShardsListed(List.of(shard("8")), null);
@@ -177,8 +192,8 @@ class ShardTrackerTest {
     @Test
     void aSplitHandedOutBeforeKeepsTheParentsItAwaitedEvenWhenTheTrackerNoLongerKnowsThem() {
         ShardTracker tracker = fresh();
-        ShardSplit handedOut = new ShardSplit("3", List.of("0", "1"), "0", "F", CursorPosition.sequence(5), false,
-                List.of("1"), 4, false);
+        ShardSplit handedOut = new ShardSplit(
+                "3", List.of("0", "1"), "0", "F", CursorPosition.sequence(5), false, List.of("1"), 4, false);
         assertThat(tracker.awaitedParents(handedOut)).containsExactly("1");
     }
 
@@ -206,12 +221,14 @@ class ShardTrackerTest {
 
     @Test
     void aReaderThatReportsItsShardsAfterARestoreHoldsThemButNotTheFinishedOnes() {
-        ShardTracker tracker = new ShardTracker(new EnumeratorState(true, Set.of("2"),
-                List.of(split("0"), split("1")), Map.of()));
+        ShardTracker tracker =
+                new ShardTracker(new EnumeratorState(true, Set.of("2"), List.of(split("0"), split("1")), Map.of()));
         tracker.onReaderHolds(1, List.of("0", "2"));
         assertThat(tracker.loadBySubtask()).containsExactly(Map.entry(1, 1));
         assertThat(tracker.snapshot().assignedShards()).containsExactly(Map.entry("0", 1));
-        assertThat(tracker.snapshot().pendingSplits()).extracting(ShardSplit::shardId).containsExactly("1");
+        assertThat(tracker.snapshot().pendingSplits())
+                .extracting(ShardSplit::shardId)
+                .containsExactly("1");
     }
 
     @Test
@@ -255,7 +272,8 @@ class ShardTrackerTest {
     @Test
     void aRestoredTrackerKeepsLineageExpiryAndAssignmentsAsTheSnapshotLeftThem() {
         ShardTracker tracker = fresh();
-        tracker.onShardsListed(List.of(shard("0"), shard("1"), shard("2", "0", "1"), shard("3")),
+        tracker.onShardsListed(
+                List.of(shard("0"), shard("1"), shard("2", "0", "1"), shard("3")),
                 Map.of("3", CursorPosition.sequence(8)));
         tracker.markAssigned("0", 0);
         tracker.markAssigned("1", 1);
@@ -265,12 +283,15 @@ class ShardTrackerTest {
         ShardTracker back = restored(tracker);
         assertThat(back.snapshot()).isEqualTo(tracker.snapshot());
         assertThat(back.startResolved()).isTrue();
-        assertThat(back.awaitedParents(split("2", "0", "1"))).as("1's missing END marker survives the restore")
+        assertThat(back.awaitedParents(split("2", "0", "1")))
+                .as("1's missing END marker survives the restore")
                 .containsExactly("0");
         assertThat(ready(back)).as("no listing yet in the restored run").isEmpty();
         back.onShardsListed(List.of(shard("2", "0", "1"), shard("3")), null);
-        assertThat(back.readyToAssign()).extracting(ShardSplit::shardId, ShardSplit::position).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("2", CursorPosition.sequence(0)),
-                org.assertj.core.groups.Tuple.tuple("3", CursorPosition.sequence(8)));
+        assertThat(back.readyToAssign())
+                .extracting(ShardSplit::shardId, ShardSplit::position)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("2", CursorPosition.sequence(0)),
+                        org.assertj.core.groups.Tuple.tuple("3", CursorPosition.sequence(8)));
     }
 }

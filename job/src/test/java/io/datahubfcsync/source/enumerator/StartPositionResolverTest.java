@@ -2,9 +2,9 @@ package io.datahubfcsync.source.enumerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.source.config.ResolvedStart;
 import io.datahubfcsync.source.config.StartPosition;
-import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
 import org.junit.jupiter.api.Test;
 
@@ -68,8 +68,7 @@ class StartPositionResolverTest {
         hub.shard("2", "0");
         long before = System.currentTimeMillis();
         ResolvedStart start = StartPositionResolver.resolve(hub, StartPosition.oldest());
-        assertThat(start.positions()).containsOnlyKeys("0", "1", "2")
-                .containsEntry("1", CursorPosition.sequence(2));
+        assertThat(start.positions()).containsOnlyKeys("0", "1", "2").containsEntry("1", CursorPosition.sequence(2));
         assertThat(start.start()).isEqualTo(StartPosition.oldest());
         assertThat(start.resolvedAtMs()).isBetween(before, System.currentTimeMillis());
         assertThat(hub.cursorCalls.get()).as("one cursor per shard").isEqualTo(3);

@@ -28,8 +28,12 @@ class ArrivalPaceTest {
         ArrivalPace pace = new ArrivalPace(IDLE_MAX);
         for (long t = 0; t <= 1_000; t += 100) pace.read(recordAt(t), t + 5);
         assertThat(pace.intervalMs()).isEqualTo(100.0);
-        assertThat(pace.pauseAfterEmptyMs(1_006)).as("read again at once after data, found nothing").isEqualTo(99);
-        assertThat(pace.pauseAfterEmptyMs(1_110)).as("the record is late: a quarter of the interval").isEqualTo(25);
+        assertThat(pace.pauseAfterEmptyMs(1_006))
+                .as("read again at once after data, found nothing")
+                .isEqualTo(99);
+        assertThat(pace.pauseAfterEmptyMs(1_110))
+                .as("the record is late: a quarter of the interval")
+                .isEqualTo(25);
     }
 
     @Test
@@ -37,7 +41,8 @@ class ArrivalPaceTest {
         ArrivalPace pace = new ArrivalPace(IDLE_MAX);
         for (long t = 0; t <= 1_000; t += 50) pace.read(recordAt(t), t);
         assertThat(pace.pauseAfterEmptyMs(1_150)).isPositive();
-        assertThat(pace.pauseAfterEmptyMs(1_000 + 3 * 50 + ArrivalPace.MIN_POLL_MS + 1)).isEqualTo(-1);
+        assertThat(pace.pauseAfterEmptyMs(1_000 + 3 * 50 + ArrivalPace.MIN_POLL_MS + 1))
+                .isEqualTo(-1);
     }
 
     @Test
@@ -60,6 +65,8 @@ class ArrivalPaceTest {
         assertThat(pace.pauseAfterDataMs(1, 100)).as("pace unknown").isZero();
         for (long t = 0; t <= 1_000; t += 100) pace.read(recordAt(t), t);
         assertThat(pace.pauseAfterDataMs(1, 100)).isEqualTo(100);
-        assertThat(pace.pauseAfterDataMs(100, 100)).as("a full read: more are waiting").isZero();
+        assertThat(pace.pauseAfterDataMs(100, 100))
+                .as("a full read: more are waiting")
+                .isZero();
     }
 }

@@ -3,9 +3,9 @@ package io.datahubfcsync.source.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.datahub.DataHubAuthException;
 import io.datahubfcsync.datahub.DataHubFatalException;
+import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,13 +13,18 @@ import org.junit.jupiter.api.Test;
 /** Refused credentials are waited out for {@code credentials.failure-grace}, counted from the first refusal in a row. */
 class CredentialFailuresTest {
     private final ReaderCounters counters = ReaderCounters.unregistered();
-    private final CredentialFailures failures = new CredentialFailures(DataHubSourceConfig.builder().project("p")
-            .topic("t").clientFactory(FakeDataHubClient::new).credentialsFailureGrace(Duration.ofSeconds(60)).build(),
+    private final CredentialFailures failures = new CredentialFailures(
+            DataHubSourceConfig.builder()
+                    .project("p")
+                    .topic("t")
+                    .clientFactory(FakeDataHubClient::new)
+                    .credentialsFailureGrace(Duration.ofSeconds(60))
+                    .build(),
             counters);
 
     private static DataHubAuthException refusal() {
-        return new DataHubAuthException(DataHubAuthException.Reason.CREDENTIALS_REJECTED,
-                "InvalidAccessKeyId: the key was rotated", null);
+        return new DataHubAuthException(
+                DataHubAuthException.Reason.CREDENTIALS_REJECTED, "InvalidAccessKeyId: the key was rotated", null);
     }
 
     @Test

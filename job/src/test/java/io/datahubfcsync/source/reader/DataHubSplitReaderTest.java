@@ -17,16 +17,6 @@ import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.source.config.OnExpiredPosition;
-import io.datahubfcsync.datahub.CursorPosition;
-import io.datahubfcsync.datahub.DataHubClient;
-import io.datahubfcsync.datahub.RecordBatch;
-import io.datahubfcsync.datahub.ShardCursor;
-import io.datahubfcsync.datahub.ShardInfo;
-import io.datahubfcsync.datahub.TopicDescription;
-import io.datahubfcsync.datahub.DataHubFatalException;
-import io.datahubfcsync.datahub.DataHubRetryableException;
-import io.datahubfcsync.datahub.ExpiredCursorException;
-import io.datahubfcsync.datahub.ShardNotFoundException;
 import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
 import io.datahubfcsync.testing.Await;
@@ -49,15 +39,21 @@ class DataHubSplitReaderTest {
     private final ReaderCounters counters = new ReaderCounters();
 
     private DataHubSplitReader reader(Consumer<DataHubSourceConfig.Builder> tweak) {
-        DataHubSourceConfig.Builder b = DataHubSourceConfig.builder().project("p").topic("t")
-                .clientFactory(() -> hub).fetchMaxRecords(10).idleBackoffMax(Duration.ofMillis(300))
-                .retryBackoffMax(Duration.ofMillis(400)).shardNotFoundTimeout(Duration.ofSeconds(5));
+        DataHubSourceConfig.Builder b = DataHubSourceConfig.builder()
+                .project("p")
+                .topic("t")
+                .clientFactory(() -> hub)
+                .fetchMaxRecords(10)
+                .idleBackoffMax(Duration.ofMillis(300))
+                .retryBackoffMax(Duration.ofMillis(400))
+                .shardNotFoundTimeout(Duration.ofSeconds(5));
         tweak.accept(b);
         return new DataHubSplitReader(hub, b.build(), counters, clock::get);
     }
 
     private static void assign(DataHubSplitReader r, String shard, CursorPosition position) {
-        r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit(shard, List.of(), "0", "F", position, false))));
+        r.handleSplitsChanges(
+                new SplitsAddition<>(List.of(new ShardSplit(shard, List.of(), "0", "F", position, false))));
     }
 
     /** Drains one fetch: records per split in order, finished ids. Markers are left out. */
@@ -103,7 +99,9 @@ class DataHubSplitReaderTest {
         assertThat(sequences(got)).containsExactlyElementsOf(range(0, 25));
         assertThat(finished).containsExactly("0");
         assertThat(got.get(24).shardLatestTime).isEqualTo(5_024);
-        assertThat(hub.readCalls.get()).as("10 per call, the 4th call hits the sealed end").isEqualTo(4);
+        assertThat(hub.readCalls.get())
+                .as("10 per call, the 4th call hits the sealed end")
+                .isEqualTo(4);
     }
 
     @Test
@@ -175,7 +173,9 @@ class DataHubSplitReaderTest {
     @Test
     void throttlingAndServerErrorsAreRetriedWithBackoffWithoutFailing() {
         hub.shard("0").appendMany(5, 5_000);
-        hub.failReads(() -> new DataHubRetryableException(DataHubRetryableException.Kind.THROTTLED, "LimitExceeded", null), 2);
+        hub.failReads(
+                () -> new DataHubRetryableException(DataHubRetryableException.Kind.THROTTLED, "LimitExceeded", null),
+                2);
         hub.failReads(() -> new DataHubRetryableException(DataHubRetryableException.Kind.SERVER_ERROR, "500", null), 1);
         hub.failReads(() -> new DataHubRetryableException(DataHubRetryableException.Kind.NETWORK, "reset", null), 1);
         DataHubSplitReader r = reader(b -> {});
@@ -212,7 +212,8 @@ class DataHubSplitReaderTest {
         assign(r, "3", CursorPosition.sequence(7));
         assertThatThrownBy(r::fetch)
                 .isInstanceOf(SuppressRestartsException.class)
-                .cause().isInstanceOf(LostRecordsException.class)
+                .cause()
+                .isInstanceOf(LostRecordsException.class)
                 .hasMessageContaining("shard 3")
                 .hasMessageContaining("project p")
                 .hasMessageContaining("topic t")
@@ -257,7 +258,9 @@ class DataHubSplitReaderTest {
         List<ShardRecord> got = new ArrayList<>();
         assertThat(drain(r.fetch(), got)).isEmpty();
         clock.addAndGet(1_000);
-        assertThat(drain(r.fetch(), got)).as("our clock past stop, DataHub's not yet").isEmpty();
+        assertThat(drain(r.fetch(), got))
+                .as("our clock past stop, DataHub's not yet")
+                .isEmpty();
 
         hub.dataHubNowMs = 7_500;
         clock.addAndGet(1_000);
@@ -294,16 +297,20 @@ class DataHubSplitReaderTest {
         hub.delete("9");
         assertThat(drain(r.fetch(), got)).isEmpty();
         clock.addAndGet(1_000);
-        assertThat(drain(r.fetch(), got)).as("still within the not-found timeout").isEmpty();
+        assertThat(drain(r.fetch(), got))
+                .as("still within the not-found timeout")
+                .isEmpty();
         // reads run on call threads and take the clock when they run, so the not-found timeout may
         // have started at any of the steps above: step on until it runs out, a bounded number of times
         assertThatThrownBy(() -> {
-            for (int step = 0; step < 20; step++) {
-                clock.addAndGet(1_000);
-                drain(r.fetch(), got);
-            }
-        }).isInstanceOf(SuppressRestartsException.class)
-                .cause().isInstanceOf(LostRecordsException.class)
+                    for (int step = 0; step < 20; step++) {
+                        clock.addAndGet(1_000);
+                        drain(r.fetch(), got);
+                    }
+                })
+                .isInstanceOf(SuppressRestartsException.class)
+                .cause()
+                .isInstanceOf(LostRecordsException.class)
                 .hasMessageContaining("shard 9 in DataHub project p topic t")
                 .hasMessageContaining("every record from sequence " + got.size() + " on")
                 .hasMessageContaining("deleted while this job read it");
@@ -327,7 +334,9 @@ class DataHubSplitReaderTest {
         }
         assertThat(finished).containsExactly("9");
         assertThat(sequences(got)).containsExactlyElementsOf(range(0, got.size()));
-        assertThat(counters.expiredRecordsSkipped()).as("the rest up to sequence 29").isEqualTo(30 - got.size());
+        assertThat(counters.expiredRecordsSkipped())
+                .as("the rest up to sequence 29")
+                .isEqualTo(30 - got.size());
     }
 
     @Test
@@ -335,8 +344,10 @@ class DataHubSplitReaderTest {
         hub.shard("6").appendMany(10, 5_000).expireBefore(4);
         DataHubSplitReader r = reader(b -> {});
         assign(r, "6", CursorPosition.sequence(0)); // what the enumerator hands out for such a shard
-        assertThatThrownBy(r::fetch).isInstanceOf(SuppressRestartsException.class)
-                .cause().hasMessageContaining("sequences 0..3 (4 records)");
+        assertThatThrownBy(r::fetch)
+                .isInstanceOf(SuppressRestartsException.class)
+                .cause()
+                .hasMessageContaining("sequences 0..3 (4 records)");
     }
 
     @Test
@@ -347,7 +358,8 @@ class DataHubSplitReaderTest {
         assign(r, "0", CursorPosition.oldest());
         r.fetch();
         clock.addAndGet(6_000);
-        assertThatThrownBy(r::fetch).isInstanceOf(DataHubFatalException.class)
+        assertThatThrownBy(r::fetch)
+                .isInstanceOf(DataHubFatalException.class)
                 .hasMessageContaining("Shard 0 of p/t is listed by DataHub");
     }
 
@@ -355,15 +367,16 @@ class DataHubSplitReaderTest {
     void aChildThatAwaitsParentsStartsWithAStartMarkerAndAFinishedShardEndsWithAnEndMarker() {
         hub.shard("5", "1", "2").appendMany(3, 5_000).close();
         DataHubSplitReader r = reader(b -> {});
-        r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit("5", List.of("1", "2"), "0", "F",
-                CursorPosition.oldest(), false, List.of("2"), -1, true))));
+        r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit(
+                "5", List.of("1", "2"), "0", "F", CursorPosition.oldest(), false, List.of("2"), -1, true))));
 
         List<ShardRecord> got = new ArrayList<>();
         Set<String> finished = Set.of();
         for (int i = 0; i < 5 && finished.isEmpty(); i++) {
             finished = drainWithMarkers(r.fetch(), got);
         }
-        assertThat(got).extracting(DataHubSplitReaderTest::describe)
+        assertThat(got)
+                .extracting(DataHubSplitReaderTest::describe)
                 .containsExactly("START 5 [2]", "5:0", "5:1", "5:2", "END 5 2");
         assertThat(finished).containsExactly("5");
     }
@@ -382,8 +395,8 @@ class DataHubSplitReaderTest {
     void theEndMarkerOfARestoredSplitNamesTheLastSequenceReadBeforeTheRestore() {
         hub.shard("4").appendMany(10, 5_000).close();
         DataHubSplitReader r = reader(b -> {});
-        r.handleSplitsChanges(new SplitsAddition<>(List.of(new ShardSplit("4", List.of(), "0", "F",
-                CursorPosition.sequence(10), false, List.of(), 9, true))));
+        r.handleSplitsChanges(new SplitsAddition<>(List.of(
+                new ShardSplit("4", List.of(), "0", "F", CursorPosition.sequence(10), false, List.of(), 9, true))));
         List<ShardRecord> got = new ArrayList<>();
         assertThat(drainWithMarkers(r.fetch(), got)).containsExactly("4");
         assertThat(got).extracting(DataHubSplitReaderTest::describe).containsExactly("END 4 9");
@@ -393,8 +406,8 @@ class DataHubSplitReaderTest {
     void theStartMarkerGoesOutAgainEachTimeTheSplitIsTakenUp() {
         hub.shard("5", "1").appendMany(4, 5_000);
         DataHubSplitReader first = reader(b -> b.fetchMaxRecords(2));
-        ShardSplit split = new ShardSplit("5", List.of("1"), "0", "F", CursorPosition.oldest(), false,
-                List.of("1"), -1, true);
+        ShardSplit split =
+                new ShardSplit("5", List.of("1"), "0", "F", CursorPosition.oldest(), false, List.of("1"), -1, true);
         first.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
         List<ShardRecord> got = new ArrayList<>();
         for (int i = 0; i < 5 && got.size() < 3; i++) drainWithMarkers(first.fetch(), got);
@@ -420,11 +433,26 @@ class DataHubSplitReaderTest {
             this.hub = hub;
         }
 
-        @Override public TopicDescription describeTopic() { return hub.describeTopic(); }
-        @Override public List<ShardInfo> listShards() { return hub.listShards(); }
-        @Override public ShardCursor cursorAt(String shardId, CursorPosition p) { return hub.cursorAt(shardId, p); }
-        @Override public void close() {}
-        @Override public void putBlob(String key, byte[] data, Map<String, String> attributes) {
+        @Override
+        public TopicDescription describeTopic() {
+            return hub.describeTopic();
+        }
+
+        @Override
+        public List<ShardInfo> listShards() {
+            return hub.listShards();
+        }
+
+        @Override
+        public ShardCursor cursorAt(String shardId, CursorPosition p) {
+            return hub.cursorAt(shardId, p);
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public void putBlob(String key, byte[] data, Map<String, String> attributes) {
             hub.putBlob(key, data, attributes);
         }
 
@@ -451,20 +479,29 @@ class DataHubSplitReaderTest {
         hub.shard("1").appendMany(50, 5_000);
         HoldingClient client = new HoldingClient(hub);
         client.held.add("0");
-        DataHubSourceConfig config = DataHubSourceConfig.builder().project("p").topic("t").clientFactory(() -> client)
-                .fetchMaxRecords(10).fetchConcurrency(2).build();
+        DataHubSourceConfig config = DataHubSourceConfig.builder()
+                .project("p")
+                .topic("t")
+                .clientFactory(() -> client)
+                .fetchMaxRecords(10)
+                .fetchConcurrency(2)
+                .build();
         DataHubSplitReader r = new DataHubSplitReader(client, config, counters, clock::get);
         assign(r, "0", CursorPosition.oldest());
         assign(r, "1", CursorPosition.oldest());
 
         List<ShardRecord> got = new ArrayList<>();
         for (int i = 0; i < 50 && got.size() < 50; i++) drain(r.fetch(), got);
-        assertThat(sequences(got)).as("all of shard 1 while shard 0's read hangs").hasSize(50);
+        assertThat(sequences(got))
+                .as("all of shard 1 while shard 0's read hangs")
+                .hasSize(50);
         assertThat(got).allSatisfy(rec -> assertThat(rec.shardId).isEqualTo("1"));
 
         client.release.countDown();
         for (int i = 0; i < 50 && got.size() < 55; i++) drain(r.fetch(), got);
-        assertThat(got).filteredOn(rec -> rec.shardId.equals("0")).extracting(rec -> rec.sequence)
+        assertThat(got)
+                .filteredOn(rec -> rec.shardId.equals("0"))
+                .extracting(rec -> rec.sequence)
                 .containsExactly(0L, 1L, 2L, 3L, 4L);
         r.close();
     }
@@ -473,8 +510,13 @@ class DataHubSplitReaderTest {
     void readsOfManyShardsOverlapUpToTheConcurrencyAndEachShardStaysInOrder() throws Exception {
         for (int s = 0; s < 10; s++) hub.shard(String.valueOf(s)).appendMany(40, 5_000);
         HoldingClient client = new HoldingClient(hub);
-        DataHubSourceConfig config = DataHubSourceConfig.builder().project("p").topic("t").clientFactory(() -> client)
-                .fetchMaxRecords(10).fetchConcurrency(3).build();
+        DataHubSourceConfig config = DataHubSourceConfig.builder()
+                .project("p")
+                .topic("t")
+                .clientFactory(() -> client)
+                .fetchMaxRecords(10)
+                .fetchConcurrency(3)
+                .build();
         DataHubSplitReader r = new DataHubSplitReader(client, config, counters, clock::get);
         for (int s = 0; s < 10; s++) assign(r, String.valueOf(s), CursorPosition.oldest());
 
@@ -482,7 +524,9 @@ class DataHubSplitReaderTest {
         for (int i = 0; i < 500 && got.size() < 400; i++) drain(r.fetch(), got);
         for (int s = 0; s < 10; s++) {
             String id = String.valueOf(s);
-            assertThat(got).filteredOn(rec -> rec.shardId.equals(id)).extracting(rec -> rec.sequence)
+            assertThat(got)
+                    .filteredOn(rec -> rec.shardId.equals(id))
+                    .extracting(rec -> rec.sequence)
                     .containsExactlyElementsOf(range(0, 40));
         }
         assertThat(client.maxInFlight.get()).as("reads in flight at once").isBetween(2, 3);
@@ -495,15 +539,31 @@ class DataHubSplitReaderTest {
         hub.shard("1").appendMany(4, 5_000);
         SourceBacklog backlog = new SourceBacklog();
         clock.set(5_100);
-        DataHubSplitReader r = new DataHubSplitReader(hub, DataHubSourceConfig.builder().project("p").topic("t")
-                .clientFactory(() -> hub).fetchMaxRecords(10).fetchConcurrency(1).build(), counters, backlog, clock::get);
+        DataHubSplitReader r = new DataHubSplitReader(
+                hub,
+                DataHubSourceConfig.builder()
+                        .project("p")
+                        .topic("t")
+                        .clientFactory(() -> hub)
+                        .fetchMaxRecords(10)
+                        .fetchConcurrency(1)
+                        .build(),
+                counters,
+                backlog,
+                clock::get);
         assign(r, "0", CursorPosition.oldest());
         assign(r, "1", CursorPosition.oldest());
         List<ShardRecord> got = new ArrayList<>();
         for (int i = 0; i < 10 && got.size() < 14; i++) drain(r.fetch(), got);
         // shard 1 is read to its end: what is pending is what DataHub holds of shard 0 after the last record read
-        assertThat(backlog.pendingRecords()).isEqualTo(25 - 1 - got.stream()
-                .filter(rec -> rec.shardId.equals("0")).mapToLong(rec -> rec.sequence).max().orElseThrow());
+        assertThat(backlog.pendingRecords())
+                .isEqualTo(25
+                        - 1
+                        - got.stream()
+                                .filter(rec -> rec.shardId.equals("0"))
+                                .mapToLong(rec -> rec.sequence)
+                                .max()
+                                .orElseThrow());
         for (int i = 0; i < 20 && got.size() < 29; i++) drain(r.fetch(), got);
         assertThat(backlog.pendingRecords()).isZero();
     }

@@ -3,11 +3,11 @@ package io.datahubfcsync.source.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.datahubfcsync.datahub.PositionOutOfRangeException;
+import io.datahubfcsync.datahub.ShardCursor;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.source.config.OnExpiredPosition;
-import io.datahubfcsync.datahub.PositionOutOfRangeException;
-import io.datahubfcsync.datahub.ShardCursor;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +17,12 @@ class ExpiredPositionsTest {
     private final ReaderCounters counters = ReaderCounters.unregistered();
 
     private ExpiredPositions under(OnExpiredPosition onExpired) {
-        DataHubSourceConfig config = DataHubSourceConfig.builder().project("p").topic("t").clientFactory(() -> hub)
-                .onExpiredPosition(onExpired).build();
+        DataHubSourceConfig config = DataHubSourceConfig.builder()
+                .project("p")
+                .topic("t")
+                .clientFactory(() -> hub)
+                .onExpiredPosition(onExpired)
+                .build();
         return new ExpiredPositions(hub, config, counters);
     }
 
@@ -65,6 +69,8 @@ class ExpiredPositionsTest {
                 .isInstanceOf(LostRecordsException.class)
                 .hasMessageContaining("every record from sequence 12 on (the shard no longer exists)");
         under(OnExpiredPosition.OLDEST).lostWithShard("4", 12, 30, "while waiting");
-        assertThat(counters.expiredRecordsSkipped()).as("the records known to have existed").isEqualTo(30);
+        assertThat(counters.expiredRecordsSkipped())
+                .as("the records known to have existed")
+                .isEqualTo(30);
     }
 }

@@ -8,9 +8,6 @@ import io.datahubfcsync.datahub.DataHubAuthException;
 import io.datahubfcsync.datahub.DataHubFatalException;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.source.config.DataHubSourceConfig;
-import io.datahubfcsync.datahub.CursorPosition;
-import io.datahubfcsync.datahub.DataHubAuthException;
-import io.datahubfcsync.datahub.DataHubFatalException;
 import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.source.testing.FakeDataHubClient;
 import java.time.Duration;
@@ -33,17 +30,25 @@ class RefusedCredentialsReaderTest {
     private final ReaderCounters counters = new ReaderCounters();
 
     private DataHubSplitReader reader(Duration grace) {
-        DataHubSourceConfig config = DataHubSourceConfig.builder().project("p").topic("t").clientFactory(() -> hub)
-                .fetchMaxRecords(10).retryBackoffMax(Duration.ofMillis(400)).credentialsFailureGrace(grace).build();
+        DataHubSourceConfig config = DataHubSourceConfig.builder()
+                .project("p")
+                .topic("t")
+                .clientFactory(() -> hub)
+                .fetchMaxRecords(10)
+                .retryBackoffMax(Duration.ofMillis(400))
+                .credentialsFailureGrace(grace)
+                .build();
         DataHubSplitReader r = new DataHubSplitReader(hub, config, counters, clock::get);
-        r.handleSplitsChanges(new SplitsAddition<>(List.of(
-                new ShardSplit("0", List.of(), "0", "F", CursorPosition.oldest(), false))));
+        r.handleSplitsChanges(new SplitsAddition<>(
+                List.of(new ShardSplit("0", List.of(), "0", "F", CursorPosition.oldest(), false))));
         return r;
     }
 
     private static DataHubAuthException expiredToken() {
-        return new DataHubAuthException(DataHubAuthException.Reason.TOKEN_EXPIRED,
-                "getRecords on p/t shard 0 failed: the STS token has expired", null);
+        return new DataHubAuthException(
+                DataHubAuthException.Reason.TOKEN_EXPIRED,
+                "getRecords on p/t shard 0 failed: the STS token has expired",
+                null);
     }
 
     private static List<Long> fetchSequences(DataHubSplitReader r) {
@@ -71,7 +76,9 @@ class RefusedCredentialsReaderTest {
 
         assertThat(read).containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(counters.credentialFailures()).isEqualTo(3);
-        assertThat(counters.retriedCalls()).as("not counted as an ordinary retry").isZero();
+        assertThat(counters.retriedCalls())
+                .as("not counted as an ordinary retry")
+                .isZero();
     }
 
     @Test
@@ -95,11 +102,12 @@ class RefusedCredentialsReaderTest {
         DataHubSplitReader r = reader(Duration.ofSeconds(30));
 
         assertThatThrownBy(() -> {
-            for (int i = 0; i < 1_000; i++) {
-                fetchSequences(r);
-                clock.addAndGet(1_000);
-            }
-        }).isInstanceOf(DataHubFatalException.class)
+                    for (int i = 0; i < 1_000; i++) {
+                        fetchSequences(r);
+                        clock.addAndGet(1_000);
+                    }
+                })
+                .isInstanceOf(DataHubFatalException.class)
                 .hasMessageStartingWith("DataHub has refused the credentials from the configured credentials for 30 s")
                 .hasMessageContaining("credentials.failure-grace 30 s")
                 .hasMessageContaining("p/t shard 0")

@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aliyun.datahub.client.model.Field;
 import com.aliyun.datahub.client.model.FieldType;
 import com.aliyun.datahub.client.model.RecordSchema;
-import io.datahubfcsync.credentials.CredentialsSource;
 import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.datahub.DataHubClient;
-import io.datahubfcsync.datahub.DataHubConnection;
-import io.datahubfcsync.datahub.DataHubProtocol;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.local.datahub.DataHubAction;
 import io.datahubfcsync.local.datahub.DataHubFault;
@@ -18,8 +15,6 @@ import io.datahubfcsync.source.config.DataHubSourceConfig;
 import io.datahubfcsync.source.config.LostRecordsException;
 import io.datahubfcsync.source.config.OnExpiredPosition;
 import io.datahubfcsync.source.config.StartPosition;
-import io.datahubfcsync.datahub.CursorPosition;
-import io.datahubfcsync.datahub.DataHubClient;
 import io.datahubfcsync.source.split.ShardSplit;
 import io.datahubfcsync.testing.DataHubEmulatorExtension;
 import io.datahubfcsync.testing.KitConnections;
@@ -43,6 +38,7 @@ class ShardRangeReaderTest {
 
     @RegisterExtension
     static final DataHubEmulatorExtension DATAHUB = DataHubEmulatorExtension.withProject(PROJECT);
+
     private static int topics;
 
     private final ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -71,7 +67,9 @@ class ShardRangeReaderTest {
     private static DataHubSourceConfig config(String topic, Consumer<DataHubSourceConfig.Builder> tweak) {
         DataHubSourceConfig.Builder b = DataHubSourceConfig.builder()
                 .connection(KitConnections.dataHub(DATAHUB.emulator()))
-                .project(PROJECT).topic(topic).startPosition(StartPosition.oldest())
+                .project(PROJECT)
+                .topic(topic)
+                .startPosition(StartPosition.oldest())
                 .retryBackoffMax(Duration.ofMillis(500));
         tweak.accept(b);
         return b.build();
@@ -114,7 +112,8 @@ class ShardRangeReaderTest {
         } while (!batch.records().isEmpty());
         assertThat(sequences(got)).containsExactlyElementsOf(range(37, 250));
         assertThat(sizes).containsExactly(100, 100, 13, 0);
-        assertThat(batch.retryAfterMs()).as("caught up with the shard's head: call again a little later")
+        assertThat(batch.retryAfterMs())
+                .as("caught up with the shard's head: call again a little later")
                 .isPositive();
         assertThat(batch.shardEnded()).isFalse();
         assertThat(new String(got.get(0).blob, StandardCharsets.UTF_8)).isEqualTo("0/37");
@@ -127,7 +126,9 @@ class ShardRangeReaderTest {
         ShardRangeReader.Batch afterStop = next(r, 100);
         assertThat(afterStop.records()).isEmpty();
         assertThat(afterStop.shardEnded()).isTrue();
-        assertThat(DATAHUB.emulator().calls().of(DataHubAction.GET_RECORDS)).as("no call once stopped").isEqualTo(reads);
+        assertThat(DATAHUB.emulator().calls().of(DataHubAction.GET_RECORDS))
+                .as("no call once stopped")
+                .isEqualTo(reads);
     }
 
     @Test
@@ -139,7 +140,8 @@ class ShardRangeReaderTest {
         String topic = "tuples_" + topics++;
         DATAHUB.emulator().createTopic(PROJECT, topic, 1, schema);
         for (int i = 0; i < 20; i++) {
-            DATAHUB.emulator().appendTuple(PROJECT, topic, "0", String.valueOf(i), i % 3 == 0 ? null : "2.5", "1763712000123456");
+            DATAHUB.emulator()
+                    .appendTuple(PROJECT, topic, "0", String.valueOf(i), i % 3 == 0 ? null : "2.5", "1763712000123456");
         }
         DataHubSourceConfig config = config(topic, b -> {});
 
@@ -147,11 +149,13 @@ class ShardRangeReaderTest {
         List<ShardRecord> fromSource = new ArrayList<>();
         try (DataHubClient client = config.clientFactory().create()) {
             DataHubSplitReader source = new DataHubSplitReader(client, config, counters, System::currentTimeMillis);
-            source.handleSplitsChanges(new SplitsAddition<>(List.of(
-                    new ShardSplit("0", List.of(), "0", "F", CursorPosition.oldest(), false))));
+            source.handleSplitsChanges(new SplitsAddition<>(
+                    List.of(new ShardSplit("0", List.of(), "0", "F", CursorPosition.oldest(), false))));
             RecordsWithSplitIds<ShardRecord> fetched = source.fetch();
             for (String s = fetched.nextSplit(); s != null; s = fetched.nextSplit()) {
-                for (ShardRecord rec = fetched.nextRecordFromSplit(); rec != null; rec = fetched.nextRecordFromSplit()) {
+                for (ShardRecord rec = fetched.nextRecordFromSplit();
+                        rec != null;
+                        rec = fetched.nextRecordFromSplit()) {
                     fromSource.add(rec);
                 }
             }

@@ -2,10 +2,10 @@ package io.datahubfcsync.source.reader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.datahub.CursorPosition;
 import io.datahubfcsync.datahub.RecordBatch;
 import io.datahubfcsync.datahub.ShardCursor;
+import io.datahubfcsync.event.ShardRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,8 @@ class ShardReadCursorTest {
     @Test
     void recordsBelowThePositionThatTheServerRepeatsAreNotHandedOnAgain() {
         ShardReadCursor c = new ShardReadCursor("0", CursorPosition.sequence(5), 4);
-        assertThat(c.take(batch("next", 3, 4, 5, 6), OptionalLong.empty())).extracting(r -> r.sequence)
+        assertThat(c.take(batch("next", 3, 4, 5, 6), OptionalLong.empty()))
+                .extracting(r -> r.sequence)
                 .containsExactly(5L, 6L);
     }
 

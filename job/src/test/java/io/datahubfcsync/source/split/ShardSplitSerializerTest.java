@@ -16,13 +16,18 @@ class ShardSplitSerializerTest {
 
     static List<ShardSplit> splits() {
         return List.of(
-                new ShardSplit("0", List.of(), "00000000000000000000000000000000", "80000000000000000000000000000000",
-                        CursorPosition.oldest(), false),
+                new ShardSplit(
+                        "0",
+                        List.of(),
+                        "00000000000000000000000000000000",
+                        "80000000000000000000000000000000",
+                        CursorPosition.oldest(),
+                        false),
                 new ShardSplit("12", List.of("3"), "8", "C", CursorPosition.sequence(123_456_789_012L), false),
                 new ShardSplit("7", List.of("4", "5"), "", "", CursorPosition.systemTime(1_763_712_000_000L), false),
                 new ShardSplit("4", List.of(), "0", "F", CursorPosition.sequence(0), true),
-                new ShardSplit("8", List.of("6", "7"), "0", "F", CursorPosition.sequence(31), false,
-                        List.of("7"), 30, true),
+                new ShardSplit(
+                        "8", List.of("6", "7"), "0", "F", CursorPosition.sequence(31), false, List.of("7"), 30, true),
                 new ShardSplit("6", List.of(), "0", "F", CursorPosition.sequence(5), true, List.of(), 4, false));
     }
 
@@ -52,8 +57,9 @@ class ShardSplitSerializerTest {
 
         ShardSplit split = serializer.deserialize(1, v1.getCopyOfBuffer());
         // a release without markers: the split awaits no parent, and everything before 77 was read
-        assertThat(split).isEqualTo(new ShardSplit("9", List.of("1", "2"), "40", "C0", CursorPosition.sequence(77), false,
-                List.of(), 76, true));
+        assertThat(split)
+                .isEqualTo(new ShardSplit(
+                        "9", List.of("1", "2"), "40", "C0", CursorPosition.sequence(77), false, List.of(), 76, true));
     }
 
     @Test
@@ -88,8 +94,8 @@ class ShardSplitSerializerTest {
         v2.writeUTF("2");
         v2.writeLong(76); // last read sequence
         v2.writeBoolean(true); // END marker sent
-        ShardSplit split = new ShardSplit("9", List.of("1", "2"), "40", "C0", CursorPosition.sequence(77), false,
-                List.of("2"), 76, true);
+        ShardSplit split = new ShardSplit(
+                "9", List.of("1", "2"), "40", "C0", CursorPosition.sequence(77), false, List.of("2"), 76, true);
 
         assertThat(serializer.getVersion()).isEqualTo(2);
         assertThat(serializer.serialize(split)).isEqualTo(v2.getCopyOfBuffer());
@@ -99,6 +105,7 @@ class ShardSplitSerializerTest {
     @Test
     void rejectsAVersionItDoesNotKnowWithAClearMessage() {
         assertThatThrownBy(() -> serializer.deserialize(99, new byte[0]))
-                .isInstanceOf(IOException.class).hasMessageContaining("version 99");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("version 99");
     }
 }

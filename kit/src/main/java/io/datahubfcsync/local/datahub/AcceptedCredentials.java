@@ -18,8 +18,9 @@ final class AcceptedCredentials {
     void accept(String accessKeyId, String accessKeySecret, String securityToken) {
         Objects.requireNonNull(accessKeyId, "accessKeyId");
         Objects.requireNonNull(accessKeySecret, "accessKeySecret");
-        byKeyId.put(accessKeyId, new Entry(accessKeySecret,
-                securityToken == null || securityToken.isEmpty() ? null : securityToken));
+        byKeyId.put(
+                accessKeyId,
+                new Entry(accessKeySecret, securityToken == null || securityToken.isEmpty() ? null : securityToken));
     }
 
     void revoke(String accessKeyId) {
@@ -30,7 +31,8 @@ final class AcceptedCredentials {
     void verify(String method, Map<String, String> headers, String rawPath, String query) {
         String auth = headers.get("authorization");
         if (auth == null || !auth.startsWith("DATAHUB ") || auth.indexOf(':') < 0) {
-            throw ServiceError.unauthorized("The request is not signed: Authorization 'DATAHUB <AccessKeyId>:<Signature>' is required.");
+            throw ServiceError.unauthorized(
+                    "The request is not signed: Authorization 'DATAHUB <AccessKeyId>:<Signature>' is required.");
         }
         String credential = auth.substring("DATAHUB ".length());
         int colon = credential.lastIndexOf(':');
@@ -41,16 +43,19 @@ final class AcceptedCredentials {
             throw ServiceError.unauthorized("The AccessKeyId '" + keyId + "' is not known.");
         }
         String expected = RequestSignature.compute(method, headers, rawPath, query, e.secret());
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
-            throw ServiceError.unauthorized("The request signature does not match for AccessKeyId '" + keyId
-                    + "': check the AccessKeySecret.");
+        if (!MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+            throw ServiceError.unauthorized(
+                    "The request signature does not match for AccessKeyId '" + keyId + "': check the AccessKeySecret.");
         }
         String token = headers.get("x-datahub-security-token");
         if (e.securityToken() != null && !e.securityToken().equals(token)) {
-            throw ServiceError.unauthorized("The security token is missing or invalid for AccessKeyId '" + keyId + "'.");
+            throw ServiceError.unauthorized(
+                    "The security token is missing or invalid for AccessKeyId '" + keyId + "'.");
         }
         if (e.securityToken() == null && token != null) {
-            throw ServiceError.unauthorized("AccessKeyId '" + keyId + "' is a long-term key; it takes no security token.");
+            throw ServiceError.unauthorized(
+                    "AccessKeyId '" + keyId + "' is a long-term key; it takes no security token.");
         }
     }
 }

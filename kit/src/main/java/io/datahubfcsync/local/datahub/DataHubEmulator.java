@@ -38,6 +38,7 @@ import java.util.function.Supplier;
 public final class DataHubEmulator implements AutoCloseable {
     /** The key pair the test JVMs carry in ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET; never a real secret. */
     public static final String TEST_ACCESS_KEY_ID = "LTAI-local-test-key";
+
     public static final String TEST_ACCESS_KEY_SECRET = "local-test-secret-do-not-use";
 
     static {
@@ -96,7 +97,8 @@ public final class DataHubEmulator implements AutoCloseable {
         }
         server.createContext("/", new DataHubHttpHandler(store, credentials, faults, calls));
         // One thread per in-flight request: injected latency must not hold up other shards' calls.
-        executor = Executors.newCachedThreadPool(daemonThreads("datahub-emulator-" + server.getAddress().getPort()));
+        executor = Executors.newCachedThreadPool(
+                daemonThreads("datahub-emulator-" + server.getAddress().getPort()));
         server.setExecutor(executor);
         server.start();
     }
@@ -184,8 +186,8 @@ public final class DataHubEmulator implements AutoCloseable {
         return appendBlob(project, topic, shardId, data, Map.of());
     }
 
-    public StoredRecord appendBlob(String project, String topic, String shardId, byte[] data,
-                                   Map<String, String> attributes) {
+    public StoredRecord appendBlob(
+            String project, String topic, String shardId, byte[] data, Map<String, String> attributes) {
         IncomingRecord r = IncomingRecord.blob(shardId, null, null, attributes, Objects.requireNonNull(data, "data"));
         return api(() -> store.topic(project, topic).append(shardId, r));
     }
@@ -195,8 +197,8 @@ public final class DataHubEmulator implements AutoCloseable {
         return appendTuple(project, topic, shardId, Arrays.asList(values), Map.of());
     }
 
-    public StoredRecord appendTuple(String project, String topic, String shardId, List<String> values,
-                                    Map<String, String> attributes) {
+    public StoredRecord appendTuple(
+            String project, String topic, String shardId, List<String> values, Map<String, String> attributes) {
         IncomingRecord r = IncomingRecord.tuple(shardId, null, null, attributes, values);
         return api(() -> store.topic(project, topic).append(shardId, r));
     }
@@ -225,11 +227,14 @@ public final class DataHubEmulator implements AutoCloseable {
 
     /** Ids of the topic's subscriptions. */
     public List<String> subscriptionIds(String project, String topic) {
-        return api(() -> store.subscriptions.list(store.topic(project, topic)).stream().map(s -> s.subId).toList());
+        return api(() -> store.subscriptions.list(store.topic(project, topic)).stream()
+                .map(s -> s.subId)
+                .toList());
     }
 
     /** The sequence committed per shard to a subscription (-1: nothing committed), as the console shows it. */
-    public java.util.Map<String, Long> committedSequences(String project, String topic, String subId, List<String> shardIds) {
+    public java.util.Map<String, Long> committedSequences(
+            String project, String topic, String subId, List<String> shardIds) {
         return api(() -> {
             java.util.Map<String, Long> out = new java.util.TreeMap<>();
             store.subscription(project, topic, subId).get(shardIds).forEach((shard, o) -> out.put(shard, o.sequence()));

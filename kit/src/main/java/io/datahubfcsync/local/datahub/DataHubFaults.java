@@ -113,7 +113,9 @@ public final class DataHubFaults {
     }
 
     synchronized long latencyMillis(DataHubAction action) {
-        return latencyAll.plus(latencyPerAction.getOrDefault(action, Duration.ZERO)).toMillis();
+        return latencyAll
+                .plus(latencyPerAction.getOrDefault(action, Duration.ZERO))
+                .toMillis();
     }
 
     synchronized void onNewShard(EmulatedShard shard, long nowMillis) {

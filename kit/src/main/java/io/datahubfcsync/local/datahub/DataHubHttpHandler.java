@@ -51,7 +51,8 @@ final class DataHubHttpHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
-        String requestId = String.format(Locale.ROOT, "%d%08x", System.currentTimeMillis(), REQUEST_IDS.incrementAndGet());
+        String requestId =
+                String.format(Locale.ROOT, "%d%08x", System.currentTimeMillis(), REQUEST_IDS.incrementAndGet());
         WireRequest req;
         try {
             req = WireRequest.read(ex);
@@ -83,14 +84,23 @@ final class DataHubHttpHandler implements HttpHandler {
             Reply reply = dispatch(req);
             send(ex, 200, reply.contentType(), reply.body(), requestId);
         } catch (ServiceError e) {
-            send(ex, e.httpStatus, JSON, JsonWire.bytes(JsonWire.error(requestId, e.errorCode, e.getMessage())), requestId);
+            send(
+                    ex,
+                    e.httpStatus,
+                    JSON,
+                    JsonWire.bytes(JsonWire.error(requestId, e.errorCode, e.getMessage())),
+                    requestId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ex.close();
         } catch (RuntimeException e) {
             LOG.warn("DataHub emulator failed on {}", req.describe(), e);
-            send(ex, 500, JSON, JsonWire.bytes(JsonWire.error(requestId, "InternalServerError",
-                    "Emulator error: " + e)), requestId);
+            send(
+                    ex,
+                    500,
+                    JSON,
+                    JsonWire.bytes(JsonWire.error(requestId, "InternalServerError", "Emulator error: " + e)),
+                    requestId);
         }
     }
 
@@ -145,7 +155,8 @@ final class DataHubHttpHandler implements HttpHandler {
                 store.deleteTopic(req.project, req.topic);
                 return Reply.empty();
             case LIST_SHARD:
-                return Reply.json(JsonWire.shards(store.topic(req.project, req.topic).snapshot()));
+                return Reply.json(
+                        JsonWire.shards(store.topic(req.project, req.topic).snapshot()));
             case GET_CURSOR:
                 return Reply.json(JsonWire.cursor(cursor(req)));
             case GET_RECORDS:
@@ -173,15 +184,15 @@ final class DataHubHttpHandler implements HttpHandler {
                         .merge(requireText(body, "ShardId"), requireText(body, "AdjacentShardId"))));
             }
             case CREATE_SUBSCRIPTION: {
-                EmulatedSubscription sub = store.subscriptions.create(store.topic(req.project, req.topic),
-                        JsonWire.text(req.json(), "Comment"));
+                EmulatedSubscription sub = store.subscriptions.create(
+                        store.topic(req.project, req.topic), JsonWire.text(req.json(), "Comment"));
                 ObjectNode n = JsonWire.MAPPER.createObjectNode();
                 n.put("SubId", sub.subId);
                 return Reply.json(n);
             }
             case GET_SUBSCRIPTION:
-                return Reply.json(subscriptionEntry(req.topic,
-                        store.subscription(req.project, req.topic, req.subscription)));
+                return Reply.json(
+                        subscriptionEntry(req.topic, store.subscription(req.project, req.topic, req.subscription)));
             case LIST_SUBSCRIPTION: {
                 List<EmulatedSubscription> all = store.subscriptions.list(store.topic(req.project, req.topic));
                 Long pageIndex = JsonWire.longValue(req.json(), "PageIndex");
@@ -192,7 +203,9 @@ final class DataHubHttpHandler implements HttpHandler {
                 ObjectNode n = JsonWire.MAPPER.createObjectNode();
                 n.put("TotalCount", all.size());
                 ArrayNode list = n.putArray("Subscriptions");
-                all.stream().skip((pageIndex - 1) * pageSize).limit(pageSize)
+                all.stream()
+                        .skip((pageIndex - 1) * pageSize)
+                        .limit(pageSize)
                         .forEach(sub -> list.add(subscriptionEntry(req.topic, sub)));
                 return Reply.json(n);
             }
@@ -213,9 +226,14 @@ final class DataHubHttpHandler implements HttpHandler {
                 java.util.Map<String, EmulatedSubscription.Offset> committed = new java.util.TreeMap<>();
                 req.json().path("Offsets").fields().forEachRemaining(e -> {
                     JsonNode o = e.getValue();
-                    committed.put(e.getKey(), new EmulatedSubscription.Offset(o.path("Sequence").asLong(-1),
-                            o.path("Timestamp").asLong(-1), o.path("BatchIndex").asInt(0), o.path("Version").asLong(-1),
-                            o.path("SessionId").asLong(-1)));
+                    committed.put(
+                            e.getKey(),
+                            new EmulatedSubscription.Offset(
+                                    o.path("Sequence").asLong(-1),
+                                    o.path("Timestamp").asLong(-1),
+                                    o.path("BatchIndex").asInt(0),
+                                    o.path("Version").asLong(-1),
+                                    o.path("SessionId").asLong(-1)));
                 });
                 sub.commit(committed);
                 return Reply.empty();
@@ -287,8 +305,13 @@ final class DataHubHttpHandler implements HttpHandler {
         }
         Long shards = JsonWire.longValue(b, "ShardCount");
         Long lifecycle = JsonWire.longValue(b, "Lifecycle");
-        store.createTopic(req.project, req.topic, shards == null ? 1 : shards.intValue(),
-                lifecycle == null ? 1 : lifecycle.intValue(), schema, JsonWire.text(b, "Comment"),
+        store.createTopic(
+                req.project,
+                req.topic,
+                shards == null ? 1 : shards.intValue(),
+                lifecycle == null ? 1 : lifecycle.intValue(),
+                schema,
+                JsonWire.text(b, "Comment"),
                 JsonWire.text(b, "ExpandMode"));
     }
 
@@ -302,7 +325,8 @@ final class DataHubHttpHandler implements HttpHandler {
         } catch (IllegalArgumentException e) {
             throw ServiceError.invalidParameter("Unknown cursor Type '" + typeName + "'.");
         }
-        Long parameter = type == CursorType.SEQUENCE ? JsonWire.longValue(b, "Sequence")
+        Long parameter = type == CursorType.SEQUENCE
+                ? JsonWire.longValue(b, "Sequence")
                 : type == CursorType.SYSTEM_TIME ? JsonWire.longValue(b, "SystemTime") : null;
         return t.cursor(req.shard, type, parameter);
     }
@@ -315,8 +339,8 @@ final class DataHubHttpHandler implements HttpHandler {
         }
         JsonNode b = req.json();
         Long limit = JsonWire.longValue(b, "Limit");
-        EmulatedTopic.ReadAnswer answer = t.read(req.shard, requireText(b, "Cursor"),
-                limit == null ? 1 : (int) Math.min(Integer.MAX_VALUE, limit));
+        EmulatedTopic.ReadAnswer answer = t.read(
+                req.shard, requireText(b, "Cursor"), limit == null ? 1 : (int) Math.min(Integer.MAX_VALUE, limit));
         return Reply.json(JsonWire.records(answer));
     }
 

@@ -42,8 +42,8 @@ final class DataHubStore {
 
     Project createProject(String name, String comment) {
         if (name == null || !PROJECT_NAME.matcher(name).matches()) {
-            throw ServiceError.invalidParameter("Project name '" + name
-                    + "' is invalid: 3-32 letters, digits or '_', starting with a letter.");
+            throw ServiceError.invalidParameter(
+                    "Project name '" + name + "' is invalid: 3-32 letters, digits or '_', starting with a letter.");
         }
         Project p = new Project(name, comment, clock.millis() / 1000);
         if (projects.putIfAbsent(name, p) != null) {
@@ -70,18 +70,24 @@ final class DataHubStore {
         projects.remove(name, p);
     }
 
-    EmulatedTopic createTopic(String project, String topic, int shardCount, int lifecycleDays, TopicSchema schema,
-                              String comment, String expandMode) {
+    EmulatedTopic createTopic(
+            String project,
+            String topic,
+            int shardCount,
+            int lifecycleDays,
+            TopicSchema schema,
+            String comment,
+            String expandMode) {
         Project p = project(project);
         if (topic == null || !TOPIC_NAME.matcher(topic).matches()) {
-            throw ServiceError.invalidParameter("Topic name '" + topic
-                    + "' is invalid: 1-128 letters, digits or '_', starting with a letter.");
+            throw ServiceError.invalidParameter(
+                    "Topic name '" + topic + "' is invalid: 1-128 letters, digits or '_', starting with a letter.");
         }
-        EmulatedTopic t = new EmulatedTopic(project, topic, shardCount, lifecycleDays, schema, comment, expandMode,
-                clock, faults);
+        EmulatedTopic t = new EmulatedTopic(
+                project, topic, shardCount, lifecycleDays, schema, comment, expandMode, clock, faults);
         if (p.topics.putIfAbsent(topic, t) != null) {
-            throw ServiceError.alreadyExists("TopicAlreadyExist",
-                    "The topic '" + topic + "' already exists in project '" + project + "'.");
+            throw ServiceError.alreadyExists(
+                    "TopicAlreadyExist", "The topic '" + topic + "' already exists in project '" + project + "'.");
         }
         return t;
     }

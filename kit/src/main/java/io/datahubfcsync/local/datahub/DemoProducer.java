@@ -86,8 +86,13 @@ public final class DemoProducer implements AutoCloseable {
             written.addAndGet(n - r.getFailedRecordCount());
             if (r.getFailedRecordCount() > 0) {
                 failed.addAndGet(r.getFailedRecordCount());
-                LOG.warn("Demo producer: {} of {} records refused by {}/{}, first: {}", r.getFailedRecordCount(), n,
-                        project, topic, r.getPutErrorEntries().get(0).getMessage());
+                LOG.warn(
+                        "Demo producer: {} of {} records refused by {}/{}, first: {}",
+                        r.getFailedRecordCount(),
+                        n,
+                        project,
+                        topic,
+                        r.getPutErrorEntries().get(0).getMessage());
             }
         } catch (RuntimeException e) {
             failed.addAndGet(n);
@@ -116,17 +121,27 @@ public final class DemoProducer implements AutoCloseable {
 
     private static Object value(Field f, long n) {
         switch (f.getType()) {
-            case BIGINT: return n;
-            case INTEGER: return (int) (n % 1_000_000);
-            case SMALLINT: return (short) (n % 1000);
-            case TINYINT: return (byte) (n % 100);
-            case DOUBLE: return n * 0.5;
-            case FLOAT: return (float) (n % 1000) * 0.25f;
-            case DECIMAL: return BigDecimal.valueOf(n).add(new BigDecimal("0.01"));
-            case BOOLEAN: return n % 2 == 0;
-            case TIMESTAMP: return System.currentTimeMillis() * 1000;
+            case BIGINT:
+                return n;
+            case INTEGER:
+                return (int) (n % 1_000_000);
+            case SMALLINT:
+                return (short) (n % 1000);
+            case TINYINT:
+                return (byte) (n % 100);
+            case DOUBLE:
+                return n * 0.5;
+            case FLOAT:
+                return (float) (n % 1000) * 0.25f;
+            case DECIMAL:
+                return BigDecimal.valueOf(n).add(new BigDecimal("0.01"));
+            case BOOLEAN:
+                return n % 2 == 0;
+            case TIMESTAMP:
+                return System.currentTimeMillis() * 1000;
             case STRING:
-            default: return "event-" + n;
+            default:
+                return "event-" + n;
         }
     }
 

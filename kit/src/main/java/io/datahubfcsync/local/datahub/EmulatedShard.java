@@ -19,12 +19,14 @@ final class EmulatedShard {
 
     /** Retained records; {@code records.get(i).sequence() == firstRetained + i}. */
     private final ArrayList<StoredRecord> records = new ArrayList<>();
+
     private long firstRetained;
     private long nextSequence;
     private long lastSystemTime = Long.MIN_VALUE;
 
     /** Transient NoSuchShard right after a reshard (fault injection): calls left / until when (epoch ms). */
     int hiddenForCalls;
+
     long hiddenUntilMillis;
 
     EmulatedShard(int id, BigInteger beginKey, BigInteger endKey, List<String> parentIds) {
@@ -52,8 +54,14 @@ final class EmulatedShard {
         // System time never goes backwards within a shard, even if the clock does.
         long systemTime = Math.max(nowMillis, lastSystemTime);
         lastSystemTime = systemTime;
-        StoredRecord r = new StoredRecord(nextSequence++, systemTime, in.attributes(),
-                in.blob() == null ? null : in.blob().clone(), normalizedTuple, in.partitionKey(), in.hashKey());
+        StoredRecord r = new StoredRecord(
+                nextSequence++,
+                systemTime,
+                in.attributes(),
+                in.blob() == null ? null : in.blob().clone(),
+                normalizedTuple,
+                in.partitionKey(),
+                in.hashKey());
         records.add(r);
         return r;
     }

@@ -66,22 +66,30 @@ final class EmulatedSubscription {
         for (Map.Entry<String, Offset> e : committed.entrySet()) {
             Offset current = offsets.get(e.getKey());
             if (current == null || current.sessionId == 0) {
-                throw new ServiceError(400, "OffsetSessionClosed",
+                throw new ServiceError(
+                        400,
+                        "OffsetSessionClosed",
                         "No session is open on shard " + e.getKey() + " of subscription " + subId + ".");
             }
             if (e.getValue().sessionId != current.sessionId) {
-                throw new ServiceError(400, "OffsetSessionChanged", "The session of shard " + e.getKey()
-                        + " of subscription " + subId + " was taken over by a newer one.");
+                throw new ServiceError(
+                        400,
+                        "OffsetSessionChanged",
+                        "The session of shard " + e.getKey() + " of subscription " + subId
+                                + " was taken over by a newer one.");
             }
             if (e.getValue().version != current.version) {
-                throw new ServiceError(400, "OffsetReseted",
+                throw new ServiceError(
+                        400,
+                        "OffsetReseted",
                         "The offset of shard " + e.getKey() + " of subscription " + subId + " was reset.");
             }
         }
         for (Map.Entry<String, Offset> e : committed.entrySet()) {
             Offset current = offsets.get(e.getKey());
             Offset c = e.getValue();
-            offsets.put(e.getKey(), new Offset(c.sequence, c.timestamp, c.batchIndex, current.version, current.sessionId));
+            offsets.put(
+                    e.getKey(), new Offset(c.sequence, c.timestamp, c.batchIndex, current.version, current.sessionId));
         }
     }
 

@@ -50,8 +50,16 @@ final class EmulatedTopic {
     private int nextShardId;
     private long lastModifySeconds;
 
-    EmulatedTopic(String project, String name, int shardCount, int lifecycleDays, TopicSchema schema, String comment,
-                  String expandMode, Clock clock, DataHubFaults faults) {
+    EmulatedTopic(
+            String project,
+            String name,
+            int shardCount,
+            int lifecycleDays,
+            TopicSchema schema,
+            String comment,
+            String expandMode,
+            Clock clock,
+            DataHubFaults faults) {
         if (shardCount < 1) {
             throw ServiceError.invalidParameter("ShardCount must be at least 1, was " + shardCount);
         }
@@ -93,8 +101,15 @@ final class EmulatedTopic {
     }
 
     private static ShardSnapshot snapshotOf(EmulatedShard s) {
-        return new ShardSnapshot(s.shardId(), s.state, HashKeys.format(s.beginKey), HashKeys.format(s.endKey),
-                s.parentIds, s.closedTimeSeconds, s.oldestSequence(), s.nextSequence());
+        return new ShardSnapshot(
+                s.shardId(),
+                s.state,
+                HashKeys.format(s.beginKey),
+                HashKeys.format(s.endKey),
+                s.parentIds,
+                s.closedTimeSeconds,
+                s.oldestSequence(),
+                s.nextSequence());
     }
 
     synchronized List<StoredRecord> records(String shardId) {
@@ -118,13 +133,14 @@ final class EmulatedTopic {
             case SEQUENCE:
                 if (parameter == null) throw ServiceError.invalidParameter("Sequence is required for SEQUENCE cursors");
                 if (parameter < oldest || parameter > next) {
-                    throw ServiceError.seekOutOfRange("The sequence " + parameter + " is out of range; shard "
-                            + shardId + " holds sequences [" + oldest + ", " + next + ").");
+                    throw ServiceError.seekOutOfRange("The sequence " + parameter + " is out of range; shard " + shardId
+                            + " holds sequences [" + oldest + ", " + next + ").");
                 }
                 sequence = parameter;
                 break;
             case SYSTEM_TIME:
-                if (parameter == null) throw ServiceError.invalidParameter("SystemTime is required for SYSTEM_TIME cursors");
+                if (parameter == null)
+                    throw ServiceError.invalidParameter("SystemTime is required for SYSTEM_TIME cursors");
                 if (parameter < 0) throw ServiceError.invalidParameter("Invalid time value " + parameter);
                 if (parameter > clock.millis()) {
                     throw ServiceError.seekOutOfRange("The time " + parameter + " is later than the current time.");
@@ -135,15 +151,17 @@ final class EmulatedTopic {
                 throw ServiceError.invalidParameter("Unknown cursor type " + type);
         }
         StoredRecord at = s.at(sequence);
-        return new CursorAnswer(Cursors.encode(incarnation, s.id, sequence), sequence, at == null ? 0 : at.systemTime());
+        return new CursorAnswer(
+                Cursors.encode(incarnation, s.id, sequence), sequence, at == null ? 0 : at.systemTime());
     }
 
     synchronized ReadAnswer read(String shardId, String cursor, int limit) {
         EmulatedShard s = shardForCall(shardId);
         long from = Cursors.decode(cursor, incarnation, s.id);
         if (from < s.oldestSequence()) {
-            throw ServiceError.invalidCursor("The cursor is expired: sequence " + from + " is before the oldest retained "
-                    + "sequence " + s.oldestSequence() + " of shard " + shardId + ".");
+            throw ServiceError.invalidCursor(
+                    "The cursor is expired: sequence " + from + " is before the oldest retained " + "sequence "
+                            + s.oldestSequence() + " of shard " + shardId + ".");
         }
         if (from > s.nextSequence()) {
             throw ServiceError.invalidCursor("The cursor points past the end of shard " + shardId + ".");
@@ -157,8 +175,8 @@ final class EmulatedTopic {
         for (StoredRecord r : records) cursors.add(Cursors.encode(incarnation, s.id, r.sequence()));
         cursors.add(Cursors.encode(incarnation, s.id, from + records.size()));
         StoredRecord latest = s.latest();
-        return new ReadAnswer(records, cursors, latest == null ? -1 : latest.sequence(),
-                latest == null ? -1 : latest.systemTime());
+        return new ReadAnswer(
+                records, cursors, latest == null ? -1 : latest.sequence(), latest == null ? -1 : latest.systemTime());
     }
 
     // ------------------------------------------------------------------ writing
@@ -238,10 +256,12 @@ final class EmulatedTopic {
     private List<String> validate(IncomingRecord r) {
         if (r.malformed() != null) throw ServiceError.malformedRecord(r.malformed());
         if (recordType == RecordType.BLOB) {
-            if (r.blob() == null) throw ServiceError.malformedRecord("Topic " + name + " is BLOB but the record has tuple data.");
+            if (r.blob() == null)
+                throw ServiceError.malformedRecord("Topic " + name + " is BLOB but the record has tuple data.");
             return null;
         }
-        if (r.tuple() == null) throw ServiceError.malformedRecord("Topic " + name + " is TUPLE but the record has BLOB data.");
+        if (r.tuple() == null)
+            throw ServiceError.malformedRecord("Topic " + name + " is TUPLE but the record has BLOB data.");
         return schema.normalize(r.tuple());
     }
 

@@ -28,7 +28,8 @@ final class JsonWire {
         if (body.length == 0) return MAPPER.createObjectNode();
         try {
             JsonNode n = MAPPER.readTree(body);
-            if (n == null || !n.isObject()) throw ServiceError.invalidParameter("The request body must be a JSON object.");
+            if (n == null || !n.isObject())
+                throw ServiceError.invalidParameter("The request body must be a JSON object.");
             return n;
         } catch (IOException e) {
             throw ServiceError.invalidParameter("The request body is not valid JSON: " + firstLine(e.getMessage()));
@@ -56,7 +57,8 @@ final class JsonWire {
         n.put("ShardCount", t.activeShardCount());
         n.put("Lifecycle", t.lifecycleDays);
         n.put("RecordType", t.recordType.name());
-        if (t.schema != null) n.put("RecordSchema", t.schema.toJson()); // a JSON string holding JSON, as DataHub sends it
+        if (t.schema != null)
+            n.put("RecordSchema", t.schema.toJson()); // a JSON string holding JSON, as DataHub sends it
         n.put("Comment", t.comment);
         n.put("CreateTime", t.createTimeSeconds);
         n.put("LastModifyTime", t.lastModifySeconds());
@@ -90,7 +92,9 @@ final class JsonWire {
         if (s.state() != ShardState.ACTIVE) return NO_SHARD;
         for (ShardSnapshot o : all) {
             if (o == s || o.state() != ShardState.ACTIVE) continue;
-            if (left ? o.endHashKey().equals(s.beginHashKey()) : o.beginHashKey().equals(s.endHashKey())) {
+            if (left
+                    ? o.endHashKey().equals(s.beginHashKey())
+                    : o.beginHashKey().equals(s.endHashKey())) {
                 return o.shardId();
             }
         }
@@ -150,7 +154,10 @@ final class JsonWire {
             Map<String, String> attrs = new LinkedHashMap<>();
             JsonNode a = r.get("Attributes");
             if (a != null && a.isObject()) {
-                a.fields().forEachRemaining(f -> attrs.put(f.getKey(), f.getValue().isNull() ? "" : f.getValue().asText()));
+                a.fields()
+                        .forEachRemaining(f -> attrs.put(
+                                f.getKey(),
+                                f.getValue().isNull() ? "" : f.getValue().asText()));
             }
             JsonNode data = r.get("Data");
             if (data != null && data.isArray()) {
@@ -159,14 +166,18 @@ final class JsonWire {
                 out.add(IncomingRecord.tuple(shardId, hashKey, partitionKey, attrs, values));
             } else if (data != null && data.isTextual()) {
                 try {
-                    out.add(IncomingRecord.blob(shardId, hashKey, partitionKey, attrs,
+                    out.add(IncomingRecord.blob(
+                            shardId,
+                            hashKey,
+                            partitionKey,
+                            attrs,
                             Base64.getDecoder().decode(data.asText())));
                 } catch (IllegalArgumentException e) {
                     out.add(IncomingRecord.malformed(shardId, hashKey, partitionKey, "BLOB Data is not valid base64."));
                 }
             } else {
-                out.add(IncomingRecord.malformed(shardId, hashKey, partitionKey,
-                        "Data must be an array (TUPLE) or a base64 string (BLOB)."));
+                out.add(IncomingRecord.malformed(
+                        shardId, hashKey, partitionKey, "Data must be an array (TUPLE) or a base64 string (BLOB)."));
             }
         }
         return out;

@@ -26,7 +26,11 @@ final class ProtobufWire {
     private ProtobufWire() {}
 
     static byte[] unframe(byte[] body) {
-        if (body.length < 12 || body[0] != MAGIC[0] || body[1] != MAGIC[1] || body[2] != MAGIC[2] || body[3] != MAGIC[3]) {
+        if (body.length < 12
+                || body[0] != MAGIC[0]
+                || body[1] != MAGIC[1]
+                || body[2] != MAGIC[2]
+                || body[3] != MAGIC[3]) {
             throw ServiceError.invalidParameter("The protobuf body does not start with the DHUB frame header.");
         }
         ByteBuffer bb = ByteBuffer.wrap(body);
@@ -79,16 +83,25 @@ final class ProtobufWire {
             String partitionKey = e.hasPartitionKey() ? e.getPartitionKey() : null;
             Map<String, String> attrs = new LinkedHashMap<>();
             if (e.hasAttributes()) {
-                for (DatahubProtos.StringPair p : e.getAttributes().getAttributesList()) attrs.put(p.getKey(), p.getValue());
+                for (DatahubProtos.StringPair p : e.getAttributes().getAttributesList())
+                    attrs.put(p.getKey(), p.getValue());
             }
             List<DatahubProtos.FieldData> fields = e.getData().getDataList();
             // The frame does not say BLOB or TUPLE; the topic does.
             if (topicType == RecordType.BLOB) {
                 if (fields.size() != 1) {
-                    out.add(IncomingRecord.malformed(shardId, hashKey, partitionKey,
+                    out.add(IncomingRecord.malformed(
+                            shardId,
+                            hashKey,
+                            partitionKey,
                             "A BLOB record must hold exactly one FieldData, had " + fields.size() + "."));
                 } else {
-                    out.add(IncomingRecord.blob(shardId, hashKey, partitionKey, attrs, fields.get(0).getValue().toByteArray()));
+                    out.add(IncomingRecord.blob(
+                            shardId,
+                            hashKey,
+                            partitionKey,
+                            attrs,
+                            fields.get(0).getValue().toByteArray()));
                 }
                 continue;
             }
@@ -104,15 +117,18 @@ final class ProtobufWire {
                     values.add(v);
                 }
             }
-            out.add(bad != null ? IncomingRecord.malformed(shardId, hashKey, partitionKey, bad)
-                    : IncomingRecord.tuple(shardId, hashKey, partitionKey, attrs, values));
+            out.add(
+                    bad != null
+                            ? IncomingRecord.malformed(shardId, hashKey, partitionKey, bad)
+                            : IncomingRecord.tuple(shardId, hashKey, partitionKey, attrs, values));
         }
         return out;
     }
 
     private static String strictUtf8(ByteString bytes) {
         try {
-            CharBuffer cb = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer cb = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(bytes.asReadOnlyByteBuffer());
@@ -136,8 +152,12 @@ final class ProtobufWire {
                 data.addData(DatahubProtos.FieldData.newBuilder().setValue(ByteString.copyFrom(r.blobUnsafe())));
             } else {
                 for (String v : r.tuple()) {
-                    data.addData(v == null ? DatahubProtos.FieldData.getDefaultInstance()
-                            : DatahubProtos.FieldData.newBuilder().setValue(ByteString.copyFromUtf8(v)).build());
+                    data.addData(
+                            v == null
+                                    ? DatahubProtos.FieldData.getDefaultInstance()
+                                    : DatahubProtos.FieldData.newBuilder()
+                                            .setValue(ByteString.copyFromUtf8(v))
+                                            .build());
                 }
             }
             DatahubProtos.RecordEntry.Builder e = DatahubProtos.RecordEntry.newBuilder()
@@ -148,7 +168,9 @@ final class ProtobufWire {
                     .setData(data);
             if (!r.attributes().isEmpty()) {
                 DatahubProtos.RecordAttributes.Builder attrs = DatahubProtos.RecordAttributes.newBuilder();
-                r.attributes().forEach((k, v) -> attrs.addAttributes(DatahubProtos.StringPair.newBuilder().setKey(k).setValue(v)));
+                r.attributes()
+                        .forEach((k, v) -> attrs.addAttributes(
+                                DatahubProtos.StringPair.newBuilder().setKey(k).setValue(v)));
                 e.setAttributes(attrs);
             }
             b.addRecords(e);
@@ -157,11 +179,13 @@ final class ProtobufWire {
     }
 
     static byte[] putResult(List<EmulatedTopic.PutFailure> failures) {
-        DatahubProtos.PutRecordsResponse.Builder b = DatahubProtos.PutRecordsResponse.newBuilder()
-                .setFailedCount(failures.size());
+        DatahubProtos.PutRecordsResponse.Builder b =
+                DatahubProtos.PutRecordsResponse.newBuilder().setFailedCount(failures.size());
         for (EmulatedTopic.PutFailure f : failures) {
             b.addFailedRecords(DatahubProtos.FailedRecord.newBuilder()
-                    .setIndex(f.index()).setErrorCode(f.errorCode()).setErrorMessage(f.errorMessage()));
+                    .setIndex(f.index())
+                    .setErrorCode(f.errorCode())
+                    .setErrorMessage(f.errorMessage()));
         }
         return frame(b.build().toByteArray());
     }

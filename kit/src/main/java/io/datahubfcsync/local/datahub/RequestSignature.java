@@ -36,7 +36,8 @@ final class RequestSignature {
         StringBuilder canonical = new StringBuilder(method.toUpperCase(Locale.ROOT)).append('\n');
         for (Iterator<Map.Entry<String, String>> it = signed.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, String> e = it.next();
-            if (e.getKey().startsWith("x-datahub-")) canonical.append(e.getKey()).append(':');
+            if (e.getKey().startsWith("x-datahub-"))
+                canonical.append(e.getKey()).append(':');
             canonical.append(e.getValue());
             if (it.hasNext()) canonical.append('\n');
         }
@@ -45,7 +46,8 @@ final class RequestSignature {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder()
+                    .encodeToString(mac.doFinal(canonical.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA1 is required by every JDK", e);
         }

@@ -45,8 +45,8 @@ final class ServiceError extends RuntimeException {
     }
 
     static ServiceError noSuchTopic(String project, String topic) {
-        return new ServiceError(404, "NoSuchTopic",
-                "The specified topic '" + topic + "' does not exist in project '" + project + "'.");
+        return new ServiceError(
+                404, "NoSuchTopic", "The specified topic '" + topic + "' does not exist in project '" + project + "'.");
     }
 
     static ServiceError noSuchShard(String shardId) {

@@ -9,7 +9,12 @@ import java.util.List;
  * @param oldestSequence first retained sequence (== nextSequence when nothing is retained)
  * @param nextSequence   the sequence the next written record gets
  */
-public record ShardSnapshot(String shardId, ShardState state, String beginHashKey, String endHashKey,
-                            List<String> parentShardIds, long closedTimeSeconds, long oldestSequence,
-                            long nextSequence) {
-}
+public record ShardSnapshot(
+        String shardId,
+        ShardState state,
+        String beginHashKey,
+        String endHashKey,
+        List<String> parentShardIds,
+        long closedTimeSeconds,
+        long oldestSequence,
+        long nextSequence) {}

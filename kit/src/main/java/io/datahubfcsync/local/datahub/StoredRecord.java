@@ -17,8 +17,14 @@ public final class StoredRecord {
     private final String partitionKey;
     private final String hashKey;
 
-    StoredRecord(long sequence, long systemTime, Map<String, String> attributes, byte[] blob, List<String> tuple,
-                 String partitionKey, String hashKey) {
+    StoredRecord(
+            long sequence,
+            long systemTime,
+            Map<String, String> attributes,
+            byte[] blob,
+            List<String> tuple,
+            String partitionKey,
+            String hashKey) {
         this.sequence = sequence;
         this.systemTime = systemTime;
         this.attributes = Map.copyOf(attributes);
@@ -28,10 +34,21 @@ public final class StoredRecord {
         this.hashKey = hashKey;
     }
 
-    public long sequence() { return sequence; }
-    public long systemTime() { return systemTime; }
-    public Map<String, String> attributes() { return attributes; }
-    public boolean isBlob() { return blob != null; }
+    public long sequence() {
+        return sequence;
+    }
+
+    public long systemTime() {
+        return systemTime;
+    }
+
+    public Map<String, String> attributes() {
+        return attributes;
+    }
+
+    public boolean isBlob() {
+        return blob != null;
+    }
 
     /** A copy of the BLOB bytes; throws for a TUPLE record. */
     public byte[] blob() {
@@ -46,10 +63,17 @@ public final class StoredRecord {
     }
 
     /** Shared bytes for the wire encoders, which only read them. */
-    byte[] blobUnsafe() { return blob; }
+    byte[] blobUnsafe() {
+        return blob;
+    }
 
-    public String partitionKey() { return partitionKey; }
-    public String hashKey() { return hashKey; }
+    public String partitionKey() {
+        return partitionKey;
+    }
+
+    public String hashKey() {
+        return hashKey;
+    }
 
     @Override
     public String toString() {

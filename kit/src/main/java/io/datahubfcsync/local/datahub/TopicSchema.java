@@ -47,7 +47,10 @@ public final class TopicSchema {
     public static TopicSchema of(RecordSchema schema) {
         List<FieldSpec> fields = new ArrayList<>();
         for (Field f : schema.getFields()) {
-            fields.add(new FieldSpec(f.getName().toLowerCase(Locale.ROOT), f.getType(), f.isAllowNull(),
+            fields.add(new FieldSpec(
+                    f.getName().toLowerCase(Locale.ROOT),
+                    f.getType(),
+                    f.isAllowNull(),
                     f.getComment() == null ? "" : f.getComment()));
         }
         return new TopicSchema(fields);
@@ -78,7 +81,10 @@ public final class TopicSchema {
             } catch (IllegalArgumentException e) {
                 throw ServiceError.invalidParameter("Field '" + name + "' has unknown type '" + typeName + "'");
             }
-            fields.add(new FieldSpec(name.toLowerCase(Locale.ROOT), type, !n.path("notnull").asBoolean(false),
+            fields.add(new FieldSpec(
+                    name.toLowerCase(Locale.ROOT),
+                    type,
+                    !n.path("notnull").asBoolean(false),
                     n.path("comment").asText("")));
         }
         try {
@@ -140,13 +146,25 @@ public final class TopicSchema {
         }
         try {
             switch (f.type()) {
-                case BIGINT: Long.parseLong(v); return v;
-                case INTEGER: Integer.parseInt(v); return v;
-                case SMALLINT: Short.parseShort(v); return v;
-                case TINYINT: Byte.parseByte(v); return v;
+                case BIGINT:
+                    Long.parseLong(v);
+                    return v;
+                case INTEGER:
+                    Integer.parseInt(v);
+                    return v;
+                case SMALLINT:
+                    Short.parseShort(v);
+                    return v;
+                case TINYINT:
+                    Byte.parseByte(v);
+                    return v;
                 case DOUBLE:
-                case FLOAT: Double.parseDouble(v); return v;
-                case DECIMAL: new BigDecimal(v); return v;
+                case FLOAT:
+                    Double.parseDouble(v);
+                    return v;
+                case DECIMAL:
+                    new BigDecimal(v);
+                    return v;
                 case TIMESTAMP:
                     long micros = Long.parseLong(v);
                     if (micros < TIMESTAMP_MIN || micros > TIMESTAMP_MAX) {
@@ -161,8 +179,8 @@ public final class TopicSchema {
                     return v;
             }
         } catch (NumberFormatException e) {
-            throw ServiceError.malformedRecord("Field '" + f.name() + "' of type " + f.type()
-                    + " cannot hold the value '" + abbreviate(v) + "'");
+            throw ServiceError.malformedRecord(
+                    "Field '" + f.name() + "' of type " + f.type() + " cannot hold the value '" + abbreviate(v) + "'");
         }
     }
 

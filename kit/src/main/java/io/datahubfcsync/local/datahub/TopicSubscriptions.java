@@ -31,8 +31,11 @@ final class TopicSubscriptions {
     EmulatedSubscription get(EmulatedTopic topic, String subId) {
         EmulatedSubscription s = of(topic).get(subId);
         if (s == null) {
-            throw new ServiceError(404, "NoSuchSubscription", "The specified subscription '" + subId
-                    + "' does not exist in topic '" + topic.name + "' of project '" + topic.project + "'.");
+            throw new ServiceError(
+                    404,
+                    "NoSuchSubscription",
+                    "The specified subscription '" + subId + "' does not exist in topic '" + topic.name
+                            + "' of project '" + topic.project + "'.");
         }
         return s;
     }

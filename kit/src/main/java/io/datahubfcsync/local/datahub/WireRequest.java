@@ -24,6 +24,7 @@ final class WireRequest {
     final String shard;
     /** {@code /projects/{p}/topics/{t}/shards} (the collection, not one shard). */
     final boolean shardCollection;
+
     final boolean topicCollection;
     /** {@code /projects/{p}/topics/{t}/subscriptions}. */
     final boolean subscriptionCollection;
@@ -31,6 +32,7 @@ final class WireRequest {
     final String subscription;
     /** {@code /subscriptions/{id}/offsets}. */
     final boolean subscriptionOffsets;
+
     final boolean protobuf;
     private JsonNode json;
     final DataHubAction action;
@@ -55,9 +57,14 @@ final class WireRequest {
         boolean subscriptionPath = topicPath && parts.length >= 6 && parts[4].equals("subscriptions");
         this.subscription = subscriptionPath && (parts.length == 6 || parts.length == 7) ? parts[5] : null;
         this.subscriptionOffsets = subscription != null && parts.length == 7 && parts[6].equals("offsets");
-        boolean wellFormed = projects && (parts.length <= 2 || topicCollection || (topicPath && parts.length == 4)
-                || shardCollection || shard != null || subscriptionCollection
-                || (subscription != null && (parts.length == 6 || subscriptionOffsets)));
+        boolean wellFormed = projects
+                && (parts.length <= 2
+                        || topicCollection
+                        || (topicPath && parts.length == 4)
+                        || shardCollection
+                        || shard != null
+                        || subscriptionCollection
+                        || (subscription != null && (parts.length == 6 || subscriptionOffsets)));
         this.action = wellFormed ? classify() : DataHubAction.UNSUPPORTED;
     }
 
@@ -68,10 +75,15 @@ final class WireRequest {
         }
         Map<String, String> headers = new HashMap<>();
         for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
-            if (!h.getValue().isEmpty()) headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().get(0));
+            if (!h.getValue().isEmpty())
+                headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().get(0));
         }
-        return new WireRequest(ex.getRequestMethod().toUpperCase(Locale.ROOT), ex.getRequestURI().getRawPath(),
-                ex.getRequestURI().getQuery(), headers, body);
+        return new WireRequest(
+                ex.getRequestMethod().toUpperCase(Locale.ROOT),
+                ex.getRequestURI().getRawPath(),
+                ex.getRequestURI().getQuery(),
+                headers,
+                body);
     }
 
     /** The JSON body (an empty object when there is none); InvalidParameter when it is not JSON. */

@@ -38,7 +38,9 @@ public final class Acs3Signature {
             Map<String, String> parts = new LinkedHashMap<>();
             for (String part : header.substring(ALGORITHM.length() + 1).split(",")) {
                 int eq = part.indexOf('=');
-                if (eq > 0) parts.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+                if (eq > 0)
+                    parts.put(
+                            part.substring(0, eq).trim(), part.substring(eq + 1).trim());
             }
             String credential = parts.get("Credential");
             String signed = parts.get("SignedHeaders");
@@ -49,19 +51,35 @@ public final class Acs3Signature {
     }
 
     /** The canonical request for a received request, over the headers its Authorization names. */
-    public static String canonicalRequest(String method, String rawPath, String rawQuery,
-                                          List<HttpMessage.Header> headers, List<String> signedHeaders,
-                                          String hashedPayload) {
+    public static String canonicalRequest(
+            String method,
+            String rawPath,
+            String rawQuery,
+            List<HttpMessage.Header> headers,
+            List<String> signedHeaders,
+            String hashedPayload) {
         TreeMap<String, String> signed = new TreeMap<>();
         for (String name : signedHeaders) {
             String lower = name.toLowerCase(Locale.ROOT);
             signed.put(lower, value(headers, lower));
         }
         StringBuilder canonicalHeaders = new StringBuilder();
-        signed.forEach((name, value) -> canonicalHeaders.append(name).append(':')
-                .append(value == null ? "" : value.trim()).append('\n'));
-        return method + '\n' + rawPath + '\n' + canonicalQuery(rawQuery) + '\n' + canonicalHeaders + '\n'
-                + String.join(";", signed.keySet()) + '\n' + hashedPayload;
+        signed.forEach((name, value) -> canonicalHeaders
+                .append(name)
+                .append(':')
+                .append(value == null ? "" : value.trim())
+                .append('\n'));
+        return method
+                + '\n'
+                + rawPath
+                + '\n'
+                + canonicalQuery(rawQuery)
+                + '\n'
+                + canonicalHeaders
+                + '\n'
+                + String.join(";", signed.keySet())
+                + '\n'
+                + hashedPayload;
     }
 
     public static String stringToSign(String canonicalRequest) {
@@ -94,12 +112,17 @@ public final class Acs3Signature {
 
     /** RFC 3986 unreserved characters stay, everything else is %XX (space is %20, '~' stays). */
     static String percentEncode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8)
+                .replace("+", "%20")
+                .replace("*", "%2A")
+                .replace("%7E", "~");
     }
 
     static boolean matches(String expected, String actual) {
-        return actual != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                actual.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+        return actual != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.US_ASCII),
+                        actual.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String value(List<HttpMessage.Header> headers, String lowerName) {

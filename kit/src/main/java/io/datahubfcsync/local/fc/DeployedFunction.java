@@ -31,8 +31,13 @@ final class DeployedFunction {
     private final Object initLock = new Object();
     private volatile boolean initialized;
 
-    DeployedFunction(String service, String qualifier, String name, StreamRequestHandler handler, int timeoutSeconds,
-                     int memoryMb) {
+    DeployedFunction(
+            String service,
+            String qualifier,
+            String name,
+            StreamRequestHandler handler,
+            int timeoutSeconds,
+            int memoryMb) {
         this.service = service;
         this.qualifier = qualifier;
         this.name = Objects.requireNonNull(name);
@@ -41,14 +46,37 @@ final class DeployedFunction {
         this.memoryMb = memoryMb;
     }
 
-    String service() { return service; }
-    String qualifier() { return qualifier; }
-    String name() { return name; }
-    int timeoutSeconds() { return timeoutSeconds; }
-    int memoryMb() { return memoryMb; }
-    String functionId() { return functionId; }
-    Instant created() { return created; }
-    StreamRequestHandler handler() { return handler; }
+    String service() {
+        return service;
+    }
+
+    String qualifier() {
+        return qualifier;
+    }
+
+    String name() {
+        return name;
+    }
+
+    int timeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    int memoryMb() {
+        return memoryMb;
+    }
+
+    String functionId() {
+        return functionId;
+    }
+
+    Instant created() {
+        return created;
+    }
+
+    StreamRequestHandler handler() {
+        return handler;
+    }
 
     String handlerName() {
         return handler.getClass().getName() + "::handleRequest";
@@ -68,13 +96,16 @@ final class DeployedFunction {
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             if (elapsedMs > timeoutSeconds * 1000L) {
                 // FC stops the instance at the limit; in-process we can only report it afterwards
-                return Result.error(errorBody("Function timed out after " + timeoutSeconds + " seconds",
-                        "FunctionTimeoutError", null, null));
+                return Result.error(errorBody(
+                        "Function timed out after " + timeoutSeconds + " seconds", "FunctionTimeoutError", null, null));
             }
             return Result.ok(out.toByteArray());
         } catch (Throwable t) {
-            return Result.error(errorBody(t.getMessage(), t.getClass().getName(),
-                    t.getCause() == null ? null : String.valueOf(t.getCause()), t.getStackTrace()));
+            return Result.error(errorBody(
+                    t.getMessage(),
+                    t.getClass().getName(),
+                    t.getCause() == null ? null : String.valueOf(t.getCause()),
+                    t.getStackTrace()));
         }
     }
 
@@ -98,15 +129,26 @@ final class DeployedFunction {
         if (stack != null) {
             for (StackTraceElement e : stack) {
                 if (e.getClassName().equals(DeployedFunction.class.getName())) break; // the runtime's own frames
-                frames.add(e.getClassName() + '.' + e.getMethodName() + '(' + e.getFileName() + ':'
-                        + e.getLineNumber() + ')');
+                frames.add(e.getClassName()
+                        + '.'
+                        + e.getMethodName()
+                        + '('
+                        + e.getFileName()
+                        + ':'
+                        + e.getLineNumber()
+                        + ')');
             }
         }
         return body.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     record Result(byte[] body, boolean failed) {
-        static Result ok(byte[] body) { return new Result(body, false); }
-        static Result error(byte[] body) { return new Result(body, true); }
+        static Result ok(byte[] body) {
+            return new Result(body, false);
+        }
+
+        static Result error(byte[] body) {
+            return new Result(body, true);
+        }
     }
 }

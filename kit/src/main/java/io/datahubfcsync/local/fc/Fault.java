@@ -54,8 +54,14 @@ public final class Fault {
     private Random random;
     private int fired;
 
-    private Fault(Kind kind, String message, int status, String errorCode, String rawContentType, byte[] rawBody,
-                  long latencyMillis) {
+    private Fault(
+            Kind kind,
+            String message,
+            int status,
+            String errorCode,
+            String rawContentType,
+            byte[] rawBody,
+            long latencyMillis) {
         this.kind = kind;
         this.message = message;
         this.status = status;
@@ -106,8 +112,14 @@ public final class Fault {
      * NullPointerException).
      */
     public static Fault httpResponse(int status, String contentType, String body) {
-        return new Fault(Kind.HTTP_ERROR, null, status, null, contentType,
-                body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
+        return new Fault(
+                Kind.HTTP_ERROR,
+                null,
+                status,
+                null,
+                contentType,
+                body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                0);
     }
 
     /** Adds {@code delay} before the call is answered; with a probability this makes latency spikes. */
@@ -178,13 +190,33 @@ public final class Fault {
         return remaining == 0;
     }
 
-    public Kind kind() { return kind; }
-    String message() { return message; }
-    int status() { return status; }
-    String errorCode() { return errorCode; }
-    String rawContentType() { return rawContentType; }
-    byte[] rawBody() { return rawBody; }
-    long latencyMillis() { return latencyMillis; }
+    public Kind kind() {
+        return kind;
+    }
+
+    String message() {
+        return message;
+    }
+
+    int status() {
+        return status;
+    }
+
+    String errorCode() {
+        return errorCode;
+    }
+
+    String rawContentType() {
+        return rawContentType;
+    }
+
+    byte[] rawBody() {
+        return rawBody;
+    }
+
+    long latencyMillis() {
+        return latencyMillis;
+    }
 
     @Override
     public synchronized String toString() {

@@ -42,7 +42,8 @@ final class Fc3ApiHandler {
     HttpMessage.Response handle(HttpMessage.Request req) throws Exception {
         String requestId = "1-" + UUID.randomUUID();
         String rawPath = req.rawPath();
-        String rawQuery = req.rawTarget().length() > rawPath.length() ? req.rawTarget().substring(rawPath.length() + 1) : "";
+        String rawQuery =
+                req.rawTarget().length() > rawPath.length() ? req.rawTarget().substring(rawPath.length() + 1) : "";
         String[] parts = rawPath.substring(API_PREFIX.length()).split("/", -1);
         String function = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
         boolean invoke = parts.length == 2 && parts[1].equals("invocations");
@@ -51,7 +52,8 @@ final class Fc3ApiHandler {
         }
         String expectedMethod = invoke ? "POST" : "GET";
         if (!req.method().equals(expectedMethod)) {
-            return error(requestId, 405, "MethodNotAllowed", "method " + req.method() + " is not allowed on " + rawPath);
+            return error(
+                    requestId, 405, "MethodNotAllowed", "method " + req.method() + " is not allowed on " + rawPath);
         }
         String qualifier = query(rawQuery).get("qualifier");
         if (qualifier != null && (qualifier.isEmpty() || qualifier.equals("LATEST"))) qualifier = null;
@@ -79,14 +81,18 @@ final class Fc3ApiHandler {
      * The service's checks in order: an ACS3 Authorization, a known key, the body's hash, every
      * {@code x-acs-*} header signed, the signature, the clock, the STS token, the API version.
      */
-    private HttpMessage.Response authenticate(HttpMessage.Request req, String rawPath, String rawQuery, String action,
-                                              String requestId) {
+    private HttpMessage.Response authenticate(
+            HttpMessage.Request req, String rawPath, String rawQuery, String action, String requestId) {
         String header = req.header("Authorization");
         if (header == null) return error(requestId, 403, "AccessDenied", "missing Authorization header");
         Acs3Signature.Authorization auth = Acs3Signature.Authorization.parse(header);
         if (auth == null) {
-            return error(requestId, 403, "AccessDenied", "invalid Authorization header, expected '"
-                    + Acs3Signature.ALGORITHM + " Credential=<AccessKeyId>,SignedHeaders=<names>,Signature=<hex>'");
+            return error(
+                    requestId,
+                    403,
+                    "AccessDenied",
+                    "invalid Authorization header, expected '" + Acs3Signature.ALGORITHM
+                            + " Credential=<AccessKeyId>,SignedHeaders=<names>,Signature=<hex>'");
         }
         FcEmulator.Key key = fc.key(auth.accessKeyId());
         if (key == null) {
@@ -95,8 +101,11 @@ final class Fc3ApiHandler {
         String hashedPayload = Acs3Signature.sha256Hex(req.body());
         String contentSha = req.header("x-acs-content-sha256");
         if (contentSha == null || !contentSha.equalsIgnoreCase(hashedPayload)) {
-            return error(requestId, 400, "InvalidArgument", "x-acs-content-sha256 does not match the SHA-256 of the"
-                    + " request body");
+            return error(
+                    requestId,
+                    400,
+                    "InvalidArgument",
+                    "x-acs-content-sha256 does not match the SHA-256 of the" + " request body");
         }
         for (String required : new String[] {"host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"}) {
             if (req.header(required) == null) {
@@ -110,8 +119,8 @@ final class Fc3ApiHandler {
                 return signatureMismatch(requestId);
             }
         }
-        String canonical = Acs3Signature.canonicalRequest(req.method(), rawPath, rawQuery, req.headers(),
-                auth.signedHeaders(), hashedPayload);
+        String canonical = Acs3Signature.canonicalRequest(
+                req.method(), rawPath, rawQuery, req.headers(), auth.signedHeaders(), hashedPayload);
         String expected = Acs3Signature.sign(key.secret(), Acs3Signature.stringToSign(canonical));
         if (!Acs3Signature.matches(expected, auth.signature())) return signatureMismatch(requestId);
         String date = req.header("x-acs-date");
@@ -123,9 +132,13 @@ final class Fc3ApiHandler {
         }
         Instant now = fc.now();
         if (Duration.between(sent, now).abs().compareTo(MAX_SKEW) > 0) {
-            return error(requestId, 403, "RequestTimeTooSkewed", "the difference between the request time '" + date
-                    + "' and the server time '" + DateTimeFormatter.ISO_INSTANT.format(now)
-                    + "' is more than 15 minutes");
+            return error(
+                    requestId,
+                    403,
+                    "RequestTimeTooSkewed",
+                    "the difference between the request time '" + date
+                            + "' and the server time '" + DateTimeFormatter.ISO_INSTANT.format(now)
+                            + "' is more than 15 minutes");
         }
         String token = req.header("x-acs-security-token");
         if (key.securityToken() != null && !key.securityToken().equals(token)) {
@@ -136,15 +149,22 @@ final class Fc3ApiHandler {
         }
         String actionHeader = req.header("x-acs-action");
         if (actionHeader != null && !actionHeader.equals(action)) {
-            return error(requestId, 400, "InvalidArgument", "x-acs-action '" + actionHeader + "' does not match "
-                    + req.method() + " " + rawPath);
+            return error(
+                    requestId,
+                    400,
+                    "InvalidArgument",
+                    "x-acs-action '" + actionHeader + "' does not match " + req.method() + " " + rawPath);
         }
         return null;
     }
 
     private static HttpMessage.Response signatureMismatch(String requestId) {
-        return error(requestId, 403, "SignatureNotMatch", "The request signature we calculated does not match the"
-                + " signature you provided. Check your access key and signing method");
+        return error(
+                requestId,
+                403,
+                "SignatureNotMatch",
+                "The request signature we calculated does not match the"
+                        + " signature you provided. Check your access key and signing method");
     }
 
     private Lookup lookup(String function, String qualifier, String requestId) {
@@ -153,12 +173,15 @@ final class Fc3ApiHandler {
         // FC 3.0 versions and aliases belong to a function: a missing qualifier of an existing function
         if (qualifier != null && fc.functions3().functions(null).containsKey(function)) {
             boolean version = qualifier.chars().allMatch(Character::isDigit);
-            return Lookup.error(error(requestId, 404, version ? "VersionNotFound" : "AliasNotFound",
+            return Lookup.error(error(
+                    requestId,
+                    404,
+                    version ? "VersionNotFound" : "AliasNotFound",
                     (version ? "version '" : "alias '") + qualifier + "' of function '" + function
                             + "' does not exist"));
         }
-        return Lookup.error(error(requestId, 404, "FunctionNotFound",
-                WIRE.standardMessage("FunctionNotFound", null, function)));
+        return Lookup.error(
+                error(requestId, 404, "FunctionNotFound", WIRE.standardMessage("FunctionNotFound", null, function)));
     }
 
     private HttpMessage.Response getFunction(String function, String qualifier, String requestId) {

@@ -58,11 +58,12 @@ final class FcApiHandler implements RawHttpServer.Handler {
         }
         if (!invoke) {
             HttpMessage.Response authError = authenticate(req, path, requestId);
-            return authError != null ? authError : route.function == null
-                    ? getService(route, requestId) : getFunction(route, requestId);
+            return authError != null
+                    ? authError
+                    : route.function == null ? getService(route, requestId) : getFunction(route, requestId);
         }
-        InvocationAnswers.Call call = new InvocationAnswers.Call(requestId, route.service, route.qualifier,
-                route.function);
+        InvocationAnswers.Call call =
+                new InvocationAnswers.Call(requestId, route.service, route.qualifier, route.function);
         return answers.recorded(req, call, () -> invoke(req, path, route, call));
     }
 
@@ -75,7 +76,10 @@ final class FcApiHandler implements RawHttpServer.Handler {
         if (rejected != null) return rejected;
         String md5 = req.header("Content-MD5");
         if (md5 != null && !md5.equals(FcSignature.contentMd5(req.body()))) {
-            return answers.httpError(error(requestId, 400, "InvalidArgument",
+            return answers.httpError(error(
+                    requestId,
+                    400,
+                    "InvalidArgument",
                     "Content-MD5 '" + md5 + "' does not match the MD5 of the request body"));
         }
         Lookup found = lookup(route, requestId);
@@ -93,7 +97,11 @@ final class FcApiHandler implements RawHttpServer.Handler {
             return error(requestId, 403, "AccessDenied", "missing Authorization header");
         }
         if (!authorization.startsWith("FC ") || authorization.indexOf(':') < 0) {
-            return error(requestId, 403, "AccessDenied", "invalid Authorization header, expected 'FC <accessKeyId>:<signature>'");
+            return error(
+                    requestId,
+                    403,
+                    "AccessDenied",
+                    "invalid Authorization header, expected 'FC <accessKeyId>:<signature>'");
         }
         int colon = authorization.lastIndexOf(':');
         String accessKeyId = authorization.substring(3, colon);
@@ -108,20 +116,30 @@ final class FcApiHandler implements RawHttpServer.Handler {
         }
         String expected = FcSignature.sign(key.secret(), FcSignature.stringToSign(req.method(), path, req.headers()));
         if (!FcSignature.matches(expected, signature)) {
-            return error(requestId, 403, "SignatureNotMatch", "The request signature we calculated does not match the"
-                    + " signature you provided. Check your access key and signing method");
+            return error(
+                    requestId,
+                    403,
+                    "SignatureNotMatch",
+                    "The request signature we calculated does not match the"
+                            + " signature you provided. Check your access key and signing method");
         }
         Instant sent;
         try {
-            sent = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            sent = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
         } catch (DateTimeParseException e) {
             return error(requestId, 400, "InvalidArgument", "Date '" + date + "' is not an RFC 1123 date");
         }
         Instant now = fc.now();
         if (Duration.between(sent, now).abs().compareTo(MAX_SKEW) > 0) {
-            return error(requestId, 403, "RequestTimeTooSkewed", "the difference between the request time '" + date
-                    + "' and the server time '" + DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                            now.atZone(java.time.ZoneOffset.UTC)) + "' is more than 15 minutes");
+            return error(
+                    requestId,
+                    403,
+                    "RequestTimeTooSkewed",
+                    "the difference between the request time '" + date
+                            + "' and the server time '"
+                            + DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atZone(java.time.ZoneOffset.UTC))
+                            + "' is more than 15 minutes");
         }
         String token = req.header("x-fc-security-token");
         if (key.securityToken() != null && !key.securityToken().equals(token)) {
@@ -129,8 +147,11 @@ final class FcApiHandler implements RawHttpServer.Handler {
         }
         String account = req.header("x-fc-account-id");
         if (account != null && !account.equals(fc.accountId())) {
-            return error(requestId, 403, "AccessDenied", "account '" + account + "' does not match this endpoint's"
-                    + " account; check fc.account-id");
+            return error(
+                    requestId,
+                    403,
+                    "AccessDenied",
+                    "account '" + account + "' does not match this endpoint's" + " account; check fc.account-id");
         }
         return null;
     }
@@ -138,19 +159,28 @@ final class FcApiHandler implements RawHttpServer.Handler {
     private Lookup lookup(Route route, String requestId) {
         FcEmulator.ServiceEntry service = fc.service(route.service);
         if (service == null) {
-            return Lookup.error(error(requestId, 404, "ServiceNotFound",
+            return Lookup.error(error(
+                    requestId,
+                    404,
+                    "ServiceNotFound",
                     WIRE.standardMessage("ServiceNotFound", route.service, route.function)));
         }
         String q = route.qualifier == null || route.qualifier.equals("LATEST") ? "" : route.qualifier;
         if (!q.isEmpty() && !service.hasQualifier(q)) {
             boolean version = q.chars().allMatch(Character::isDigit);
-            return Lookup.error(error(requestId, 404, version ? "VersionNotFound" : "AliasNotFound",
+            return Lookup.error(error(
+                    requestId,
+                    404,
+                    version ? "VersionNotFound" : "AliasNotFound",
                     (version ? "version '" : "alias '") + q + "' of service '" + route.service + "' does not exist"));
         }
         if (route.function == null) return Lookup.found(null);
         DeployedFunction f = service.functions(q.isEmpty() ? null : q).get(route.function);
         if (f == null) {
-            return Lookup.error(error(requestId, 404, "FunctionNotFound",
+            return Lookup.error(error(
+                    requestId,
+                    404,
+                    "FunctionNotFound",
                     WIRE.standardMessage("FunctionNotFound", route.service, route.function)));
         }
         return Lookup.found(f);
@@ -226,7 +256,8 @@ final class FcApiHandler implements RawHttpServer.Handler {
             if (parts.length == 1) return new Route(service, qualifier, null, false);
             if (!parts[1].equals("functions") || parts.length < 3 || parts[2].isEmpty()) return null;
             if (parts.length == 3) return new Route(service, qualifier, parts[2], false);
-            if (parts.length == 4 && parts[3].equals("invocations")) return new Route(service, qualifier, parts[2], true);
+            if (parts.length == 4 && parts[3].equals("invocations"))
+                return new Route(service, qualifier, parts[2], true);
             return null;
         }
     }

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 public final class FcEmulator implements AutoCloseable {
     /** The key pair accepted by default; the build's tests export it as the standard environment variables. */
     public static final String DEFAULT_ACCESS_KEY_ID = "LTAI-local-test-key";
+
     public static final String DEFAULT_ACCESS_KEY_SECRET = "local-test-secret-do-not-use";
     public static final String DEFAULT_ACCOUNT_ID = "1234567890123456";
     public static final String DEFAULT_REGION = "cn-hangzhou";
@@ -36,6 +37,7 @@ public final class FcEmulator implements AutoCloseable {
      * does rather than taking the job's figure: the kit stands for the service and uses no job code.
      */
     public static final int MAX_SYNC_PAYLOAD_BYTES = 32 * 1024 * 1024;
+
     public static final int MAX_ASYNC_PAYLOAD_BYTES = 128 * 1024;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,127}");
@@ -47,6 +49,7 @@ public final class FcEmulator implements AutoCloseable {
     private final Map<String, ServiceEntry> services = new ConcurrentHashMap<>();
     /** FC 3.0 functions, per qualifier; they belong to no service. */
     private final ServiceEntry functions3 = new ServiceEntry(null);
+
     private final FaultPlan faults = new FaultPlan();
     private final InvocationLog invocations;
     private volatile Duration clockSkew = Duration.ZERO;
@@ -79,11 +82,25 @@ public final class FcEmulator implements AutoCloseable {
         return "http://127.0.0.1:" + server.port();
     }
 
-    public int port() { return server.port(); }
-    public String accountId() { return accountId; }
-    public String region() { return region; }
-    public FaultPlan faults() { return faults; }
-    public InvocationLog invocations() { return invocations; }
+    public int port() {
+        return server.port();
+    }
+
+    public String accountId() {
+        return accountId;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public FaultPlan faults() {
+        return faults;
+    }
+
+    public InvocationLog invocations() {
+        return invocations;
+    }
 
     /** Creates an empty service (GetService succeeds, its functions do not exist yet). */
     public FcEmulator createService(String service) {
@@ -105,20 +122,24 @@ public final class FcEmulator implements AutoCloseable {
     /** Deploys a function class (public no-argument constructor), as FC loads a handler. */
     public FcEmulator deployFunction(String service, String function, Class<? extends StreamRequestHandler> type) {
         try {
-            return deployFunction(service, function, type.getDeclaredConstructor().newInstance());
+            return deployFunction(
+                    service, function, type.getDeclaredConstructor().newInstance());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException("cannot instantiate function class " + type.getName()
-                    + ": it needs a public no-argument constructor", e);
+            throw new IllegalArgumentException(
+                    "cannot instantiate function class " + type.getName()
+                            + ": it needs a public no-argument constructor",
+                    e);
         }
     }
 
-    public FcEmulator deployFunction(String service, String qualifier, String function, StreamRequestHandler handler,
-                                     int timeoutSeconds) {
+    public FcEmulator deployFunction(
+            String service, String qualifier, String function, StreamRequestHandler handler, int timeoutSeconds) {
         requireName("service", service);
         requireName("function", function);
         requireDeployable(qualifier, timeoutSeconds);
-        services.computeIfAbsent(service, ServiceEntry::new).functions(qualifier).put(function,
-                new DeployedFunction(service, qualifier, function, handler, timeoutSeconds, 512));
+        services.computeIfAbsent(service, ServiceEntry::new)
+                .functions(qualifier)
+                .put(function, new DeployedFunction(service, qualifier, function, handler, timeoutSeconds, 512));
         return this;
     }
 
@@ -135,12 +156,13 @@ public final class FcEmulator implements AutoCloseable {
         return deployFunction3(function, null, handler, 60);
     }
 
-    public FcEmulator deployFunction3(String function, String qualifier, StreamRequestHandler handler,
-                                      int timeoutSeconds) {
+    public FcEmulator deployFunction3(
+            String function, String qualifier, StreamRequestHandler handler, int timeoutSeconds) {
         requireName("function", function);
         requireDeployable(qualifier, timeoutSeconds);
-        functions3.functions(qualifier).put(function,
-                new DeployedFunction(null, qualifier, function, handler, timeoutSeconds, 512));
+        functions3
+                .functions(qualifier)
+                .put(function, new DeployedFunction(null, qualifier, function, handler, timeoutSeconds, 512));
         return this;
     }
 
@@ -170,7 +192,8 @@ public final class FcEmulator implements AutoCloseable {
      * in FC 2.0, {@code x-acs-security-token} in FC 3.0).
      */
     public FcEmulator addStsCredentials(String accessKeyId, String accessKeySecret, String securityToken) {
-        keys.put(Objects.requireNonNull(accessKeyId),
+        keys.put(
+                Objects.requireNonNull(accessKeyId),
                 new Key(Objects.requireNonNull(accessKeySecret), Objects.requireNonNull(securityToken)));
         return this;
     }
@@ -206,8 +229,8 @@ public final class FcEmulator implements AutoCloseable {
     /** A qualifier FC accepts (null for LATEST, which cannot be named) and a timeout within FC's range. */
     private static void requireDeployable(String qualifier, int timeoutSeconds) {
         if (qualifier != null && (!QUALIFIER.matcher(qualifier).matches() || qualifier.equals("LATEST"))) {
-            throw new IllegalArgumentException("qualifier '" + qualifier + "' must match " + QUALIFIER
-                    + " (use null for LATEST)");
+            throw new IllegalArgumentException(
+                    "qualifier '" + qualifier + "' must match " + QUALIFIER + " (use null for LATEST)");
         }
         if (timeoutSeconds < 1 || timeoutSeconds > 86_400) {
             throw new IllegalArgumentException("timeoutSeconds must be in 1..86400, got " + timeoutSeconds);

@@ -19,10 +19,15 @@ public final class FcSignature {
     private FcSignature() {}
 
     public static String stringToSign(String method, String decodedPath, List<HttpMessage.Header> headers) {
-        StringBuilder sb = new StringBuilder(256).append(method).append('\n')
-                .append(nullToEmpty(first(headers, "Content-MD5"))).append('\n')
-                .append(nullToEmpty(first(headers, "Content-Type"))).append('\n')
-                .append(nullToEmpty(first(headers, "Date"))).append('\n');
+        StringBuilder sb = new StringBuilder(256)
+                .append(method)
+                .append('\n')
+                .append(nullToEmpty(first(headers, "Content-MD5")))
+                .append('\n')
+                .append(nullToEmpty(first(headers, "Content-Type")))
+                .append('\n')
+                .append(nullToEmpty(first(headers, "Date")))
+                .append('\n');
         Map<String, String> fcHeaders = new TreeMap<>();
         for (HttpMessage.Header h : headers) {
             String lower = h.name().toLowerCase(Locale.ROOT);
@@ -48,7 +53,8 @@ public final class FcSignature {
 
     /** Constant-time comparison, so timing does not reveal how much of a forged signature matched. */
     static boolean matches(String expected, String actual) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String first(List<HttpMessage.Header> headers, String name) {

@@ -22,9 +22,12 @@ enum FcWire {
         @Override
         String standardMessage(String code, String service, String function) {
             switch (code) {
-                case "FunctionNotFound": return "function '" + function + "' does not exist in service '" + service + "'";
-                case "ServiceNotFound": return "service '" + service + "' does not exist";
-                default: return code;
+                case "FunctionNotFound":
+                    return "function '" + function + "' does not exist in service '" + service + "'";
+                case "ServiceNotFound":
+                    return "service '" + service + "' does not exist";
+                default:
+                    return code;
             }
         }
     },
@@ -47,8 +50,13 @@ enum FcWire {
     /** Null when the error body does not carry the request id. */
     private final String errorRequestIdField;
 
-    FcWire(String requestIdHeader, String errorTypeHeader, String logResultHeader, String errorCodeField,
-           String errorMessageField, String errorRequestIdField) {
+    FcWire(
+            String requestIdHeader,
+            String errorTypeHeader,
+            String logResultHeader,
+            String errorCodeField,
+            String errorMessageField,
+            String errorRequestIdField) {
         this.requestIdHeader = requestIdHeader;
         this.errorTypeHeader = errorTypeHeader;
         this.logResultHeader = logResultHeader;
@@ -68,7 +76,10 @@ enum FcWire {
     }
 
     HttpMessage.Response json(int status, String requestId, ObjectNode body) {
-        return base(status, requestId).header("Content-Type", "application/json").body(body.toString()).build();
+        return base(status, requestId)
+                .header("Content-Type", "application/json")
+                .body(body.toString())
+                .build();
     }
 
     HttpMessage.Response error(String requestId, int status, String code, String message) {

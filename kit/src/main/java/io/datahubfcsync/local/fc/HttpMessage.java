@@ -18,8 +18,8 @@ public final class HttpMessage {
     public record Header(String name, String value) {}
 
     /** A parsed request. {@code body} holds at most the server's body limit; see {@link #bodyLength}. */
-    public record Request(String method, String rawTarget, String httpVersion, List<Header> headers, byte[] body,
-                          long bodyLength) {
+    public record Request(
+            String method, String rawTarget, String httpVersion, List<Header> headers, byte[] body, long bodyLength) {
 
         /** The first value of a header, matched case-insensitively as HTTP requires; null if absent. */
         public String header(String name) {
@@ -60,9 +60,17 @@ public final class HttpMessage {
             return new Builder(status);
         }
 
-        public int status() { return status; }
-        public List<Header> headers() { return headers; }
-        public byte[] body() { return body; }
+        public int status() {
+            return status;
+        }
+
+        public List<Header> headers() {
+            return headers;
+        }
+
+        public byte[] body() {
+            return body;
+        }
 
         public String header(String name) {
             for (Header h : headers) {

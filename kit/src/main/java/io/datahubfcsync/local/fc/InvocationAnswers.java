@@ -40,9 +40,20 @@ final class InvocationAnswers {
         fc.invocations().enter();
         try {
             Answer a = answer.call();
-            fc.invocations().add(new InvocationRecord(index, call.service(), call.qualifier(), call.function(),
-                    req.body(), received, Instant.now(), a.outcome(), a.response().status(), call.requestId(),
-                    a.errorType(), a.injected()));
+            fc.invocations()
+                    .add(new InvocationRecord(
+                            index,
+                            call.service(),
+                            call.qualifier(),
+                            call.function(),
+                            req.body(),
+                            received,
+                            Instant.now(),
+                            a.outcome(),
+                            a.response().status(),
+                            call.requestId(),
+                            a.errorType(),
+                            a.injected()));
             return a.response();
         } finally {
             fc.invocations().exit();
@@ -54,17 +65,27 @@ final class InvocationAnswers {
         String invocationType = req.header("X-Fc-Invocation-Type");
         boolean async = "Async".equals(invocationType);
         if (invocationType != null && !async && !"Sync".equals(invocationType)) {
-            return httpError(wire.error(requestId, 400, "InvalidArgument", "InvocationType is set to an invalid value"
-                    + " (allowed: Sync | Async, actual: '" + invocationType + "')"));
+            return httpError(wire.error(
+                    requestId,
+                    400,
+                    "InvalidArgument",
+                    "InvocationType is set to an invalid value" + " (allowed: Sync | Async, actual: '" + invocationType
+                            + "')"));
         }
         String logType = req.header("X-Fc-Log-Type");
         if (logType != null && !logType.equals("Tail") && !logType.equals("None")) {
-            return httpError(wire.error(requestId, 400, "InvalidArgument",
+            return httpError(wire.error(
+                    requestId,
+                    400,
+                    "InvalidArgument",
                     "LogType is set to an invalid value (allowed: Tail | None, actual: '" + logType + "')"));
         }
         int limit = async ? FcEmulator.MAX_ASYNC_PAYLOAD_BYTES : FcEmulator.MAX_SYNC_PAYLOAD_BYTES;
         if (req.bodyLength() > limit) {
-            return httpError(wire.error(requestId, 400, "EntityTooLarge",
+            return httpError(wire.error(
+                    requestId,
+                    400,
+                    "EntityTooLarge",
                     "payload size exceeds maximum allowed size (" + limit + " bytes)"));
         }
         return null;
@@ -75,7 +96,8 @@ final class InvocationAnswers {
      * injected latency). An async call is answered 202 at once and runs on another thread.
      */
     Answer run(HttpMessage.Request req, Call call, DeployedFunction function) throws InterruptedException {
-        FaultPlan.Decision decision = fc.faults().decide(new InvocationTarget(call.service(), call.function(), req.body()));
+        FaultPlan.Decision decision =
+                fc.faults().decide(new InvocationTarget(call.service(), call.function(), req.body()));
         if (decision.latencyMillis() > 0) Thread.sleep(decision.latencyMillis());
         Fault fault = decision.answer();
         if (fault != null) return injected(fault, call);
@@ -85,19 +107,27 @@ final class InvocationAnswers {
         if ("Async".equals(req.header("X-Fc-Invocation-Type"))) {
             asyncRuns.execute(() -> {
                 DeployedFunction.Result r = function.invoke(req.body(), context);
-                if (r.failed()) LOG.warn("async invocation {} of {} failed: {}", requestId, call.path(),
-                        new String(r.body(), StandardCharsets.UTF_8));
+                if (r.failed())
+                    LOG.warn(
+                            "async invocation {} of {} failed: {}",
+                            requestId,
+                            call.path(),
+                            new String(r.body(), StandardCharsets.UTF_8));
             });
             return new Answer(wire.base(202, requestId).build(), InvocationRecord.Outcome.ACCEPTED_ASYNC, null, false);
         }
         DeployedFunction.Result result = function.invoke(req.body(), context);
         HttpMessage.Response.Builder response = wire.base(200, requestId)
                 .header("Content-Type", result.failed() ? "application/json" : "application/octet-stream");
-        if ("Tail".equals(req.header("X-Fc-Log-Type"))) response.header(wire.logResultHeader, logTail(context.logText()));
+        if ("Tail".equals(req.header("X-Fc-Log-Type")))
+            response.header(wire.logResultHeader, logTail(context.logText()));
         if (result.failed()) {
             response.header(wire.errorTypeHeader, "UnhandledInvocationError");
-            return new Answer(response.body(result.body()).build(), InvocationRecord.Outcome.FUNCTION_ERROR,
-                    "UnhandledInvocationError", false);
+            return new Answer(
+                    response.body(result.body()).build(),
+                    InvocationRecord.Outcome.FUNCTION_ERROR,
+                    "UnhandledInvocationError",
+                    false);
         }
         return new Answer(response.body(result.body()).build(), InvocationRecord.Outcome.SUCCESS, null, false);
     }
@@ -109,23 +139,32 @@ final class InvocationAnswers {
                 return new Answer(HttpMessage.Response.DROP, InvocationRecord.Outcome.DROPPED, null, true);
             case FUNCTION_ERROR:
             case HANDLED_FUNCTION_ERROR: {
-                String type = fault.kind() == Fault.Kind.FUNCTION_ERROR ? "UnhandledInvocationError"
+                String type = fault.kind() == Fault.Kind.FUNCTION_ERROR
+                        ? "UnhandledInvocationError"
                         : "HandledInvocationError";
                 byte[] body = DeployedFunction.errorBody(fault.message(), "java.lang.RuntimeException", null, null);
-                HttpMessage.Response r = wire.base(200, requestId).header("Content-Type", "application/json")
-                        .header(wire.errorTypeHeader, type).body(body).build();
+                HttpMessage.Response r = wire.base(200, requestId)
+                        .header("Content-Type", "application/json")
+                        .header(wire.errorTypeHeader, type)
+                        .body(body)
+                        .build();
                 return new Answer(r, InvocationRecord.Outcome.FUNCTION_ERROR, type, true);
             }
             case HTTP_ERROR: {
                 if (fault.rawBody() != null) {
-                    HttpMessage.Response.Builder b = wire.base(fault.status(), requestId).body(fault.rawBody());
+                    HttpMessage.Response.Builder b =
+                            wire.base(fault.status(), requestId).body(fault.rawBody());
                     if (fault.rawContentType() != null) b.header("Content-Type", fault.rawContentType());
                     return new Answer(b.build(), InvocationRecord.Outcome.HTTP_ERROR, null, true);
                 }
-                String message = fault.message() != null ? fault.message()
+                String message = fault.message() != null
+                        ? fault.message()
                         : wire.standardMessage(fault.errorCode(), call.service(), call.function());
-                return new Answer(wire.error(requestId, fault.status(), fault.errorCode(), message),
-                        InvocationRecord.Outcome.HTTP_ERROR, fault.errorCode(), true);
+                return new Answer(
+                        wire.error(requestId, fault.status(), fault.errorCode(), message),
+                        InvocationRecord.Outcome.HTTP_ERROR,
+                        fault.errorCode(),
+                        true);
             }
             default:
                 throw new IllegalStateException("not an answering fault: " + fault);
@@ -140,7 +179,8 @@ final class InvocationAnswers {
     /** Base64 of the log's last {@value #LOG_TAIL_BYTES} bytes, the form of the log result header. */
     static String logTail(String logText) {
         byte[] bytes = logText.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > LOG_TAIL_BYTES) bytes = Arrays.copyOfRange(bytes, bytes.length - LOG_TAIL_BYTES, bytes.length);
+        if (bytes.length > LOG_TAIL_BYTES)
+            bytes = Arrays.copyOfRange(bytes, bytes.length - LOG_TAIL_BYTES, bytes.length);
         return Base64.getEncoder().encodeToString(bytes);
     }
 
@@ -157,8 +197,8 @@ final class InvocationAnswers {
     }
 
     /** A response and how the invocation log records it. */
-    record Answer(HttpMessage.Response response, InvocationRecord.Outcome outcome, String errorType,
-                  boolean injected) {}
+    record Answer(
+            HttpMessage.Response response, InvocationRecord.Outcome outcome, String errorType, boolean injected) {}
 
     /** A hosted function found for a call, or the error answer saying why there is none. */
     record Lookup(DeployedFunction function, HttpMessage.Response error) {

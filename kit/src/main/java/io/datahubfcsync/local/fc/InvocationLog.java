@@ -99,8 +99,8 @@ public final class InvocationLog {
      *
      * @throws TimeoutException naming {@code what} and the record count if it does not happen in time
      */
-    public synchronized List<InvocationRecord> await(String what, Duration timeout,
-                                                     Predicate<List<InvocationRecord>> condition)
+    public synchronized List<InvocationRecord> await(
+            String what, Duration timeout, Predicate<List<InvocationRecord>> condition)
             throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -108,8 +108,8 @@ public final class InvocationLog {
             if (condition.test(snapshot)) return snapshot;
             long leftMs = (deadline - System.nanoTime()) / 1_000_000;
             if (leftMs <= 0) {
-                throw new TimeoutException("Timed out after " + timeout.toMillis() + " ms waiting for " + what
-                        + "; " + total + " invocations so far");
+                throw new TimeoutException("Timed out after " + timeout.toMillis() + " ms waiting for " + what + "; "
+                        + total + " invocations so far");
             }
             wait(leftMs);
         }

@@ -50,8 +50,10 @@ public record InvocationRecord(
 
     @Override
     public String toString() {
-        return "InvocationRecord{#" + index + ' ' + (service != null ? service + (qualifier != null ? "." + qualifier : "")
-                + '/' + function : function + (qualifier != null ? ":" + qualifier : ""))
+        return "InvocationRecord{#" + index + ' '
+                + (service != null
+                        ? service + (qualifier != null ? "." + qualifier : "") + '/' + function
+                        : function + (qualifier != null ? ":" + qualifier : ""))
                 + ' ' + outcome + ' ' + httpStatus + (errorType != null ? ' ' + errorType : "")
                 + (injected ? " injected" : "") + ", " + payload.length + " bytes, requestId=" + requestId + '}';
     }

@@ -22,8 +22,13 @@ final class InvocationTarget {
         this.payload = payload;
     }
 
-    String service() { return service; }
-    String function() { return function; }
+    String service() {
+        return service;
+    }
+
+    String function() {
+        return function;
+    }
 
     /** Every {@code eventId} string value in the payload (any depth); empty if it is not JSON. */
     synchronized Set<String> eventIds() {
@@ -36,7 +41,8 @@ final class InvocationTarget {
         try (JsonParser p = JSON.createParser(payload)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.FIELD_NAME && "eventId".equals(p.currentName())
+                if (t == JsonToken.FIELD_NAME
+                        && "eventId".equals(p.currentName())
                         && p.nextToken() == JsonToken.VALUE_STRING) {
                     ids.add(p.getText());
                 }

@@ -26,9 +26,10 @@ final class LocalContext implements Context {
         this.requestId = requestId;
         this.function = function;
         this.qualifier = qualifier;
-        this.logger = new CapturingLogger(requestId,
-                LoggerFactory.getLogger("fc." + (function.service() != null ? function.service() + "." : "")
-                        + function.name()));
+        this.logger = new CapturingLogger(
+                requestId,
+                LoggerFactory.getLogger(
+                        "fc." + (function.service() != null ? function.service() + "." : "") + function.name()));
     }
 
     /** Everything the function logged during this request, in FC's line format. */
@@ -36,51 +37,120 @@ final class LocalContext implements Context {
         return logger.text();
     }
 
-    @Override public String getRequestId() { return requestId; }
+    @Override
+    public String getRequestId() {
+        return requestId;
+    }
 
     @Override
     public Credentials getExecutionCredentials() {
         return new Credentials() {
-            @Override public String getAccessKeyId() { return ""; }
-            @Override public String getAccessKeySecret() { return ""; }
-            @Override public String getSecurityToken() { return ""; }
+            @Override
+            public String getAccessKeyId() {
+                return "";
+            }
+
+            @Override
+            public String getAccessKeySecret() {
+                return "";
+            }
+
+            @Override
+            public String getSecurityToken() {
+                return "";
+            }
         };
     }
 
     @Override
     public FunctionParam getFunctionParam() {
         return new FunctionParam() {
-            @Override public String getFunctionName() { return function.name(); }
-            @Override public String getFunctionHandler() { return function.handlerName(); }
-            @Override public String getFunctionInitializer() { return function.initializerName(); }
-            @Override public int getExecTimeLimitInMillis() { return function.timeoutSeconds() * 1000; }
-            @Override public int getMemoryLimitInMB() { return function.memoryMb(); }
+            @Override
+            public String getFunctionName() {
+                return function.name();
+            }
+
+            @Override
+            public String getFunctionHandler() {
+                return function.handlerName();
+            }
+
+            @Override
+            public String getFunctionInitializer() {
+                return function.initializerName();
+            }
+
+            @Override
+            public int getExecTimeLimitInMillis() {
+                return function.timeoutSeconds() * 1000;
+            }
+
+            @Override
+            public int getMemoryLimitInMB() {
+                return function.memoryMb();
+            }
         };
     }
 
     @Override
     public Service getService() {
         return new Service() {
-            @Override public String getName() { return function.service() != null ? function.service() : ""; }
-            @Override public String getLogProject() { return ""; }
-            @Override public String getLogStore() { return ""; }
-            @Override public String getQualifier() { return qualifier == null ? "LATEST" : qualifier; }
-            @Override public String getVersionId() { return ""; }
+            @Override
+            public String getName() {
+                return function.service() != null ? function.service() : "";
+            }
+
+            @Override
+            public String getLogProject() {
+                return "";
+            }
+
+            @Override
+            public String getLogStore() {
+                return "";
+            }
+
+            @Override
+            public String getQualifier() {
+                return qualifier == null ? "LATEST" : qualifier;
+            }
+
+            @Override
+            public String getVersionId() {
+                return "";
+            }
         };
     }
 
-    @Override public FunctionComputeLogger getLogger() { return logger; }
+    @Override
+    public FunctionComputeLogger getLogger() {
+        return logger;
+    }
 
     @Override
     public OpenTracing getTracing() {
         return new OpenTracing() {
-            @Override public String getSpanContext() { return ""; }
-            @Override public Map<String, String> getSpanBaggages() { return Map.of(); }
-            @Override public String getJaegerEndpoint() { return ""; }
+            @Override
+            public String getSpanContext() {
+                return "";
+            }
+
+            @Override
+            public Map<String, String> getSpanBaggages() {
+                return Map.of();
+            }
+
+            @Override
+            public String getJaegerEndpoint() {
+                return "";
+            }
         };
     }
 
-    @Override public int getRetryCount() { return 0; }
+    @Override
+    public int getRetryCount() {
+        return 0;
+    }
 
     private static final class CapturingLogger implements FunctionComputeLogger {
         private final String requestId;
@@ -100,24 +170,67 @@ final class LocalContext implements Context {
         private void log(Level at, String message) {
             if (at.ordinal() < level.ordinal()) return;
             synchronized (this) {
-                text.append(Instant.now()).append(' ').append(requestId).append(" [").append(at).append("] ")
-                        .append(message).append('\n');
+                text.append(Instant.now())
+                        .append(' ')
+                        .append(requestId)
+                        .append(" [")
+                        .append(at)
+                        .append("] ")
+                        .append(message)
+                        .append('\n');
             }
             switch (at) {
-                case TRACE: sink.trace("{} {}", requestId, message); break;
-                case DEBUG: sink.debug("{} {}", requestId, message); break;
-                case INFO: sink.info("{} {}", requestId, message); break;
-                case WARN: sink.warn("{} {}", requestId, message); break;
-                default: sink.error("{} {}", requestId, message); break;
+                case TRACE:
+                    sink.trace("{} {}", requestId, message);
+                    break;
+                case DEBUG:
+                    sink.debug("{} {}", requestId, message);
+                    break;
+                case INFO:
+                    sink.info("{} {}", requestId, message);
+                    break;
+                case WARN:
+                    sink.warn("{} {}", requestId, message);
+                    break;
+                default:
+                    sink.error("{} {}", requestId, message);
+                    break;
             }
         }
 
-        @Override public void trace(String s) { log(Level.TRACE, s); }
-        @Override public void debug(String s) { log(Level.DEBUG, s); }
-        @Override public void info(String s) { log(Level.INFO, s); }
-        @Override public void warn(String s) { log(Level.WARN, s); }
-        @Override public void error(String s) { log(Level.ERROR, s); }
-        @Override public void fatal(String s) { log(Level.FATAL, s); }
-        @Override public void setLogLevel(Level l) { level = l; }
+        @Override
+        public void trace(String s) {
+            log(Level.TRACE, s);
+        }
+
+        @Override
+        public void debug(String s) {
+            log(Level.DEBUG, s);
+        }
+
+        @Override
+        public void info(String s) {
+            log(Level.INFO, s);
+        }
+
+        @Override
+        public void warn(String s) {
+            log(Level.WARN, s);
+        }
+
+        @Override
+        public void error(String s) {
+            log(Level.ERROR, s);
+        }
+
+        @Override
+        public void fatal(String s) {
+            log(Level.FATAL, s);
+        }
+
+        @Override
+        public void setLogLevel(Level l) {
+            level = l;
+        }
     }
 }

@@ -124,8 +124,12 @@ public final class RawHttpServer implements AutoCloseable {
                 if (!keepAlive) return;
             }
         } catch (BadRequestException e) {
-            writeQuietly(socket, HttpMessage.Response.status(400).header("Content-Type", "text/plain")
-                    .body(e.getMessage()).build());
+            writeQuietly(
+                    socket,
+                    HttpMessage.Response.status(400)
+                            .header("Content-Type", "text/plain")
+                            .body(e.getMessage())
+                            .build());
         } catch (SocketException | EOFException e) {
             // peer went away mid-request: nothing to answer
         } catch (IOException e) {
@@ -154,7 +158,8 @@ public final class RawHttpServer implements AutoCloseable {
             if (line.isEmpty()) break;
             int colon = line.indexOf(':');
             if (colon <= 0) throw new BadRequestException("malformed header line");
-            headers.add(new HttpMessage.Header(line.substring(0, colon), line.substring(colon + 1).trim()));
+            headers.add(new HttpMessage.Header(
+                    line.substring(0, colon), line.substring(colon + 1).trim()));
         }
         String version = parts[2];
         HttpMessage.Request head = new HttpMessage.Request(parts[0], parts[1], version, headers, new byte[0], 0);
@@ -192,7 +197,11 @@ public final class RawHttpServer implements AutoCloseable {
 
     private static byte[] serialize(HttpMessage.Response response, boolean keepAlive) {
         StringBuilder head = new StringBuilder(256);
-        head.append("HTTP/1.1 ").append(response.status()).append(' ').append(reason(response.status())).append("\r\n");
+        head.append("HTTP/1.1 ")
+                .append(response.status())
+                .append(' ')
+                .append(reason(response.status()))
+                .append("\r\n");
         for (HttpMessage.Header h : response.headers()) {
             head.append(h.name()).append(": ").append(h.value()).append("\r\n");
         }
@@ -235,21 +244,36 @@ public final class RawHttpServer implements AutoCloseable {
 
     static String reason(int status) {
         switch (status) {
-            case 200: return "OK";
-            case 202: return "Accepted";
-            case 204: return "No Content";
-            case 400: return "Bad Request";
-            case 403: return "Forbidden";
-            case 404: return "Not Found";
-            case 405: return "Method Not Allowed";
-            case 409: return "Conflict";
-            case 413: return "Payload Too Large";
-            case 429: return "Too Many Requests";
-            case 500: return "Internal Server Error";
-            case 502: return "Bad Gateway";
-            case 503: return "Service Unavailable";
-            case 504: return "Gateway Timeout";
-            default: return "Status";
+            case 200:
+                return "OK";
+            case 202:
+                return "Accepted";
+            case 204:
+                return "No Content";
+            case 400:
+                return "Bad Request";
+            case 403:
+                return "Forbidden";
+            case 404:
+                return "Not Found";
+            case 405:
+                return "Method Not Allowed";
+            case 409:
+                return "Conflict";
+            case 413:
+                return "Payload Too Large";
+            case 429:
+                return "Too Many Requests";
+            case 500:
+                return "Internal Server Error";
+            case 502:
+                return "Bad Gateway";
+            case 503:
+                return "Service Unavailable";
+            case 504:
+                return "Gateway Timeout";
+            default:
+                return "Status";
         }
     }
 

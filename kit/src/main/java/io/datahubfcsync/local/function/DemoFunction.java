@@ -47,7 +47,10 @@ public class DemoFunction implements StreamRequestHandler {
             long sequence = Long.parseLong(eventId.substring(colon + 1));
             ShardProgress progress = shards.computeIfAbsent(shard, s -> new ShardProgress());
             boolean firstOfShardInBatch = !shard.equals(previousShard);
-            String anomaly = progress.accept(sequence, record.path("systemTime").asLong(-1), firstOfShardInBatch,
+            String anomaly = progress.accept(
+                    sequence,
+                    record.path("systemTime").asLong(-1),
+                    firstOfShardInBatch,
                     firstOfShardInBatch ? -1 : previousSequence);
             if (anomaly != null) context.getLogger().warn("shard " + shard + ": " + anomaly);
             previousShard = shard;
@@ -73,19 +76,30 @@ public class DemoFunction implements StreamRequestHandler {
         long gaps = 0, reorders = 0, replays = 0;
         for (Map.Entry<String, ShardSummary> e : summary().entrySet()) {
             ShardSummary s = e.getValue();
-            sb.append(e.getKey()).append(": ").append(s.records()).append(" (last ").append(e.getKey()).append(':')
-                    .append(s.lastSequence()).append(") | ");
+            sb.append(e.getKey())
+                    .append(": ")
+                    .append(s.records())
+                    .append(" (last ")
+                    .append(e.getKey())
+                    .append(':')
+                    .append(s.lastSequence())
+                    .append(") | ");
             gaps += s.gaps();
             reorders += s.reorders();
             replays += s.replayedRecords();
         }
-        return sb.append("gaps ").append(gaps).append(", reorders ").append(reorders).append(", replayed records ")
-                .append(replays).toString();
+        return sb.append("gaps ")
+                .append(gaps)
+                .append(", reorders ")
+                .append(reorders)
+                .append(", replayed records ")
+                .append(replays)
+                .toString();
     }
 
     /** Totals of one shard. {@code replayedRecords}: records received again after a replay. */
-    public record ShardSummary(long records, long lastSequence, long lastSystemTime, long gaps, long reorders,
-                               long replayedRecords) {}
+    public record ShardSummary(
+            long records, long lastSequence, long lastSystemTime, long gaps, long reorders, long replayedRecords) {}
 
     private static final class ShardProgress {
         private long records;
