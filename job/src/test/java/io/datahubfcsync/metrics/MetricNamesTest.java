@@ -8,9 +8,9 @@ import io.datahubfcsync.metrics.MetricNames.Enumerator;
 import io.datahubfcsync.metrics.MetricNames.SourceReader;
 import io.datahubfcsync.metrics.MetricNames.SourceShard;
 import io.datahubfcsync.metrics.MetricNames.Subscription;
+import io.datahubfcsync.testing.RepoFiles;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -100,7 +100,7 @@ class MetricNamesTest {
     }
 
     private static String readme() throws IOException {
-        return Files.readString(Path.of("README.md"));
+        return Files.readString(RepoFiles.resolve("README.md"));
     }
 
     /** The three-column table under {@code header}: its rows up to the first line that is not one. */
