@@ -100,15 +100,17 @@ class OperationsClusterIT {
                 .isDirectoryContaining("glob:**/flink-metrics-prometheus-*.jar");
 
         dataHubClock = new ShiftableClock();
+        Map<String, String> shippedMetrics = shippedMetricsConfiguration();
         kit = ClusterKit.builder("monitoring", OperationsClusterIT.class)
                 .dataHub(DataHubEmulator.builder().clock(dataHubClock))
                 .fc(FcEmulator.builder().invocationLogCapacity(100_000))
                 .cluster(b -> {
                     // the shipped range 9249-9259 could meet another cluster on this machine: one free port per process
                     b.perProcessPort(REPORTER_PORT);
-                    shippedMetricsConfiguration().forEach(b::config);
+                    shippedMetrics.forEach(b::config);
                 })
                 .start();
+        kit.figure("metrics configuration from flink-conf/config.yaml", shippedMetrics.toString());
         kit.figure("cluster start", kit.cluster.startupTime().toMillis() + " ms");
         kit.topic(PROJECT, TOPIC, SHARDS);
         kit.function(SERVICE, FUNCTION);
@@ -546,7 +548,6 @@ class OperationsClusterIT {
                         "metrics.reporter.prom.factory.class",
                         "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
                 .containsKey(REPORTER_PORT);
-        kit.figure("metrics configuration from flink-conf/config.yaml", metrics.toString());
         metrics.remove(REPORTER_PORT);
         return metrics;
     }
