@@ -208,10 +208,17 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
     /**
      * Whether the lane can deliver now: not retrying, suspended, set aside, failing or waiting for
      * its parents. Only such a lane may hold up the subtask (backpressure); one that cannot move lets
-     * records go instead.
+     * records go instead. A batch on the wire again after a failed attempt or refused credentials is
+     * a retry: the lane that sends it is stuck as much as while it waits for the attempt, and records
+     * that arrive during the call must not escape its budget.
      */
     boolean canMove() {
-        return parentsDelivered && (phase == Phase.IDLE || phase == Phase.WAITING_FOR_MORE || phase == Phase.INVOKING);
+        if (!parentsDelivered) return false;
+        return switch (phase) {
+            case IDLE, WAITING_FOR_MORE -> true;
+            case INVOKING -> failedAttempts == 0 && credentialRefusals == 0;
+            default -> false;
+        };
     }
 
     /** The END was seen and every record up to it was delivered. */

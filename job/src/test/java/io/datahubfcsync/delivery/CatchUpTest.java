@@ -83,6 +83,39 @@ class CatchUpTest {
     }
 
     @Test
+    void aShardWhoseRetryIsOnTheWireWhenRecordsArriveKeepsOnlyItsBudgetAndReadsTheRestBack() throws Exception {
+        dataHub.shard("a").appendMany(RECORDS, 1_000);
+        var harness = open(OnExpiredPosition.FAIL, null, new JobID());
+        harness.processElement(record("a", 0), 0);
+        h.runMailsUntil("a's first call", () -> h.function.held().size() == 1);
+        h.function.held().get(0).fail("boom", "req-1");
+        h.runMailsUntil(
+                "a retrying",
+                () -> operator(harness).stateOf("a") == STATE_RETRYING
+                        && !timers(harness).isEmpty());
+        harness.setProcessingTime(harness.getProcessingTime() + 100);
+        h.runMailsUntil("a's retry on the wire", () -> h.function.held().size() == 1);
+
+        // the records arrive while the retry is out, not while the lane waits for its next attempt
+        for (int seq = 1; seq < RECORDS; seq++) harness.processElement(record("a", seq), 0);
+        assertThat(operator(harness).bufferedRecords())
+                .as("shard a holds no more than its budget")
+                .isEqualTo(BUDGET);
+        assertThat(operator(harness).lane("a").hasGap())
+                .as("shard a let the rest go")
+                .isTrue();
+
+        h.succeedUntil(
+                "shard a caught up and delivered",
+                () -> h.function.delivered().getOrDefault("a", List.of()).size() == RECORDS
+                        && operator(harness).bufferedRecords() == 0);
+        assertThat(h.function.delivered().get("a")).containsExactlyElementsOf(sequences(0, RECORDS));
+        assertThat(dataHub.readCalls.get())
+                .as("what was let go came back from DataHub")
+                .isPositive();
+    }
+
+    @Test
     void aLaneLettingRecordsGoKeepsItsGapAcrossACheckpointAndReadsItBackAfterTheRestore() throws Exception {
         dataHub.shard("a").appendMany(RECORDS, 1_000);
         var harness = open(OnExpiredPosition.FAIL, null, new JobID());

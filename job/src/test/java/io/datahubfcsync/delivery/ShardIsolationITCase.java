@@ -33,10 +33,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -48,6 +50,7 @@ import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,10 +75,35 @@ class ShardIsolationITCase {
     private static final List<String> SHARDS = List.of("0", "1", "2", "3");
     private static final int BUDGET = 20;
     private final Map<String, AtomicLong> produced = new ConcurrentHashMap<>();
+    /** Every job the test started, in order. */
+    private final List<JobClient> jobs = new ArrayList<>();
 
     @BeforeEach
     void countProduced() {
         SHARDS.forEach(s -> produced.put(s, new AtomicLong()));
+    }
+
+    /**
+     * Cancels every job the test started that has not ended, and waits until it has: a test that
+     * failed halfway, even in its set-up, must not keep the MiniCluster's slots from the next one.
+     */
+    @AfterEach
+    void stopJobs() throws Exception {
+        for (JobClient job : jobs) cancelUnlessEnded(job); // before the kit's emulators close
+    }
+
+    private static void cancelUnlessEnded(JobClient job) throws Exception {
+        if (job.getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState()) return;
+        try {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // it ended meanwhile; the wait below tells a job that ended from one that could not be cancelled
+        }
+        Await.value(
+                "job " + job.getJobID() + " ended",
+                TIMEOUT,
+                () -> job.getJobStatus().get(30, TimeUnit.SECONDS),
+                JobStatus::isGloballyTerminalState);
     }
 
     @Test
@@ -85,22 +113,22 @@ class ShardIsolationITCase {
         produce(10);
         JobClient job = start("--retry.max-attempts", "1000000", "--retry.interval", "100ms");
         JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
+        Await.until("shard 0 stuck at its poisoned batch", TIMEOUT, () -> poison.fired() >= 3);
+        long checkpointsBefore = metrics.completedCheckpoints();
+        long maxHeld = 0;
+        // live records for 60 s: 40 per second per shard, 120 times shard 0's budget of 20 by the end
+        AtomicBoolean producing = new AtomicBoolean(true);
+        Thread producer = new Thread(
+                () -> {
+                    while (producing.get()) {
+                        produce(1);
+                        java.util.concurrent.locks.LockSupport.parkNanos(
+                                TimeUnit.MILLISECONDS.toNanos(25)); // pacing of the producer
+                    }
+                },
+                "live producer");
+        producer.start();
         try {
-            Await.until("shard 0 stuck at its poisoned batch", TIMEOUT, () -> poison.fired() >= 3);
-            long checkpointsBefore = metrics.completedCheckpoints();
-            long maxHeld = 0;
-            // live records for 60 s: 40 per second per shard, 120 times shard 0's budget of 20 by the end
-            AtomicBoolean producing = new AtomicBoolean(true);
-            Thread producer = new Thread(
-                    () -> {
-                        while (producing.get()) {
-                            produce(1);
-                            java.util.concurrent.locks.LockSupport.parkNanos(
-                                    TimeUnit.MILLISECONDS.toNanos(25)); // pacing of the producer
-                        }
-                    },
-                    "live producer");
-            producer.start();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < end) {
                 maxHeld = Math.max(
@@ -109,62 +137,61 @@ class ShardIsolationITCase {
                                 .orElse(0L));
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500)); // sampling pace
             }
-            producing.set(false);
+        } finally {
+            producing.set(false); // a failed sampling must not leave the producer running into the next test
             producer.join();
-            long checkpointsDuring = metrics.completedCheckpoints() - checkpointsBefore;
+        }
+        long checkpointsDuring = metrics.completedCheckpoints() - checkpointsBefore;
 
-            for (String shard : List.of("1", "2", "3")) {
-                long n = produced.get(shard).get();
-                Await.until(
-                        "shard " + shard + " delivered all " + n + " records",
-                        TIMEOUT,
-                        () -> range(0, n)
-                                .equals(deliveredPerShard(DeliveredBatches.of(
-                                                kit.fc().invocations().all()))
-                                        .get(shard)));
-            }
-            assertThat(produced.get("0").get())
-                    .as("records produced for the stuck shard")
-                    .isGreaterThan(10L * BUDGET);
-            assertThat(maxHeld)
-                    .as("the stuck shard never held more than its budget")
-                    .isBetween(1L, (long) BUDGET);
-            // metrics reach the REST API with a delay (the web UI's fetch interval): wait for the value
-            Await.value(
-                    "shard 0 recordsLetGo reported",
-                    TIMEOUT,
-                    () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_LET_GO), "max"),
-                    v -> v.isPresent() && v.get() > 0);
-            assertThat(checkpointsDuring)
-                    .as("checkpoints kept completing (every 500 ms) while shard 0 was stuck")
-                    .isGreaterThanOrEqualTo(30);
-            List<Long> before = deliveredPerShard(
-                            DeliveredBatches.of(kit.fc().invocations().all()))
-                    .get("0");
-            assertThat(before)
-                    .as("shard 0 delivered nothing from its poisoned batch on")
-                    .isEqualTo(range(0, before.size()))
-                    .doesNotContain(5L);
-
-            // the function is fixed: shard 0 goes on and reads what it let go back from DataHub, in order
-            kit.fc().faults().remove(poison);
-            long n0 = produced.get("0").get();
+        for (String shard : List.of("1", "2", "3")) {
+            long n = produced.get(shard).get();
             Await.until(
-                    "shard 0 delivered all " + n0 + " records",
+                    "shard " + shard + " delivered all " + n + " records",
                     TIMEOUT,
-                    () -> range(0, n0)
+                    () -> range(0, n)
                             .equals(deliveredPerShard(DeliveredBatches.of(
                                             kit.fc().invocations().all()))
-                                    .get("0")));
-            Await.value(
-                    "shard 0 recordsReRead reported",
-                    TIMEOUT,
-                    () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_RE_READ), "max"),
-                    v -> v.isPresent() && v.get() > 0);
-            assertNoShardDeliveredTwice();
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+                                    .get(shard)));
         }
+        assertThat(produced.get("0").get())
+                .as("records produced for the stuck shard")
+                .isGreaterThan(10L * BUDGET);
+        assertThat(maxHeld)
+                .as("the stuck shard never held more than its budget")
+                .isBetween(1L, (long) BUDGET);
+        // metrics reach the REST API with a delay (the web UI's fetch interval): wait for the value
+        Await.value(
+                "shard 0 recordsLetGo reported",
+                TIMEOUT,
+                () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_LET_GO), "max"),
+                v -> v.isPresent() && v.get() > 0);
+        assertThat(checkpointsDuring)
+                .as("checkpoints kept completing (every 500 ms) while shard 0 was stuck")
+                .isGreaterThanOrEqualTo(30);
+        List<Long> before = deliveredPerShard(
+                        DeliveredBatches.of(kit.fc().invocations().all()))
+                .get("0");
+        assertThat(before)
+                .as("shard 0 delivered nothing from its poisoned batch on")
+                .isEqualTo(range(0, before.size()))
+                .doesNotContain(5L);
+
+        // the function is fixed: shard 0 goes on and reads what it let go back from DataHub, in order
+        kit.fc().faults().remove(poison);
+        long n0 = produced.get("0").get();
+        Await.until(
+                "shard 0 delivered all " + n0 + " records",
+                TIMEOUT,
+                () -> range(0, n0)
+                        .equals(deliveredPerShard(DeliveredBatches.of(
+                                        kit.fc().invocations().all()))
+                                .get("0")));
+        Await.value(
+                "shard 0 recordsReRead reported",
+                TIMEOUT,
+                () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_RE_READ), "max"),
+                v -> v.isPresent() && v.get() > 0);
+        assertNoShardDeliveredTwice();
     }
 
     @Test
@@ -175,60 +202,54 @@ class ShardIsolationITCase {
         JobClient job =
                 start("--retry.max-attempts", "3", "--retry.interval", "100ms", "--suspend.probe-interval", "0");
         JobID id = job.getJobID();
-        try {
-            ShardStatus suspended = Await.value(
-                            "shard 2 suspended",
-                            TIMEOUT,
-                            () -> status(client, id, "2"),
-                            s -> s.isPresent() && s.get().state() == ShardState.SUSPENDED)
-                    .orElseThrow();
-            assertThat(poison.fired())
-                    .as("exactly retry.max-attempts attempts, then no more")
-                    .isEqualTo(3);
-            assertThat(suspended.lastError()).contains("poison pill");
-            assertThat(suspended.consecutiveFailures()).isEqualTo(3);
-            assertThat(suspended.deliveredSequence()).isLessThan(3);
-            produce(10);
-            for (String shard : List.of("0", "1", "3")) {
-                Await.until(
-                        "shard " + shard + " delivers while shard 2 is suspended",
+        ShardStatus suspended = Await.value(
+                        "shard 2 suspended",
                         TIMEOUT,
-                        () -> range(0, 20)
-                                .equals(deliveredPerShard(DeliveredBatches.of(
-                                                kit.fc().invocations().all()))
-                                        .get(shard)));
-            }
-            assertThat(poison.fired())
-                    .as("no probe with suspend.probe-interval=0")
-                    .isEqualTo(3);
-
-            ResumeResponse notSuspended =
-                    (ResumeResponse) client.sendCoordinationRequest(id, FcDelivery.UID, ResumeRequest.shard("1"))
-                            .get(30, TimeUnit.SECONDS);
-            assertThat(notSuspended.resumed()).isEmpty();
-            assertThat(notSuspended.summary()).contains("shard 1 is running, not suspended: nothing changed");
-
-            kit.fc().faults().remove(poison);
-            ResumeResponse resumed =
-                    (ResumeResponse) client.sendCoordinationRequest(id, FcDelivery.UID, ResumeRequest.allSuspended())
-                            .get(30, TimeUnit.SECONDS);
-            assertThat(resumed.resumed()).containsExactly("2");
+                        () -> status(client, id, "2"),
+                        s -> s.isPresent() && s.get().state() == ShardState.SUSPENDED)
+                .orElseThrow();
+        assertThat(poison.fired())
+                .as("exactly retry.max-attempts attempts, then no more")
+                .isEqualTo(3);
+        assertThat(suspended.lastError()).contains("poison pill");
+        assertThat(suspended.consecutiveFailures()).isEqualTo(3);
+        assertThat(suspended.deliveredSequence()).isLessThan(3);
+        produce(10);
+        for (String shard : List.of("0", "1", "3")) {
             Await.until(
-                    "shard 2 delivered everything after the resume",
+                    "shard " + shard + " delivers while shard 2 is suspended",
                     TIMEOUT,
                     () -> range(0, 20)
                             .equals(deliveredPerShard(DeliveredBatches.of(
                                             kit.fc().invocations().all()))
-                                    .get("2")));
-            Await.value(
-                    "shard 2 running again",
-                    TIMEOUT,
-                    () -> status(client, id, "2"),
-                    s -> s.isPresent() && s.get().state() == ShardState.RUNNING);
-            assertNoShardDeliveredTwice();
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+                                    .get(shard)));
         }
+        assertThat(poison.fired()).as("no probe with suspend.probe-interval=0").isEqualTo(3);
+
+        ResumeResponse notSuspended =
+                (ResumeResponse) client.sendCoordinationRequest(id, FcDelivery.UID, ResumeRequest.shard("1"))
+                        .get(30, TimeUnit.SECONDS);
+        assertThat(notSuspended.resumed()).isEmpty();
+        assertThat(notSuspended.summary()).contains("shard 1 is running, not suspended: nothing changed");
+
+        kit.fc().faults().remove(poison);
+        ResumeResponse resumed =
+                (ResumeResponse) client.sendCoordinationRequest(id, FcDelivery.UID, ResumeRequest.allSuspended())
+                        .get(30, TimeUnit.SECONDS);
+        assertThat(resumed.resumed()).containsExactly("2");
+        Await.until(
+                "shard 2 delivered everything after the resume",
+                TIMEOUT,
+                () -> range(0, 20)
+                        .equals(deliveredPerShard(DeliveredBatches.of(
+                                        kit.fc().invocations().all()))
+                                .get("2")));
+        Await.value(
+                "shard 2 running again",
+                TIMEOUT,
+                () -> status(client, id, "2"),
+                s -> s.isPresent() && s.get().state() == ShardState.RUNNING);
+        assertNoShardDeliveredTwice();
     }
 
     @Test
@@ -263,20 +284,16 @@ class ShardIsolationITCase {
         kit.fc().faults().remove(poison); // the function was fixed; the job is resubmitted from the savepoint
         produce(5);
         JobClient resumed = startFrom(savepoint, args);
-        try {
-            for (String shard : SHARDS) {
-                Await.until(
-                        "shard " + shard + " delivered all 25 records",
-                        TIMEOUT,
-                        () -> range(0, 25)
-                                .equals(deliveredPerShard(DeliveredBatches.of(
-                                                kit.fc().invocations().all()))
-                                        .get(shard)));
-            }
-            assertNoShardDeliveredTwice();
-        } finally {
-            resumed.cancel().get(30, TimeUnit.SECONDS);
+        for (String shard : SHARDS) {
+            Await.until(
+                    "shard " + shard + " delivered all 25 records",
+                    TIMEOUT,
+                    () -> range(0, 25)
+                            .equals(deliveredPerShard(DeliveredBatches.of(
+                                            kit.fc().invocations().all()))
+                                    .get(shard)));
         }
+        assertNoShardDeliveredTwice();
     }
 
     @Test
@@ -297,35 +314,31 @@ class ShardIsolationITCase {
     void underOldestALetGoRangeThatExpiredIsSkippedCountedAndTheShardGoesOn(@InjectClusterRESTAddress URI rest)
             throws Exception {
         JobClient job = stuckShardLettingGoThenExpired(rest, "--datahub.on-expired-position", "oldest");
-        try {
-            long n0 = produced.get("0").get();
-            Await.until("shard 0 delivered up to its newest record", TIMEOUT, () -> {
-                List<Long> d = deliveredPerShard(
-                                DeliveredBatches.of(kit.fc().invocations().all()))
-                        .get("0");
-                return d != null && d.get(d.size() - 1) == n0 - 1;
-            });
-            List<Long> delivered = deliveredPerShard(
+        long n0 = produced.get("0").get();
+        Await.until("shard 0 delivered up to its newest record", TIMEOUT, () -> {
+            List<Long> d = deliveredPerShard(
                             DeliveredBatches.of(kit.fc().invocations().all()))
                     .get("0");
-            assertThat(delivered).as("in order, once").isSorted().doesNotHaveDuplicates();
-            assertThat(delivered)
-                    .as("what expired before it was read back is skipped")
-                    .doesNotContain(EXPIRED_BELOW - 1)
-                    .contains(EXPIRED_BELOW);
-            JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
-            long lost = Await.value(
-                            "expiredRecordsSkipped reported",
-                            TIMEOUT,
-                            () -> metrics.metric(
-                                    MetricNames.CATCH_UP_GROUP + "." + SourceReader.EXPIRED_RECORDS_SKIPPED, "sum"),
-                            v -> v.isPresent() && v.get() > 0)
-                    .get();
-            long kept = delivered.stream().filter(s -> s < EXPIRED_BELOW).count();
-            assertThat(lost).as("every skipped record counted").isEqualTo(EXPIRED_BELOW - kept);
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
-        }
+            return d != null && d.get(d.size() - 1) == n0 - 1;
+        });
+        List<Long> delivered = deliveredPerShard(
+                        DeliveredBatches.of(kit.fc().invocations().all()))
+                .get("0");
+        assertThat(delivered).as("in order, once").isSorted().doesNotHaveDuplicates();
+        assertThat(delivered)
+                .as("what expired before it was read back is skipped")
+                .doesNotContain(EXPIRED_BELOW - 1)
+                .contains(EXPIRED_BELOW);
+        JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
+        long lost = Await.value(
+                        "expiredRecordsSkipped reported",
+                        TIMEOUT,
+                        () -> metrics.metric(
+                                MetricNames.CATCH_UP_GROUP + "." + SourceReader.EXPIRED_RECORDS_SKIPPED, "sum"),
+                        v -> v.isPresent() && v.get() > 0)
+                .get();
+        long kept = delivered.stream().filter(s -> s < EXPIRED_BELOW).count();
+        assertThat(lost).as("every skipped record counted").isEqualTo(EXPIRED_BELOW - kept);
     }
 
     private static final long EXPIRED_BELOW = 60;
@@ -337,23 +350,18 @@ class ShardIsolationITCase {
         List<String> args = new ArrayList<>(List.of("--retry.max-attempts", "1000000", "--retry.interval", "100ms"));
         args.addAll(List.of(extra));
         JobClient job = start(args.toArray(String[]::new));
-        try {
-            JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
-            Await.until("shard 0 stuck at its poisoned batch", TIMEOUT, () -> poison.fired() >= 3);
-            produce(100);
-            Await.value(
-                    "shard 0 let records go",
-                    TIMEOUT,
-                    () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_LET_GO), "max"),
-                    v -> v.isPresent() && v.get() >= 60);
-            assertThat(kit.datahub().expireBefore("shop", "orders", "0", EXPIRED_BELOW))
-                    .isEqualTo((int) EXPIRED_BELOW);
-            kit.fc().faults().remove(poison);
-            return job;
-        } catch (Exception | AssertionError e) {
-            job.cancel().get(30, TimeUnit.SECONDS); // a job left running would hold the slots the next test needs
-            throw e;
-        }
+        JobRest metrics = new JobRest(rest, job.getJobID(), "FC svc/fn");
+        Await.until("shard 0 stuck at its poisoned batch", TIMEOUT, () -> poison.fired() >= 3);
+        produce(100);
+        Await.value(
+                "shard 0 let records go",
+                TIMEOUT,
+                () -> metrics.metric(MetricNames.ofShard("0", DeliveryShard.RECORDS_LET_GO), "max"),
+                v -> v.isPresent() && v.get() >= 60);
+        assertThat(kit.datahub().expireBefore("shop", "orders", "0", EXPIRED_BELOW))
+                .isEqualTo((int) EXPIRED_BELOW);
+        kit.fc().faults().remove(poison);
+        return job;
     }
 
     private JobClient start(String... extra) throws Exception {
@@ -381,7 +389,9 @@ class ShardIsolationITCase {
         env.setParallelism(2);
         env.enableCheckpointing(500);
         DataHubFcSyncJob.build(env, plan);
-        return env.executeAsync(plan.jobName());
+        JobClient job = env.executeAsync(plan.jobName());
+        jobs.add(job);
+        return job;
     }
 
     private void produce(int perShard) {
