@@ -62,6 +62,14 @@ final class OkioWatchdogSentinel {
         }
     }
 
+    /** How many hold it now. */
+    @VisibleForTesting
+    static int holders() {
+        synchronized (LOCK) {
+            return holders;
+        }
+    }
+
     /** How often the sentinel has re-armed itself, -1 when none is in place. */
     @VisibleForTesting
     static long rearms() {
