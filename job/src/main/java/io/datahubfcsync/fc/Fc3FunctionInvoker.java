@@ -19,7 +19,8 @@ import java.util.Objects;
  * ({@link Fc3Clients#singleAttempt}), so the job's retry policy governs every attempt. The
  * credentials are read from the connection's source for every request, so rotated ones are used
  * without a new client. After the first call its connections set TCP_NODELAY and OkHttp 3's check
- * of a pooled connection does not wait ({@link TeaSockets}).
+ * of a pooled connection does not wait ({@link TeaSockets}); while an invoker is open, Okio's timeout
+ * thread is not woken by every write and read ({@link OkioWatchdogSentinel}).
  */
 public final class Fc3FunctionInvoker implements FunctionInvoker {
     private final FcConnection connection;
@@ -35,6 +36,7 @@ public final class Fc3FunctionInvoker implements FunctionInvoker {
         }
         this.client = Fc3Clients.create(connection);
         this.runtime = Fc3Clients.singleAttempt(connection);
+        OkioWatchdogSentinel.acquire(); // released by close()
     }
 
     @Override
@@ -66,8 +68,10 @@ public final class Fc3FunctionInvoker implements FunctionInvoker {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
         closed = true; // the SDK's OkHttp clients are shared per endpoint inside the Tea runtime
+        OkioWatchdogSentinel.release();
     }
 
     @Override
