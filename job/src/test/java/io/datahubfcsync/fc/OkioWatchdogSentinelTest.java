@@ -47,7 +47,9 @@ class OkioWatchdogSentinelTest {
         long start = System.nanoTime();
         t.enter();
         try {
-            assertThat(t.fired.await(millis + 10_000, TimeUnit.MILLISECONDS)).as("fired").isTrue();
+            assertThat(t.fired.await(millis + 10_000, TimeUnit.MILLISECONDS))
+                    .as("fired")
+                    .isTrue();
             assertThat(TimeUnit.NANOSECONDS.toMillis(t.firedAtNanos - start)).isGreaterThanOrEqualTo(millis);
         } finally {
             assertThat(t.exit()).as("exit reports the timeout").isTrue();
@@ -76,7 +78,9 @@ class OkioWatchdogSentinelTest {
         assertThat(t.exit()).as("exit reports no timeout").isFalse();
         // the sentinel re-arms twice in the meantime; the timeout left the queue and stays quiet
         long rearmed = OkioWatchdogSentinel.rearms();
-        Await.until("the sentinel re-armed twice", Duration.ofSeconds(30),
+        Await.until(
+                "the sentinel re-armed twice",
+                Duration.ofSeconds(30),
                 () -> OkioWatchdogSentinel.rearms() >= rearmed + 2);
         assertThat(t.fired.getCount()).isEqualTo(1);
     }
@@ -101,8 +105,12 @@ class OkioWatchdogSentinelTest {
     @Test
     void aClosedFc3InvokerNoLongerHoldsTheSentinel() {
         int before = OkioWatchdogSentinel.holders();
-        FcConnection c = FcConnection.builder().apiVersion(FcApiVersion.V3_2023_03_30).endpoint("http://127.0.0.1:9")
-                .accountId("123").region("cn-hangzhou").function("fn")
+        FcConnection c = FcConnection.builder()
+                .apiVersion(FcApiVersion.V3_2023_03_30)
+                .endpoint("http://127.0.0.1:9")
+                .accountId("123")
+                .region("cn-hangzhou")
+                .function("fn")
                 .credentials(io.datahubfcsync.credentials.CredentialsSource.fromEnvironment(java.util.Map.of(
                         io.datahubfcsync.credentials.CredentialsSource.ENV_ACCESS_KEY_ID, "id",
                         io.datahubfcsync.credentials.CredentialsSource.ENV_ACCESS_KEY_SECRET, "secret")))
