@@ -35,6 +35,15 @@ final class BenchKit implements AutoCloseable {
                     .orElseThrow(() ->
                             new IllegalArgumentException("bench.fc.api-version must be 2016-08-15 or 2023-03-30"));
 
+    /**
+     * Job parameters every benchmark job gets on top of its own, to compare settings: comma-separated
+     * ({@code -Dbench.jvm.args=-Dbench.job.args=--datahub.fetch-concurrency,32}); none by default.
+     */
+    static final List<String> EXTRA_JOB_ARGS =
+            System.getProperty("bench.job.args", "").isBlank()
+                    ? List.of()
+                    : List.of(System.getProperty("bench.job.args").trim().split("\\s*,\\s*"));
+
     final DataHubEmulator datahub = DataHubEmulator.start();
     final FcEmulator fc = FcEmulator.builder().invocationLogCapacity(2_000_000).start();
     private int countedCalls;
@@ -106,6 +115,7 @@ final class BenchKit implements AutoCloseable {
                 "OLDEST"));
         if (API == FcApiVersion.V2_2016_08_15) a.addAll(List.of("--fc.service", SERVICE));
         a.addAll(List.of(extra));
+        a.addAll(EXTRA_JOB_ARGS);
         return a.toArray(new String[0]);
     }
 

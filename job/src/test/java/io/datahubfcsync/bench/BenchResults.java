@@ -24,8 +24,10 @@ final class BenchResults {
     private final List<Map<String, Object>> figures = new ArrayList<>();
 
     BenchResults(String benchmark, String command) {
-        this.benchmark = benchmark;
-        this.command = command;
+        // a run with extra job parameters is a comparison, kept apart from the benchmark's own figures
+        String extra = String.join(",", BenchKit.EXTRA_JOB_ARGS);
+        this.benchmark = extra.isEmpty() ? benchmark : benchmark + "-with" + extra.replaceAll("[^A-Za-z0-9]+", "-");
+        this.command = extra.isEmpty() ? command : command + " -Dbench.jvm.args=-Dbench.job.args=" + extra;
         System.out.println("== " + benchmark + " on " + machine);
     }
 
