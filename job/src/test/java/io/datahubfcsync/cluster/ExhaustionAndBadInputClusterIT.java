@@ -78,7 +78,7 @@ class ExhaustionAndBadInputClusterIT {
                 kit.cluster.exceptions(failedJobId).path("exceptionHistory").path("entries");
         String root = history.toString();
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
-        assertThat(subtaskAttempts(failedJobId))
+        assertThat(kit.cluster.subtaskAttempts(failedJobId))
                 .as("every subtask still in its first attempt: never restarted")
                 .isNotEmpty()
                 .containsOnly(0);
@@ -101,20 +101,6 @@ class ExhaustionAndBadInputClusterIT {
                 .as("nothing of shard 1 after the failed batch was delivered")
                 .isLessThan(failedRange[0]);
         kit.figure("failed batch", "1:" + failedRange[0] + "..1:" + failedRange[1]);
-    }
-
-    /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */
-    private static List<Integer> subtaskAttempts(String jobId) {
-        List<Integer> attempts = new ArrayList<>();
-        for (FlinkTestCluster.JobVertex v : kit.cluster.vertices(jobId)) {
-            for (JsonNode subtask : kit.cluster
-                    .rest()
-                    .get("/jobs/" + jobId + "/vertices/" + v.id())
-                    .path("subtasks")) {
-                attempts.add(subtask.path("attempt").asInt(-1));
-            }
-        }
-        return attempts;
     }
 
     @Test

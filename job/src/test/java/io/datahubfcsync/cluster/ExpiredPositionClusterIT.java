@@ -84,7 +84,7 @@ class ExpiredPositionClusterIT {
         JsonNode history =
                 kit.cluster.exceptions(resumed).path("exceptionHistory").path("entries");
         assertThat(history.size()).as("one failure, no restart").isEqualTo(1);
-        assertThat(subtaskAttempts(resumed))
+        assertThat(kit.cluster.subtaskAttempts(resumed))
                 .as("every subtask still in its first attempt")
                 .isNotEmpty()
                 .containsOnly(0);
@@ -139,20 +139,6 @@ class ExpiredPositionClusterIT {
 
     private static List<String> jobArgs() {
         return kit.args(PROJECT, TOPIC, SERVICE, FUNCTION, "--start", "OLDEST", "--batch.max-records", "10");
-    }
-
-    /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */
-    private static List<Integer> subtaskAttempts(String jobId) {
-        List<Integer> attempts = new ArrayList<>();
-        for (FlinkTestCluster.JobVertex v : kit.cluster.vertices(jobId)) {
-            for (JsonNode subtask : kit.cluster
-                    .rest()
-                    .get("/jobs/" + jobId + "/vertices/" + v.id())
-                    .path("subtasks")) {
-                attempts.add(subtask.path("attempt").asInt(-1));
-            }
-        }
-        return attempts;
     }
 
     /** Sequences of the shard FC received in successful invocations since the log was last cleared. */

@@ -264,6 +264,18 @@ public final class FlinkTestCluster implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no vertex named like '" + nameFragment + "' in " + all));
     }
 
+    /** The attempt number of every subtask of every vertex: 0 unless the job was restarted. */
+    public List<Integer> subtaskAttempts(String jobId) {
+        List<Integer> attempts = new ArrayList<>();
+        for (JobVertex v : vertices(jobId)) {
+            for (JsonNode subtask :
+                    rest.get("/jobs/" + jobId + "/vertices/" + v.id()).path("subtasks")) {
+                attempts.add(subtask.path("attempt").asInt(-1));
+            }
+        }
+        return attempts;
+    }
+
     /** Resource ids of the TaskManagers that run subtasks of the vertex. */
     public Set<String> taskManagersRunning(String jobId, String vertexId) {
         return StreamSupport.stream(
