@@ -39,10 +39,13 @@ final class BenchKit implements AutoCloseable {
      * Job parameters every benchmark job gets on top of its own, to compare settings: comma-separated
      * ({@code -Dbench.jvm.args=-Dbench.job.args=--datahub.fetch-concurrency,32}); none by default.
      */
-    static final List<String> EXTRA_JOB_ARGS =
-            System.getProperty("bench.job.args", "").isBlank()
-                    ? List.of()
-                    : List.of(System.getProperty("bench.job.args").trim().split("\\s*,\\s*"));
+    static final List<String> EXTRA_JOB_ARGS = extraJobArgs(System.getProperty("bench.job.args", ""));
+
+    private static List<String> extraJobArgs(String commaSeparated) {
+        return commaSeparated.isBlank()
+                ? List.of()
+                : List.of(commaSeparated.trim().split("\\s*,\\s*"));
+    }
 
     final DataHubEmulator datahub = DataHubEmulator.start();
     final FcEmulator fc = FcEmulator.builder().invocationLogCapacity(2_000_000).start();
