@@ -32,8 +32,15 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
         SUSPENDED
     }
 
+    /** A drained lane whose queue held more records than this gets a new, small one. */
+    static final int TRIM_ABOVE = 64;
+
     final String shardId;
-    final ArrayDeque<ShardRecord> pending = new ArrayDeque<>();
+    /** Records read and not yet delivered, oldest first; replaced by a small one when a backlog is gone. */
+    ArrayDeque<ShardRecord> pending = new ArrayDeque<>();
+    /** Most records {@link #pending} held since it was last replaced. */
+    private int pendingPeak;
+
     Phase phase = Phase.IDLE;
     /** The batch being sent or retried: the first {@code inFlight.recordCount()} pending records. */
     EncodedEvent inFlight;
@@ -234,6 +241,7 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
             openedAt = now; // first record that is not part of a batch
         }
         pending.addLast(r);
+        if (pending.size() > pendingPeak) pendingPeak = pending.size();
         long size = payloadSize(r);
         waitingPayloadBytes += size;
         heldBytes += size;
@@ -266,6 +274,11 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
             ShardRecord r = pending.removeFirst();
             heldBytes -= payloadSize(r);
             done.add(r);
+        }
+        if (pending.isEmpty() && pendingPeak > TRIM_ABOVE) {
+            // an array deque never shrinks: after a backfill every idle shard would keep its peak's array
+            pending = new ArrayDeque<>();
+            pendingPeak = 0;
         }
         ShardRecord last = done.get(n - 1);
         deliveredSequence = last.sequence;

@@ -20,8 +20,12 @@ public final class ShardDeliveryMetrics {
     /** Exhausted under {@code on-exhausted=suspend}: the shard holds its batch and waits for a probe or a resume. */
     public static final int STATE_SUSPENDED = 3;
 
-    /** Samples kept for the latency histogram's percentiles. */
-    private static final int LATENCY_WINDOW = 500;
+    /**
+     * Calls kept for the latency histogram's percentiles, as many as Flink keeps for its own latency
+     * histograms: the window is allocated whole for every shard, so with a thousand shards a larger
+     * one would cost several MiB of heap.
+     */
+    private static final int LATENCY_WINDOW = 128;
 
     /**
      * The live values of one shard that the gauges show, read by the metric reporter's thread

@@ -9,6 +9,7 @@ import io.datahubfcsync.event.EventEncoder;
 import io.datahubfcsync.event.ShardRecord;
 import io.datahubfcsync.metrics.ShardDeliveryMetrics;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +65,25 @@ class DeliveryLaneTest {
         assertThat(lane.pendingRecords()).isEqualTo(2);
         assertThat(lane.phase).isEqualTo(DeliveryLane.Phase.IDLE);
         assertThat(lane.inFlight).isNull();
+    }
+
+    @Test
+    void aLaneDrainedAfterABacklogGivesUpItsLargeQueueAndOneDrainedAfterAFewRecordsKeepsIt() throws Exception {
+        DeliveryLane lane = new DeliveryLane("0");
+        int backlog = DeliveryLane.TRIM_ABOVE + 1;
+        for (long s = 0; s < backlog; s++) lane.add(record(s), 0);
+        ArrayDeque<ShardRecord> grown = lane.pending;
+        startBatch(lane, backlog);
+        lane.batchDone();
+        assertThat(lane.pending).isEmpty();
+        assertThat(lane.pending).as("a fresh, small queue").isNotSameAs(grown);
+
+        ArrayDeque<ShardRecord> small = lane.pending;
+        for (long s = backlog; s < backlog + 3; s++) lane.add(record(s), 0);
+        startBatch(lane, 3);
+        lane.batchDone();
+        assertThat(lane.pending).isSameAs(small);
+        assertThat(lane.deliveredSequence()).isEqualTo(backlog + 2);
     }
 
     @Test

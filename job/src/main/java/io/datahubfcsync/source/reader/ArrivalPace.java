@@ -50,7 +50,12 @@ final class ArrivalPace {
      * would almost always come back empty.
      */
     long pauseAfterDataMs(int records, int max) {
-        if (records >= max || intervalMs < 0 || intervalMs >= idleMaxMs) return 0;
+        if (records >= max || !paceKnown()) return 0;
+        return oneIntervalMs();
+    }
+
+    /** One learnt interval between records, at least {@link #MIN_POLL_MS}; only when {@link #paceKnown()}. */
+    long oneIntervalMs() {
         return Math.max(MIN_POLL_MS, Math.round(intervalMs));
     }
 
@@ -65,6 +70,11 @@ final class ArrivalPace {
         long due = Math.round(intervalMs) - sinceData;
         long pause = due > 0 ? due : Math.round(intervalMs / 4);
         return Math.max(MIN_POLL_MS, Math.min(idleMaxMs, pause));
+    }
+
+    /** True once the interval between records is learnt and shorter than the idle pause. */
+    boolean paceKnown() {
+        return intervalMs >= 0 && intervalMs < idleMaxMs;
     }
 
     /** The learnt interval between records, ms, or -1. */

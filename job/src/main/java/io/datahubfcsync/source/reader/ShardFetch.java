@@ -93,9 +93,7 @@ final class ShardFetch {
                 finish(shard, "reached the stop time after sequence " + shard.at.lastReadSequence);
             }
             shard.idle.reset();
-            // a shard with more data is read again at once; one caught up when its next record is due
-            shard.nextAttemptAtMs = clock.getAsLong()
-                    + shard.pace.pauseAfterDataMs(batch.records().size(), config.fetchMaxRecords());
+            shard.nextAttemptAtMs = clock.getAsLong() + pauseAfterData(shard, batch);
             return taken;
         } catch (ShardSealedException e) {
             finish(shard, "is CLOSED and was read to its end (next sequence " + shard.at.position + ")");
@@ -119,6 +117,19 @@ final class ShardFetch {
             shard.nextAttemptAtMs = now + shard.retry.nextDelayMs();
         }
         return List.of();
+    }
+
+    /**
+     * A shard with more data is read again at once. One that DataHub says is caught up (the last
+     * record read is the shard's latest) is read when its next record is due if its pace is known,
+     * else after the first idle pause: an immediate read would come back empty, and with hundreds
+     * of drained shards those empty reads would take the calls from shards that have data.
+     */
+    private long pauseAfterData(ShardFetchState shard, RecordBatch batch) {
+        long paced = shard.pace.pauseAfterDataMs(batch.records().size(), config.fetchMaxRecords());
+        boolean caughtUp = batch.latestSequence() >= 0 && shard.at.lastReadSequence >= batch.latestSequence();
+        if (!caughtUp || paced > 0) return paced;
+        return shard.pace.paceKnown() ? shard.pace.oneIntervalMs() : shard.idle.nextDelayMs();
     }
 
     /**

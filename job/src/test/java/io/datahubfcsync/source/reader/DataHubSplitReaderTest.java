@@ -139,15 +139,43 @@ class DataHubSplitReaderTest {
         assertThat(pauses.get(pauses.size() - 1)).isEqualTo(300); // capped by the idle backoff max
         assertThat(pauses.get(0)).isLessThan(300);
 
-        // new data: read at once, and the shard is read again straight away (no pause, the clock stands still)
+        // new data: read when due; DataHub says that was all, so the next read waits the first idle pause
         hub.shard("0").appendMany(3, 9_000);
         clock.addAndGet(300);
         int calls = hub.readCalls.get();
         List<ShardRecord> got = new ArrayList<>();
         drain(r.fetch(), got);
         assertThat(sequences(got)).containsExactly(0L, 1L, 2L);
+        assertThat(r.millisUntilDue("0")).isEqualTo(pauses.get(0));
         r.fetch();
-        assertThat(hub.readCalls.get()).isEqualTo(calls + 2);
+        assertThat(hub.readCalls.get()).isEqualTo(calls + 1);
+    }
+
+    @Test
+    void aShardWithMoreRecordsThanOneReadIsReadAgainWithoutAPause() {
+        hub.shard("0").appendMany(15, 5_000);
+        DataHubSplitReader r = reader(b -> {}); // 10 records per read
+        assign(r, "0", CursorPosition.oldest());
+        List<ShardRecord> got = new ArrayList<>();
+        // the clock stands still: after the first 10 the shard is read again at once
+        for (int i = 0; i < 5 && got.size() < 15; i++) drain(r.fetch(), got);
+        assertThat(sequences(got)).containsExactlyElementsOf(range(0, 15));
+        assertThat(hub.readCalls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aShardThatDataHubReportsCaughtUpIsNotReadAgainAtOnce() {
+        hub.shard("0").appendMany(5, 5_000);
+        DataHubSplitReader r = reader(b -> {}); // 10 records per read: this one comes back short
+        assign(r, "0", CursorPosition.oldest());
+        List<ShardRecord> got = new ArrayList<>();
+        drain(r.fetch(), got);
+        assertThat(sequences(got)).containsExactlyElementsOf(range(0, 5));
+        assertThat(r.millisUntilDue("0"))
+                .as("the last record read is DataHub's latest: an immediate read would come back empty")
+                .isPositive();
+        r.fetch();
+        assertThat(hub.readCalls.get()).isEqualTo(1);
     }
 
     @Test
@@ -374,6 +402,7 @@ class DataHubSplitReaderTest {
         Set<String> finished = Set.of();
         for (int i = 0; i < 5 && finished.isEmpty(); i++) {
             finished = drainWithMarkers(r.fetch(), got);
+            if (finished.isEmpty()) clock.addAndGet(Math.max(0, r.millisUntilDue("5"))); // caught up: due later
         }
         assertThat(got)
                 .extracting(DataHubSplitReaderTest::describe)
