@@ -50,6 +50,10 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
     String lastRequestId;
     /** Processing time since which the oldest record not yet in a batch has waited. */
     long openedAt;
+    /** The newest record came with more of its read right behind it ({@link ShardRecord#readContinues}). */
+    boolean restOfReadComing;
+    /** {@link Phase#WAITING_FOR_MORE} is a wait for the rest of a read, not for {@code batch.max-wait}. */
+    boolean waitingForRestOfRead;
     /** Rough payload size of the records not yet in a batch, to send a byte-full batch without waiting. */
     long waitingPayloadBytes;
     /** Distinguishes the current timer from stale ones that were superseded. */
@@ -241,6 +245,7 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
             openedAt = now; // first record that is not part of a batch
         }
         pending.addLast(r);
+        restOfReadComing = r.readContinues;
         if (pending.size() > pendingPeak) pendingPeak = pending.size();
         long size = payloadSize(r);
         waitingPayloadBytes += size;

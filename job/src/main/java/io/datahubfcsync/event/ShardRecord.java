@@ -44,6 +44,13 @@ public class ShardRecord {
      * if unknown. Lets the delivery operator report how far behind the shard's head it is.
      */
     public long shardLatestTime = -1L;
+    /**
+     * True when the source read this record together with the next record of its shard and hands
+     * that one on right behind it: a delivery lane with nothing in flight waits for the rest of the
+     * read rather than sending its first record on its own. False for the last record of a read,
+     * for markers and for records read back by the delivery operator itself.
+     */
+    public boolean readContinues;
     /** Null for a record; which marker this is otherwise. */
     public Marker marker;
     /** START only: the parent shards whose delivery this child waits for; null otherwise. */

@@ -62,6 +62,54 @@ class BatchingTest {
         assertThat(time.getNumActiveTimers()).isZero();
     }
 
+    private static ShardRecord record(long sequence, boolean readContinues) {
+        ShardRecord r =
+                ShardRecord.blob("0", sequence, 1_000 + sequence, ("r" + sequence).getBytes(StandardCharsets.UTF_8));
+        r.readContinues = readContinues;
+        return r;
+    }
+
+    @Test
+    void aPartialBatchWhoseReadContinuesWaitsForTheReadsLastRecordThenIsDueAtOnce() {
+        Batching batching = batching(10, 1 << 20, Duration.ZERO);
+        DeliveryLane lane = new DeliveryLane("0");
+        lane.add(record(0, true), 0);
+        assertThat(batching.dueNow(lane, false, due::add))
+                .as("the first record of a read does not go alone")
+                .isFalse();
+        assertThat(lane.phase).isEqualTo(DeliveryLane.Phase.WAITING_FOR_MORE);
+
+        lane.add(record(1, true), 0);
+        batching.recordAdded(lane);
+        assertThat(lane.phase).isEqualTo(DeliveryLane.Phase.WAITING_FOR_MORE);
+
+        lane.add(record(2, false), 0); // the read's last record
+        batching.recordAdded(lane);
+        assertThat(lane.phase).isEqualTo(DeliveryLane.Phase.IDLE);
+        assertThat(batching.dueNow(lane, false, due::add)).isTrue();
+        assertThat(due).as("the wait ended by the record, not by its timer").isEmpty();
+    }
+
+    @Test
+    void aReadWhoseRestIsHeldUpGoesAfterTheBoundedWaitAndAFullBatchNeverWaits() throws Exception {
+        time.setCurrentTime(5_000);
+        Batching batching = batching(3, 1 << 20, Duration.ZERO);
+        DeliveryLane lane = new DeliveryLane("0");
+        lane.add(record(0, true), 5_000);
+        assertThat(batching.dueNow(lane, false, due::add)).isFalse();
+        assertThat(time.getActiveTimerTimestamps()).containsExactly(5_000 + Batching.REST_OF_READ_MAX_WAIT_MS);
+        time.setCurrentTime(5_000 + Batching.REST_OF_READ_MAX_WAIT_MS);
+        assertThat(due).containsExactly(lane);
+        assertThat(lane.phase).isEqualTo(DeliveryLane.Phase.IDLE);
+        assertThat(batching.dueNow(lane, false, due::add))
+                .as("asked again by the timer: the batch goes without the rest")
+                .isTrue();
+
+        DeliveryLane full = new DeliveryLane("1");
+        for (long s = 0; s < 3; s++) full.add(record(s, true), 5_000);
+        assertThat(batching.dueNow(full, false, due::add)).isTrue();
+    }
+
     @Test
     void aPartialBatchWaitsForMoreRecordsUntilMaxWaitSinceItsOldestRecord() throws Exception {
         time.setCurrentTime(10_000);

@@ -88,6 +88,7 @@ final class ShardFetch {
                 return List.of();
             }
             List<ShardRecord> taken = shard.at.take(batch, config.stopAtMs());
+            for (int i = 0; i < taken.size() - 1; i++) taken.get(i).readContinues = true;
             shard.pace.read(taken, now);
             if (shard.at.stopTimeReached) {
                 finish(shard, "reached the stop time after sequence " + shard.at.lastReadSequence);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,15 @@ final class JsonWire {
     }
 
     static ObjectNode shards(List<ShardSnapshot> shards) {
+        // ACTIVE shards by the hash keys they begin and end at, so each shard's neighbours are one
+        // lookup away: a topic with a thousand shards is listed every few seconds
+        Map<String, String> activeEndingAt = new HashMap<>();
+        Map<String, String> activeBeginningAt = new HashMap<>();
+        for (ShardSnapshot s : shards) {
+            if (s.state() != ShardState.ACTIVE) continue;
+            activeEndingAt.putIfAbsent(s.endHashKey(), s.shardId());
+            activeBeginningAt.putIfAbsent(s.beginHashKey(), s.shardId());
+        }
         ObjectNode n = MAPPER.createObjectNode();
         ArrayNode arr = n.putArray("Shards");
         for (ShardSnapshot s : shards) {
@@ -79,26 +89,14 @@ final class JsonWire {
             e.put("EndHashKey", s.endHashKey());
             ArrayNode parents = e.putArray("ParentShardIds");
             s.parentShardIds().forEach(parents::add);
-            e.put("LeftShardId", neighbour(shards, s, true));
-            e.put("RightShardId", neighbour(shards, s, false));
+            boolean active = s.state() == ShardState.ACTIVE;
+            // CLOSED shards have no neighbours
+            e.put("LeftShardId", active ? activeEndingAt.getOrDefault(s.beginHashKey(), NO_SHARD) : NO_SHARD);
+            e.put("RightShardId", active ? activeBeginningAt.getOrDefault(s.endHashKey(), NO_SHARD) : NO_SHARD);
         }
         n.put("Protocol", "http1.1");
         n.put("Interval", 300000);
         return n;
-    }
-
-    /** The ACTIVE shard adjacent on the left/right of an ACTIVE shard; CLOSED shards have none. */
-    private static String neighbour(List<ShardSnapshot> all, ShardSnapshot s, boolean left) {
-        if (s.state() != ShardState.ACTIVE) return NO_SHARD;
-        for (ShardSnapshot o : all) {
-            if (o == s || o.state() != ShardState.ACTIVE) continue;
-            if (left
-                    ? o.endHashKey().equals(s.beginHashKey())
-                    : o.beginHashKey().equals(s.endHashKey())) {
-                return o.shardId();
-            }
-        }
-        return NO_SHARD;
     }
 
     static ObjectNode cursor(EmulatedTopic.CursorAnswer c) {
