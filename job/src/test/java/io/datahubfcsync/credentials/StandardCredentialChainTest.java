@@ -6,15 +6,18 @@ import com.sun.net.httpserver.HttpServer;
 import io.datahubfcsync.local.datahub.DataHubEmulator;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.TestFunctions;
+import io.datahubfcsync.local.sts.StsEmulator;
 import io.datahubfcsync.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,7 +27,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -239,6 +245,156 @@ class StandardCredentialChainTest {
                     "key=STS.uri-2");
         } finally {
             uri.stop(0);
+        }
+    }
+
+    /**
+     * RRSA as on ACK: the pod-identity variables name a role, an OIDC provider and a projected token
+     * file, and the library exchanges the token for a temporary key at STS. The library reaches STS
+     * only at {@code https://sts.<region>.aliyuncs.com} (port 443, no setting for another address),
+     * so the child resolves exactly that name to 127.0.0.1 through its own hosts file (every other
+     * name fails to resolve: nothing can leave this machine) and trusts the emulator's certificate
+     * for it. Then the token file is rotated, as the kubelet does, and STS accepts only the new one.
+     */
+    @Test
+    void oidcRoleAssumptionSignsCallsAndFollowsARotatedTokenFileWithoutARestart() throws Exception {
+        String stsHost = "sts.cn-hangzhou.aliyuncs.com";
+        String role = "acs:ram::1234567890123456:role/datahub-fc-sync";
+        String provider = "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee";
+        char[] password = "changeit".toCharArray();
+        Path tls = home.resolve("tls");
+        Files.createDirectories(tls);
+        Path keyStore = tls.resolve("sts.p12");
+        Path trustStore = tls.resolve("trust.p12");
+        Path cert = tls.resolve("sts.cer");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "sts",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=" + stsHost,
+                "-ext",
+                "SAN=dns:" + stsHost,
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                new String(password));
+        keytool(
+                "-exportcert",
+                "-alias",
+                "sts",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                new String(password),
+                "-file",
+                cert.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "sts",
+                "-file",
+                cert.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                trustStore.toString(),
+                "-storepass",
+                new String(password));
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keyStore)) {
+            ks.load(in, password);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        StsEmulator sts;
+        try {
+            sts = StsEmulator.start(443, context, role, provider);
+        } catch (SocketException e) {
+            Assumptions.abort("serving STS on 127.0.0.1:443 needs root (CI runs as root): " + e.getMessage());
+            return;
+        }
+        try {
+            Path hosts = tls.resolve("hosts");
+            Files.writeString(hosts, "127.0.0.1 " + stsHost + "\n");
+            Path token = home.resolve("oidc-token");
+            Files.writeString(token, "eyJ.service-account-token-1.sig");
+            sts.accept(
+                    "eyJ.service-account-token-1.sig",
+                    new StsEmulator.IssuedKey(
+                            "STS.oidc-1",
+                            "oidc-secret-1",
+                            "oidc-token-1",
+                            Duration.ofMinutes(
+                                    1))); // inside the library's refresh window: it asks again before each use
+            accept("STS.oidc-1", "oidc-secret-1", "oidc-token-1");
+
+            probe(
+                    Map.of(
+                            "ALIBABA_CLOUD_ROLE_ARN",
+                            role,
+                            "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+                            provider,
+                            "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+                            token.toString(),
+                            "ALIBABA_CLOUD_STS_REGION",
+                            "cn-hangzhou",
+                            "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
+                            "true"),
+                    "-Djdk.net.hosts.file=" + hosts,
+                    "-Djavax.net.ssl.trustStore=" + trustStore,
+                    "-Djavax.net.ssl.trustStoreType=PKCS12",
+                    "-Djavax.net.ssl.trustStorePassword=" + new String(password));
+            assertThat(awaitLine(
+                            "a call signed with the key STS gave for the first token",
+                            "CALL SUCCESS null fc2=SUCCESS datahub=OK",
+                            "key=STS.oidc-1"))
+                    .contains("(OIDC role assumption (RRSA))");
+            assertThat(sts.calls())
+                    .first()
+                    .satisfies(call -> assertThat(call.parameters())
+                            .containsEntry("RoleArn", role)
+                            .containsEntry("OIDCProviderArn", provider)
+                            .containsEntry("OIDCToken", "eyJ.service-account-token-1.sig"));
+
+            // the kubelet rotates the projected token; STS takes only the new one and the old key is revoked
+            sts.accept(
+                    "eyJ.service-account-token-2.sig",
+                    new StsEmulator.IssuedKey("STS.oidc-2", "oidc-secret-2", "oidc-token-2", Duration.ofMinutes(1)));
+            accept("STS.oidc-2", "oidc-secret-2", "oidc-token-2");
+            Files.writeString(token, "eyJ.service-account-token-2.sig");
+            sts.refuse("eyJ.service-account-token-1.sig");
+            revoke("STS.oidc-1");
+
+            awaitLine(
+                    "a call signed with the key for the rotated token, same JVM",
+                    "CALL SUCCESS null fc2=SUCCESS datahub=OK",
+                    "key=STS.oidc-2");
+            assertThat(lines).noneMatch(l -> l.contains("oidc-secret") || l.contains("service-account-token"));
+        } finally {
+            sts.close();
+        }
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("keytool " + args[0] + " failed: " + out);
         }
     }
 
