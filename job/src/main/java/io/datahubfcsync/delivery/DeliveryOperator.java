@@ -196,7 +196,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
                             MetricNames.Delivery.PACED_SHARDS,
                             () -> paceReports == null ? 0 : Math.max(0, paceReports.reported()));
             if (coordinator != null) {
-                paceReports = new PaceReports(coordinator, this::lanesWantingToSend);
+                paceReports = new PaceReports(coordinator, this::lanesWantingToSend, drain::holdsNewWork);
                 paceReports.start(getProcessingTimeService());
             }
         }
