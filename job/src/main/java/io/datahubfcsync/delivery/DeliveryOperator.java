@@ -40,6 +40,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.OperatorSnapshotFutures;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.util.FlinkRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -294,10 +295,15 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             batching.inputEnded(lane);
             advance(lane);
         }
-        while (!allDeliveredOrSuspended()) mailbox.yield();
+        // The operator's own mailbox executor yields only to mails of its priority (FC answers,
+        // timers); events from the coordinator come as the task's mails of the lowest priority, and
+        // a child shard may wait for one (its parent delivered on another subtask), so wait on all.
+        MailboxExecutor anyMail =
+                getContainingTask().getMailboxExecutorFactory().createExecutor(TaskMailbox.MIN_PRIORITY);
+        while (!allDeliveredOrSuspended()) anyMail.yield();
         suspension.failIfAnySuspended(lanes.values());
         if (paceReports != null) paceReports.stop();
-        if (coordinator != null) finishHandshake.finish(coordinator, mailbox, getProcessingTimeService());
+        if (coordinator != null) finishHandshake.finish(coordinator, anyMail, getProcessingTimeService());
     }
 
     private boolean allDeliveredOrSuspended() {

@@ -27,7 +27,12 @@ final class FinishHandshake {
         this.operatorName = operatorName;
     }
 
-    /** Tells the coordinator and yields to the mailbox until it acknowledged (or the timeout passed). */
+    /**
+     * Tells the coordinator and yields to the mailbox until it acknowledged (or the timeout passed).
+     *
+     * @param mailbox one that yields to every mail of the task: operator events are mails of the
+     *     lowest priority
+     */
     void finish(OperatorEventGateway coordinator, MailboxExecutor mailbox, ProcessingTimeService time)
             throws InterruptedException {
         coordinator.sendEventToCoordinator(new SubtaskFinishingEvent());
