@@ -232,6 +232,14 @@ final class DeliveryLane implements ShardDeliveryMetrics.LiveValues {
         };
     }
 
+    /**
+     * Whether the lane competes for {@code delivery.max-records-per-second}: it has undelivered
+     * records (held, or let go to be read back), is not suspended and is not waiting for its parents.
+     */
+    boolean wantsToSend() {
+        return !removed && phase != Phase.SUSPENDED && parentsDelivered && (!pending.isEmpty() || hasGap());
+    }
+
     /** The END was seen and every record up to it was delivered. */
     boolean deliveredToEnd() {
         return endSequence != CheckpointedLane.NO_END

@@ -1,6 +1,8 @@
 package io.datahubfcsync.delivery;
 
 import io.datahubfcsync.delivery.coordination.DeliveredShardsEvent;
+import io.datahubfcsync.delivery.coordination.FinishingAcknowledgedEvent;
+import io.datahubfcsync.delivery.coordination.PaceShareEvent;
 import io.datahubfcsync.delivery.coordination.ResumeCommandEvent;
 import io.datahubfcsync.delivery.coordination.StatusQueryEvent;
 import io.datahubfcsync.delivery.coordination.StatusReportEvent;
@@ -38,6 +40,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.OperatorSnapshotFutures;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.util.FlinkRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +102,10 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     private transient OffTaskWork work;
     /** {@code delivery.max-records-per-second} of this subtask; null when unlimited. */
     private transient Pacer pacer;
+    /** Tells the coordinator how many shards compete for the rate; null when unlimited. */
+    private transient PaceReports paceReports;
+
+    private transient FinishHandshake finishHandshake;
 
     private transient FunctionInvoker invoker;
     private transient DeadLetterWriter deadLetterWriter;
@@ -185,7 +192,16 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
                     Pacer.Clock.of(getProcessingTimeService()),
                     this::tryStart);
             getMetricGroup().gauge(MetricNames.Delivery.PACED_RECORDS_PER_SECOND, pacer::currentRatePerSecond);
+            getMetricGroup()
+                    .gauge(
+                            MetricNames.Delivery.PACED_SHARDS,
+                            () -> paceReports == null ? 0 : Math.max(0, paceReports.reported()));
+            if (coordinator != null) {
+                paceReports = new PaceReports(coordinator, this::lanesWantingToSend, drain::holdsNewWork);
+                paceReports.start(getProcessingTimeService());
+            }
         }
+        finishHandshake = new FinishHandshake(config.operatorName());
         if (deadLetterFactory != null) {
             deadLetterWriter = deadLetterFactory.create();
             deadLetters = new DeadLetters(config, deadLetterWriter, work, timers, drain, this);
@@ -279,8 +295,15 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
             batching.inputEnded(lane);
             advance(lane);
         }
-        while (!allDeliveredOrSuspended()) mailbox.yield();
+        // The operator's own mailbox executor yields only to mails of its priority (FC answers,
+        // timers); events from the coordinator come as the task's mails of the lowest priority, and
+        // a child shard may wait for one (its parent delivered on another subtask), so wait on all.
+        MailboxExecutor anyMail =
+                getContainingTask().getMailboxExecutorFactory().createExecutor(TaskMailbox.MIN_PRIORITY);
+        while (!allDeliveredOrSuspended()) anyMail.yield();
         suspension.failIfAnySuspended(lanes.values());
+        if (paceReports != null) paceReports.stop();
+        if (coordinator != null) finishHandshake.finish(coordinator, anyMail, getProcessingTimeService());
     }
 
     private boolean allDeliveredOrSuspended() {
@@ -359,6 +382,10 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
                         new StatusReportEvent(query.requestId(), control.statuses(lanes.values())));
             } else if (event instanceof ResumeCommandEvent resume) {
                 coordinator.sendEventToCoordinator(control.resume(resume, lanes.values()));
+            } else if (event instanceof PaceShareEvent share) {
+                if (pacer != null) pacer.setRate(share.recordsPerSecond());
+            } else if (event instanceof FinishingAcknowledgedEvent) {
+                finishHandshake.acknowledged();
             } else {
                 LOG.warn("{}: unexpected event from the coordinator: {}", config.operatorName(), event);
             }
@@ -377,6 +404,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
 
     /** Starts the lane's next batch if nothing of the shard is out, its parents are delivered and the batch is due. */
     private void tryStart(DeliveryLane lane) throws Exception {
+        if (paceReports != null) paceReports.laneChanged(lane);
         if (drain.holdsNewWork()
                 || lane.phase != DeliveryLane.Phase.IDLE
                 || lane.pending.isEmpty()
@@ -527,6 +555,12 @@ public final class DeliveryOperator extends AbstractStreamOperator<Void>
     }
 
     // ---------------------------------------------------------------- metrics
+
+    private int lanesWantingToSend() {
+        int n = 0;
+        for (DeliveryLane lane : lanes.values()) if (lane.wantsToSend()) n++;
+        return n;
+    }
 
     private long maxMillisBehindLatest() {
         long max = 0;

@@ -54,7 +54,7 @@ final class DeliveryOperatorFactory extends AbstractStreamOperatorFactory<Void>
 
     @Override
     public OperatorCoordinator.Provider getCoordinatorProvider(String operatorName, OperatorID operatorID) {
-        return new DeliveryCoordinator.Provider(operatorID, operatorName);
+        return new DeliveryCoordinator.Provider(operatorID, operatorName, config.maxRecordsPerSecond());
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class DeliveryOptions {
             "delivery.max-records-per-second",
             OptionType.integer(1, 100_000_000),
             "unlimited",
-            "records invoked per second by the whole job, e.g. to keep a backfill from `OLDEST` from flooding the function; each delivery subtask paces to its parallel share, serving its shards in turn; a throttled function (429) halves a subtask's rate, which then grows back by a tenth of the setting per second");
+            "records invoked per second by the whole job, e.g. to keep a backfill from `OLDEST` from flooding the function; divided fairly over the shards that have records to send, wherever they are held (a subtask with nothing to send leaves its part to the others); a throttled function (429) halves a subtask's rate, which then grows back by a tenth of its share per second");
     public static final JobOption<Integer> DELIVERY_MAX_BUFFERED_RECORDS = JobOption.withDefault(
             "delivery.max-buffered-records",
             OptionType.integer(1, 10_000_000),

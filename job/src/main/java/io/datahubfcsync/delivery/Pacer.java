@@ -8,7 +8,8 @@ import org.apache.flink.util.function.ThrowingRunnable;
 
 /**
  * {@code delivery.max-records-per-second} for one subtask: a token bucket that the subtask's lanes
- * share. A lane may start a batch while the bucket is not in debt; the batch then takes as many
+ * share, at the subtask's share of the setting ({@link #setRate}: the delivery coordinator divides the
+ * setting over the subtasks by how many of their shards have records to send). A lane may start a batch while the bucket is not in debt; the batch then takes as many
  * tokens as it holds records (the bucket may go below zero, so a batch is never split for pacing and
  * the long-run rate is exact). Lanes that find the bucket in debt queue up in arrival order and are
  * let in one by one, first come first served, so no lane starves however busy the others are. The
@@ -18,7 +19,8 @@ import org.apache.flink.util.function.ThrowingRunnable;
  * <p>A throttled function (429) means the rate is still too high for it: the subtask's rate halves
  * (at most once per {@link #DECREASE_SPACING_MS}, since the batches out at the time were all sent
  * at the old rate) and then grows back by a tenth of the configured rate per second while FC
- * accepts the calls, the way a congestion window does.
+ * accepts the calls, the way a congestion window does. A new share keeps that state: a rate at half
+ * of the old share is at half of the new one.
  */
 final class Pacer {
     /** When the lanes' clock is and how to run something later on the task thread. */
@@ -52,7 +54,7 @@ final class Pacer {
     /** Tokens saved up while idle: this many milliseconds at the current rate (at least one record). */
     static final long BURST_MS = 100;
 
-    private final double configuredPerMs;
+    private double configuredPerMs;
     private final Clock clock;
     private final ThrowingConsumer<DeliveryLane, Exception> start;
     /** Lanes that wait for tokens, in arrival order. */
@@ -104,6 +106,29 @@ final class Pacer {
     void took(int records) {
         tokens -= records;
         if (!waiting.isEmpty()) armHeadTimer(clock.now());
+    }
+
+    /**
+     * The subtask's share of the setting changed. A throttled rate stays throttled by the same
+     * factor, savings above the new burst are dropped, and the queue's head is woken at the moment
+     * the new rate pays its debt off.
+     */
+    void setRate(double recordsPerSecond) {
+        if (!(recordsPerSecond > 0))
+            throw new IllegalArgumentException("the rate must be positive, got " + recordsPerSecond);
+        long now = clock.now();
+        refill(now);
+        double perMs = recordsPerSecond / 1000.0;
+        if (perMs == configuredPerMs) return;
+        currentPerMs = currentPerMs * (perMs / configuredPerMs);
+        configuredPerMs = perMs;
+        tokens = Math.min(tokens, burst());
+        if (!waiting.isEmpty()) armHeadTimer(now);
+    }
+
+    /** The share of the setting this subtask was given, records per second (before any throttling). */
+    double configuredRatePerSecond() {
+        return configuredPerMs * 1000.0;
     }
 
     /** FC throttled a call: the rate goes down (see the class comment). */

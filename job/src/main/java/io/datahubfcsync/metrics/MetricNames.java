@@ -94,8 +94,16 @@ public final class MetricNames {
         public static final String MAX_MILLIS_BEHIND_LATEST = "maxMillisBehindLatest";
         /** Gauge: epoch ms before which every shard of the subtask was delivered (DataHub's "done time"). */
         public static final String SYNCED_UP_TO = "syncedUpTo";
-        /** Gauge, only with {@code delivery.max-records-per-second}: the rate the subtask paces to now. */
+        /**
+         * Gauge, only with {@code delivery.max-records-per-second}: the rate the subtask paces to now,
+         * its share of the setting (less while FC throttles).
+         */
         public static final String PACED_RECORDS_PER_SECOND = "pacedRecordsPerSecond";
+        /**
+         * Gauge, only with {@code delivery.max-records-per-second}: the subtask's shards that have
+         * records to send, as last reported to the coordinator that divides the rate by them.
+         */
+        public static final String PACED_SHARDS = "pacedShards";
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.datahubfcsync.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -175,5 +176,69 @@ class PacerTest {
         clock.runUntil(1_000);
         assertThat(started).containsExactly(next);
         assertThat(pacer[0].waitingLanes()).isZero();
+    }
+
+    @Test
+    void aNewShareChangesTheRateBusyLanesStartAtFromThatMomentOn() throws Exception {
+        BusyLanes s = new BusyLanes(100);
+        List<DeliveryLane> lanes = List.of(new DeliveryLane("0"), new DeliveryLane("1"));
+        lanes.forEach(s::tryStart);
+        s.clock.runUntil(20_000);
+        int atTheOldShare = s.total();
+        s.pacer.setRate(300);
+        s.clock.runUntil(40_000);
+        int atTheNewShare = s.total() - atTheOldShare;
+
+        assertThat((double) atTheOldShare).as("20 s at 100/s").isCloseTo(2_000, within(20.0));
+        assertThat((double) atTheNewShare).as("20 s at 300/s").isCloseTo(6_000, within(30.0));
+        assertThat(s.pacer.configuredRatePerSecond()).isEqualTo(300);
+    }
+
+    @Test
+    void aLaneInDebtAtALowShareIsLetInWhenAHigherShareHasPaidTheDebtOff() throws Exception {
+        ManualClock clock = new ManualClock();
+        List<Long> startedAt = new ArrayList<>();
+        Pacer[] pacer = new Pacer[1];
+        pacer[0] = new Pacer(1, clock, lane -> {
+            if (pacer[0].admit(lane)) startedAt.add(clock.now());
+        });
+        DeliveryLane lane = new DeliveryLane("0");
+        assertThat(pacer[0].admit(lane)).isTrue();
+        pacer[0].took(BATCH); // ten seconds of debt at a probe share of 1/s
+        assertThat(pacer[0].admit(lane)).isFalse();
+
+        clock.runUntil(100);
+        pacer[0].setRate(100); // 9.9 records of debt left: 99 ms at the new share
+        clock.runUntil(198);
+        assertThat(startedAt).as("still in debt").isEmpty();
+        clock.runUntil(199);
+        assertThat(startedAt).containsExactly(199L);
+    }
+
+    @Test
+    void aThrottledRateStaysThrottledByTheSameFactorUnderANewShareAndGrowsBackToIt() throws Exception {
+        ManualClock clock = new ManualClock();
+        Pacer pacer = new Pacer(1_000, clock, lane -> {});
+        pacer.throttled();
+        assertThat(pacer.currentRatePerSecond()).isCloseTo(500, within(0.001));
+        pacer.setRate(200);
+        assertThat(pacer.currentRatePerSecond()).as("half of the new share").isCloseTo(100, within(0.001));
+
+        clock.runUntil(2_000);
+        pacer.admit(new DeliveryLane("0"));
+        assertThat(pacer.currentRatePerSecond())
+                .as("2 s at a tenth of the new share per second")
+                .isCloseTo(140, within(0.01));
+        clock.runUntil(60_000);
+        pacer.admit(new DeliveryLane("0"));
+        assertThat(pacer.currentRatePerSecond()).as("never above the new share").isEqualTo(200);
+    }
+
+    @Test
+    void aShareMustBePositive() {
+        Pacer pacer = new Pacer(10, new ManualClock(), lane -> {});
+        assertThatThrownBy(() -> pacer.setRate(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("positive");
     }
 }

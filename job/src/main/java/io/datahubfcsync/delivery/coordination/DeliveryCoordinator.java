@@ -35,7 +35,15 @@ import org.slf4j.LoggerFactory;
  * shards delivered to their END and tells every subtask about it, so that a child shard's lane
  * (anywhere in the cluster) holds its records until each parent this job read was delivered. It
  * also answers the status and resume requests of {@link io.datahubfcsync.delivery.control} by
- * asking the subtasks.
+ * asking the subtasks, and with {@code delivery.max-records-per-second} divides the rate over the
+ * subtasks by how many shards each has to send ({@link RateShares}).
+ *
+ * <p>An event that reaches a task that has already finished fails the job, and the JobManager may
+ * learn that a task finished only after the coordinator sent it something. So a subtask whose input
+ * ended says so ({@link SubtaskFinishingEvent}) and waits for the answer
+ * ({@link FinishingAcknowledgedEvent}) before it finishes; from then on the coordinator sends it
+ * nothing, and what it would have been told (shards delivered elsewhere, shares) is of no use to a
+ * subtask that has delivered everything.
  *
  * <p>Subtask → coordinator events are not aligned with checkpoints: a report can arrive after the
  * coordinator's checkpoint yet come from a subtask state taken before it. So subtasks report again
@@ -55,10 +63,13 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
         private static final long serialVersionUID = 1L;
         private final OperatorID operatorId;
         private final String operatorName;
+        private final long maxRecordsPerSecond;
 
-        public Provider(OperatorID operatorId, String operatorName) {
+        /** @param maxRecordsPerSecond {@code delivery.max-records-per-second}; 0 when unlimited */
+        public Provider(OperatorID operatorId, String operatorName, long maxRecordsPerSecond) {
             this.operatorId = operatorId;
             this.operatorName = operatorName;
+            this.maxRecordsPerSecond = maxRecordsPerSecond;
         }
 
         @Override
@@ -68,7 +79,7 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
 
         @Override
         public OperatorCoordinator create(Context context) {
-            return new DeliveryCoordinator(operatorName, context.currentParallelism());
+            return new DeliveryCoordinator(operatorName, context.currentParallelism(), maxRecordsPerSecond);
         }
     }
 
@@ -86,7 +97,11 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
     }
 
     private final String operatorName;
+    /** Per subtask: the gateway of its running attempt; null while it is not running or once it is finishing. */
     private final SubtaskGateway[] gateways;
+    /** Null when delivery is not paced. */
+    private final RateShares shares;
+
     private final Set<String> delivered = new TreeSet<>();
     private final Map<Long, Pending> pending = new HashMap<>();
     private long lastCheckpointId = -1;
@@ -94,8 +109,13 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
     private ScheduledExecutorService timeouts;
 
     DeliveryCoordinator(String operatorName, int parallelism) {
+        this(operatorName, parallelism, 0);
+    }
+
+    DeliveryCoordinator(String operatorName, int parallelism, long maxRecordsPerSecond) {
         this.operatorName = operatorName;
         this.gateways = new SubtaskGateway[parallelism];
+        this.shares = maxRecordsPerSecond > 0 ? new RateShares(maxRecordsPerSecond, parallelism) : null;
     }
 
     @Override
@@ -132,6 +152,13 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
             answered(r.requestId(), subtask, r);
         } else if (event instanceof ResumeReportEvent r) {
             answered(r.requestId(), subtask, r);
+        } else if (event instanceof LanesToPaceEvent l) {
+            if (shares != null && isCurrent(subtask, attemptNumber)) {
+                shares.reported(subtask, l.lanes());
+                sendShares();
+            }
+        } else if (event instanceof SubtaskFinishingEvent) {
+            finishing(subtask, attemptNumber);
         } else {
             LOG.warn("{}: unexpected event from subtask {}: {}", operatorName, subtask, event);
         }
@@ -155,6 +182,7 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
         delivered.clear();
         if (checkpointData != null) delivered.addAll(DeliveredShardsSerializer.read(checkpointData));
         lastCheckpointId = checkpointId;
+        if (shares != null) shares.reset();
         LOG.info(
                 "{}: restored {} shards delivered to their end from checkpoint {}",
                 operatorName,
@@ -167,10 +195,12 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
 
     @Override
     public synchronized void executionAttemptFailed(int subtask, int attemptNumber, Throwable reason) {
-        SubtaskGateway g = gateways[subtask];
-        if (g != null && g.getExecution().getAttemptNumber() == attemptNumber) gateways[subtask] = null;
-        for (Pending p : new ArrayList<>(pending.values())) {
-            if (p.waitingFor.remove(subtask)) maybeComplete(p);
+        if (!isCurrent(subtask, attemptNumber)) return;
+        gateways[subtask] = null;
+        notRunning(subtask);
+        if (shares != null) {
+            shares.restarted(subtask);
+            sendShares();
         }
     }
 
@@ -178,6 +208,49 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
     public synchronized void executionAttemptReady(int subtask, int attemptNumber, SubtaskGateway gateway) {
         gateways[subtask] = gateway;
         if (!delivered.isEmpty()) send(gateway, new DeliveredShardsEvent(delivered, lastCheckpointId));
+        if (shares != null) {
+            shares.restarted(subtask); // it starts at the even share and reports
+            sendShares();
+        }
+    }
+
+    /** The subtask's input ended and it delivered everything: its last event is the acknowledgement. */
+    private void finishing(int subtask, int attemptNumber) {
+        if (!isCurrent(subtask, attemptNumber)) {
+            LOG.warn(
+                    "{}: subtask {} (attempt {}) is finishing but is not the running attempt; nothing to acknowledge",
+                    operatorName,
+                    subtask,
+                    attemptNumber);
+            return;
+        }
+        send(gateways[subtask], new FinishingAcknowledgedEvent());
+        gateways[subtask] = null;
+        LOG.debug("{}: subtask {} is finishing; it is sent nothing more", operatorName, subtask);
+        notRunning(subtask);
+        if (shares != null) {
+            shares.finished(subtask);
+            sendShares();
+        }
+    }
+
+    private boolean isCurrent(int subtask, int attemptNumber) {
+        SubtaskGateway g = gateways[subtask];
+        return g != null && g.getExecution().getAttemptNumber() == attemptNumber;
+    }
+
+    /** Requests do not wait for a subtask that is not running. */
+    private void notRunning(int subtask) {
+        for (Pending p : new ArrayList<>(pending.values())) {
+            if (p.waitingFor.remove(subtask)) maybeComplete(p);
+        }
+    }
+
+    private void sendShares() {
+        shares.changes().forEach((subtask, share) -> {
+            SubtaskGateway g = gateways[subtask];
+            if (g != null) send(g, new PaceShareEvent(share));
+        });
     }
 
     // ---------------------------------------------------------------- requests
@@ -282,7 +355,15 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
     }
 
     private void send(SubtaskGateway gateway, OperatorEvent event) {
-        gateway.sendEvent(event).whenComplete((ack, failure) -> {
+        CompletableFuture<?> sent;
+        try {
+            sent = gateway.sendEvent(event);
+        } catch (RuntimeException e) {
+            // the gateway refuses at once when its task is not running (any more)
+            LOG.debug("{}: {} not sent to subtask {}: {}", operatorName, event, gateway.getSubtask(), e.toString());
+            return;
+        }
+        sent.whenComplete((ack, failure) -> {
             // a subtask that is failing or finished misses it; it is told again when it is ready
             if (failure != null)
                 LOG.debug(
@@ -292,6 +373,12 @@ public final class DeliveryCoordinator implements OperatorCoordinator, Coordinat
                         gateway.getSubtask(),
                         failure.toString());
         });
+    }
+
+    /** The share each subtask paces to now (the even share for those that have not reported). */
+    @VisibleForTesting
+    synchronized double[] paceShares() {
+        return shares == null ? new double[0] : shares.shares();
     }
 
     /** Shards known to be delivered to their END. */

@@ -15,10 +15,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
+import org.apache.flink.runtime.executiongraph.ExecutionGraphID;
+import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.messages.Acknowledge;
 import org.apache.flink.runtime.operators.coordination.CoordinationResponse;
 import org.apache.flink.runtime.operators.coordination.OperatorCoordinator;
 import org.apache.flink.runtime.operators.coordination.OperatorEvent;
+import org.apache.flink.runtime.scheduler.strategy.ExecutionVertexID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -136,18 +139,133 @@ class DeliveryCoordinatorTest {
                 .isEqualTo("no subtask holds shard 77");
     }
 
+    @Test
+    void aFinishingSubtaskGetsTheAcknowledgementAsItsLastEventAndIsSentNothingAfterIt() throws Exception {
+        FinishingGateway finishing = new FinishingGateway(0);
+        coordinator.start();
+        coordinator.executionAttemptReady(0, 0, finishing);
+        coordinator.executionAttemptReady(1, 0, subtasks[1]);
+
+        coordinator.handleEventFromOperator(0, 0, new SubtaskFinishingEvent());
+        assertThat(finishing.events).containsExactly(new FinishingAcknowledgedEvent());
+        finishing.taskFinished(); // the task ends; the JobManager hears of it a little later
+
+        coordinator.handleEventFromOperator(1, 0, new ShardDeliveredEvent("3"));
+        CompletableFuture<CoordinationResponse> answer =
+                coordinator.handleCoordinationRequest(new ShardStatusRequest());
+        long id = ((StatusQueryEvent) subtasks[1].last()).requestId();
+        coordinator.handleEventFromOperator(
+                1, 0, new StatusReportEvent(id, List.of(status("3", 1, ShardState.RUNNING))));
+
+        assertThat(finishing.failoverReasons)
+                .as("events sent to the finished task")
+                .isEmpty();
+        assertThat(finishing.events).containsExactly(new FinishingAcknowledgedEvent());
+        assertThat(subtasks[1].events)
+                .as("the running subtask still learns everything")
+                .startsWith(new DeliveredShardsEvent(Set.of("3"), -1));
+        ShardStatusResponse response = (ShardStatusResponse) answer.get(5, TimeUnit.SECONDS);
+        assertThat(response.subtasksNotAnswering())
+                .as("the finished subtask is not waited for")
+                .isEmpty();
+    }
+
+    @Test
+    void aFinishingReportOfAnEarlierAttemptDoesNotSilenceTheRunningOne() throws Exception {
+        start();
+        coordinator.executionAttemptFailed(0, 0, new RuntimeException("TaskManager lost"));
+        RecordingGateway second = new RecordingGateway(0, 1);
+        coordinator.executionAttemptReady(0, 1, second);
+        coordinator.handleEventFromOperator(0, 0, new SubtaskFinishingEvent()); // late, from attempt 0
+
+        coordinator.handleEventFromOperator(1, 0, new ShardDeliveredEvent("2"));
+        assertThat(second.events).containsExactly(new DeliveredShardsEvent(Set.of("2"), -1));
+    }
+
+    @Test
+    void aGatewayThatRefusesAtOnceDoesNotFailTheCoordinator() throws Exception {
+        RecordingGateway refusing = new RecordingGateway(0) {
+            @Override
+            public CompletableFuture<Acknowledge> sendEvent(OperatorEvent event) {
+                throw new IllegalStateException("SubtaskGateway is not ready, task not yet running.");
+            }
+        };
+        coordinator.start();
+        coordinator.executionAttemptReady(0, 0, refusing);
+        coordinator.executionAttemptReady(1, 0, subtasks[1]);
+        coordinator.handleEventFromOperator(1, 0, new ShardDeliveredEvent("5"));
+        assertThat(subtasks[1].events).containsExactly(new DeliveredShardsEvent(Set.of("5"), -1));
+    }
+
+    @Test
+    void withPacingEachSubtaskIsSentItsShareByTheShardsItHasToSend() {
+        DeliveryCoordinator paced = new DeliveryCoordinator("FC svc/fn", 2, 400);
+        paced.start();
+        paced.executionAttemptReady(0, 0, subtasks[0]);
+        paced.executionAttemptReady(1, 0, subtasks[1]);
+        assertThat(subtasks[0].events)
+                .as("the even share is taken without being told")
+                .isEmpty();
+
+        paced.handleEventFromOperator(0, 0, new LanesToPaceEvent(3));
+        assertThat(subtasks[0].events).containsExactly(new PaceShareEvent(200));
+        paced.handleEventFromOperator(1, 0, new LanesToPaceEvent(1));
+        assertThat(subtasks[0].last()).isEqualTo(new PaceShareEvent(300));
+        assertThat(subtasks[1].events).containsExactly(new PaceShareEvent(100));
+
+        paced.handleEventFromOperator(1, 0, new LanesToPaceEvent(0));
+        assertThat(subtasks[0].last())
+                .as("a subtask with nothing to send leaves the rate to the others")
+                .isEqualTo(new PaceShareEvent(400));
+        assertThat(((PaceShareEvent) subtasks[1].last()).recordsPerSecond())
+                .as("the probe")
+                .isEqualTo(200 * RateShares.PROBE);
+
+        paced.executionAttemptFailed(0, 0, new RuntimeException("TaskManager lost"));
+        assertThat(paced.paceShares())
+                .as("a failed subtask counts at the even share until its next attempt reports")
+                .containsExactly(200, 200);
+        assertThat(subtasks[1].last()).isEqualTo(new PaceShareEvent(200));
+        paced.close();
+    }
+
+    @Test
+    void withPacingAFinishedSubtasksShareGoesToTheOthersWithoutAnEventToIt() {
+        DeliveryCoordinator paced = new DeliveryCoordinator("FC svc/fn", 2, 400);
+        FinishingGateway finishing = new FinishingGateway(1);
+        paced.start();
+        paced.executionAttemptReady(0, 0, subtasks[0]);
+        paced.executionAttemptReady(1, 0, finishing);
+        paced.handleEventFromOperator(0, 0, new LanesToPaceEvent(1));
+        paced.handleEventFromOperator(1, 0, new LanesToPaceEvent(1));
+        paced.handleEventFromOperator(1, 0, new SubtaskFinishingEvent());
+        finishing.taskFinished();
+        paced.handleEventFromOperator(0, 0, new LanesToPaceEvent(2));
+
+        assertThat(subtasks[0].last()).isEqualTo(new PaceShareEvent(400));
+        assertThat(finishing.failoverReasons).isEmpty();
+        assertThat(finishing.events).endsWith(new FinishingAcknowledgedEvent());
+        paced.close();
+    }
+
     private static ShardStatus status(String shard, int subtask, ShardState state) {
         return new ShardStatus(shard, subtask, state, 5, 4, 0, 0, null, null, -1, List.of(), 1L);
     }
 
     /** A subtask's gateway that keeps what it was sent. */
-    private static final class RecordingGateway implements OperatorCoordinator.SubtaskGateway {
+    private static class RecordingGateway implements OperatorCoordinator.SubtaskGateway {
         final List<OperatorEvent> events = new ArrayList<>();
         private final int subtask;
-        private final ExecutionAttemptID execution = ExecutionAttemptID.randomId();
+        private final ExecutionAttemptID execution;
 
         RecordingGateway(int subtask) {
+            this(subtask, 0);
+        }
+
+        RecordingGateway(int subtask, int attempt) {
             this.subtask = subtask;
+            this.execution = new ExecutionAttemptID(
+                    new ExecutionGraphID(), new ExecutionVertexID(new JobVertexID(), subtask), attempt);
         }
 
         OperatorEvent last() {
@@ -168,6 +286,33 @@ class DeliveryCoordinatorTest {
         @Override
         public int getSubtask() {
             return subtask;
+        }
+    }
+
+    /**
+     * A subtask's gateway as Flink's behaves when the task finishes on its TaskManager before the
+     * JobManager knows: the TaskManager refuses the event, and since the JobManager still sees the
+     * task running it takes the lost event for a failure and triggers a failover.
+     */
+    private static final class FinishingGateway extends RecordingGateway {
+        final List<Throwable> failoverReasons = new ArrayList<>();
+        private boolean finished;
+
+        FinishingGateway(int subtask) {
+            super(subtask);
+        }
+
+        void taskFinished() {
+            finished = true;
+        }
+
+        @Override
+        public CompletableFuture<Acknowledge> sendEvent(OperatorEvent event) {
+            if (!finished) return super.sendEvent(event);
+            Exception refused = new IllegalStateException("Task is not running, but in state FINISHED");
+            failoverReasons.add(new IllegalStateException(
+                    "An OperatorEvent from an OperatorCoordinator to a task was lost: " + event, refused));
+            return CompletableFuture.failedFuture(refused);
         }
     }
 }
