@@ -21,8 +21,8 @@ import java.util.Arrays;
  */
 public final class InvokerBenchmark {
     static final String COMMAND = "mvn -q -Pbench test-compile exec:exec -Dbench.class=InvokerBenchmark";
-    private static final int WARM_UP = 2_000;
-    private static final int CALLS = 2_000;
+    private static final int WARM_UP = 10_000; // until the JIT has settled: compiling is CPU too
+    private static final int CALLS = 3_000;
     private static final int ROUNDS = 5;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final com.sun.management.OperatingSystemMXBean OS =
