@@ -52,9 +52,14 @@ final class Fc3Clients {
                 .setMaxIdleConns(KEEP_ALIVE_CONNECTIONS);
     }
 
-    /** The job's {@link CredentialsSource} in the shape the Tea runtime asks for credentials, read per request. */
+    /**
+     * The job's {@link CredentialsSource} in the shape the Tea runtime asks for credentials, read per
+     * request. The SDK's model of them is built again only when the source returns other credentials
+     * than last time, so a rotation takes effect on the next request.
+     */
     private static final class SourceProvider implements AlibabaCloudCredentialsProvider {
         private final CredentialsSource source;
+        private volatile Modelled last; // the credentials last read and their model, one pair
 
         SourceProvider(CredentialsSource source) {
             this.source = source;
@@ -63,6 +68,15 @@ final class Fc3Clients {
         @Override
         public CredentialModel getCredentials() {
             AccessCredentials c = source.current();
+            Modelled m = last;
+            if (m == null || !m.credentials.equals(c)) {
+                m = new Modelled(c, model(c));
+                last = m;
+            }
+            return m.model;
+        }
+
+        private static CredentialModel model(AccessCredentials c) {
             boolean sts = c.securityToken() != null;
             return CredentialModel.builder()
                     .accessKeyId(c.accessKeyId())
@@ -72,6 +86,9 @@ final class Fc3Clients {
                     .providerName(sts ? "static_sts" : "static_ak")
                     .build();
         }
+
+        /** Credentials and the SDK's model of them, published together. */
+        private record Modelled(AccessCredentials credentials, CredentialModel model) {}
 
         @Override
         public String getProviderName() {

@@ -4,7 +4,10 @@ import com.aliyun.tea.okhttp.ClientHelper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
+import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
@@ -29,6 +32,13 @@ import org.apache.flink.annotation.VisibleForTesting;
  * by a copy whose sockets come from {@link Factory}, with a fresh connection pool so no socket of
  * the old kind is reused. TLS (the socket factory for HTTPS layers over these sockets), timeouts and
  * everything else of the client stay as the runtime made them.
+ *
+ * <p>A client the runtime made without a proxy asks the JVM's {@link java.net.ProxySelector} on every
+ * call, which costs OkHttp a URI built and parsed from the request's URL each time. When the
+ * selector answers "direct" for the FC endpoint, the copy for that endpoint is given
+ * {@link Proxy#NO_PROXY} instead: the same route, decided once when the client is tuned (a proxy
+ * configured for the JVM after that is not followed by that client). An endpoint the selector
+ * sends through a proxy keeps asking it on every call.
  */
 final class TeaSockets {
     private static final int KEEP_ALIVE_CONNECTIONS = 128;
@@ -36,16 +46,23 @@ final class TeaSockets {
 
     private TeaSockets() {}
 
-    /** Replaces every cached Tea client that still makes plain sockets; true if all now use {@link Factory}. */
-    static boolean apply() {
+    /**
+     * Replaces every cached Tea client that still makes plain sockets; true if all now use
+     * {@link Factory}. {@code endpoint} is the FC endpoint of the caller, whose client is also given a
+     * fixed direct route when the JVM's proxy selector chooses none for it.
+     */
+    static boolean apply(URI endpoint) {
         boolean all = !ClientHelper.clients.isEmpty();
         for (Map.Entry<String, OkHttpClient> e : ClientHelper.clients.entrySet()) {
             OkHttpClient client = e.getValue();
             if (client.socketFactory() instanceof Factory) continue;
-            OkHttpClient tuned = client.newBuilder()
+            OkHttpClient.Builder b = client.newBuilder()
                     .socketFactory(new Factory())
-                    .connectionPool(new ConnectionPool(KEEP_ALIVE_CONNECTIONS, KEEP_ALIVE_MS, TimeUnit.MILLISECONDS))
-                    .build();
+                    .connectionPool(new ConnectionPool(KEEP_ALIVE_CONNECTIONS, KEEP_ALIVE_MS, TimeUnit.MILLISECONDS));
+            if (client.proxy() == null && isClientOf(e.getKey(), endpoint) && direct(client, endpoint)) {
+                b.proxy(Proxy.NO_PROXY);
+            }
+            OkHttpClient tuned = b.build();
             if (ClientHelper.clients.replace(e.getKey(), client, tuned)) {
                 client.connectionPool().evictAll();
             } else {
@@ -53,6 +70,31 @@ final class TeaSockets {
             }
         }
         return all;
+    }
+
+    /** The runtime's key for a client is {@code host:port} of the request URL (-1: none), then its settings. */
+    @VisibleForTesting
+    static boolean isClientOf(String key, URI endpoint) {
+        String hostPort = endpoint.getHost() + ":" + endpoint.getPort();
+        return key.equals(hostPort) || key.startsWith(hostPort + ":");
+    }
+
+    private static boolean direct(OkHttpClient client, URI endpoint) {
+        try {
+            List<Proxy> chosen = client.proxySelector().select(endpoint);
+            return chosen != null && chosen.size() == 1 && chosen.get(0).type() == Proxy.Type.DIRECT;
+        } catch (RuntimeException e) {
+            return false; // leave the choice to OkHttp on every call, as without tuning
+        }
+    }
+
+    /** The route the Tea runtime's client for {@code endpoint} is fixed to, null when it asks the selector. */
+    @VisibleForTesting
+    static Proxy fixedProxy(URI endpoint) {
+        for (Map.Entry<String, OkHttpClient> e : ClientHelper.clients.entrySet()) {
+            if (isClientOf(e.getKey(), endpoint)) return e.getValue().proxy();
+        }
+        return null;
     }
 
     /** True when the Tea runtime's clients all use {@link Factory}. */

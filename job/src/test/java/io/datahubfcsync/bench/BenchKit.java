@@ -28,7 +28,7 @@ final class BenchKit implements AutoCloseable {
     /** {@code -Dbench.fc.api-version} as given, empty when not: FC 2.0, under the benchmark's plain name. */
     private static final String API_GIVEN =
             System.getProperty("bench.fc.api-version", "").trim();
-    /** Which FC API the job and the baseline call. */
+    /** The FC API a kit calls unless it is made for another: {@code -Dbench.fc.api-version}, FC 2.0 without it. */
     static final FcApiVersion API = API_GIVEN.isEmpty()
             ? FcApiVersion.V2_2016_08_15
             : FcApiVersion.byId(API_GIVEN)
@@ -49,10 +49,19 @@ final class BenchKit implements AutoCloseable {
 
     final DataHubEmulator datahub = DataHubEmulator.start();
     final FcEmulator fc = FcEmulator.builder().invocationLogCapacity(2_000_000).start();
+    /** Which FC API this kit's jobs and baselines call. */
+    final FcApiVersion api;
+
     private int countedCalls;
     private long countedRecords;
 
     BenchKit(int shards) {
+        this(shards, API);
+    }
+
+    /** A kit whose jobs and baselines call {@code api}; the FC emulator hosts the function on both APIs. */
+    BenchKit(int shards, FcApiVersion api) {
+        this.api = api;
         datahub.createProject(PROJECT);
         datahub.createTopic(PROJECT, TOPIC, shards, schema());
         StreamRequestHandler answerAtOnce = (in, out, ctx) -> {
@@ -111,26 +120,26 @@ final class BenchKit implements AutoCloseable {
                 "--region",
                 fc.region(),
                 "--fc.api-version",
-                API.id(),
+                api.id(),
                 "--fc.function",
                 function,
                 "--start",
                 "OLDEST"));
-        if (API == FcApiVersion.V2_2016_08_15) a.addAll(List.of("--fc.service", SERVICE));
+        if (api == FcApiVersion.V2_2016_08_15) a.addAll(List.of("--fc.service", SERVICE));
         a.addAll(List.of(extra));
         a.addAll(EXTRA_JOB_ARGS);
         return a.toArray(new String[0]);
     }
 
-    /** The FC connection the baselines use: the same API as the job. */
+    /** The FC connection the baselines use: the kit's API, as the job's. */
     FcConnection.Builder fcConnection() {
         FcConnection.Builder b = FcConnection.builder()
-                .apiVersion(API)
+                .apiVersion(api)
                 .endpoint(fc.endpoint())
                 .accountId(fc.accountId())
                 .region(fc.region())
                 .function(FUNCTION);
-        return API == FcApiVersion.V2_2016_08_15 ? b.service(SERVICE) : b;
+        return api == FcApiVersion.V2_2016_08_15 ? b.service(SERVICE) : b;
     }
 
     /** The {@code -D} option that chose the API, for the recorded command; empty when none was given. */

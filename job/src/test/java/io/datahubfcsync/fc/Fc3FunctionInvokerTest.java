@@ -5,8 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.datahubfcsync.local.fc.FcEmulator;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.fc.TestFunctions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +91,9 @@ class Fc3FunctionInvokerTest {
             assertThat(TeaSockets.applied())
                     .as("every OkHttp client of the Tea runtime makes TeaSockets sockets")
                     .isTrue();
+            assertThat(TeaSockets.fixedProxy(URI.create(fc.endpoint())))
+                    .as("the JVM's selector chooses no proxy for 127.0.0.1: the route is fixed to direct")
+                    .isEqualTo(Proxy.NO_PROXY);
             byte[] large = new byte[64 * 1024];
             java.util.Arrays.fill(large, (byte) 'x');
             assertThat(invoker.invoke(large).outcome())
@@ -96,6 +107,53 @@ class Fc3FunctionInvokerTest {
         }
         assertThat(fc.invocations().all().get(1).payload()).hasSize(64 * 1024);
         assertThat(fc.invocations().total()).isEqualTo(22);
+    }
+
+    @Test
+    void anEndpointTheJvmSendsThroughAProxyKeepsAskingTheSelector() {
+        ProxySelector jvms = ProxySelector.getDefault();
+        List<URI> asked = new CopyOnWriteArrayList<>();
+        ProxySelector.setDefault(new ProxySelector() {
+            @Override
+            public List<Proxy> select(URI uri) {
+                asked.add(uri);
+                // the emulator stands in for the proxy: what it answers to a proxied request does not matter here
+                return List.of(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", fc.port())));
+            }
+
+            @Override
+            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
+        });
+        try (FcEmulator other = FcEmulator.start()) {
+            other.deployFunction3("echo", echo);
+            try (FunctionInvoker invoker = connection("echo")
+                    .endpoint(other.endpoint())
+                    .build()
+                    .invokerFactory()
+                    .create()) {
+                invoker.invoke(EVENT);
+                int afterFirst = asked.size();
+                invoker.invoke(EVENT);
+
+                assertThat(TeaSockets.fixedProxy(URI.create(other.endpoint()))).isNull();
+                assertThat(asked.size())
+                        .as("the selector is asked for the second call too")
+                        .isGreaterThan(afterFirst);
+            }
+        } finally {
+            ProxySelector.setDefault(jvms);
+        }
+    }
+
+    @Test
+    void theRuntimesClientKeyIsMatchedByHostAndPortOnly() {
+        URI endpoint = URI.create("http://127.0.0.1:80");
+        assertThat(TeaSockets.isClientOf("127.0.0.1:80", endpoint)).isTrue();
+        assertThat(TeaSockets.isClientOf("127.0.0.1:80:10000:5000", endpoint)).isTrue();
+        assertThat(TeaSockets.isClientOf("127.0.0.1:8080:10000", endpoint)).isFalse();
+        assertThat(TeaSockets.isClientOf("127.0.0.10:80", endpoint)).isFalse();
+        assertThat(TeaSockets.isClientOf("fc.example.com:-1", URI.create("https://fc.example.com")))
+                .isTrue();
     }
 
     @Test

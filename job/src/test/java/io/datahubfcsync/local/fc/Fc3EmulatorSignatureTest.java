@@ -42,6 +42,16 @@ class Fc3EmulatorSignatureTest {
 
     /** A POST invocation with the SDK's headers, signed for {@code query} and {@code body}. */
     private TeaRequest signedInvoke(Map<String, String> query, byte[] body, String secret) throws Exception {
+        return signedInvoke(
+                query,
+                body,
+                secret,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    /** As {@link #signedInvoke(Map, byte[], String)}, with {@code date} as {@code x-acs-date}. */
+    private TeaRequest signedInvoke(Map<String, String> query, byte[] body, String secret, String date)
+            throws Exception {
         TeaRequest r = new TeaRequest();
         r.method = "POST";
         r.pathname = "/2023-03-30/functions/fn/invocations";
@@ -50,8 +60,7 @@ class Fc3EmulatorSignatureTest {
         r.headers.put("host", "127.0.0.1:" + fc.port());
         r.headers.put("x-acs-version", "2023-03-30");
         r.headers.put("x-acs-action", "InvokeFunction");
-        r.headers.put(
-                "x-acs-date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        r.headers.put("x-acs-date", date);
         r.headers.put("x-acs-signature-nonce", UUID.randomUUID().toString());
         r.headers.put("content-type", "application/octet-stream");
         r.headers.put("x-acs-content-sha256", Acs3Signature.sha256Hex(body));
@@ -128,5 +137,30 @@ class Fc3EmulatorSignatureTest {
                 .contains("\"Message\":\"The request signature we calculated does not match")
                 .contains("\"RequestId\":")
                 .doesNotContain("not-the-secret");
+    }
+
+    @Test
+    void aMalformedOrSkewedDateIsRefusedEvenRightAfterAValidOne() throws Exception {
+        String secret = FcEmulator.DEFAULT_ACCESS_KEY_SECRET;
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String valid = now.toString();
+
+        assertThat(send(signedInvoke(Map.of(), BODY, secret, valid), BODY)).startsWith("HTTP/1.1 200");
+        assertThat(send(signedInvoke(Map.of(), BODY, secret, valid.replace('T', ' ')), BODY))
+                .startsWith("HTTP/1.1 400")
+                .contains("\"Code\":\"InvalidArgument\"")
+                .contains("is not yyyy-MM-ddTHH:mm:ssZ");
+        assertThat(send(
+                        signedInvoke(
+                                Map.of(),
+                                BODY,
+                                secret,
+                                now.minusSeconds(16 * 60).toString()),
+                        BODY))
+                .startsWith("HTTP/1.1 403")
+                .contains("\"Code\":\"RequestTimeTooSkewed\"");
+        assertThat(send(signedInvoke(Map.of(), BODY, secret, valid), BODY))
+                .as("the valid date again")
+                .startsWith("HTTP/1.1 200");
     }
 }

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real FC Java function hosted in-process: one instance, initialized once through
@@ -29,6 +31,7 @@ final class DeployedFunction {
     private final String functionId = UUID.randomUUID().toString();
     private final Instant created = Instant.now();
     private final Object initLock = new Object();
+    private final Logger logger; // where what the function logs goes, besides its own log tail
     private volatile boolean initialized;
 
     DeployedFunction(
@@ -44,6 +47,12 @@ final class DeployedFunction {
         this.handler = Objects.requireNonNull(handler);
         this.timeoutSeconds = timeoutSeconds;
         this.memoryMb = memoryMb;
+        this.logger = LoggerFactory.getLogger("fc." + (service != null ? service + "." : "") + name);
+    }
+
+    /** The logger every request's context writes the function's lines to, looked up once. */
+    Logger logger() {
+        return logger;
     }
 
     String service() {

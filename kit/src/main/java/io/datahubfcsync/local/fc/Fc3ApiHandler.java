@@ -32,6 +32,7 @@ final class Fc3ApiHandler {
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
     private final FcEmulator fc;
+    private final RequestDates dates = new RequestDates(Instant::parse); // x-acs-date: yyyy-MM-ddTHH:mm:ssZ
     private final InvocationAnswers answers;
 
     Fc3ApiHandler(FcEmulator fc, ExecutorService asyncRuns) {
@@ -126,7 +127,7 @@ final class Fc3ApiHandler {
         String date = req.header("x-acs-date");
         Instant sent;
         try {
-            sent = Instant.parse(date);
+            sent = dates.parse(date);
         } catch (DateTimeParseException e) {
             return error(requestId, 400, "InvalidArgument", "x-acs-date '" + date + "' is not yyyy-MM-ddTHH:mm:ssZ");
         }

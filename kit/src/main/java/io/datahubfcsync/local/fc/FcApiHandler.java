@@ -27,6 +27,8 @@ final class FcApiHandler implements RawHttpServer.Handler {
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
     private final FcEmulator fc;
+    private final RequestDates dates = new RequestDates(text ->
+            ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()); // Date header
     private final ExecutorService asyncRuns = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fc-emulator-async");
         t.setDaemon(true);
@@ -125,8 +127,7 @@ final class FcApiHandler implements RawHttpServer.Handler {
         }
         Instant sent;
         try {
-            sent = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .toInstant();
+            sent = dates.parse(date);
         } catch (DateTimeParseException e) {
             return error(requestId, 400, "InvalidArgument", "Date '" + date + "' is not an RFC 1123 date");
         }

@@ -9,7 +9,6 @@ import com.aliyun.fc.runtime.Service;
 import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Context} a hosted function receives. Its logger writes to the emulator's log (logger
@@ -26,10 +25,7 @@ final class LocalContext implements Context {
         this.requestId = requestId;
         this.function = function;
         this.qualifier = qualifier;
-        this.logger = new CapturingLogger(
-                requestId,
-                LoggerFactory.getLogger(
-                        "fc." + (function.service() != null ? function.service() + "." : "") + function.name()));
+        this.logger = new CapturingLogger(requestId, function.logger());
     }
 
     /** Everything the function logged during this request, in FC's line format. */

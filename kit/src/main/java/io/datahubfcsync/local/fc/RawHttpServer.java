@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -225,18 +226,19 @@ public final class RawHttpServer implements AutoCloseable {
 
     /** Reads one CRLF- (or LF-) terminated line in ISO-8859-1; null at end of stream before any byte. */
     private static String readLine(InputStream in, int[] budget) throws IOException {
-        StringBuilder sb = new StringBuilder(64);
+        byte[] line = new byte[128];
+        int len = 0;
         int c;
         boolean any = false;
         while ((c = in.read()) != -1) {
             any = true;
             if (--budget[0] < 0) throw new BadRequestException("request header too large");
             if (c == '\n') {
-                int len = sb.length();
-                if (len > 0 && sb.charAt(len - 1) == '\r') sb.setLength(len - 1);
-                return sb.toString();
+                if (len > 0 && line[len - 1] == '\r') len--;
+                return new String(line, 0, len, StandardCharsets.ISO_8859_1);
             }
-            sb.append((char) c);
+            if (len == line.length) line = Arrays.copyOf(line, len * 2);
+            line[len++] = (byte) c;
         }
         if (!any) return null;
         throw new EOFException("connection closed inside a line");
