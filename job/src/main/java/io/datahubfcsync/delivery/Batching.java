@@ -78,9 +78,8 @@ final class Batching {
         lane.waitingForRestOfRead = restOfRead;
         timers.at(lane, due, () -> {
             if (lane.phase == DeliveryLane.Phase.WAITING_FOR_MORE) {
-                lane.phase = DeliveryLane.Phase.IDLE;
                 if (restOfRead) lane.restOfReadComing = false; // held up: the batch goes without it
-                lane.waitingForRestOfRead = false;
+                endWait(lane);
                 onDue.accept(lane);
             }
         });

@@ -8,10 +8,11 @@ import org.apache.flink.util.function.ThrowingRunnable;
 
 /**
  * {@code delivery.max-records-per-second} for one subtask: a token bucket that the subtask's lanes
- * share, at the subtask's share of the setting ({@link #setRate}: the delivery coordinator divides the
- * setting over the subtasks by how many of their shards have records to send). A lane may start a batch while the bucket is not in debt; the batch then takes as many
- * tokens as it holds records (the bucket may go below zero, so a batch is never split for pacing and
- * the long-run rate is exact). Lanes that find the bucket in debt queue up in arrival order and are
+ * share, at the subtask's share of the setting ({@link #setRate}: the delivery coordinator divides
+ * the setting over the subtasks by how many of their shards have records to send). A lane may start
+ * a batch while the bucket is not in debt; the batch then takes as many tokens as it holds records
+ * (the bucket may go below zero, so a batch is never split for pacing and the long-run rate is
+ * exact). Lanes that find the bucket in debt queue up in arrival order and are
  * let in one by one, first come first served, so no lane starves however busy the others are. The
  * task thread never waits: the queue's head gets a processing-time timer for the moment the debt is
  * paid off, which runs on the mailbox like every other timer.

@@ -127,9 +127,8 @@ final class ShardFetch {
      * of drained shards those empty reads would take the calls from shards that have data.
      */
     private long pauseAfterData(ShardFetchState shard, RecordBatch batch) {
-        long paced = shard.pace.pauseAfterDataMs(batch.records().size(), config.fetchMaxRecords());
         boolean caughtUp = batch.latestSequence() >= 0 && shard.at.lastReadSequence >= batch.latestSequence();
-        if (!caughtUp || paced > 0) return paced;
+        if (!caughtUp) return shard.pace.pauseAfterDataMs(batch.records().size(), config.fetchMaxRecords());
         return shard.pace.paceKnown() ? shard.pace.oneIntervalMs() : shard.idle.nextDelayMs();
     }
 
