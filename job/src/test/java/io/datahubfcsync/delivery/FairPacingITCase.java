@@ -3,9 +3,7 @@ package io.datahubfcsync.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datahubfcsync.event.ShardRecord;
-import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.fc.TestFunctions;
-import io.datahubfcsync.testing.Await;
 import io.datahubfcsync.testing.DeliveredBatches;
 import io.datahubfcsync.testing.DeliveredBatches.Batch;
 import io.datahubfcsync.testing.FcEmulatorExtension;
@@ -127,24 +125,10 @@ class FairPacingITCase {
 
     /** Records FC accepted per shard in the window that starts {@link #WARM_UP} after the first call. */
     private static Map<String, Long> deliveredPerShard(List<String> shards) {
-        Instant from = Await.value(
-                        "the first invocation",
-                        Duration.ofSeconds(60),
-                        () -> FC.invocations().all(),
-                        all -> !all.isEmpty())
-                .get(0)
-                .received()
-                .plus(WARM_UP);
-        Instant to = from.plus(WINDOW);
-        Await.value(
-                "an invocation after " + to,
-                Duration.ofSeconds(120),
-                Duration.ofMillis(500),
-                () -> FC.invocations().all(),
-                all -> all.stream().map(InvocationRecord::received).anyMatch(t -> !t.isBefore(to)));
-        List<Batch> calls = DeliveredBatches.of(FC.invocations().all()).stream()
-                .filter(b -> !b.received().isBefore(from) && b.received().isBefore(to))
-                .toList();
+        Instant from =
+                DeliveredBatches.firstReceived(() -> FC.invocations().all()).plus(WARM_UP);
+        List<Batch> calls =
+                DeliveredBatches.receivedBetween(() -> FC.invocations().all(), from, from.plus(WINDOW));
         assertThat(calls).as("every call succeeded").allMatch(Batch::succeeded);
         Map<String, Long> perShard = new TreeMap<>();
         for (String shard : shards) perShard.put(shard, 0L);

@@ -3,7 +3,6 @@ package io.datahubfcsync.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datahubfcsync.local.fc.Fault;
-import io.datahubfcsync.local.fc.InvocationRecord;
 import io.datahubfcsync.local.fc.TestFunctions;
 import io.datahubfcsync.metrics.MetricNames.Delivery;
 import io.datahubfcsync.testing.Await;
@@ -51,9 +50,11 @@ class PacedDeliveryITCase {
         Duration window = Duration.ofSeconds(30);
         JobClient job = startPacedJob(SHARDS * 3_000); // 24,000 records: 80 s at the paced rate
         try {
-            Instant from = firstCall().plus(WARM_UP);
+            Instant from =
+                    DeliveredBatches.firstReceived(() -> FC.invocations().all()).plus(WARM_UP);
             Instant to = from.plus(window);
-            List<Batch> calls = callsBetween(from, to);
+            List<Batch> calls =
+                    DeliveredBatches.receivedBetween(() -> FC.invocations().all(), from, to);
 
             long delivered = calls.stream()
                     .filter(Batch::succeeded)
@@ -84,9 +85,11 @@ class PacedDeliveryITCase {
                     cluster.getRestAddress().get(30, TimeUnit.SECONDS),
                     job.getJobID(),
                     "FC " + FcTestBed.SERVICE + "/" + FcTestBed.FUNCTION);
-            Instant from = firstCall().plus(WARM_UP);
+            Instant from =
+                    DeliveredBatches.firstReceived(() -> FC.invocations().all()).plus(WARM_UP);
             Instant to = from.plus(window);
-            List<Batch> calls = callsBetween(from, to);
+            List<Batch> calls =
+                    DeliveredBatches.receivedBetween(() -> FC.invocations().all(), from, to);
 
             long delivered = calls.stream()
                     .filter(Batch::succeeded)
@@ -136,28 +139,5 @@ class PacedDeliveryITCase {
                 config,
                 FcTestBed.invokers(FC.emulator()));
         return env.executeAsync("paced delivery");
-    }
-
-    private static Instant firstCall() {
-        return Await.value(
-                        "the first invocation",
-                        Duration.ofSeconds(60),
-                        () -> FC.invocations().all(),
-                        all -> !all.isEmpty())
-                .get(0)
-                .received();
-    }
-
-    /** Every call FC received in [from, to), once a later one shows the window is over. */
-    private static List<Batch> callsBetween(Instant from, Instant to) {
-        Await.value(
-                "an invocation after " + to,
-                Duration.ofSeconds(120),
-                Duration.ofMillis(500),
-                () -> FC.invocations().all(),
-                all -> all.stream().map(InvocationRecord::received).anyMatch(t -> !t.isBefore(to)));
-        return DeliveredBatches.of(FC.invocations().all()).stream()
-                .filter(b -> !b.received().isBefore(from) && b.received().isBefore(to))
-                .toList();
     }
 }

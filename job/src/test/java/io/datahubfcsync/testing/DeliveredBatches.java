@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datahubfcsync.local.fc.InvocationRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Reads what the FC emulator received back into batches: which shard, which sequences, how it ended. */
 public final class DeliveredBatches {
@@ -46,6 +48,29 @@ public final class DeliveredBatches {
     }
 
     private DeliveredBatches() {}
+
+    /** When the emulator received its first invocation, waiting up to a minute for one. */
+    public static Instant firstReceived(Supplier<List<InvocationRecord>> invocations) {
+        return Await.value("the first invocation", Duration.ofSeconds(60), invocations::get, all -> !all.isEmpty())
+                .get(0)
+                .received();
+    }
+
+    /**
+     * Every invocation received in [from, to), once a later one shows the window is over (waiting up
+     * to two minutes for that).
+     */
+    public static List<Batch> receivedBetween(Supplier<List<InvocationRecord>> invocations, Instant from, Instant to) {
+        Await.value(
+                "an invocation after " + to,
+                Duration.ofSeconds(120),
+                Duration.ofMillis(500),
+                invocations::get,
+                all -> all.stream().map(InvocationRecord::received).anyMatch(t -> !t.isBefore(to)));
+        return of(invocations.get()).stream()
+                .filter(b -> !b.received().isBefore(from) && b.received().isBefore(to))
+                .toList();
+    }
 
     /** Every invocation, in the order the emulator received them. */
     public static List<Batch> of(List<InvocationRecord> invocations) {
